@@ -1,0 +1,85 @@
+import type { Actor } from '../auth/actor.ts';
+import { isAdmin } from '../auth/policies.ts';
+import type { Db } from '../db/kysely.ts';
+import type { AuditRow } from '../db/tables.ts';
+import { AppError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { type AuditEntry, insertAuditEntry, listAuditEntries } from './audit.repo.ts';
+import type { AuditQuery } from './audit.schemas.ts';
+
+export interface AuditTarget {
+  type: string;
+  id: string | null;
+  courseId?: string | null;
+  sessionId?: string | null;
+}
+
+/** What a service hands the audit log: who did what to which target, and any facts worth keeping. */
+export function auditEntry(
+  actor: Actor | null,
+  action: string,
+  target: AuditTarget,
+  outcome: AuditEntry['outcome'],
+  details?: Record<string, unknown>,
+  ip?: string | null,
+): AuditEntry {
+  return {
+    actorId: actor?.id ?? null,
+    actorRole: actor?.role ?? null,
+    action,
+    targetType: target.type,
+    targetId: target.id,
+    courseId: target.courseId,
+    sessionId: target.sessionId,
+    outcome,
+    ip: actor?.ip ?? ip ?? null,
+    details,
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;
+
+export function createAuditService(db: Db) {
+  return {
+    /**
+     * Records a refused attempt and returns the error to throw, so a denial is never silent:
+     * `throw await audit.deny(actor, 'session.update', target, new AppError('FORBIDDEN', …))`.
+     */
+    async deny(actor: Actor | null, action: string, target: AuditTarget, error: AppError, ip?: string | null) {
+      await insertAuditEntry(db, auditEntry(actor, action, target, 'denied', { code: error.code }, ip));
+      return error;
+    },
+
+    /** Admins read the log, newest first, filtered by session, course, actor or outcome. */
+    async list(actor: Actor, query: AuditQuery) {
+      if (!isAdmin(actor)) throw await this.deny(actor, 'audit.read', { type: 'audit', id: null }, forbidden());
+      const beforeId = query.cursor ? decodeCursor(query.cursor, (v) => (typeof v === 'number' ? v : null)) : undefined;
+      const rows = await listAuditEntries(db, { ...query, beforeId, limit: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toAuditDto),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(Number(last.id)) : null,
+      };
+    },
+  };
+}
+
+function forbidden() {
+  return new AppError('FORBIDDEN', 'Only admins may read the audit log');
+}
+
+function toAuditDto(row: AuditRow) {
+  return {
+    id: Number(row.id),
+    at: row.at.toISOString(),
+    actor: row.actor_id ? { id: row.actor_id, role: row.actor_role } : null,
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id },
+    courseId: row.course_id,
+    sessionId: row.session_id,
+    outcome: row.outcome,
+    ip: row.ip,
+    details: (row.details as Record<string, unknown> | null) ?? null,
+  };
+}

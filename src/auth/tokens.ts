@@ -1,0 +1,68 @@
+import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { AuthConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { type Claims, claimsSchema } from './actor.ts';
+
+/** Algorithms are pinned per key type: a shared secret only verifies HS256, a JWKS only RS256/ES256. */
+const SECRET_ALGORITHMS = ['HS256'];
+const JWKS_ALGORITHMS = ['RS256', 'ES256'];
+
+export type VerifyToken = (token: string) => Promise<Claims>;
+
+/** Builds the one verifier REST and Socket.IO both use. Throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
+export function createTokenVerifier(auth: AuthConfig): VerifyToken {
+  const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp', 'sub'] };
+  const verify =
+    auth.kind === 'secret'
+      ? (token: string) => jwtVerify(token, auth.secret, { ...options, algorithms: SECRET_ALGORITHMS })
+      : (() => {
+          const jwks = createRemoteJWKSet(auth.jwksUrl, { timeoutDuration: 5000, cooldownDuration: 30_000 });
+          return (token: string) => jwtVerify(token, jwks, { ...options, algorithms: JWKS_ALGORITHMS });
+        })();
+
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await verify(token));
+    } catch (err) {
+      throw toAuthError(err);
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) {
+      const fields = claims.error.issues.map((i) => i.path.join('.') || 'token').join(', ');
+      throw new AppError('UNAUTHENTICATED', `Token claims are invalid: ${fields}`);
+    }
+    return claims.data;
+  };
+}
+
+function toAuthError(err: unknown): AppError {
+  if (err instanceof joseErrors.JWTExpired) return new AppError('TOKEN_EXPIRED', 'The token has expired');
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSNoMatchingKey) {
+    const unavailable = err instanceof joseErrors.JWKSTimeout;
+    return unavailable
+      ? new AppError('SERVICE_UNAVAILABLE', 'The token signing keys could not be fetched')
+      : new AppError('UNAUTHENTICATED', 'The token was signed by an unknown key');
+  }
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    return new AppError('UNAUTHENTICATED', `Token claim "${err.claim}" is invalid`);
+  }
+  if (err instanceof joseErrors.JOSEError) return new AppError('UNAUTHENTICATED', 'The token is invalid');
+  return new AppError('UNAUTHENTICATED', 'The token is invalid');
+}
+
+/** Signs an HS256 token, for demo sign-in and `npm run token` when a shared secret is configured. */
+export async function signToken(
+  secret: Uint8Array,
+  claims: Claims,
+  opts: { ttlSeconds?: number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  let jwt = new SignJWT({ name: claims.name, role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(`${opts.ttlSeconds ?? 8 * 3600}s`);
+  if (opts.issuer) jwt = jwt.setIssuer(opts.issuer);
+  if (opts.audience) jwt = jwt.setAudience(opts.audience);
+  return jwt.sign(secret);
+}

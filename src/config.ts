@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every environment variable the service reads; README's configuration table mirrors this schema. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intFromEnv(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  JWT_SECRET: z
+    .string()
+    .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes')
+    .optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  DEMO_MODE: boolFromEnv.optional(),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_MAX: intFromEnv(1, 1_000_000).default(300),
+  RATE_LIMIT_WINDOW_MS: intFromEnv(1000, 86_400_000).default(60_000),
+  BODY_LIMIT_BYTES: intFromEnv(1024, 10 * 1024 * 1024).default(100 * 1024),
+  TRUST_PROXY: boolFromEnv.default(false),
+  JITSI_BASE_URL: z.url({ protocol: /^https$/ }).default('https://meet.jit.si'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export type AuthConfig =
+  | { kind: 'secret'; secret: Uint8Array; issuer?: string; audience?: string }
+  | { kind: 'jwks'; jwksUrl: URL; issuer?: string; audience?: string };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  auth: AuthConfig;
+  /** Demo mode: a seeded demo course and a sign-in endpoint that mints tokens for its users. */
+  demo: boolean;
+  corsOrigins: string[];
+  logLevel: string;
+  rateLimit: { max: number; windowMs: number };
+  bodyLimit: number;
+  trustProxy: boolean;
+  jitsiBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment once. Throws ConfigError naming the variable when a value is invalid or when a
+ * production start lacks JWT settings. `demoSecret` supplies the signing key demo mode uses when JWT_SECRET is unset.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: () => Uint8Array): Config {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (e.JWT_SECRET && e.JWT_JWKS_URL) {
+    throw new ConfigError('Invalid configuration: set either JWT_SECRET or JWT_JWKS_URL, not both');
+  }
+  const hasJwt = Boolean(e.JWT_SECRET || e.JWT_JWKS_URL);
+  const demo = e.DEMO_MODE ?? (!hasJwt && !production);
+  if (production && !hasJwt) {
+    throw new ConfigError('Invalid configuration: NODE_ENV=production requires JWT_SECRET or JWT_JWKS_URL');
+  }
+  if (production && demo) throw new ConfigError('Invalid configuration: DEMO_MODE cannot be enabled in production');
+  if (!hasJwt && !demo) throw new ConfigError('Invalid configuration: set JWT_SECRET or JWT_JWKS_URL (or DEMO_MODE=true)');
+  if (demo && e.JWT_JWKS_URL) {
+    throw new ConfigError('Invalid configuration: DEMO_MODE needs JWT_SECRET (it signs tokens), not JWT_JWKS_URL');
+  }
+  const claims = { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
+  let auth: AuthConfig;
+  if (e.JWT_JWKS_URL) auth = { kind: 'jwks', jwksUrl: new URL(e.JWT_JWKS_URL), ...claims };
+  else if (e.JWT_SECRET) auth = { kind: 'secret', secret: new TextEncoder().encode(e.JWT_SECRET), ...claims };
+  else if (demoSecret) auth = { kind: 'secret', secret: demoSecret(), ...claims };
+  else throw new ConfigError('Invalid configuration: demo mode needs a signing secret');
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    auth,
+    demo,
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    bodyLimit: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+    jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/+$/, ''),
+  };
+}
+
+/** An empty variable (`PORT=`) means "unset", as shells and .env files commonly produce. */
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Database, RosterRole } from '../db/tables.ts';
+
+/** The user's role in the course roster, or null. */
+export async function findMembership(db: Kysely<Database>, courseId: string, userId: string): Promise<RosterRole | null> {
+  const row = await db
+    .selectFrom('course_members')
+    .select('role')
+    .where('course_id', '=', courseId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+export async function upsertMembers(
+  db: Kysely<Database>,
+  courseId: string,
+  members: { userId: string; role: RosterRole }[],
+): Promise<void> {
+  const now = new Date();
+  await db
+    .insertInto('course_members')
+    .values(members.map((m) => ({ course_id: courseId, user_id: m.userId, role: m.role, updated_at: now })))
+    .onConflict((oc) =>
+      oc
+        .columns(['course_id', 'user_id'])
+        .doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), updated_at: now }))
+        .where('course_members.role', 'is distinct from', (eb) => eb.ref('excluded.role')),
+    )
+    .execute();
+}
+
+export async function deleteMember(db: Kysely<Database>, courseId: string, userId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('course_members')
+    .where('course_id', '=', courseId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** The roster with names, mentors first, then by name. */
+export async function listMembers(db: Kysely<Database>, courseId: string, role?: RosterRole) {
+  let q = db
+    .selectFrom('course_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'u.name', 'u.email', 'm.role', 'm.created_at', 'm.updated_at'])
+    .where('m.course_id', '=', courseId);
+  if (role) q = q.where('m.role', '=', role);
+  return q.orderBy('m.role').orderBy('u.name').orderBy('m.user_id').execute();
+}
+
+/** Course ids the user is on the roster of. */
+export async function listCourseIdsOf(db: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('course_members').select('course_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.course_id);
+}

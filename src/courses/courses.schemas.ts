@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { externalId } from '../auth/actor.ts';
+
+export const courseParams = z.strictObject({ courseId: externalId });
+export const memberParams = z.strictObject({ courseId: externalId, userId: externalId });
+
+export const rosterMemberInput = z.strictObject({
+  /** The LMS user id (the `sub` of that user's tokens). */
+  userId: externalId,
+  name: z.string().trim().min(1).max(200).optional(),
+  email: z.email().max(320).optional(),
+  /** Role in this course. */
+  role: z.enum(['student', 'mentor']),
+});
+
+export const putMembersBody = z
+  .strictObject({ members: z.array(rosterMemberInput).min(1).max(10_000) })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.members.forEach((m, i) => {
+      if (seen.has(m.userId)) ctx.addIssue({ code: 'custom', path: ['members', i, 'userId'], message: 'is listed twice' });
+      seen.add(m.userId);
+    });
+  });
+export type PutMembersBody = z.infer<typeof putMembersBody>;
+
+export const memberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(['student', 'mentor']),
+  addedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const rosterSchema = z.object({ courseId: z.string(), members: z.array(memberSchema) });

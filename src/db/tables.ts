@@ -1,0 +1,152 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** timestamptz: read as Date, written as Date or an ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** bigint: pg returns it as a string, PGlite as a number; mappers call Number(). */
+type BigIntColumn = ColumnType<string | number, number | undefined, number>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type TokenRole = 'student' | 'mentor' | 'admin';
+export type RosterRole = 'student' | 'mentor';
+export type SessionStatus = 'scheduled' | 'live' | 'completed' | 'cancelled';
+export type MeetingStatus = 'pending' | 'ready' | 'failed';
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  role: TokenRole | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CourseMembersTable {
+  course_id: string;
+  user_id: string;
+  role: RosterRole;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface LiveSessionsTable {
+  id: Generated<string>;
+  course_id: string;
+  title: string;
+  description: string | null;
+  mentor_id: string;
+  scheduled_start: Timestamp;
+  duration_minutes: number;
+  status: SessionStatus;
+  actual_start: Timestamp | null;
+  actual_end: Timestamp | null;
+  meeting_provider: string;
+  meeting_url: string | null;
+  meeting_status: MeetingStatus;
+  meeting_error: string | null;
+  chat_enabled: Generated<boolean>;
+  qa_enabled: Generated<boolean>;
+  polls_enabled: Generated<boolean>;
+  anonymous_questions: Generated<boolean>;
+  last_seq: BigIntColumn;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SessionAttendanceTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  joined_at: Timestamp;
+  left_at: Timestamp | null;
+}
+
+export interface SessionChatTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  type: 'text' | 'question' | 'answer';
+  body: string;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionQaTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  question: string;
+  anonymous: boolean;
+  status: 'open' | 'answered' | 'dismissed';
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
+  upvotes: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface QaUpvotesTable {
+  qa_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+export interface SessionPollsTable {
+  id: Generated<string>;
+  session_id: string;
+  created_by: string;
+  question: string;
+  type: 'single' | 'multiple' | 'rating' | 'text';
+  options: Json<string[]>;
+  correct_option: number | null;
+  results_visibility: 'live' | 'afterClose';
+  anonymous: boolean;
+  status: 'open' | 'closed';
+  created_at: CreatedAt;
+  closed_at: Timestamp | null;
+}
+
+export interface PollResponsesTable {
+  poll_id: string;
+  user_id: string;
+  choice: Json<unknown>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  /** bigint identity; pg returns it as a string, so mappers call Number(). */
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  course_id: string | null;
+  session_id: string | null;
+  outcome: 'success' | 'denied';
+  ip: string | null;
+  details: Json<Record<string, unknown>> | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  course_members: CourseMembersTable;
+  live_sessions: LiveSessionsTable;
+  session_attendance: SessionAttendanceTable;
+  session_chat: SessionChatTable;
+  session_qa: SessionQaTable;
+  qa_upvotes: QaUpvotesTable;
+  session_polls: SessionPollsTable;
+  poll_responses: PollResponsesTable;
+  audit_log: AuditLogTable;
+}
+
+export type LiveSessionRow = Selectable<LiveSessionsTable>;
+export type NewLiveSession = Insertable<LiveSessionsTable>;
+export type AttendanceRow = Selectable<SessionAttendanceTable>;
+export type CourseMemberRow = Selectable<CourseMembersTable>;
+export type AuditRow = Selectable<AuditLogTable>;

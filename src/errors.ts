@@ -1,0 +1,51 @@
+/**
+ * Every error the API returns, declared once with its stable code and HTTP status. Services throw these; the HTTP
+ * error handler and (later) socket acks turn them into `{ error: { code, message, details? } }`.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  INVALID_CURSOR: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  MEMBER_NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  SESSION_CANCELLED: 409,
+  SESSION_COMPLETED: 409,
+  MEMBER_HAS_ROLE_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  /** Dotted path of the offending field, e.g. `body.settings.chatEnabled`. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetail[]) {
+    super(message);
+    this.code = code;
+    this.status = ERRORS[code];
+    this.details = details;
+  }
+}
+
+/** The error body every HTTP reply and socket ack uses. */
+export function errorBody(err: AppError): { error: { code: ErrorCode; message: string; details?: ErrorDetail[] } } {
+  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** An ISO 8601 date-time with an explicit offset that names a real calendar instant (no 30 February). */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine(isRealCalendarDate, 'must be a real date and time')
+  .meta({ description: 'ISO 8601 date-time with offset, e.g. 2026-12-01T15:00:00+01:00', example: '2026-12-01T15:00:00Z' });
+
+function isRealCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [, y, m, d, hh, mm] = match.map(Number) as [number, number, number, number, number, number];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  return probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d && hh < 24 && mm < 60;
+}
+
+export const uuid = z.uuid({ message: 'must be a UUID' });
+
+export const pageQuery = {
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(500).optional(),
+  /** Page size, 1–100 (default 20). */
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+};
+
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** The error replies every /api route may give; routes add their own 404/409. */
+export const commonErrors = {
+  400: errorResponse,
+  401: errorResponse,
+  403: errorResponse,
+  413: errorResponse,
+  429: errorResponse,
+  500: errorResponse,
+};

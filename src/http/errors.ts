@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, errorBody } from '../errors.ts';
+
+/** Fastify's own error codes that are the client's fault, mapped to ours. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+};
+
+/** One error handler: stable codes for clients, internals only in the log. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: appError.code }, appError.message);
+    return reply.code(appError.status).send(errorBody(appError));
+  });
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const e = new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.code(404).send(errorBody(e));
+  });
+}
+
+function toAppError(err: FastifyError): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body';
+    const details = err.validation.flatMap((v) => {
+      const path = [where, ...v.instancePath.split('/').filter(Boolean)];
+      // An unknown field is reported on its own name, not on the object that holds it.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined;
+      if (keys?.length) return keys.map((k) => ({ field: [...path, k].join('.'), message: 'is not a known field' }));
+      return [{ field: path.join('.'), message: v.message ?? 'is invalid' }];
+    });
+    const first = details[0];
+    return new AppError('VALIDATION_FAILED', first ? `${first.field}: ${first.message}` : 'Invalid request', details);
+  }
+  if (isResponseSerializationError(err)) return new AppError('INTERNAL', 'Internal server error');
+  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
+  if (mapped) return new AppError(mapped, clientMessage(mapped, err));
+  if (err.statusCode === 429) return new AppError('RATE_LIMITED', err.message);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new AppError('VALIDATION_FAILED', err.message);
+  }
+  return new AppError('INTERNAL', 'Internal server error');
+}
+
+function clientMessage(code: ErrorCode, err: FastifyError): string {
+  switch (code) {
+    case 'INVALID_JSON':
+      return 'The request body is not valid JSON';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'The request body is too large';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'Send the request body as application/json';
+    default:
+      return err.message;
+  }
+}

@@ -1,0 +1,37 @@
+import type { LiveSessionRow } from '../db/tables.ts';
+import type { SessionDto } from './sessions.schemas.ts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Shapes a session for a viewer. Managers always see the meeting link; others only while they may join
+ * (scheduled or live), so an ended class's link does not linger in students' hands.
+ */
+export function toSessionDto(row: LiveSessionRow, viewerManages: boolean): SessionDto {
+  const joinable = row.status === 'scheduled' || row.status === 'live';
+  return {
+    id: row.id,
+    courseId: row.course_id,
+    title: row.title,
+    description: row.description,
+    mentorId: row.mentor_id,
+    scheduledStart: row.scheduled_start.toISOString(),
+    durationMinutes: row.duration_minutes,
+    status: row.status,
+    actualStart: iso(row.actual_start),
+    actualEnd: iso(row.actual_end),
+    meeting: {
+      provider: row.meeting_provider,
+      url: viewerManages || joinable ? row.meeting_url : null,
+      status: row.meeting_status,
+    },
+    settings: {
+      chatEnabled: row.chat_enabled,
+      qaEnabled: row.qa_enabled,
+      pollsEnabled: row.polls_enabled,
+      anonymousQuestions: row.anonymous_questions,
+    },
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

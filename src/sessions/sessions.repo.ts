@@ -1,0 +1,59 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, LiveSessionRow, LiveSessionsTable, NewLiveSession, SessionStatus } from '../db/tables.ts';
+
+export async function insertSession(db: Kysely<Database>, values: NewLiveSession): Promise<LiveSessionRow> {
+  return db.insertInto('live_sessions').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findSession(db: Kysely<Database>, id: string): Promise<LiveSessionRow | undefined> {
+  return db.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Updates a session only if its status is still `expectedStatus`, so two concurrent transitions cannot both win.
+ * Returns undefined when the status moved underneath the caller.
+ */
+export async function updateSessionIfStatus(
+  db: Kysely<Database>,
+  id: string,
+  expectedStatus: SessionStatus,
+  changes: Updateable<LiveSessionsTable>,
+): Promise<LiveSessionRow | undefined> {
+  return db
+    .updateTable('live_sessions')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', expectedStatus)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface SessionListFilter {
+  /** Restrict to these courses; undefined means every course (admins). */
+  courseIds?: string[];
+  status?: SessionStatus;
+  from?: Date;
+  to?: Date;
+  after?: { start: Date; id: string };
+  limit: number;
+}
+
+/** Sessions in start order, keyset-paginated on (scheduled_start, id). */
+export async function listSessions(db: Kysely<Database>, f: SessionListFilter): Promise<LiveSessionRow[]> {
+  if (f.courseIds && f.courseIds.length === 0) return [];
+  let q = db.selectFrom('live_sessions').selectAll();
+  if (f.courseIds) q = q.where('course_id', 'in', f.courseIds);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.from) q = q.where('scheduled_start', '>=', f.from);
+  if (f.to) q = q.where('scheduled_start', '<', f.to);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('scheduled_start', '>', after.start),
+        eb.and([eb('scheduled_start', '=', after.start), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  return q.orderBy('scheduled_start').orderBy('id').limit(f.limit).execute();
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { externalId } from '../auth/actor.ts';
+import { isoDateTime, pageQuery, uuid } from '../http/common.schemas.ts';
+
+export const sessionStatus = z.enum(['scheduled', 'live', 'completed', 'cancelled']);
+
+export const settingsSchema = z.strictObject({
+  chatEnabled: z.boolean(),
+  qaEnabled: z.boolean(),
+  pollsEnabled: z.boolean(),
+  /** Whether students may ask questions anonymously. */
+  anonymousQuestions: z.boolean(),
+});
+export type SessionSettings = z.infer<typeof settingsSchema>;
+
+const title = z.string().trim().min(1).max(200);
+const description = z.string().max(5000);
+const durationMinutes = z.number().int().min(1).max(1440).meta({ description: 'Planned length, 1–1440 minutes' });
+
+export const sessionParams = z.strictObject({ sessionId: uuid });
+
+export const createSessionBody = z.strictObject({
+  courseId: externalId,
+  title,
+  description: description.optional(),
+  scheduledStart: isoDateTime,
+  durationMinutes,
+  /** Any setting left out is enabled. */
+  settings: settingsSchema.partial().optional(),
+  /** The session's mentor (a mentor on the course roster); defaults to the caller. */
+  mentorId: externalId.optional(),
+});
+export type CreateSessionBody = z.infer<typeof createSessionBody>;
+
+export const updateSessionBody = z
+  .strictObject({
+    title: title.optional(),
+    description: description.nullable().optional(),
+    scheduledStart: isoDateTime.optional(),
+    durationMinutes: durationMinutes.optional(),
+    settings: settingsSchema.partial().optional(),
+    /** scheduled → live → completed; scheduled | live → cancelled. */
+    status: sessionStatus.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one field');
+export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
+
+export const listSessionsQuery = z
+  .strictObject({
+    /** Without it: sessions of every course the caller is on (admins: all). */
+    courseId: externalId.optional(),
+    status: sessionStatus.optional(),
+    /** Sessions starting at or after this instant. */
+    from: isoDateTime.optional(),
+    /** Sessions starting before this instant. */
+    to: isoDateTime.optional(),
+    ...pageQuery,
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    path: ['to'],
+    message: 'must not be before from',
+  });
+export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
+
+export const meetingSchema = z.object({
+  provider: z.string().meta({ description: 'jitsi, google or manual' }),
+  /** The join link; null while pending, and for students once the session has ended. */
+  url: z.string().nullable(),
+  status: z.enum(['pending', 'ready', 'failed']),
+});
+
+export const sessionSchema = z
+  .object({
+    id: z.string(),
+    courseId: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    mentorId: z.string(),
+    scheduledStart: z.string(),
+    durationMinutes: z.number(),
+    status: sessionStatus,
+    actualStart: z.string().nullable(),
+    actualEnd: z.string().nullable(),
+    meeting: meetingSchema,
+    settings: settingsSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'LiveSession' });
+export type SessionDto = z.infer<typeof sessionSchema>;
+
+export const sessionPage = z.object({ items: z.array(sessionSchema), nextCursor: z.string().nullable() });

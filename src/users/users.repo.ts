@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Claims } from '../auth/actor.ts';
+import type { Db } from '../db/kysely.ts';
+import type { Database } from '../db/tables.ts';
+import type { Kysely } from 'kysely';
+
+/** Records a user as their latest token describes them; a no-op write when nothing changed. */
+export async function upsertUserFromClaims(db: Db, claims: Claims): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({ id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role, updated_at: sql`now()` as never })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          email: eb.ref('excluded.email'),
+          role: eb.ref('excluded.role'),
+          updated_at: sql`now()` as never,
+        }))
+        .where(sql<boolean>`(users.name, users.email, users.role) IS DISTINCT FROM (excluded.name, excluded.email, excluded.role)`),
+    )
+    .execute();
+}
+
+/** Makes sure roster users exist; a roster name or email fills in what we know without erasing token data. */
+export async function ensureRosterUsers(
+  db: Kysely<Database>,
+  users: { id: string; name?: string; email?: string }[],
+): Promise<void> {
+  const named = users.filter((u) => u.name !== undefined);
+  const unnamed = users.filter((u) => u.name === undefined);
+  const row = (u: (typeof users)[number]) => ({
+    id: u.id,
+    name: u.name ?? u.id,
+    email: u.email ?? null,
+    role: null,
+    updated_at: new Date(),
+  });
+  if (named.length > 0) {
+    await db
+      .insertInto('users')
+      .values(named.map(row))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          email: sql`coalesce(${eb.ref('excluded.email')}, users.email)`,
+        })),
+      )
+      .execute();
+  }
+  if (unnamed.length > 0) {
+    await db
+      .insertInto('users')
+      .values(unnamed.map(row))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({ email: sql`coalesce(${eb.ref('excluded.email')}, users.email)` })),
+      )
+      .execute();
+  }
+}
