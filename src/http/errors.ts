@@ -37,8 +37,10 @@ function toAppError(err: FastifyError): AppError {
       if (keys?.length) return keys.map((k) => ({ field: [...path, k].join('.'), message: 'is not a known field' }));
       return [{ field: path.join('.'), message: v.message ?? 'is invalid' }];
     });
-    const first = details[0];
-    return new AppError('VALIDATION_FAILED', first ? `${first.field}: ${first.message}` : 'Invalid request', details);
+    // One message per field: a value that fails its format need not also hear it fails the calendar check.
+    const unique = details.filter((d, i) => details.findIndex((o) => o.field === d.field) === i);
+    const first = unique[0];
+    return new AppError('VALIDATION_FAILED', first ? `${first.field}: ${first.message}` : 'Invalid request', unique);
   }
   if (isResponseSerializationError(err)) return new AppError('INTERNAL', 'Internal server error');
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
