@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const intFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /** Every environment variable the service reads; README's configuration table mirrors this schema. */
 const envSchema = z.object({
@@ -22,7 +28,13 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
-    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+    .pipe(
+      z.array(
+        z
+          .url({ protocol: /^https?$/ })
+          .refine((u) => !URL.canParse(u) || new URL(u).origin === u, 'must be an origin (scheme://host[:port]) with no path or trailing slash'),
+      ),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_MAX: intFromEnv(1, 1_000_000).default(300),
   RATE_LIMIT_WINDOW_MS: intFromEnv(1000, 86_400_000).default(60_000),

@@ -60,3 +60,15 @@ export async function listAttendeeNames(db: Kysely<Database>, sessionId: string)
     .where('id', 'in', (eb) => eb.selectFrom('session_attendance').select('user_id').where('session_id', '=', sessionId))
     .execute();
 }
+
+/** Closes a user's open segments in every session of a course (they left the roster). */
+export async function closeUserSegmentsInCourse(db: Kysely<Database>, courseId: string, userId: string, at: Date) {
+  const result = await db
+    .updateTable('session_attendance')
+    .set({ left_at: at })
+    .where('user_id', '=', userId)
+    .where('left_at', 'is', null)
+    .where('session_id', 'in', (eb) => eb.selectFrom('live_sessions').select('id').where('course_id', '=', courseId))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -53,7 +53,7 @@ export function createAuditService(db: Db) {
     /** Admins read the log, newest first, filtered by session, course, actor or outcome. */
     async list(actor: Actor, query: AuditQuery) {
       if (!isAdmin(actor)) throw await this.deny(actor, 'audit.read', { type: 'audit', id: null }, forbidden());
-      const beforeId = query.cursor ? decodeCursor(query.cursor, (v) => (typeof v === 'number' ? v : null)) : undefined;
+      const beforeId = query.cursor ? decodeCursor(query.cursor, (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null)) : undefined;
       const rows = await listAuditEntries(db, { ...query, beforeId, limit: query.limit + 1 });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload, type JWTVerifyOptions, jwtVerify, SignJWT } from 'jose';
 import type { AuthConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { type Claims, claimsSchema } from './actor.ts';
@@ -9,16 +9,15 @@ const JWKS_ALGORITHMS = ['RS256', 'ES256'];
 
 export type VerifyToken = (token: string) => Promise<Claims>;
 
+/** The signing keys could not be fetched: the caller is not at fault, so this is a 503, not a 401. */
+class KeySetUnavailable extends Error {}
+
 /** Builds the one verifier REST and Socket.IO both use. Throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
 export function createTokenVerifier(auth: AuthConfig): VerifyToken {
   const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp', 'sub'] };
-  const verify =
-    auth.kind === 'secret'
-      ? (token: string) => jwtVerify(token, auth.secret, { ...options, algorithms: SECRET_ALGORITHMS })
-      : (() => {
-          const jwks = createRemoteJWKSet(auth.jwksUrl, { timeoutDuration: 5000, cooldownDuration: 30_000 });
-          return (token: string) => jwtVerify(token, jwks, { ...options, algorithms: JWKS_ALGORITHMS });
-        })();
+  const verify = auth.kind === 'secret'
+    ? (token: string) => jwtVerify(token, auth.secret, { ...options, algorithms: SECRET_ALGORITHMS })
+    : jwksVerifier(auth.jwksUrl, options);
 
   return async (token) => {
     let payload: JWTPayload;
@@ -36,18 +35,30 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
   };
 }
 
+function jwksVerifier(url: URL, options: JWTVerifyOptions) {
+  const jwks = createRemoteJWKSet(url, { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  // A token naming a key we do not have is the token's fault; anything else (network, HTTP status, a malformed
+  // key set) is the key server's.
+  const getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    try {
+      return await jwks(header, token);
+    } catch (err) {
+      if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) throw err;
+      throw new KeySetUnavailable('JWKS fetch failed', { cause: err });
+    }
+  };
+  return (token: string) => jwtVerify(token, getKey, { ...options, algorithms: JWKS_ALGORITHMS });
+}
+
 function toAuthError(err: unknown): AppError {
-  if (err instanceof joseErrors.JWTExpired) return new AppError('TOKEN_EXPIRED', 'The token has expired');
-  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSNoMatchingKey) {
-    const unavailable = err instanceof joseErrors.JWKSTimeout;
-    return unavailable
-      ? new AppError('SERVICE_UNAVAILABLE', 'The token signing keys could not be fetched')
-      : new AppError('UNAUTHENTICATED', 'The token was signed by an unknown key');
+  if (err instanceof KeySetUnavailable) {
+    return new AppError('SERVICE_UNAVAILABLE', 'The token signing keys could not be fetched; try again shortly');
   }
+  if (err instanceof joseErrors.JWTExpired) return new AppError('TOKEN_EXPIRED', 'The token has expired');
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return new AppError('UNAUTHENTICATED', 'The token was signed by an unknown key');
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     return new AppError('UNAUTHENTICATED', `Token claim "${err.claim}" is invalid`);
   }
-  if (err instanceof joseErrors.JOSEError) return new AppError('UNAUTHENTICATED', 'The token is invalid');
   return new AppError('UNAUTHENTICATED', 'The token is invalid');
 }
 

@@ -3,6 +3,7 @@ import { canManageCourse, canWriteRoster } from '../auth/policies.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { auditEntry } from '../audit/audit.service.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { closeUserSegmentsInCourse } from '../attendance/attendance.repo.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import { ensureRosterUsers } from '../users/users.repo.ts';
@@ -54,8 +55,11 @@ export function createCoursesService(db: Db, audit: AuditService) {
       }
       const removed = await db.transaction().execute(async (trx) => {
         const found = await deleteMember(trx, courseId, userId);
-        if (found) await insertAuditEntry(trx, auditEntry(actor, 'roster.remove', target(courseId, userId), 'success'));
-        return found;
+        if (!found) return false;
+        // Someone who left the course is no longer in its classes: their attendance ends now.
+        const closedSegments = await closeUserSegmentsInCourse(trx, courseId, userId, new Date());
+        await insertAuditEntry(trx, auditEntry(actor, 'roster.remove', target(courseId, userId), 'success', { closedSegments }));
+        return true;
       });
       if (!removed) throw new AppError('MEMBER_NOT_FOUND', `User ${userId} is not on the roster of course ${courseId}`);
     },

@@ -142,6 +142,7 @@ async function applyChange(
     throw new AppError('INVALID_TRANSITION', `A ${session.status} session cannot become ${transition}`);
   }
   if (!transition && Object.keys(changes).length === 0) return toSessionDto(session, true);
+  const fields = Object.keys(changes);
   const now = new Date();
   if (transition === 'live') changes.actual_start = now;
   if (transition === 'completed' || transition === 'cancelled') {
@@ -153,7 +154,7 @@ async function applyChange(
     const closed = transition === 'completed' || transition === 'cancelled' ? await closeOpenSegments(trx, session.id, now) : 0;
     const action = transition ? `session.${transition === 'live' ? 'start' : transition === 'completed' ? 'complete' : 'cancel'}` : 'session.update';
     await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', {
-      fields: Object.keys(changes),
+      fields,
       ...(transition && { from: session.status, to: transition }),
       ...(closed > 0 && { closedSegments: closed }),
     }));
@@ -182,8 +183,10 @@ function sessionTarget(row: LiveSessionRow) {
 function parseSessionCursor(value: unknown): { start: Date; id: string } | null {
   if (!Array.isArray(value) || value.length !== 2) return null;
   const [start, id] = value as unknown[];
-  if (typeof start !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(start))) return null;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  // Only the exact shapes we issue: a UTC ISO instant and a UUID, so nothing odd reaches the database.
+  if (typeof start !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(start)) return null;
+  if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  if (Number.isNaN(Date.parse(start))) return null;
   return { start: new Date(start), id };
 }
 

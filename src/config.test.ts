@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+const SECRET = 'a-production-secret-of-at-least-32-bytes';
+const demoKey = new Uint8Array(32).fill(7);
+const demoSecret = () => demoKey;
+
+/** Asserts loadConfig refuses this environment with a ConfigError whose message matches every pattern. */
+function assertRefused(env: NodeJS.ProcessEnv, ...patterns: RegExp[]) {
+  assert.throws(
+    () => loadConfig(env, demoSecret),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+      for (const p of patterns) assert.match(err.message, p);
+      return true;
+    },
+  );
+}
+
+describe('loadConfig', () => {
+  test('with no environment at all it starts in demo mode on PGlite with the defaults', () => {
+    const c = loadConfig({}, demoSecret);
+    assert.equal(c.env, 'development');
+    assert.equal(c.demo, true);
+    assert.deepEqual(c.auth, { kind: 'secret', secret: demoKey, issuer: undefined, audience: undefined });
+    assert.equal(c.port, 3000);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.dataDir, './data');
+    assert.equal(c.databaseUrl, undefined);
+    assert.deepEqual(c.corsOrigins, []);
+    assert.deepEqual(c.rateLimit, { max: 300, windowMs: 60_000 });
+    assert.equal(c.trustProxy, false);
+  });
+
+  test('demo mode without a demo secret supplier is refused', () => {
+    assert.throws(() => loadConfig({}), ConfigError);
+  });
+
+  test('empty variables count as unset', () => {
+    const c = loadConfig({ PORT: '', JWT_SECRET: '', DATA_DIR: '' }, demoSecret);
+    assert.equal(c.port, 3000);
+    assert.equal(c.dataDir, './data');
+    assert.equal(c.demo, true);
+  });
+
+  test('a JWT secret turns demo mode off and signs with that secret', () => {
+    const c = loadConfig({ JWT_SECRET: SECRET, JWT_ISSUER: 'lms', JWT_AUDIENCE: 'live' }, demoSecret);
+    assert.equal(c.demo, false);
+    assert.deepEqual(c.auth, { kind: 'secret', secret: new TextEncoder().encode(SECRET), issuer: 'lms', audience: 'live' });
+  });
+
+  test('production without JWT settings is refused, naming JWT_SECRET', () => {
+    assertRefused({ NODE_ENV: 'production' }, /JWT_SECRET/, /production/);
+  });
+
+  test('production with DEMO_MODE=true is refused, even with a secret', () => {
+    assertRefused({ NODE_ENV: 'production', JWT_SECRET: SECRET, DEMO_MODE: 'true' }, /DEMO_MODE/);
+  });
+
+  test('production with a secret or a JWKS URL starts', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).auth.kind, 'secret');
+    const jwks = loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example.com/jwks.json' });
+    assert.equal(jwks.auth.kind, 'jwks');
+    assert.equal(jwks.auth.kind === 'jwks' && jwks.auth.jwksUrl.href, 'https://idp.example.com/jwks.json');
+    assert.equal(jwks.demo, false);
+  });
+
+  test('a JWT_SECRET shorter than 32 bytes is refused, naming JWT_SECRET', () => {
+    assertRefused({ JWT_SECRET: 'too-short' }, /JWT_SECRET/, /32 bytes/);
+    assertRefused({ JWT_SECRET: 'x'.repeat(31) }, /JWT_SECRET/);
+    assert.equal(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).auth.kind, 'secret');
+  });
+
+  test('the secret length is counted in bytes, not characters', () => {
+    assertRefused({ JWT_SECRET: `${'é'.repeat(15)}x` }, /JWT_SECRET/); // 16 characters, 31 bytes
+    assert.equal(loadConfig({ JWT_SECRET: 'é'.repeat(16) }).auth.kind, 'secret'); // 16 characters, 32 bytes
+  });
+
+  test('setting both JWT_SECRET and JWT_JWKS_URL is refused', () => {
+    assertRefused({ JWT_SECRET: SECRET, JWT_JWKS_URL: 'https://idp.example.com/jwks.json' }, /JWT_SECRET/, /JWT_JWKS_URL/);
+  });
+
+  test('a JWKS URL that is not http(s) is refused, naming JWT_JWKS_URL', () => {
+    assertRefused({ JWT_JWKS_URL: 'file:///etc/jwks.json' }, /JWT_JWKS_URL/);
+  });
+
+  test('demo mode with a JWKS URL is refused: demo sign-in needs a secret', () => {
+    assertRefused({ DEMO_MODE: 'true', JWT_JWKS_URL: 'https://idp.example.com/jwks.json' }, /DEMO_MODE/);
+  });
+
+  test('a non-numeric or out-of-range PORT is refused, naming PORT', () => {
+    for (const PORT of ['abc', '3000.5', '-1', '65536']) assertRefused({ PORT }, /PORT/);
+    assert.equal(loadConfig({ PORT: '0' }, demoSecret).port, 0);
+    assert.equal(loadConfig({ PORT: '8080' }, demoSecret).port, 8080);
+  });
+
+  test('a blank PORT is refused rather than read as 0, which would listen on a random port', () => {
+    assertRefused({ PORT: ' ' }, /PORT/);
+  });
+
+  test('CORS_ORIGINS is a comma-separated list, trimmed, empty entries dropped', () => {
+    const c = loadConfig({ CORS_ORIGINS: ' https://lms.example.com, http://localhost:5173 ,,' }, demoSecret);
+    assert.deepEqual(c.corsOrigins, ['https://lms.example.com', 'http://localhost:5173']);
+  });
+
+  test('an invalid CORS origin is refused, naming CORS_ORIGINS and its position', () => {
+    assertRefused({ CORS_ORIGINS: 'https://lms.example.com,not a url' }, /CORS_ORIGINS\.1/);
+    assertRefused({ CORS_ORIGINS: 'ftp://lms.example.com' }, /CORS_ORIGINS\.0/);
+  });
+
+  test('a CORS origin with a path is refused: it could never equal a browser Origin header', () => {
+    assertRefused({ CORS_ORIGINS: 'https://lms.example.com/' }, /CORS_ORIGINS/);
+    assertRefused({ CORS_ORIGINS: 'https://lms.example.com/app' }, /CORS_ORIGINS/);
+  });
+
+  test('RATE_LIMIT_MAX is a whole number from 1 to 1,000,000', () => {
+    assert.equal(loadConfig({ RATE_LIMIT_MAX: '50' }, demoSecret).rateLimit.max, 50);
+    assert.equal(loadConfig({ RATE_LIMIT_MAX: '1000000' }, demoSecret).rateLimit.max, 1_000_000);
+    for (const RATE_LIMIT_MAX of ['0', '1.5', 'many', '1000001']) assertRefused({ RATE_LIMIT_MAX }, /RATE_LIMIT_MAX/);
+  });
+
+  test('DEMO_MODE accepts true/false/1/0 only', () => {
+    assert.equal(loadConfig({ DEMO_MODE: '1' }, demoSecret).demo, true);
+    assert.equal(loadConfig({ DEMO_MODE: 'false', JWT_SECRET: SECRET }).demo, false);
+    assertRefused({ DEMO_MODE: 'yes' }, /DEMO_MODE/);
+    assertRefused({ DEMO_MODE: 'false' }, /JWT_SECRET/);
+  });
+});
