@@ -109,11 +109,15 @@ for (const target of await dbTargets('course rosters API')) {
       const r = await makeCourse(t, 'roster-remove');
       const s = await makeSession(t, r.mentor, r.courseId);
       assert.equal((await t.request({ method: 'GET', url: `/api/live-sessions/${s.id}`, token: r.student })).statusCode, 200);
+      assert.equal((await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/join`, token: r.student })).statusCode, 200);
 
       const url = `/api/courses/${r.courseId}/members/${r.courseId}-s1`;
       const del = await t.request({ method: 'DELETE', url, token: r.admin });
       assert.equal(del.statusCode, 204);
       assert.equal(del.body, '');
+      // Leaving the course ends their presence in its classes.
+      const segment = await t.db.selectFrom('session_attendance').selectAll().where('session_id', '=', s.id).executeTakeFirstOrThrow();
+      assert.ok(segment.left_at instanceof Date, 'the open segment was closed');
       const again = await t.request({ method: 'DELETE', url, token: r.admin });
       assert.equal(again.statusCode, 404);
       assert.equal(again.json().error.code, 'MEMBER_NOT_FOUND');
