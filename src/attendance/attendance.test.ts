@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
+import { type Course, dbTargets, makeCourse, makeSession, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 
 interface ReportRow {
   userId: string;
@@ -17,13 +17,9 @@ interface ReportRow {
 for (const target of await dbTargets('attendance API')) {
   describe(`attendance API on ${target}`, () => {
     let t: TestApp;
-    let c: Awaited<ReturnType<typeof makeCourse>>;
-    let other: Awaited<ReturnType<typeof makeCourse>>;
-    before(async () => {
-      t = await makeTestApp(target);
-      c = await makeCourse(t, 'course-1');
-      other = await makeCourse(t, 'course-2');
-    });
+    let c: Course;
+    let other: Course;
+    before(async () => ({ t, c, other } = await makeTwoCourseApp(target)));
     after(() => t.close());
 
     const join = (token: string, sessionId: string) =>

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyLoggerOptions } from 'fastify';
 import { buildApp, loggerOptions } from '../app.ts';
 import { signToken } from '../auth/tokens.ts';
-import { auditRows, dbTargets, freshDatabase, makeCourse, makeSession, makeTestApp, TEST_SECRET, testConfig, type TestApp } from '../test/harness.ts';
+import { auditRows, type Course, dbTargets, freshDatabase, makeCourse, makeSession, makeTwoCourseApp, TEST_SECRET, type TestApp, testConfig } from '../test/harness.ts';
 
 interface AuditItem {
   id: number;
@@ -19,13 +19,9 @@ const tamper = (token: string) => `${token.slice(0, -4)}${token.endsWith('AAAA')
 for (const target of await dbTargets('audit log')) {
   describe(`audit log on ${target}`, () => {
     let t: TestApp;
-    let c: Awaited<ReturnType<typeof makeCourse>>;
-    let other: Awaited<ReturnType<typeof makeCourse>>;
-    before(async () => {
-      t = await makeTestApp(target);
-      c = await makeCourse(t, 'course-1');
-      other = await makeCourse(t, 'course-2');
-    });
+    let c: Course;
+    let other: Course;
+    before(async () => ({ t, c, other } = await makeTwoCourseApp(target)));
     after(() => t.close());
 
     test('a create, an update, a start, a roster PUT and a join each leave a success row with actor, target and ip', async () => {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
+import { type Course, dbTargets, makeSession, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 
 for (const target of await dbTargets('sessions API')) {
   describe(`sessions API on ${target}`, () => {
     let t: TestApp;
-    let c: Awaited<ReturnType<typeof makeCourse>>;
-    let other: Awaited<ReturnType<typeof makeCourse>>;
-    before(async () => {
-      t = await makeTestApp(target);
-      c = await makeCourse(t, 'course-1');
-      other = await makeCourse(t, 'course-2');
-    });
+    let c: Course;
+    let other: Course;
+    before(async () => ({ t, c, other } = await makeTwoCourseApp(target)));
     after(() => t.close());
 
     test('a course mentor schedules a session and gets the full contract back', async () => {
