@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERRORS, type ErrorCode } from '../errors.ts';
 
 /** An ISO 8601 date-time with an explicit offset that names a real calendar instant (no 30 February). */
 export const isoDateTime = z.iso
@@ -26,7 +27,8 @@ export const pageQuery = {
 export const errorResponse = z
   .object({
     error: z.object({
-      code: z.string(),
+      /** A stable code from docs/api.md; clients branch on it, never on the message. */
+      code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     }),
@@ -41,4 +43,5 @@ export const commonErrors = {
   413: errorResponse,
   429: errorResponse,
   500: errorResponse,
+  503: errorResponse,
 };
