@@ -61,7 +61,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     createMeetingLink: createMeetingLinkFactory(config.jitsiBaseUrl),
   });
   const courses = createCoursesService(db, audit);
-  const attendance = createAttendanceService(db, loadSession);
+  const attendance = createAttendanceService(db, audit, loadSession);
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);

@@ -1,29 +1,49 @@
-import type { Kysely } from 'kysely';
-import type { AttendanceRow, Database } from '../db/tables.ts';
+import { type Kysely, sql } from 'kysely';
+import type { AttendanceRow, Database, SessionStatus } from '../db/tables.ts';
+
+/**
+ * The session's status, with the row share-locked until the transaction ends: a concurrent status change waits for
+ * the caller's commit, so ending a class sees (and closes) a segment opened at the same moment.
+ */
+export async function lockSessionStatus(db: Kysely<Database>, sessionId: string): Promise<SessionStatus | undefined> {
+  const row = await db.selectFrom('live_sessions').select('status').where('id', '=', sessionId).forShare().executeTakeFirst();
+  return row?.status;
+}
 
 /** Opens a segment unless the user already has an open one; returns the open segment either way. */
 export async function openSegment(db: Kysely<Database>, sessionId: string, userId: string, at: Date): Promise<AttendanceRow> {
-  const inserted = await db
-    .insertInto('session_attendance')
-    .values({ session_id: sessionId, user_id: userId, joined_at: at })
-    .onConflict((oc) => oc.columns(['session_id', 'user_id']).where('left_at', 'is', null).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return inserted;
-  return db
-    .selectFrom('session_attendance')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('left_at', 'is', null)
-    .executeTakeFirstOrThrow();
+  // Two rounds: a concurrent leave may close the open segment between our insert and our read.
+  for (let round = 0; round < 2; round++) {
+    const inserted = await db
+      .insertInto('session_attendance')
+      .values({ session_id: sessionId, user_id: userId, joined_at: at })
+      .onConflict((oc) => oc.columns(['session_id', 'user_id']).where('left_at', 'is', null).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return inserted;
+    const open = await db
+      .selectFrom('session_attendance')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('left_at', 'is', null)
+      .executeTakeFirst();
+    if (open) return open;
+  }
+  throw new Error(`could not open an attendance segment for ${userId} in ${sessionId}`);
 }
+
+/**
+ * A segment never ends before it began: a join stamped a moment after a concurrent "class ended" (which waited for
+ * it under lock) is closed at its own start.
+ */
+const closedAt = (at: Date) => sql<Date>`greatest(joined_at, ${at})`;
 
 /** Closes the user's open segment; returns it, or undefined when they were not present. */
 export async function closeSegment(db: Kysely<Database>, sessionId: string, userId: string, at: Date) {
   return db
     .updateTable('session_attendance')
-    .set({ left_at: at })
+    .set({ left_at: closedAt(at) })
     .where('session_id', '=', sessionId)
     .where('user_id', '=', userId)
     .where('left_at', 'is', null)
@@ -35,7 +55,7 @@ export async function closeSegment(db: Kysely<Database>, sessionId: string, user
 export async function closeOpenSegments(db: Kysely<Database>, sessionId: string, at: Date): Promise<number> {
   const result = await db
     .updateTable('session_attendance')
-    .set({ left_at: at })
+    .set({ left_at: closedAt(at) })
     .where('session_id', '=', sessionId)
     .where('left_at', 'is', null)
     .executeTakeFirst();
@@ -65,7 +85,7 @@ export async function listAttendeeNames(db: Kysely<Database>, sessionId: string)
 export async function closeUserSegmentsInCourse(db: Kysely<Database>, courseId: string, userId: string, at: Date) {
   const result = await db
     .updateTable('session_attendance')
-    .set({ left_at: at })
+    .set({ left_at: closedAt(at) })
     .where('user_id', '=', userId)
     .where('left_at', 'is', null)
     .where('session_id', 'in', (eb) => eb.selectFrom('live_sessions').select('id').where('course_id', '=', courseId))

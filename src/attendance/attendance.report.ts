@@ -1,4 +1,4 @@
-import type { AttendanceRow } from '../db/tables.ts';
+import type { AttendanceRow, RosterRole } from '../db/tables.ts';
 
 export interface PersonAttendance {
   firstJoin: Date | null;
@@ -39,5 +39,52 @@ export function summarizeSegments(segments: AttendanceRow[], now: Date): PersonA
     presentNow,
     presentMs,
     segments: segments.length,
+  };
+}
+
+export interface Person {
+  userId: string;
+  name: string;
+  email: string | null;
+}
+
+/**
+ * Reconciles attendance with the roster: every roster student appears (absent when they never joined); anyone else
+ * who attended — mentors, people no longer on the roster — is listed apart under `others`.
+ */
+export function reconcileAttendance(
+  members: (Person & { role: RosterRole })[],
+  attendees: Person[],
+  segments: AttendanceRow[],
+  now: Date,
+) {
+  const byUser = Map.groupBy(segments, (s) => s.user_id);
+  const roleOf = new Map(members.map((m) => [m.userId, m.role]));
+  const row = (p: Person) => {
+    const s = summarizeSegments(byUser.get(p.userId) ?? [], now);
+    return {
+      ...p,
+      rosterRole: roleOf.get(p.userId) ?? null,
+      status: s.segments > 0 ? ('present' as const) : ('absent' as const),
+      firstJoin: s.firstJoin?.toISOString() ?? null,
+      lastLeave: s.lastLeave?.toISOString() ?? null,
+      minutesPresent: Math.round(s.presentMs / 600) / 100,
+      presentNow: s.presentNow,
+      segments: s.segments,
+    };
+  };
+  const person = ({ userId, name, email }: Person) => ({ userId, name, email });
+  const students = members.filter((m) => m.role === 'student').map((m) => row(person(m)));
+  const others = attendees.filter((a) => roleOf.get(a.userId) !== 'student').map((a) => row(person(a)));
+  return {
+    summary: {
+      rosterStudents: students.length,
+      attended: students.filter((r) => r.status === 'present').length,
+      absent: students.filter((r) => r.status === 'absent').length,
+      presentNow: [...students, ...others].filter((r) => r.presentNow).length,
+      notOnRoster: others.filter((r) => r.rosterRole === null).length,
+    },
+    students,
+    others,
   };
 }

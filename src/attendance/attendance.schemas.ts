@@ -42,5 +42,8 @@ export const attendanceReport = z.object({
     presentNow: z.number().int(),
     notOnRoster: z.number().int(),
   }),
+  /** Every roster student, present or absent. */
   students: z.array(attendanceRow),
+  /** Anyone else who attended: mentors, admins, people no longer on the roster. */
+  others: z.array(attendanceRow),
 });

@@ -181,8 +181,10 @@ for (const target of await dbTargets('attendance API')) {
       assert.equal(report.sessionId, s.id);
       assert.equal(report.status, 'scheduled');
       assert.deepEqual(report.summary, { rosterStudents: 4, attended: 3, absent: 1, presentNow: 1, notOnRoster: 1 });
-      const rows = new Map<string, ReportRow>(report.students.map((row: ReportRow) => [row.userId, row]));
-      assert.deepEqual([...rows.keys()].sort(), ['guest', 'mentor', 's1', 's2', 's3', 's4'].map(id).sort());
+      const ids = (list: ReportRow[]) => list.map((row) => row.userId).sort();
+      assert.deepEqual(ids(report.students), ['s1', 's2', 's3', 's4'].map(id).sort(), 'students: the roster students');
+      assert.deepEqual(ids(report.others), ['guest', 'mentor'].map(id).sort(), 'others: everyone else who attended');
+      const rows = new Map<string, ReportRow>([...report.students, ...report.others].map((row: ReportRow) => [row.userId, row]));
       assert.equal(rows.get(id('mentor'))!.rosterRole, 'mentor');
       assert.equal(rows.get(id('mentor'))!.status, 'present');
 

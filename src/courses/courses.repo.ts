@@ -1,14 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Database, RosterRole } from '../db/tables.ts';
 
-/** The user's role in the course roster, or null. */
-export async function findMembership(db: Kysely<Database>, courseId: string, userId: string): Promise<RosterRole | null> {
-  const row = await db
-    .selectFrom('course_members')
-    .select('role')
-    .where('course_id', '=', courseId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+/**
+ * The user's role in the course roster, or null. `lock` holds the row until the transaction ends, so a concurrent
+ * roster removal waits for (and then sees) what the caller writes.
+ */
+export async function findMembership(
+  db: Kysely<Database>,
+  courseId: string,
+  userId: string,
+  lock = false,
+): Promise<RosterRole | null> {
+  let q = db.selectFrom('course_members').select('role').where('course_id', '=', courseId).where('user_id', '=', userId);
+  if (lock) q = q.forShare();
+  const row = await q.executeTakeFirst();
   return row?.role ?? null;
 }
 
@@ -53,5 +58,18 @@ export async function listMembers(db: Kysely<Database>, courseId: string, role?:
 /** Course ids the user is on the roster of. */
 export async function listCourseIdsOf(db: Kysely<Database>, userId: string): Promise<string[]> {
   const rows = await db.selectFrom('course_members').select('course_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.course_id);
+}
+
+/** Of these courses, the ones the user is a roster mentor of. */
+export async function listMentoredCourseIds(db: Kysely<Database>, userId: string, courseIds: string[]): Promise<string[]> {
+  if (courseIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('course_members')
+    .select('course_id')
+    .where('user_id', '=', userId)
+    .where('role', '=', 'mentor')
+    .where('course_id', 'in', courseIds)
+    .execute();
   return rows.map((r) => r.course_id);
 }

@@ -1,9 +1,9 @@
 import type { Actor } from '../auth/actor.ts';
 import { canManageCourse, canViewCourse, type Membership } from '../auth/policies.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { findMembership } from '../courses/courses.repo.ts';
+import type { AuditService, AuditTarget } from '../audit/audit.service.ts';
+import { membershipOf } from '../courses/membership.ts';
 import type { Db } from '../db/kysely.ts';
-import type { LiveSessionRow } from '../db/tables.ts';
+import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { findSession } from './sessions.repo.ts';
 
@@ -22,25 +22,31 @@ export type LoadSession = (actor: Actor, sessionId: string, need: 'view' | 'mana
 export function createSessionLoader(db: Db, audit: AuditService): LoadSession {
   return async (actor, sessionId, need, action) => {
     const session = await findSession(db, sessionId);
-    if (!session) throw notFound(sessionId);
-    const membership = actor.role === 'admin' ? null : await findMembership(db, session.course_id, actor.id);
-    const target = { type: 'session', id: session.id, courseId: session.course_id, sessionId: session.id };
-    if (!canViewCourse(actor, membership)) throw await audit.deny(actor, action, target, notFound(sessionId));
+    if (!session) throw sessionNotFound(sessionId);
+    const membership = await membershipOf(db, actor, session.course_id);
+    if (!canViewCourse(actor, membership)) throw await audit.deny(actor, action, sessionTarget(session), sessionNotFound(sessionId));
     const manages = canManageCourse(actor, membership);
     if (need === 'manage' && !manages) {
-      throw await audit.deny(actor, action, target, new AppError('FORBIDDEN', 'Only the course mentors may do this'));
+      throw await audit.deny(actor, action, sessionTarget(session), new AppError('FORBIDDEN', 'Only the course mentors may do this'));
     }
     return { session, membership, manages };
   };
 }
 
-export function notFound(sessionId: string): AppError {
+export function sessionTarget(session: LiveSessionRow): AuditTarget {
+  return { type: 'session', id: session.id, courseId: session.course_id, sessionId: session.id };
+}
+
+export function sessionNotFound(sessionId: string): AppError {
   return new AppError('SESSION_NOT_FOUND', `Live session ${sessionId} was not found`);
 }
 
+/** Completed and cancelled classes are over: no joins, no edits. */
+export const isEnded = (status: SessionStatus): boolean => status === 'completed' || status === 'cancelled';
+
 /** The refusal for acting on a class that is over. */
-export function sessionEndedError(session: LiveSessionRow, doing: string): AppError {
-  return session.status === 'cancelled'
+export function sessionEndedError(status: SessionStatus, doing: string): AppError {
+  return status === 'cancelled'
     ? new AppError('SESSION_CANCELLED', `The session was cancelled; you cannot ${doing}`)
     : new AppError('SESSION_COMPLETED', `The session has ended; you cannot ${doing}`);
 }

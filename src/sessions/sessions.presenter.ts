@@ -4,11 +4,10 @@ import type { SessionDto } from './sessions.schemas.ts';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
- * Shapes a session for a viewer. Managers always see the meeting link; others only while they may join
- * (scheduled or live), so an ended class's link does not linger in students' hands.
+ * Shapes a session for a viewer. Only managers see the meeting link here; everyone else receives it from
+ * `POST …/join`, which is what records their attendance, and only while the class can be joined.
  */
 export function toSessionDto(row: LiveSessionRow, viewerManages: boolean): SessionDto {
-  const joinable = row.status === 'scheduled' || row.status === 'live';
   return {
     id: row.id,
     courseId: row.course_id,
@@ -20,11 +19,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean): Sessi
     status: row.status,
     actualStart: iso(row.actual_start),
     actualEnd: iso(row.actual_end),
-    meeting: {
-      provider: row.meeting_provider,
-      url: viewerManages || joinable ? row.meeting_url : null,
-      status: row.meeting_status,
-    },
+    meeting: { provider: row.meeting_provider, url: viewerManages ? row.meeting_url : null, status: row.meeting_status },
     settings: {
       chatEnabled: row.chat_enabled,
       qaEnabled: row.qa_enabled,

@@ -64,7 +64,7 @@ export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
 
 export const meetingSchema = z.object({
   provider: z.string().meta({ description: 'jitsi, google or manual' }),
-  /** The join link; null while pending, and for students once the session has ended. */
+  /** The join link: shown to the course mentors and admins; others get it from POST …/join. Null while pending. */
   url: z.string().nullable(),
   status: z.enum(['pending', 'ready', 'failed']),
 });

@@ -38,7 +38,10 @@ for (const target of await dbTargets('sessions API')) {
       assert.match(s.meeting.url, /^https:\/\/meet\.jit\.si\/SkillProbe-[A-Za-z]+-[0-9a-f]{32}$/);
       const got = await t.request({ method: 'GET', url: `/api/live-sessions/${s.id}`, token: c.student });
       assert.equal(got.statusCode, 200);
-      assert.deepEqual(got.json(), s);
+      // Students get the link from POST …/join, which records their attendance; everything else is the same.
+      assert.deepEqual(got.json(), { ...s, meeting: { ...s.meeting, url: null } });
+      const join = await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/join`, token: c.student });
+      assert.equal(join.json().meeting.url, s.meeting.url);
     });
 
     test('who may schedule: course mentor and admin yes; student, other mentor, roster mentor with a student token no', async () => {
@@ -88,7 +91,7 @@ for (const target of await dbTargets('sessions API')) {
       assert.equal(edit.json().error.code, 'SESSION_COMPLETED');
     });
 
-    test('DELETE cancels, a second DELETE is harmless, and students no longer get the link', async () => {
+    test('DELETE cancels, a second DELETE is harmless, and students can no longer join for the link', async () => {
       const s = await makeSession(t, c.mentor, c.courseId);
       const del = await t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}`, token: c.mentor });
       assert.equal(del.statusCode, 200);
@@ -96,6 +99,8 @@ for (const target of await dbTargets('sessions API')) {
       assert.equal((await t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}`, token: c.mentor })).statusCode, 200);
       const asStudent = await t.request({ method: 'GET', url: `/api/live-sessions/${s.id}`, token: c.student });
       assert.equal(asStudent.json().meeting.url, null);
+      const join = await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/join`, token: c.student });
+      assert.equal(join.json().error.code, 'SESSION_CANCELLED');
       const asMentor = await t.request({ method: 'GET', url: `/api/live-sessions/${s.id}`, token: c.mentor });
       assert.ok(asMentor.json().meeting.url);
       const studentDelete = await t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}`, token: c.student });

@@ -23,7 +23,10 @@ export async function upsertUserFromClaims(db: Db, claims: Claims): Promise<void
     .execute();
 }
 
-/** Makes sure roster users exist; a roster name or email fills in what we know without erasing token data. */
+/**
+ * Makes sure roster users exist. A roster name or email fills in what we know about people who have not signed in
+ * yet; once they have, their token's claims (refreshed on every change) are what they are called.
+ */
 export async function ensureRosterUsers(
   db: Kysely<Database>,
   users: { id: string; name?: string; email?: string }[],
@@ -43,7 +46,7 @@ export async function ensureRosterUsers(
       .values(named.map(row))
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
+          name: sql`CASE WHEN users.role IS NULL THEN ${eb.ref('excluded.name')} ELSE users.name END`,
           email: sql`coalesce(${eb.ref('excluded.email')}, users.email)`,
         })),
       )

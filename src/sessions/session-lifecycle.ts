@@ -1,0 +1,66 @@
+import type { Updateable } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import { closeOpenSegments } from '../attendance/attendance.repo.ts';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { type AuditService, auditEntry } from '../audit/audit.service.ts';
+import type { Db } from '../db/kysely.ts';
+import type { LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
+import { AppError } from '../errors.ts';
+import { isEnded, sessionTarget } from './session-access.ts';
+import { toSessionDto } from './sessions.presenter.ts';
+import { findSession, updateSessionIfStatus } from './sessions.repo.ts';
+
+/** The lifecycle: scheduled → live → completed, and scheduled | live → cancelled. */
+const TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
+  scheduled: ['live', 'cancelled'],
+  live: ['completed', 'cancelled'],
+  completed: [],
+  cancelled: [],
+};
+
+const TRANSITION_ACTIONS: Partial<Record<SessionStatus, string>> = {
+  live: 'session.start',
+  completed: 'session.complete',
+  cancelled: 'session.cancel',
+};
+
+/**
+ * Applies field changes and an optional status transition in one transaction, guarded by the status the caller saw.
+ * Ending a class closes every open attendance segment at the same instant. A refused transition is audited.
+ */
+export async function applySessionChange(
+  db: Db,
+  audit: AuditService,
+  actor: Actor,
+  session: LiveSessionRow,
+  status: SessionStatus | undefined,
+  changes: Updateable<LiveSessionsTable>,
+) {
+  const transition = status !== undefined && status !== session.status ? status : undefined;
+  const action = (transition && TRANSITION_ACTIONS[transition]) ?? 'session.update';
+  if (transition && !TRANSITIONS[session.status].includes(transition)) {
+    const refused = new AppError('INVALID_TRANSITION', `A ${session.status} session cannot become ${transition}`);
+    throw await audit.deny(actor, action, sessionTarget(session), refused);
+  }
+  const fields = Object.keys(changes);
+  if (!transition && fields.length === 0) return toSessionDto(session, true);
+  const now = new Date();
+  const update: Updateable<LiveSessionsTable> = { ...changes };
+  if (transition) update.status = transition;
+  if (transition === 'live') update.actual_start = now;
+  if (transition && isEnded(transition)) update.actual_end = session.actual_start ? now : null;
+
+  const row = await db.transaction().execute(async (trx) => {
+    const updated = await updateSessionIfStatus(trx, session.id, session.status, update);
+    if (!updated) return undefined;
+    const closedSegments = transition && isEnded(transition) ? await closeOpenSegments(trx, session.id, now) : 0;
+    const details = { fields, ...(transition && { from: session.status, to: transition }), ...(closedSegments && { closedSegments }) };
+    await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
+    return updated;
+  });
+  if (!row) {
+    const current = await findSession(db, session.id);
+    throw new AppError('INVALID_TRANSITION', `The session changed meanwhile; it is now ${current?.status ?? 'gone'}`);
+  }
+  return toSessionDto(row, true);
+}
