@@ -39,7 +39,7 @@ if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) fail('--ttl must be a posi
 
 let config;
 try {
-  config = loadConfig(process.env, () => readOrCreateDemoSecret(process.env.DATA_DIR || './data'));
+  config = loadConfig(process.env, readOrCreateDemoSecret);
 } catch (err) {
   fail(err instanceof ConfigError ? err.message : String(err));
 }

@@ -12,6 +12,7 @@ import { createCoursesService } from './courses/courses.service.ts';
 import type { Db } from './db/kysely.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import { registerAuth } from './http/auth.ts';
+import { createAuthFailureLimiter } from './http/auth-failures.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -65,7 +66,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
-  registerAuth(app, { db, verify: createTokenVerifier(config.auth), audit });
+  const failures = createAuthFailureLimiter(config.rateLimit.max, config.rateLimit.windowMs);
+  registerAuth(app, { db, verify: createTokenVerifier(config.auth), audit, failures });
   await registerRateLimit(app, config);
 
   await app.register(healthRoutes(db));

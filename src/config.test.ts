@@ -85,8 +85,16 @@ describe('loadConfig', () => {
     assertRefused({ JWT_JWKS_URL: 'file:///etc/jwks.json' }, /JWT_JWKS_URL/);
   });
 
-  test('demo mode with a JWKS URL is refused: demo sign-in needs a secret', () => {
+  test('demo mode is refused beside real JWT settings: demo sign-in never signs with a key the LMS uses', () => {
     assertRefused({ DEMO_MODE: 'true', JWT_JWKS_URL: 'https://idp.example.com/jwks.json' }, /DEMO_MODE/);
+    assertRefused({ DEMO_MODE: 'true', JWT_SECRET: SECRET }, /DEMO_MODE signs tokens with its own key/);
+  });
+
+  test('demo mode signs with the secret kept in DATA_DIR', () => {
+    let askedFor = '';
+    const c = loadConfig({ DATA_DIR: '/var/lib/spl' }, (dir) => ((askedFor = dir), demoKey));
+    assert.equal(askedFor, '/var/lib/spl');
+    assert.deepEqual(c.auth, { kind: 'secret', secret: demoKey, issuer: undefined, audience: undefined });
   });
 
   test('a non-numeric or out-of-range PORT is refused, naming PORT', () => {

@@ -72,9 +72,9 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment once. Throws ConfigError naming the variable when a value is invalid or when a
- * production start lacks JWT settings. `demoSecret` supplies the signing key demo mode uses when JWT_SECRET is unset.
+ * production start lacks JWT settings. `demoSecret` supplies the signing key demo mode uses, given DATA_DIR.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: () => Uint8Array): Config {
+export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string) => Uint8Array): Config {
   const parsed = envSchema.safeParse(stripEmpty(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -92,14 +92,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: () => Uint8Array
   }
   if (production && demo) throw new ConfigError('Invalid configuration: DEMO_MODE cannot be enabled in production');
   if (!hasJwt && !demo) throw new ConfigError('Invalid configuration: set JWT_SECRET or JWT_JWKS_URL (or DEMO_MODE=true)');
-  if (demo && e.JWT_JWKS_URL) {
-    throw new ConfigError('Invalid configuration: DEMO_MODE needs JWT_SECRET (it signs tokens), not JWT_JWKS_URL');
+  // Demo sign-in mints admin tokens: it must never sign with a key real LMS tokens are checked against.
+  if (demo && hasJwt) {
+    throw new ConfigError('Invalid configuration: DEMO_MODE signs tokens with its own key; unset JWT_SECRET and JWT_JWKS_URL');
   }
   const claims = { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
   let auth: AuthConfig;
   if (e.JWT_JWKS_URL) auth = { kind: 'jwks', jwksUrl: new URL(e.JWT_JWKS_URL), ...claims };
   else if (e.JWT_SECRET) auth = { kind: 'secret', secret: new TextEncoder().encode(e.JWT_SECRET), ...claims };
-  else if (demoSecret) auth = { kind: 'secret', secret: demoSecret(), ...claims };
+  else if (demoSecret) auth = { kind: 'secret', secret: demoSecret(e.DATA_DIR), ...claims };
   else throw new ConfigError('Invalid configuration: demo mode needs a signing secret');
 
   return {

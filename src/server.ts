@@ -8,7 +8,7 @@ import { seedDemo } from './demo/demo.seed.ts';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env, () => readOrCreateDemoSecret(process.env.DATA_DIR || './data'));
+    config = loadConfig(process.env, readOrCreateDemoSecret);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../http/common.schemas.ts';
 
 /** User ids and course ids come from the LMS: opaque, printable, bounded. */
 export const externalId = z
@@ -14,7 +15,7 @@ export const claimsSchema = z.object({
   /** The LMS user id. */
   sub: externalId,
   /** Display name shown to other participants. */
-  name: z.string().trim().min(1).max(200),
+  name: text(1, 200),
   /** `student`, `mentor` or `admin` (the LMS's service token). */
   role: tokenRole,
   /** Optional; used for meeting invitations. */

@@ -95,6 +95,10 @@ describe('authentication with a shared secret', () => {
     assertRejected(await getWith(token), 'UNAUTHENTICATED', /name/);
   });
 
+  test('a token whose name holds a NUL character is refused, not a 500', async () => {
+    assertRejected(await getWith(await valid({ name: 'Eve\u0000' })), 'UNAUTHENTICATED', /name/);
+  });
+
   test('a token with an unknown role is refused, naming the claim', async () => {
     assertRejected(await getWith(await valid({ role: 'superuser' })), 'UNAUTHENTICATED', /role/);
   });
@@ -164,5 +168,25 @@ describe('authentication with an issuer and audience configured', () => {
   test('a token without iss or aud is refused', async () => {
     assertRejected(await getWith(await withClaims(null, 'live')), 'UNAUTHENTICATED', /iss/);
     assertRejected(await getWith(await withClaims('lms', null)), 'UNAUTHENTICATED', /aud/);
+  });
+});
+
+describe('failed authentications', () => {
+  test('an address that keeps failing gets 429 with Retry-After, without more audit rows; valid tokens still pass', async () => {
+    const t = await makeTestApp('pglite', { RATE_LIMIT_MAX: '3' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await t.request({ method: 'GET', url: '/api/live-sessions', token: 'not.a.jwt' })).statusCode);
+      assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+      const limited = await t.request({ method: 'GET', url: '/api/live-sessions', token: 'not.a.jwt' });
+      assert.equal(limited.json().error.code, 'RATE_LIMITED');
+      assert.ok(Number(limited.headers['retry-after']) > 0);
+      const rows = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.reject').execute();
+      assert.equal(rows.length, 3, 'only the failures within budget are written');
+      const valid = await t.token({ sub: 'good-user' });
+      assert.equal((await t.request({ method: 'GET', url: '/api/live-sessions', token: valid })).statusCode, 200);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { externalId } from '../auth/actor.ts';
+import { text } from '../http/common.schemas.ts';
 
 export const courseParams = z.strictObject({ courseId: externalId });
 export const memberParams = z.strictObject({ courseId: externalId, userId: externalId });
@@ -7,7 +8,7 @@ export const memberParams = z.strictObject({ courseId: externalId, userId: exter
 export const rosterMemberInput = z.strictObject({
   /** The LMS user id (the `sub` of that user's tokens). */
   userId: externalId,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text(1, 200).optional(),
   email: z.email().max(320).optional(),
   /** Role in this course. */
   role: z.enum(['student', 'mentor']),

@@ -18,7 +18,8 @@ export interface DatabaseTarget {
 /** Opens Kysely over PostgreSQL (DATABASE_URL) or embedded PGlite. One SQL dialect either way. */
 export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; kind: 'postgres' | 'pglite' }> {
   if (target.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 });
+    // A bounded connect wait, so an unreachable database fails requests (and /healthz) instead of hanging them.
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on('error', () => {});
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
  * restarts without any configuration. Never used when JWT_SECRET or JWT_JWKS_URL is set.
  */
 export function readOrCreateDemoSecret(dataDir: string): Uint8Array {
+  if (dataDir.startsWith('memory://')) return new Uint8Array(randomBytes(32));
   const file = join(dataDir, '.demo-jwt-secret');
   try {
     return new Uint8Array(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url'));

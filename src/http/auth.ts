@@ -5,6 +5,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import { upsertUserFromClaims } from '../users/users.repo.ts';
+import type { createAuthFailureLimiter } from './auth-failures.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,10 @@ const KNOWN_USERS_CAP = 50_000;
  * `Authorization: Bearer <JWT>` on every /api route. The user row is refreshed from the claims only when they
  * differ from what this process last wrote, so steady traffic does not write on every request.
  */
-export function registerAuth(app: FastifyInstance, deps: { db: Db; verify: VerifyToken; audit: AuditService }): void {
+export function registerAuth(
+  app: FastifyInstance,
+  deps: { db: Db; verify: VerifyToken; audit: AuditService; failures: ReturnType<typeof createAuthFailureLimiter> },
+): void {
   const known = new Map<string, string>();
 
   async function rememberUser(claims: Claims) {
@@ -35,7 +39,7 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; verify: Verif
   }
 
   app.decorateRequest('actor', null as unknown as Actor);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     if (!route?.startsWith('/api/') || request.routeOptions.config.public) return;
     try {
@@ -44,6 +48,13 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; verify: Verif
       request.actor = { id: claims.sub, name: claims.name, role: claims.role, email: claims.email ?? null, ip: request.ip };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
+      // Valid tokens always pass; only an address that keeps failing is slowed, before it floods the audit log.
+      const wait = deps.failures.retryAfter(request.ip);
+      if (wait > 0) {
+        reply.header('retry-after', wait);
+        throw new AppError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${wait} s`);
+      }
+      if (err.status === 401) deps.failures.record(request.ip);
       const target = { type: 'route', id: `${request.method} ${route}` };
       throw await deps.audit.deny(null, 'auth.reject', target, err, request.ip);
     }

@@ -1,10 +1,24 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../errors.ts';
 
-/** An ISO 8601 date-time with an explicit offset that names a real calendar instant (no 30 February). */
+/**
+ * User-written text: trimmed, bounded, and free of NUL characters, which PostgreSQL cannot store in text columns.
+ * It is stored as sent and never interpreted as HTML.
+ */
+export const text = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+
+/**
+ * An ISO 8601 date-time with an explicit offset that names a real calendar instant (no 30 February) in the years
+ * 1000–9999, which both databases store and every client can print.
+ */
 export const isoDateTime = z.iso
   .datetime({ offset: true })
   .refine(isRealCalendarDate, 'must be a real date and time')
+  .refine((s) => {
+    const year = new Date(s).getUTCFullYear();
+    return year >= 1000 && year <= 9999;
+  }, 'must fall in the years 1000–9999')
   .meta({ description: 'ISO 8601 date-time with offset, e.g. 2026-12-01T15:00:00+01:00', example: '2026-12-01T15:00:00Z' });
 
 function isRealCalendarDate(value: string): boolean {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { externalId } from '../auth/actor.ts';
-import { isoDateTime, pageQuery, uuid } from '../http/common.schemas.ts';
+import { isoDateTime, pageQuery, text, uuid } from '../http/common.schemas.ts';
 
 export const sessionStatus = z.enum(['scheduled', 'live', 'completed', 'cancelled']);
 
@@ -13,8 +13,8 @@ export const settingsSchema = z.strictObject({
 });
 export type SessionSettings = z.infer<typeof settingsSchema>;
 
-const title = z.string().trim().min(1).max(200);
-const description = z.string().max(5000);
+const title = text(1, 200);
+const description = text(0, 5000);
 const durationMinutes = z.number().int().min(1).max(1440).meta({ description: 'Planned length, 1–1440 minutes' });
 
 export const sessionParams = z.strictObject({ sessionId: uuid });

@@ -134,6 +134,10 @@ for (const target of await dbTargets('sessions API')) {
         [{ courseId: c.courseId, title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30, extra: 1 }, 'body.extra'],
         [{ courseId: c.courseId, title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30, settings: { chatEnabled: 'yes' } }, 'body.settings.chatEnabled'],
         [{ courseId: 'bad id!', title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 }, 'body.courseId'],
+        [{ courseId: c.courseId, title: 'nul\u0000byte', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 }, 'body.title'],
+        [{ courseId: c.courseId, title: 'x', description: '\u0000', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 }, 'body.description'],
+        [{ courseId: c.courseId, title: 'x', scheduledStart: '0001-01-01T00:00:00+14:00', durationMinutes: 30 }, 'body.scheduledStart'],
+        [{ courseId: c.courseId, title: 'x', scheduledStart: '9999-12-31T23:59:59-14:00', durationMinutes: 30 }, 'body.scheduledStart'],
       ];
       for (const [body, field] of cases) {
         const res = await t.request({ method: 'POST', url: '/api/live-sessions', token: c.mentor, body });
