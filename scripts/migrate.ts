@@ -1,8 +1,16 @@
 /** `npm run migrate`: applies pending migrations to the configured database (DATABASE_URL, or PGlite in DATA_DIR). */
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { migrateToLatest, openDatabase } from '../src/db/kysely.ts';
+import { readOrCreateDemoSecret } from '../src/demo/demo-secret.ts';
 
-const target = { databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR || './data' };
-const { db, kind } = await openDatabase(target);
+let config;
+try {
+  config = loadConfig(process.env, readOrCreateDemoSecret);
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(78);
+}
+const { db, kind } = await openDatabase(config);
 try {
   const applied = await migrateToLatest(db);
   console.log(applied.length ? `Applied on ${kind}: ${applied.join(', ')}` : `Nothing to apply on ${kind}: up to date`);

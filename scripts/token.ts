@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { importPKCS8, SignJWT } from 'jose';
+import { importPKCS8 } from 'jose';
 import { claimsSchema } from '../src/auth/actor.ts';
 import { signToken } from '../src/auth/tokens.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
@@ -51,13 +51,5 @@ if (config.auth.kind === 'secret') {
   if (!values.key) fail('JWT_JWKS_URL is set: pass --key <private-key.pem> (PKCS#8) matching a key in the JWKS');
   if (values.alg !== 'RS256' && values.alg !== 'ES256') fail('--alg must be RS256 or ES256');
   const key = await importPKCS8(readFileSync(values.key, 'utf8'), values.alg);
-  const { sub, name, role, email } = claims.data;
-  let jwt = new SignJWT({ name, role, ...(email ? { email } : {}) })
-    .setProtectedHeader({ alg: values.alg, typ: 'JWT', ...(values.kid ? { kid: values.kid } : {}) })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`);
-  if (issuer) jwt = jwt.setIssuer(issuer);
-  if (audience) jwt = jwt.setAudience(audience);
-  console.log(await jwt.sign(key));
+  console.log(await signToken(key, claims.data, { ttlSeconds, issuer, audience, alg: values.alg, kid: values.kid }));
 }

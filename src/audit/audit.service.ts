@@ -1,10 +1,10 @@
 import type { Actor } from '../auth/actor.ts';
 import { isAdmin } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
-import type { AuditRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { type AuditEntry, insertAuditEntry, listAuditEntries } from './audit.repo.ts';
+import { toAuditDto } from './audit.presenter.ts';
 import type { AuditQuery } from './audit.schemas.ts';
 
 export interface AuditTarget {
@@ -67,19 +67,4 @@ export function createAuditService(db: Db) {
 
 function forbidden() {
   return new AppError('FORBIDDEN', 'Only admins may read the audit log');
-}
-
-function toAuditDto(row: AuditRow) {
-  return {
-    id: Number(row.id),
-    at: row.at.toISOString(),
-    actor: row.actor_id ? { id: row.actor_id, role: row.actor_role } : null,
-    action: row.action,
-    target: { type: row.target_type, id: row.target_id },
-    courseId: row.course_id,
-    sessionId: row.session_id,
-    outcome: row.outcome,
-    ip: row.ip,
-    details: (row.details as Record<string, unknown> | null) ?? null,
-  };
 }

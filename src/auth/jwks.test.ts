@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { makeTestApp, type TestApp } from '../test/harness.ts';
 
 const SESSIONS = '/api/live-sessions';
+const run = promisify(execFile);
 
 function jwt(header: { alg: string; kid?: string }, payload: JWTPayload = {}) {
   return new SignJWT({ sub: 'u-1', name: 'Una Student', role: 'student', ...payload })
@@ -53,7 +59,7 @@ describe('authentication with a JWKS', () => {
   const getWith = (token: string) => t.request({ method: 'GET', url: SESSIONS, token });
 
   before(async () => {
-    const rsaPair = await generateKeyPair('RS256');
+    const rsaPair = await generateKeyPair('RS256', { extractable: true });
     const ecPair = await generateKeyPair('ES256');
     rsa = rsaPair.privateKey;
     ec = ecPair.privateKey;
@@ -118,6 +124,20 @@ describe('authentication with a JWKS', () => {
       } finally {
         await down.close();
       }
+    }
+  });
+
+  test('npm run token signs with a private key matching the JWKS, and the service accepts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spl-key-'));
+    try {
+      const keyFile = join(dir, 'rsa.pem');
+      writeFileSync(keyFile, await exportPKCS8(rsa));
+      const args = ['scripts/token.ts', '--sub', 'u-cli', '--role', 'mentor', '--name', 'Cli', '--key', keyFile, '--kid', 'rsa-1'];
+      const env = { PATH: process.env.PATH ?? '', DATA_DIR: dir, JWT_JWKS_URL: `${keys.base}/jwks.json` };
+      const { stdout } = await run(process.execPath, args, { cwd: join(import.meta.dirname, '../..'), env });
+      assert.equal((await getWith(stdout.trim())).statusCode, 200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload, type JWTVerifyOptions, jwtVerify, SignJWT } from 'jose';
 import type { AuthConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -62,18 +63,23 @@ function toAuthError(err: unknown): AppError {
   return new AppError('UNAUTHENTICATED', 'The token is invalid');
 }
 
-/** Signs an HS256 token, for demo sign-in and `npm run token` when a shared secret is configured. */
-export async function signToken(
-  secret: Uint8Array,
-  claims: Claims,
-  opts: { ttlSeconds?: number; issuer?: string; audience?: string } = {},
-): Promise<string> {
+export interface SignOptions {
+  ttlSeconds?: number;
+  issuer?: string;
+  audience?: string;
+  /** HS256 for a shared secret (the default); RS256 or ES256 for a private key matching a JWKS. */
+  alg?: 'HS256' | 'RS256' | 'ES256';
+  kid?: string;
+}
+
+/** Signs a token with our claims, for demo sign-in and `npm run token`. */
+export async function signToken(key: Uint8Array | KeyObject | webcrypto.CryptoKey, claims: Claims, opts: SignOptions = {}): Promise<string> {
   let jwt = new SignJWT({ name: claims.name, role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT', ...(opts.kid ? { kid: opts.kid } : {}) })
     .setSubject(claims.sub)
     .setIssuedAt()
     .setExpirationTime(`${opts.ttlSeconds ?? 8 * 3600}s`);
   if (opts.issuer) jwt = jwt.setIssuer(opts.issuer);
   if (opts.audience) jwt = jwt.setAudience(opts.audience);
-  return jwt.sign(secret);
+  return jwt.sign(key);
 }
