@@ -13,7 +13,7 @@ import type { Db } from './db/kysely.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { createAuthFailureLimiter } from './http/auth-failures.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
@@ -45,12 +45,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  // JSON only: a text/plain body is a 415, not a string that fails validation.
-  app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
 
   const { db } = deps;
   const audit = createAuditService(db);
@@ -73,7 +73,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthRoutes(db));
   await app.register(sessionsRoutes(sessions));
   await app.register(attendanceRoutes(attendance));
-  await app.register(coursesRoutes(courses));
+  await app.register(coursesRoutes(courses, config.bodyLimit));
   await app.register(auditRoutes(audit));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(config.auth));
   return app;

@@ -81,7 +81,7 @@ export function reconcileAttendance(
       rosterStudents: students.length,
       attended: students.filter((r) => r.status === 'present').length,
       absent: students.filter((r) => r.status === 'absent').length,
-      presentNow: [...students, ...others].filter((r) => r.presentNow).length,
+      presentNow: students.filter((r) => r.presentNow).length,
       notOnRoster: others.filter((r) => r.rosterRole === null).length,
     },
     students,

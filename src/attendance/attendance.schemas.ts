@@ -35,6 +35,7 @@ export const attendanceReport = z.object({
   sessionId: z.string(),
   status: z.enum(['scheduled', 'live', 'completed', 'cancelled']),
   generatedAt: z.string(),
+  /** Counts over roster students only. */
   summary: z.object({
     rosterStudents: z.number().int(),
     attended: z.number().int(),

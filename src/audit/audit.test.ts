@@ -27,7 +27,7 @@ for (const target of await dbTargets('audit log')) {
     test('a create, an update, a start, a roster PUT and a join each leave a success row with actor, target and ip', async () => {
       const s = await makeSession(t, c.mentor, c.courseId);
       const put = (body: object) => t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body });
-      assert.equal((await put({ title: 'Renamed' })).statusCode, 200);
+      assert.equal((await put({ title: 'Renamed', scheduledStart: '2026-12-02T10:00:00Z', settings: { qaEnabled: false } })).statusCode, 200);
       assert.equal((await put({ status: 'live' })).statusCode, 200);
       const join = await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/join`, token: c.student });
       assert.equal(join.statusCode, 200);
@@ -52,7 +52,8 @@ for (const target of await dbTargets('audit log')) {
         { action: 'session.start', ...mentor, ...sessionRow },
         { action: 'attendance.join', actor_id: 'course-1-s1', actor_role: 'student', ...sessionRow },
       ]);
-      assert.deepEqual((rows[1]?.details as { fields: string[] }).fields, ['title']);
+      // Field names as the API spells them, not as the columns are named.
+      assert.deepEqual((rows[1]?.details as { fields: string[] }).fields, ['title', 'scheduledStart', 'settings.qaEnabled']);
       assert.deepEqual([rows[2]?.details?.from, rows[2]?.details?.to], ['scheduled', 'live']);
 
       const roster = (await auditRows(t.db, { action: 'roster.put', actorId: 'lms' })).find((r) => r.course_id === c.courseId);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inBatches } from '../db/batches.ts';
 import type { Database, RosterRole } from '../db/tables.ts';
 
 /**
@@ -23,16 +24,18 @@ export async function upsertMembers(
   members: { userId: string; role: RosterRole }[],
 ): Promise<void> {
   const now = new Date();
-  await db
-    .insertInto('course_members')
-    .values(members.map((m) => ({ course_id: courseId, user_id: m.userId, role: m.role, updated_at: now })))
-    .onConflict((oc) =>
-      oc
-        .columns(['course_id', 'user_id'])
-        .doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), updated_at: now }))
-        .where('course_members.role', 'is distinct from', (eb) => eb.ref('excluded.role')),
-    )
-    .execute();
+  for (const batch of inBatches(members)) {
+    await db
+      .insertInto('course_members')
+      .values(batch.map((m) => ({ course_id: courseId, user_id: m.userId, role: m.role, updated_at: now })))
+      .onConflict((oc) =>
+        oc
+          .columns(['course_id', 'user_id'])
+          .doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), updated_at: now }))
+          .where('course_members.role', 'is distinct from', (eb) => eb.ref('excluded.role')),
+      )
+      .execute();
+  }
 }
 
 export async function deleteMember(db: Kysely<Database>, courseId: string, userId: string): Promise<boolean> {

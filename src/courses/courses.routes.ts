@@ -8,10 +8,10 @@ const tags = ['Rosters'];
 /** A roster of 10,000 members is far over the default body limit. */
 const ROSTER_BODY_LIMIT = 4 * 1024 * 1024;
 
-export function coursesRoutes(courses: CoursesService): FastifyPluginAsyncZod {
+export function coursesRoutes(courses: CoursesService, bodyLimit: number): FastifyPluginAsyncZod {
   return async (app) => {
     app.put('/api/courses/:courseId/members', {
-      bodyLimit: ROSTER_BODY_LIMIT,
+      bodyLimit: Math.max(ROSTER_BODY_LIMIT, bodyLimit),
       schema: {
         tags,
         summary: 'Upsert roster members (admin: the LMS service token)',

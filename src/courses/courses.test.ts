@@ -147,5 +147,14 @@ for (const target of await dbTargets('course rosters API')) {
       assert.ok(!items.some((i) => i.id === notMine));
       assert.deepEqual([...new Set(items.map((i) => i.courseId))].sort(), ['list-a', 'list-b']);
     });
+
+    test('a roster of 10,000 members is taken in one request', async () => {
+      const members = Array.from({ length: 10_000 }, (_, i) => ({ userId: `big-${i}`, name: `Student ${i}`, role: 'student' }));
+      const res = await putMembers('big-course', c.admin, { members });
+      assert.equal(res.statusCode, 200, res.body.slice(0, 200));
+      assert.equal(res.json().members.length, 10_000);
+      const after = await putMembers('big-course', c.admin, { members: [{ userId: 'big-1', role: 'mentor' }] });
+      assert.equal(after.statusCode, 200, 'the database is still usable afterwards');
+    });
   });
 }

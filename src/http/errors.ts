@@ -11,6 +11,32 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
 };
 
+/**
+ * Errors Fastify raises before routing (a malformed URL, an over-long path parameter), in our envelope.
+ * Passed to Fastify as the `frameworkErrors` option.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const appError =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AppError('URI_TOO_LONG', 'A path parameter is too long')
+      : new AppError('VALIDATION_FAILED', 'The request URL is malformed');
+  return reply.code(appError.status).send(errorBody(appError));
+}
+
+/**
+ * JSON bodies only, with prototype-poisoning keys refused. An empty body with a JSON content type (many clients send
+ * one on POST or DELETE without a payload) counts as no body rather than malformed JSON.
+ */
+export function registerJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+}
+
 /** One error handler: stable codes for clients, internals only in the log. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -55,7 +81,7 @@ function toAppError(err: FastifyError): AppError {
 function clientMessage(code: ErrorCode, err: FastifyError): string {
   switch (code) {
     case 'INVALID_JSON':
-      return 'The request body is not valid JSON';
+      return 'The request body is not valid JSON (keys such as __proto__ are refused)';
     case 'PAYLOAD_TOO_LARGE':
       return 'The request body is too large';
     case 'UNSUPPORTED_MEDIA_TYPE':

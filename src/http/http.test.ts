@@ -87,6 +87,24 @@ describe('HTTP errors', () => {
     }
   });
 
+  test('an empty body sent as JSON counts as no body (clients that always send the header can join)', async () => {
+    const s = await makeSession(t, c.mentor, c.courseId);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/live-sessions/${s.id}/join`,
+      headers: { authorization: `Bearer ${c.student}`, 'content-type': 'application/json' },
+      payload: '',
+    });
+    assert.equal(res.statusCode, 200, res.body);
+  });
+
+  test('an over-long path parameter is a 414 URI_TOO_LONG and a malformed URL a 400, in the usual envelope', async () => {
+    const long = await t.request({ method: 'GET', url: `/api/live-sessions/${'a'.repeat(300)}`, token: c.mentor });
+    assertError(long, 414, 'URI_TOO_LONG');
+    const malformed = await t.request({ method: 'GET', url: '/api/live-sessions/%E0%A4%A', token: c.mentor });
+    assertError(malformed, 400, 'VALIDATION_FAILED');
+  });
+
   test('a __proto__ key in a body is refused without harm', async () => {
     const payload = `{"courseId":"course-1","title":"x","scheduledStart":"2026-12-01T10:00:00Z","durationMinutes":30,"__proto__":{"isAdmin":true}}`;
     const res = await post(payload, 'application/json');

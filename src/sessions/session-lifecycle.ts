@@ -35,6 +35,8 @@ export async function applySessionChange(
   session: LiveSessionRow,
   status: SessionStatus | undefined,
   changes: Updateable<LiveSessionsTable>,
+  /** The API names of the changed fields, for the audit log. */
+  fields: string[] = [],
 ) {
   const transition = status !== undefined && status !== session.status ? status : undefined;
   const action = (transition && TRANSITION_ACTIONS[transition]) ?? 'session.update';
@@ -42,8 +44,7 @@ export async function applySessionChange(
     const refused = new AppError('INVALID_TRANSITION', `A ${session.status} session cannot become ${transition}`);
     throw await audit.deny(actor, action, sessionTarget(session), refused);
   }
-  const fields = Object.keys(changes);
-  if (!transition && fields.length === 0) return toSessionDto(session, true);
+  if (!transition && Object.keys(changes).length === 0) return toSessionDto(session, true);
   const now = new Date();
   const update: Updateable<LiveSessionsTable> = { ...changes };
   if (transition) update.status = transition;

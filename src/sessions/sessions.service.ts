@@ -109,7 +109,10 @@ export function createSessionsService({ db, audit, loadSession, createMeetingLin
       if (isEnded(session.status) && Object.keys(changes).length > 0) {
         throw await audit.deny(actor, 'session.update', sessionTarget(session), sessionEndedError(session.status, 'edit it'));
       }
-      return applySessionChange(db, audit, actor, session, status, changes);
+      const changed = Object.entries(fields).flatMap(([key, value]) =>
+        key === 'settings' ? Object.keys(value as object).map((s) => `settings.${s}`) : [key],
+      );
+      return applySessionChange(db, audit, actor, session, status, changes, changed);
     },
 
     /** DELETE cancels; cancelling a cancelled session again is a no-op. */

@@ -3,6 +3,7 @@ import type { Claims } from '../auth/actor.ts';
 import type { Db } from '../db/kysely.ts';
 import type { Database } from '../db/tables.ts';
 import type { Kysely } from 'kysely';
+import { inBatches } from '../db/batches.ts';
 
 /** Records a user as their latest token describes them; a no-op write when nothing changed. */
 export async function upsertUserFromClaims(db: Db, claims: Claims): Promise<void> {
@@ -14,11 +15,14 @@ export async function upsertUserFromClaims(db: Db, claims: Claims): Promise<void
         .column('id')
         .doUpdateSet((eb) => ({
           name: eb.ref('excluded.name'),
-          email: eb.ref('excluded.email'),
+          // A token without email keeps the one the roster gave.
+          email: sql`coalesce(${eb.ref('excluded.email')}, users.email)`,
           role: eb.ref('excluded.role'),
           updated_at: sql`now()` as never,
         }))
-        .where(sql<boolean>`(users.name, users.email, users.role) IS DISTINCT FROM (excluded.name, excluded.email, excluded.role)`),
+        .where(
+          sql<boolean>`(users.name, users.email, users.role) IS DISTINCT FROM (excluded.name, coalesce(excluded.email, users.email), excluded.role)`,
+        ),
     )
     .execute();
 }
@@ -31,8 +35,6 @@ export async function ensureRosterUsers(
   db: Kysely<Database>,
   users: { id: string; name?: string; email?: string }[],
 ): Promise<void> {
-  const named = users.filter((u) => u.name !== undefined);
-  const unnamed = users.filter((u) => u.name === undefined);
   const row = (u: (typeof users)[number]) => ({
     id: u.id,
     name: u.name ?? u.id,
@@ -40,10 +42,13 @@ export async function ensureRosterUsers(
     role: null,
     updated_at: new Date(),
   });
-  if (named.length > 0) {
+  // Rows without a name must not overwrite one, so they go in statements of their own.
+  const named = users.filter((u) => u.name !== undefined);
+  const unnamed = users.filter((u) => u.name === undefined);
+  for (const batch of inBatches(named)) {
     await db
       .insertInto('users')
-      .values(named.map(row))
+      .values(batch.map(row))
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
           name: sql`CASE WHEN users.role IS NULL THEN ${eb.ref('excluded.name')} ELSE users.name END`,
@@ -52,10 +57,10 @@ export async function ensureRosterUsers(
       )
       .execute();
   }
-  if (unnamed.length > 0) {
+  for (const batch of inBatches(unnamed)) {
     await db
       .insertInto('users')
-      .values(unnamed.map(row))
+      .values(batch.map(row))
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({ email: sql`coalesce(${eb.ref('excluded.email')}, users.email)` })),
       )
