@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { inBatches } from '../db/batches.ts';
 import type { Database, RosterRole } from '../db/tables.ts';
 
@@ -75,4 +75,12 @@ export async function listMentoredCourseIds(db: Kysely<Database>, userId: string
     .where('course_id', 'in', courseIds)
     .execute();
   return rows.map((r) => r.course_id);
+}
+
+/**
+ * Serializes roster uploads for the rest of the transaction. An upload touches many user rows in two passes (named
+ * and unnamed members), so two concurrent uploads could otherwise lock shared rows in opposite orders and deadlock.
+ */
+export async function lockRosterWrites(db: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('skill-probe-live:roster'))`.execute(db);
 }

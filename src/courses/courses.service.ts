@@ -7,7 +7,7 @@ import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import { ensureRosterUsers } from '../users/users.repo.ts';
 import { toRosterDto } from './courses.presenter.ts';
-import { deleteMember, listMembers, upsertMembers } from './courses.repo.ts';
+import { deleteMember, listMembers, lockRosterWrites, upsertMembers } from './courses.repo.ts';
 import type { PutMembersBody } from './courses.schemas.ts';
 import { membershipOf } from './membership.ts';
 
@@ -26,9 +26,9 @@ export function createCoursesService(db: Db, audit: AuditService) {
       if (!canWriteRoster(actor)) {
         throw await audit.deny(actor, 'roster.put', courseTarget(courseId), forbidden('write a course roster'));
       }
-      // Rows in key order, so concurrent roster writes lock them in the same order and cannot deadlock.
-      const members = [...body.members].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+      const members = body.members;
       await db.transaction().execute(async (trx) => {
+        await lockRosterWrites(trx);
         await ensureRosterUsers(trx, members.map((m) => ({ id: m.userId, name: m.name, email: m.email })));
         await upsertMembers(trx, courseId, members);
         await insertAuditEntry(trx, auditEntry(actor, 'roster.put', courseTarget(courseId), 'success', { count: members.length }));

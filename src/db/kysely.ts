@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './tables.ts';
 
@@ -19,16 +19,49 @@ export interface DatabaseTarget {
 export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; kind: 'postgres' | 'pglite' }> {
   if (target.databaseUrl) {
     // A bounded connect wait, so an unreachable database fails requests (and /healthz) instead of hanging them.
-    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({
+      connectionString: target.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      // No request waits forever on a stuck lock or a half-open connection.
+      statement_timeout: 15_000,
+      lock_timeout: 10_000,
+      query_timeout: 20_000,
+      idle_in_transaction_session_timeout: 60_000,
+    });
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on('error', () => {});
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
   }
-  const dir = target.dataDir.startsWith('memory://') ? target.dataDir : resolve(target.dataDir, 'pglite');
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  if (target.dataDir.startsWith('memory://')) return { db: await openPGlite(target.dataDir), kind: 'pglite' };
+  const dir = resolve(target.dataDir, 'pglite');
+  const unlock = lockDataDir(dir);
+  try {
+    const db = await openPGlite(dir);
+    return { db: withRelease(db, unlock), kind: 'pglite' };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function openPGlite(dir: string): Promise<Db> {
   const client = new PGlite(dir);
   await client.waitReady;
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(client) }), kind: 'pglite' };
+  return new Kysely<Database>({ dialect: new PGliteDialect(client) });
+}
+
+/** Releases the folder lock once the database has closed. */
+function withRelease(db: Db, release: () => void): Db {
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    try {
+      await destroy();
+    } finally {
+      release();
+    }
+  };
+  return db;
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */

@@ -6,7 +6,7 @@ import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { isEnded, sessionTarget } from './session-access.ts';
+import { isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { findSession, updateSessionIfStatus } from './sessions.repo.ts';
 
@@ -51,17 +51,23 @@ export async function applySessionChange(
   if (transition === 'live') update.actual_start = now;
   if (transition && isEnded(transition)) update.actual_end = session.actual_start ? now : null;
 
+  // A transition needs the status the caller saw; a plain edit only needs the class not to have ended meanwhile.
+  const guard: SessionStatus[] = transition ? [session.status] : ['scheduled', 'live'];
   const row = await db.transaction().execute(async (trx) => {
-    const updated = await updateSessionIfStatus(trx, session.id, session.status, update);
+    const updated = await updateSessionIfStatus(trx, session.id, guard, update);
     if (!updated) return undefined;
     const closedSegments = transition && isEnded(transition) ? await closeOpenSegments(trx, session.id, now) : 0;
     const details = { fields, ...(transition && { from: session.status, to: transition }), ...(closedSegments && { closedSegments }) };
     await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
     return updated;
   });
-  if (!row) {
-    const current = await findSession(db, session.id);
-    throw new AppError('INVALID_TRANSITION', `The session changed meanwhile; it is now ${current?.status ?? 'gone'}`);
-  }
-  return toSessionDto(row, true);
+  if (row) return toSessionDto(row, true);
+  // Lost a race. Someone else already made the same transition (two DELETEs): that is success, as done.
+  const current = await findSession(db, session.id);
+  if (current && transition && current.status === transition && fields.length === 0) return toSessionDto(current, true);
+  const refused =
+    current && isEnded(current.status)
+      ? sessionEndedError(current.status, transition ? `make it ${transition}` : 'edit it')
+      : new AppError('INVALID_TRANSITION', `The session changed meanwhile; it is now ${current?.status ?? 'gone'}`);
+  throw await audit.deny(actor, action, sessionTarget(session), refused);
 }

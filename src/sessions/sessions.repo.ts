@@ -10,20 +10,20 @@ export async function findSession(db: Kysely<Database>, id: string): Promise<Liv
 }
 
 /**
- * Updates a session only if its status is still `expectedStatus`, so two concurrent transitions cannot both win.
- * Returns undefined when the status moved underneath the caller.
+ * Updates a session only while its status is one of `expectedStatuses`, so two concurrent transitions cannot both
+ * win. Returns undefined when the status moved underneath the caller.
  */
 export async function updateSessionIfStatus(
   db: Kysely<Database>,
   id: string,
-  expectedStatus: SessionStatus,
+  expectedStatuses: SessionStatus[],
   changes: Updateable<LiveSessionsTable>,
 ): Promise<LiveSessionRow | undefined> {
   return db
     .updateTable('live_sessions')
     .set({ ...changes, updated_at: new Date() })
     .where('id', '=', id)
-    .where('status', '=', expectedStatus)
+    .where('status', 'in', expectedStatuses)
     .returningAll()
     .executeTakeFirst();
 }
