@@ -1,15 +1,9 @@
 /** `npm run migrate`: applies pending migrations to the configured database (DATABASE_URL, or PGlite in DATA_DIR). */
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { loadConfigOrExit } from '../src/config.ts';
 import { migrateToLatest, openDatabase } from '../src/db/kysely.ts';
 import { readOrCreateDemoSecret } from '../src/demo/demo-secret.ts';
 
-let config;
-try {
-  config = loadConfig(process.env, readOrCreateDemoSecret);
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(78);
-}
+const config = loadConfigOrExit(process.env, readOrCreateDemoSecret);
 const { db, kind } = await openDatabase(config);
 try {
   const applied = await migrateToLatest(db);

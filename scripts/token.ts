@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { importPKCS8 } from 'jose';
 import { claimsSchema } from '../src/auth/actor.ts';
 import { signToken } from '../src/auth/tokens.ts';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { loadConfigOrExit } from '../src/config.ts';
 import { readOrCreateDemoSecret } from '../src/demo/demo-secret.ts';
 
 const { values } = parseArgs({
@@ -37,12 +37,7 @@ if (!claims.success) {
 const ttlSeconds = Number(values.ttl);
 if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) fail('--ttl must be a positive number of seconds');
 
-let config;
-try {
-  config = loadConfig(process.env, readOrCreateDemoSecret);
-} catch (err) {
-  fail(err instanceof ConfigError ? err.message : String(err));
-}
+const config = loadConfigOrExit(process.env, readOrCreateDemoSecret);
 
 const { issuer, audience } = config.auth;
 if (config.auth.kind === 'secret') {

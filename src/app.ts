@@ -11,9 +11,10 @@ import { coursesRoutes } from './courses/courses.routes.ts';
 import { createCoursesService } from './courses/courses.service.ts';
 import type { Db } from './db/kysely.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
+import { createDemoService } from './demo/demo.service.ts';
 import { registerAuth } from './http/auth.ts';
 import { createAuthFailureLimiter } from './http/auth-failures.ts';
-import { frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
@@ -45,7 +46,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    requestTimeout: 30_000,
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -68,13 +71,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await registerOpenApi(app, VERSION);
   const failures = createAuthFailureLimiter(config.rateLimit.max, config.rateLimit.windowMs);
   registerAuth(app, { db, verify: createTokenVerifier(config.auth), audit, failures });
-  await registerRateLimit(app, config);
+  await registerRateLimit(app, config, audit);
 
   await app.register(healthRoutes(db));
   await app.register(sessionsRoutes(sessions));
   await app.register(attendanceRoutes(attendance));
   await app.register(coursesRoutes(courses, config.bodyLimit));
   await app.register(auditRoutes(audit));
-  if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(config.auth));
+  if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }

@@ -90,6 +90,11 @@ describe('loadConfig', () => {
     assertRefused({ DEMO_MODE: 'true', JWT_SECRET: SECRET }, /DEMO_MODE signs tokens with its own key/);
   });
 
+  test('with DATABASE_URL and no JWT settings, start-up asks for them instead of seeding a demo into that database', () => {
+    assertRefused({ DATABASE_URL: 'postgres://db.example/live' }, /JWT_SECRET or JWT_JWKS_URL \(or DEMO_MODE=true\)/);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/live', DEMO_MODE: 'true' }, demoSecret).demo, true);
+  });
+
   test('demo mode signs with the secret kept in DATA_DIR', () => {
     let askedFor = '';
     const c = loadConfig({ DATA_DIR: '/var/lib/spl' }, (dir) => ((askedFor = dir), demoKey));

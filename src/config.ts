@@ -86,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     throw new ConfigError('Invalid configuration: set either JWT_SECRET or JWT_JWKS_URL, not both');
   }
   const hasJwt = Boolean(e.JWT_SECRET || e.JWT_JWKS_URL);
-  const demo = e.DEMO_MODE ?? (!hasJwt && !production);
+  // A real PostgreSQL database never gets the demo course and public sign-in unless asked for by name.
+  const demo = e.DEMO_MODE ?? (!hasJwt && !production && !e.DATABASE_URL);
   if (production && !hasJwt) {
     throw new ConfigError('Invalid configuration: NODE_ENV=production requires JWT_SECRET or JWT_JWKS_URL');
   }
@@ -125,4 +126,15 @@ function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
   return out;
+}
+
+/** For processes and scripts: the config, or the message naming the bad variable and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string) => Uint8Array): Config {
+  try {
+    return loadConfig(env, demoSecret);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(78);
+  }
 }

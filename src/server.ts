@@ -1,21 +1,12 @@
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/kysely.ts';
 import { readOrCreateDemoSecret } from './demo/demo-secret.ts';
 import { seedDemo } from './demo/demo.seed.ts';
 
 /** The process: config → database (migrated) → app → listen; SIGTERM/SIGINT close gracefully. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, readOrCreateDemoSecret);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env, readOrCreateDemoSecret);
   const { db, kind } = await openDatabase(config);
   await migrateToLatest(db);
   if (config.demo) await seedDemo(db);

@@ -78,6 +78,8 @@ export async function listAttendeeNames(db: Kysely<Database>, sessionId: string)
     .selectFrom('users')
     .select(['id', 'name', 'email'])
     .where('id', 'in', (eb) => eb.selectFrom('session_attendance').select('user_id').where('session_id', '=', sessionId))
+    .orderBy('name')
+    .orderBy('id')
     .execute();
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { commonErrors, errorResponse } from '../http/common.schemas.ts';
+import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import { sessionParams } from '../sessions/sessions.schemas.ts';
 import { attendanceReport, joinResult, leaveResult } from './attendance.schemas.ts';
 import type { AttendanceService } from './attendance.service.ts';
@@ -14,13 +14,14 @@ export function attendanceRoutes(attendance: AttendanceService): FastifyPluginAs
         tags,
         summary: 'Join: open an attendance segment and get the meeting link',
         params: sessionParams,
+        querystring: noQuery,
         response: { 200: joinResult, ...errors },
       },
       handler: async (req) => attendance.join(req.actor, req.params.sessionId),
     });
 
     app.delete('/api/live-sessions/:sessionId/join', {
-      schema: { tags, summary: "Leave: close the caller's attendance segment", params: sessionParams, response: { 200: leaveResult, ...errors } },
+      schema: { tags, summary: "Leave: close the caller's attendance segment", params: sessionParams, querystring: noQuery, response: { 200: leaveResult, ...errors } },
       handler: async (req) => attendance.leave(req.actor, req.params.sessionId),
     });
 
@@ -29,6 +30,7 @@ export function attendanceRoutes(attendance: AttendanceService): FastifyPluginAs
         tags,
         summary: 'Attendance reconciled against the roster (course mentors, admins)',
         params: sessionParams,
+        querystring: noQuery,
         response: { 200: attendanceReport, ...errors },
       },
       handler: async (req) => attendance.report(req.actor, req.params.sessionId),

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.ts';
 import { isAdmin } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { decodeCursor, toPage } from '../http/cursor.ts';
 import { type AuditEntry, insertAuditEntry, listAuditEntries } from './audit.repo.ts';
 import { toAuditDto } from './audit.presenter.ts';
 import type { AuditQuery } from './audit.schemas.ts';
@@ -55,12 +55,7 @@ export function createAuditService(db: Db) {
       if (!isAdmin(actor)) throw await this.deny(actor, 'audit.read', { type: 'audit', id: null }, forbidden());
       const beforeId = query.cursor ? decodeCursor(query.cursor, (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null)) : undefined;
       const rows = await listAuditEntries(db, { ...query, beforeId, limit: query.limit + 1 });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(toAuditDto),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(Number(last.id)) : null,
-      };
+      return toPage(rows, query.limit, toAuditDto, (row) => Number(row.id));
     },
   };
 }

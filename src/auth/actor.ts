@@ -10,16 +10,17 @@ export const externalId = z
 
 export const tokenRole = z.enum(['student', 'mentor', 'admin']);
 
+/** A role on a course roster (admins are never on rosters). */
+export const rosterRole = z.enum(['student', 'mentor']);
+
+export const emailAddress = z.email().max(320);
+
 /** The claims every token must carry (besides `exp`). */
 export const claimsSchema = z.object({
-  /** The LMS user id. */
-  sub: externalId,
-  /** Display name shown to other participants. */
-  name: text(1, 200),
-  /** `student`, `mentor` or `admin` (the LMS's service token). */
-  role: tokenRole,
-  /** Optional; used for meeting invitations. */
-  email: z.email().max(320).optional(),
+  sub: externalId.meta({ description: 'The LMS user id.' }),
+  name: text(1, 200).meta({ description: 'Display name shown to other participants.' }),
+  role: tokenRole.meta({ description: '`student`, `mentor` or `admin` (the LMS\'s service token).' }),
+  email: emailAddress.optional().meta({ description: 'Optional; used for meeting invitations.' }),
 });
 
 export type Claims = z.infer<typeof claimsSchema>;

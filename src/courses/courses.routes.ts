@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { commonErrors, errorResponse } from '../http/common.schemas.ts';
+import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import { courseParams, memberParams, putMembersBody, rosterSchema } from './courses.schemas.ts';
 import type { CoursesService } from './courses.service.ts';
 
@@ -16,6 +16,7 @@ export function coursesRoutes(courses: CoursesService, bodyLimit: number): Fasti
         tags,
         summary: 'Upsert roster members (admin: the LMS service token)',
         params: courseParams,
+        querystring: noQuery,
         body: putMembersBody,
         response: { 200: rosterSchema, ...commonErrors },
       },
@@ -23,7 +24,7 @@ export function coursesRoutes(courses: CoursesService, bodyLimit: number): Fasti
     });
 
     app.get('/api/courses/:courseId/members', {
-      schema: { tags, summary: "List a course's roster (its mentors, admins)", params: courseParams, response: { 200: rosterSchema, ...commonErrors } },
+      schema: { tags, summary: "List a course's roster (its mentors, admins)", params: courseParams, querystring: noQuery, response: { 200: rosterSchema, ...commonErrors } },
       handler: async (req) => courses.listMembers(req.actor, req.params.courseId),
     });
 
@@ -32,6 +33,7 @@ export function coursesRoutes(courses: CoursesService, bodyLimit: number): Fasti
         tags,
         summary: 'Remove a member from the roster (admin)',
         params: memberParams,
+        querystring: noQuery,
         response: { 204: z.null().meta({ description: 'Removed' }), ...commonErrors, 404: errorResponse },
       },
       handler: async (req, reply) => {

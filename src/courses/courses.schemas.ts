@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { externalId } from '../auth/actor.ts';
+import { emailAddress, externalId, rosterRole } from '../auth/actor.ts';
 import { text } from '../http/common.schemas.ts';
 
 export const courseParams = z.strictObject({ courseId: externalId });
 export const memberParams = z.strictObject({ courseId: externalId, userId: externalId });
 
 export const rosterMemberInput = z.strictObject({
-  /** The LMS user id (the `sub` of that user's tokens). */
-  userId: externalId,
+  userId: externalId.meta({ description: 'The LMS user id (the `sub` of that user\'s tokens).' }),
   name: text(1, 200).optional(),
-  email: z.email().max(320).optional(),
-  /** Role in this course. */
-  role: z.enum(['student', 'mentor']),
+  email: emailAddress.optional(),
+  role: rosterRole.meta({ description: 'Role in this course.' }),
 });
 
 export const putMembersBody = z
@@ -29,7 +27,7 @@ export const memberSchema = z.object({
   userId: z.string(),
   name: z.string(),
   email: z.string().nullable(),
-  role: z.enum(['student', 'mentor']),
+  role: rosterRole,
   addedAt: z.string(),
   updatedAt: z.string(),
 });

@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { ERRORS, type ErrorCode } from '../errors.ts';
 
 /**
- * User-written text: trimmed, bounded, and free of NUL characters, which PostgreSQL cannot store in text columns.
+ * User-written text: trimmed, bounded, and free of NUL characters (PostgreSQL cannot store them) and of lone
+ * surrogates (which would be stored as U+FFFD, silently changing what was sent).
  * It is stored as sent and never interpreted as HTML.
  */
 export const text = (min: number, max: number) =>
-  z.string().trim().min(min).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+    .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)');
 
 /**
  * An ISO 8601 date-time with an explicit offset that names a real calendar instant (no 30 February) in the years
@@ -31,18 +38,18 @@ function isRealCalendarDate(value: string): boolean {
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 
+/** Routes that take no query string still refuse unknown parameters, as bodies refuse unknown fields. */
+export const noQuery = z.strictObject({});
+
 export const pageQuery = {
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor: z.string().max(500).optional(),
-  /** Page size, 1–100 (default 20). */
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional().meta({ description: 'Opaque cursor from the previous page\'s `nextCursor`.' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size, 1–100 (default 20).' }),
 };
 
 export const errorResponse = z
   .object({
     error: z.object({
-      /** A stable code from docs/api.md; clients branch on it, never on the message. */
-      code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]),
+      code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]).meta({ description: 'A stable code from docs/api.md; clients branch on it, never on the message.' }),
       message: z.string(),
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     }),

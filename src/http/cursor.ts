@@ -17,3 +17,13 @@ export function decodeCursor<T>(cursor: string, accept: (value: unknown) => T | 
   if (accepted === null) throw new AppError('INVALID_CURSOR', 'The cursor is not one this API issued');
   return accepted;
 }
+
+/**
+ * Turns `limit + 1` rows into a page: the first `limit` items and, when there were more, the cursor of the last one.
+ * Repositories are asked for one row more than the page so that "is there a next page" costs no extra query.
+ */
+export function toPage<Row, Item>(rows: Row[], limit: number, present: (row: Row) => Item, cursorOf: (row: Row) => unknown) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(present), nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
+}

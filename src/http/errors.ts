@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorBody } from '../errors.ts';
@@ -89,4 +90,25 @@ function clientMessage(code: ErrorCode, err: FastifyError): string {
     default:
       return err.message;
   }
+}
+
+/**
+ * Requests Node's HTTP parser rejects before Fastify sees them (oversized headers, a garbled request line) still get
+ * our error body. Passed to Fastify as `clientErrorHandler`.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const e = tooLarge
+    ? new AppError('HEADERS_TOO_LARGE', 'The request headers are too large')
+    : new AppError('VALIDATION_FAILED', 'The HTTP request is malformed');
+  const body = JSON.stringify(errorBody(e));
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${e.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }

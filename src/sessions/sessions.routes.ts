@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { commonErrors, errorResponse } from '../http/common.schemas.ts';
+import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import type { SessionsService } from './sessions.service.ts';
 import {
   createSessionBody,
@@ -20,6 +20,7 @@ export function sessionsRoutes(sessions: SessionsService): FastifyPluginAsyncZod
       schema: {
         tags,
         summary: 'Schedule a live session (a mentor of the course, or an admin)',
+        querystring: noQuery,
         body: createSessionBody,
         response: { 201: sessionSchema, ...commonErrors },
       },
@@ -41,6 +42,7 @@ export function sessionsRoutes(sessions: SessionsService): FastifyPluginAsyncZod
         tags,
         summary: 'Get a session',
         params: sessionParams,
+        querystring: noQuery,
         response: { 200: sessionSchema, ...commonErrors, ...notFound },
       },
       handler: async (req) => sessions.get(req.actor, req.params.sessionId),
@@ -51,6 +53,7 @@ export function sessionsRoutes(sessions: SessionsService): FastifyPluginAsyncZod
         tags,
         summary: 'Update a session: title, description, schedule, settings, status transitions',
         params: sessionParams,
+        querystring: noQuery,
         body: updateSessionBody,
         response: { 200: sessionSchema, ...commonErrors, ...notFound, 409: errorResponse },
       },
@@ -62,6 +65,7 @@ export function sessionsRoutes(sessions: SessionsService): FastifyPluginAsyncZod
         tags,
         summary: 'Cancel a session (it stays readable with status cancelled)',
         params: sessionParams,
+        querystring: noQuery,
         response: { 200: sessionSchema, ...commonErrors, ...notFound, 409: errorResponse },
       },
       handler: async (req) => sessions.cancel(req.actor, req.params.sessionId),

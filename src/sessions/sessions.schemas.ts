@@ -8,8 +8,7 @@ export const settingsSchema = z.strictObject({
   chatEnabled: z.boolean(),
   qaEnabled: z.boolean(),
   pollsEnabled: z.boolean(),
-  /** Whether students may ask questions anonymously. */
-  anonymousQuestions: z.boolean(),
+  anonymousQuestions: z.boolean().meta({ description: 'Whether students may ask questions anonymously.' }),
 });
 export type SessionSettings = z.infer<typeof settingsSchema>;
 
@@ -25,10 +24,8 @@ export const createSessionBody = z.strictObject({
   description: description.optional(),
   scheduledStart: isoDateTime,
   durationMinutes,
-  /** Any setting left out is enabled. */
-  settings: settingsSchema.partial().optional(),
-  /** The session's mentor (a mentor on the course roster); defaults to the caller. */
-  mentorId: externalId.optional(),
+  settings: settingsSchema.partial().optional().meta({ description: 'Any setting left out is enabled.' }),
+  mentorId: externalId.optional().meta({ description: 'The session\'s mentor (a mentor on the course roster); defaults to the caller.' }),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
@@ -39,21 +36,17 @@ export const updateSessionBody = z
     scheduledStart: isoDateTime.optional(),
     durationMinutes: durationMinutes.optional(),
     settings: settingsSchema.partial().optional(),
-    /** scheduled → live → completed; scheduled | live → cancelled. */
-    status: sessionStatus.optional(),
+    status: sessionStatus.optional().meta({ description: 'scheduled → live → completed; scheduled | live → cancelled.' }),
   })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one field');
 export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
 
 export const listSessionsQuery = z
   .strictObject({
-    /** Without it: sessions of every course the caller is on (admins: all). */
-    courseId: externalId.optional(),
+    courseId: externalId.optional().meta({ description: 'Without it: sessions of every course the caller is on (admins: all).' }),
     status: sessionStatus.optional(),
-    /** Sessions starting at or after this instant. */
-    from: isoDateTime.optional(),
-    /** Sessions starting before this instant. */
-    to: isoDateTime.optional(),
+    from: isoDateTime.optional().meta({ description: 'Sessions starting at or after this instant.' }),
+    to: isoDateTime.optional().meta({ description: 'Sessions starting before this instant.' }),
     ...pageQuery,
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
@@ -63,9 +56,8 @@ export const listSessionsQuery = z
 export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
 
 export const meetingSchema = z.object({
-  provider: z.string().meta({ description: 'jitsi, google or manual' }),
-  /** The join link: shown to the course mentors and admins; others get it from POST …/join. Null while pending. */
-  url: z.string().nullable(),
+  provider: z.string().meta({ description: 'The meeting provider; today always `jitsi` (Google Meet and pasted links are planned)' }),
+  url: z.string().nullable().meta({ description: 'The join link: shown to the course mentors and admins; others get it from POST …/join. Null while pending.' }),
   status: z.enum(['pending', 'ready', 'failed']),
 });
 

@@ -9,7 +9,7 @@ import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, LiveSessionsTable } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { uuid } from '../http/common.schemas.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { decodeCursor, toPage } from '../http/cursor.ts';
 import type { MeetingLink } from '../meetings/meetings.service.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from './session-access.ts';
 import { applySessionChange } from './session-lifecycle.ts';
@@ -87,13 +87,13 @@ export function createSessionsService({ db, audit, loadSession, createMeetingLin
         after,
         limit: query.limit + 1,
       });
-      const page = rows.slice(0, query.limit);
-      const managed = await managedCourses(db, actor, page);
-      const last = page.at(-1);
-      return {
-        items: page.map((row) => toSessionDto(row, managed.has(row.course_id))),
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.scheduled_start.toISOString(), last.id]) : null,
-      };
+      const managed = await managedCourses(db, actor, rows);
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toSessionDto(row, managed.has(row.course_id)),
+        (row) => [row.scheduled_start.toISOString(), row.id],
+      );
     },
 
     async update(actor: Actor, sessionId: string, patch: UpdateSessionBody) {

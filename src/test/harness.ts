@@ -10,6 +10,7 @@ import type { Claims } from '../auth/actor.ts';
 import { signToken } from '../auth/tokens.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { type Db, migrateToLatest, openDatabase } from '../db/kysely.ts';
+import { readOrCreateDemoSecret } from '../demo/demo-secret.ts';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -72,14 +73,17 @@ export async function freshDatabase(target: DbTarget): Promise<{ db: Db; drop: (
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({
+  return loadConfig(
+    {
     NODE_ENV: 'test',
     JWT_SECRET: TEST_SECRET,
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'silent',
-    RATE_LIMIT_MAX: '100000',
-    ...env,
-  });
+      RATE_LIMIT_MAX: '100000',
+      ...env,
+    },
+    readOrCreateDemoSecret,
+  );
 }
 
 export interface TestApp {
