@@ -13,7 +13,7 @@ import type { Db } from './db/kysely.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import { createDemoService } from './demo/demo.service.ts';
 import { registerAuth } from './http/auth.ts';
-import { createAuthFailureLimiter } from './http/auth-failures.ts';
+import { createWindowLimiter } from './http/window-limiter.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -69,7 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
-  const failures = createAuthFailureLimiter(config.rateLimit.max, config.rateLimit.windowMs);
+  const failures = createWindowLimiter(config.rateLimit.max, config.rateLimit.windowMs);
   registerAuth(app, { db, verify: createTokenVerifier(config.auth), audit, failures });
   await registerRateLimit(app, config, audit);
 

@@ -41,6 +41,12 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: intFromEnv(1024, 10 * 1024 * 1024).default(100 * 1024),
   TRUST_PROXY: boolFromEnv.default(false),
   JITSI_BASE_URL: z.url({ protocol: /^https$/ }).default('https://meet.jit.si'),
+  PRESENCE_GRACE_MS: intFromEnv(0, 300_000).default(10_000),
+  SOCKET_MAX_MESSAGE_BYTES: intFromEnv(1024, 1024 * 1024).default(16 * 1024),
+  CHAT_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
+  QA_RATE_PER_MIN: intFromEnv(1, 10_000).default(10),
+  UPVOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(60),
+  VOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -64,6 +70,13 @@ export interface Config {
   bodyLimit: number;
   trustProxy: boolean;
   jitsiBaseUrl: string;
+  realtime: {
+    /** How long a user may be disconnected before their attendance segment closes. */
+    presenceGraceMs: number;
+    maxMessageBytes: number;
+    /** Per-user actions per minute over Socket.IO and REST alike. */
+    perMinute: { chat: number; question: number; upvote: number; vote: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -118,6 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     bodyLimit: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/+$/, ''),
+    realtime: {
+      presenceGraceMs: e.PRESENCE_GRACE_MS,
+      maxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
+      perMinute: { chat: e.CHAT_RATE_PER_MIN, question: e.QA_RATE_PER_MIN, upvote: e.UPVOTE_RATE_PER_MIN, vote: e.VOTE_RATE_PER_MIN },
+    },
   };
 }
 

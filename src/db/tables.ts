@@ -59,6 +59,8 @@ export interface SessionAttendanceTable {
   user_id: string;
   joined_at: Timestamp;
   left_at: Timestamp | null;
+  /** Where the segment was opened: a REST join, or a socket in the session room (closed by presence). */
+  via: Generated<'rest' | 'socket'>;
 }
 
 export interface SessionChatTable {
@@ -75,7 +77,8 @@ export interface SessionChatTable {
 export interface SessionQaTable {
   id: Generated<string>;
   session_id: string;
-  user_id: string;
+  /** Null for anonymous questions: only the audit log keeps who asked. */
+  user_id: string | null;
   question: string;
   anonymous: boolean;
   status: 'open' | 'answered' | 'dismissed';
@@ -132,6 +135,14 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>> | null;
 }
 
+export interface SessionEventsTable {
+  session_id: string;
+  seq: BigIntColumn;
+  event: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   course_members: CourseMembersTable;
@@ -143,6 +154,7 @@ export interface Database {
   session_polls: SessionPollsTable;
   poll_responses: PollResponsesTable;
   audit_log: AuditLogTable;
+  session_events: SessionEventsTable;
 }
 
 export type LiveSessionRow = Selectable<LiveSessionsTable>;

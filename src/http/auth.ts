@@ -5,7 +5,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import { upsertUserFromClaims } from '../users/users.repo.ts';
-import type { createAuthFailureLimiter } from './auth-failures.ts';
+import type { WindowLimiter } from './window-limiter.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +26,7 @@ const KNOWN_USERS_CAP = 50_000;
  */
 export function registerAuth(
   app: FastifyInstance,
-  deps: { db: Db; verify: VerifyToken; audit: AuditService; failures: ReturnType<typeof createAuthFailureLimiter> },
+  deps: { db: Db; verify: VerifyToken; audit: AuditService; failures: WindowLimiter },
 ): void {
   const known = new Map<string, string>();
 

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial.ts';
+import * as realtime from './0002_realtime.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_realtime': realtime,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,28 @@
+/**
+ * Counts events per key in fixed windows: failed authentications per address, chat messages per user, … Memory stays
+ * bounded: expired windows are swept once the map grows.
+ */
+export function createWindowLimiter(max: number, windowMs: number) {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+
+  function sweep(now: number) {
+    for (const [key, w] of windows) if (w.resetAt <= now) windows.delete(key);
+  }
+
+  return {
+    /** Seconds the key must wait before trying again, or 0 while it is within budget. */
+    retryAfter(key: string, now = Date.now()): number {
+      const w = windows.get(key);
+      return w && w.resetAt > now && w.count >= max ? Math.ceil((w.resetAt - now) / 1000) : 0;
+    },
+    /** Records one event for the key. */
+    record(key: string, now = Date.now()): void {
+      if (windows.size >= 10_000) sweep(now);
+      const w = windows.get(key);
+      if (w && w.resetAt > now) w.count += 1;
+      else windows.set(key, { count: 1, resetAt: now + windowMs });
+    },
+  };
+}
+
+export type WindowLimiter = ReturnType<typeof createWindowLimiter>;

@@ -1,0 +1,129 @@
+import type { Server, Socket } from 'socket.io';
+import type { Db } from '../db/kysely.ts';
+import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
+
+/** Recent events kept per session, so a reconnecting client usually catches up without a query. */
+const RING_SIZE = 2048;
+/** A seq that has not arrived this long after a later one is read from the log. */
+const GAP_WAIT_MS = 200;
+
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+interface Channel {
+  /** The last seq emitted to the room; every event up to it has gone out, in order. */
+  head: number;
+  ring: StoredEvent[];
+  /** Committed events waiting for an earlier seq before they may go out. */
+  pending: Map<number, StoredEvent>;
+  ready: Promise<void>;
+  loaded: boolean;
+  gapTimer?: NodeJS.Timeout;
+}
+
+/** What a replay returns: events after the client's seq, in order, and whether the log holds more. */
+export interface Replay {
+  events: StoredEvent[];
+  hasMore: boolean;
+}
+
+/**
+ * The broadcast port. Services publish committed events; each session's events leave for its room strictly in seq
+ * order, encoded once per broadcast. `subscribe` replays what a client missed and joins it to the room in one step,
+ * so every event reaches it exactly once: either in the replay or live, never both, never neither.
+ */
+export function createChannels(io: Server, db: Db) {
+  const channels = new Map<string, Channel>();
+
+  function drain(sessionId: string, ch: Channel) {
+    for (let next = ch.pending.get(ch.head + 1); next; next = ch.pending.get(ch.head + 1)) {
+      ch.pending.delete(next.seq);
+      ch.head = next.seq;
+      ch.ring.push(next);
+      if (ch.ring.length > RING_SIZE) ch.ring.splice(0, ch.ring.length - RING_SIZE);
+      io.to(sessionRoom(sessionId)).emit(next.event, next.payload);
+    }
+    for (const seq of ch.pending.keys()) if (seq <= ch.head) ch.pending.delete(seq);
+    if (ch.pending.size > 0 && !ch.gapTimer) ch.gapTimer = setTimeout(() => void fillGap(sessionId, ch), GAP_WAIT_MS);
+  }
+
+  /** A later event committed first (another transaction, another node): the missing ones are in the log. */
+  async function fillGap(sessionId: string, ch: Channel) {
+    ch.gapTimer = undefined;
+    const missing = await listEventsAfter(db, sessionId, ch.head, 1000).catch(() => []);
+    for (const e of missing) if (e.seq > ch.head) ch.pending.set(e.seq, e);
+    drain(sessionId, ch);
+  }
+
+  function open(sessionId: string): Channel {
+    let ch = channels.get(sessionId);
+    if (ch) return ch;
+    const created: Channel = { head: 0, ring: [], pending: new Map(), loaded: false, ready: Promise.resolve() };
+    created.ready = lastSeq(db, sessionId).then((seq) => {
+      created.head = seq;
+      created.loaded = true;
+      drain(sessionId, created);
+    });
+    channels.set(sessionId, created);
+    ch = created;
+    return ch;
+  }
+
+  /** Events after `since` up to the channel head: from the ring when it reaches back far enough, else the log. */
+  async function catchUp(sessionId: string, ch: Channel, since: number, limit: number): Promise<Replay> {
+    const events: StoredEvent[] = [];
+    let last = since;
+    // Loops only if more than RING_SIZE events went out while the log was being read.
+    for (let round = 0; round < 5; round++) {
+      const first = ch.ring[0];
+      if (first && first.seq <= last + 1) {
+        for (const e of ch.ring) if (e.seq > last) events.push(e);
+        return events.length > limit ? { events: events.slice(0, limit), hasMore: true } : { events, hasMore: false };
+      }
+      if (last >= ch.head) return { events, hasMore: false };
+      const fromLog = await listEventsAfter(db, sessionId, last, limit - events.length + 1, ch.head);
+      events.push(...fromLog);
+      if (events.length > limit) return { events: events.slice(0, limit), hasMore: true };
+      last = events.at(-1)?.seq ?? last;
+    }
+    return { events, hasMore: true };
+  }
+
+  return {
+    /** Hands committed events to the room. Without a channel no socket here listens; the log keeps them. */
+    publish(sessionId: string, events: StoredEvent[]): void {
+      const ch = channels.get(sessionId);
+      if (!ch) return;
+      for (const e of events) if (e.seq > ch.head) ch.pending.set(e.seq, e);
+      if (ch.loaded) drain(sessionId, ch);
+    },
+
+    /** Replays events after `since` (none when undefined) and joins the socket to the room, atomically. */
+    async subscribe(socket: Socket, sessionId: string, since: number | undefined, limit: number): Promise<Replay> {
+      const ch = open(sessionId);
+      await ch.ready;
+      const replay = since === undefined ? { events: [], hasMore: false } : await catchUp(sessionId, ch, since, limit);
+      // No await from here on: nothing can be emitted between the replay's last event and the join.
+      const tail = replay.hasMore ? [] : ch.ring.filter((e) => e.seq > (replay.events.at(-1)?.seq ?? since ?? ch.head));
+      socket.join(sessionRoom(sessionId));
+      return { events: since === undefined ? [] : [...replay.events, ...tail], hasMore: replay.hasMore };
+    },
+
+    /** The newest seq this node has emitted for the session (0 when it has no channel). */
+    head(sessionId: string): number {
+      return channels.get(sessionId)?.head ?? 0;
+    },
+
+    /** Forgets a session nobody here listens to any more. */
+    close(sessionId: string): void {
+      const ch = channels.get(sessionId);
+      if (ch?.gapTimer) clearTimeout(ch.gapTimer);
+      channels.delete(sessionId);
+    },
+
+    closeAll(): void {
+      for (const id of [...channels.keys()]) this.close(id);
+    },
+  };
+}
+
+export type Channels = ReturnType<typeof createChannels>;

@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { Actor } from '../auth/actor.ts';
+import { AppError, type ErrorCode, type ErrorDetail } from '../errors.ts';
+
+/** Every client event is answered through its ack with one of these. */
+export type AckReply<T = unknown> =
+  | { ok: true; data: T }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
+
+/** Registers a client event: parse with the shared zod schema → service → ack. */
+export type On = <S extends z.ZodType, R>(
+  event: string,
+  schema: S,
+  handler: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<R>,
+) => void;
+
+/**
+ * The socket twin of a route: the same schema, the same service call with the same actor, the same error codes.
+ * A client that sends no ack callback still has its action carried out; it just hears nothing back.
+ */
+export function createOn(socket: Socket, log: FastifyBaseLogger): On {
+  return (event, schema, handler) => {
+    socket.on(event, async (raw: unknown, maybeAck: unknown) => {
+      const ack = typeof maybeAck === 'function' ? (maybeAck as (r: AckReply) => void) : () => {};
+      try {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) throw validationError(parsed.error);
+        const data = await handler(socket.data.actor as Actor, parsed.data, socket);
+        ack({ ok: true, data });
+      } catch (err) {
+        ack({ ok: false, error: toAckError(err, event, log) });
+      }
+    });
+  };
+}
+
+function validationError(error: z.ZodError): AppError {
+  const details = error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ field: [...path, k].join('.'), message: 'is not a known field' }));
+    }
+    return [{ field: path.join('.') || '(payload)', message: issue.message }];
+  });
+  const first = details[0];
+  return new AppError('VALIDATION_FAILED', first ? `${first.field}: ${first.message}` : 'Invalid payload', details);
+}
+
+export function toAckError(err: unknown, event: string, log: FastifyBaseLogger): Extract<AckReply, { ok: false }>['error'] {
+  if (err instanceof AppError && err.status < 500) {
+    return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  }
+  log.error({ err, event }, 'socket event failed');
+  return { code: 'INTERNAL', message: 'Internal server error' };
+}
