@@ -6,6 +6,17 @@ import { createAttendanceService } from './attendance/attendance.service.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createTokenVerifier } from './auth/tokens.ts';
+import { createUserRecorder } from './users/user-recorder.ts';
+import type { Actor } from './auth/actor.ts';
+import { createPresence } from './attendance/presence.ts';
+import { createEventsService } from './events/events.service.ts';
+import { eventsRoutes } from './events/events.routes.ts';
+import { createActionLimits } from './realtime/action-limits.ts';
+import { createChannels } from './realtime/channels.ts';
+import type { ClassDeps } from './realtime/class-deps.ts';
+import { createRealtimeServer } from './realtime/server.ts';
+import { createOn } from './realtime/socket-handler.ts';
+import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
 import type { Config } from './config.ts';
 import { coursesRoutes } from './courses/courses.routes.ts';
 import { createCoursesService } from './courses/courses.service.ts';
@@ -57,25 +68,51 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const { db } = deps;
   const audit = createAuditService(db);
+  const verify = createTokenVerifier(config.auth);
+  const recordUser = createUserRecorder(db);
+  const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, log: app.log });
+  const channels = createChannels(io, db);
   const loadSession = createSessionLoader(db, audit);
-  const sessions = createSessionsService({
+  const classDeps: ClassDeps = {
     db,
     audit,
     loadSession,
+    publish: channels.publish,
+    limits: createActionLimits(config.realtime.perMinute),
+  };
+  const presence = createPresence(classDeps, config.realtime.presenceGraceMs);
+  const sessions = createSessionsService({
+    ...classDeps,
     createMeetingLink: createMeetingLinkFactory(config.jitsiBaseUrl),
+    onClassEnd: [],
   });
-  const courses = createCoursesService(db, audit);
+  const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, courseId, userId));
   const attendance = createAttendanceService(db, audit, loadSession);
+  const events = createEventsService(db, loadSession);
+
+  io.on('connection', (socket) => {
+    socket.join(`user:${(socket.data.actor as Actor).id}`);
+    const on = createOn(socket, app.log);
+    registerSessionSocket(on, socket, { loadSession, sessions, presence, channels });
+  });
+  await presence.recover();
+  app.addHook('preClose', async () => {
+    presence.stop();
+    channels.closeAll();
+    io.disconnectSockets(true);
+    io.engine.close();
+  });
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
   const failures = createWindowLimiter(config.rateLimit.max, config.rateLimit.windowMs);
-  registerAuth(app, { db, verify: createTokenVerifier(config.auth), audit, failures });
+  registerAuth(app, { verify, recordUser, audit, failures });
   await registerRateLimit(app, config, audit);
 
   await app.register(healthRoutes(db));
   await app.register(sessionsRoutes(sessions));
   await app.register(attendanceRoutes(attendance));
+  await app.register(eventsRoutes(events));
   await app.register(coursesRoutes(courses, config.bodyLimit));
   await app.register(auditRoutes(audit));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));

@@ -11,12 +11,18 @@ export async function lockSessionStatus(db: Kysely<Database>, sessionId: string)
 }
 
 /** Opens a segment unless the user already has an open one; returns the open segment either way. */
-export async function openSegment(db: Kysely<Database>, sessionId: string, userId: string, at: Date): Promise<AttendanceRow> {
+export async function openSegment(
+  db: Kysely<Database>,
+  sessionId: string,
+  userId: string,
+  at: Date,
+  via: 'rest' | 'socket' = 'rest',
+): Promise<AttendanceRow> {
   // Two rounds: a concurrent leave may close the open segment between our insert and our read.
   for (let round = 0; round < 2; round++) {
     const inserted = await db
       .insertInto('session_attendance')
-      .values({ session_id: sessionId, user_id: userId, joined_at: at })
+      .values({ session_id: sessionId, user_id: userId, joined_at: at, via })
       .onConflict((oc) => oc.columns(['session_id', 'user_id']).where('left_at', 'is', null).doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -93,4 +99,15 @@ export async function closeUserSegmentsInCourse(db: Kysely<Database>, courseId: 
     .where('session_id', 'in', (eb) => eb.selectFrom('live_sessions').select('id').where('course_id', '=', courseId))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Segments opened by sockets and still open: after a restart, presence gives their owners a grace period. */
+export async function listOpenSocketSegments(db: Kysely<Database>) {
+  return db
+    .selectFrom('session_attendance as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select(['a.session_id', 'a.user_id', 'u.name', 'u.role'])
+    .where('a.left_at', 'is', null)
+    .where('a.via', '=', 'socket')
+    .execute();
 }

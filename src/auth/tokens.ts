@@ -8,7 +8,10 @@ import { type Claims, claimsSchema } from './actor.ts';
 const SECRET_ALGORITHMS = ['HS256'];
 const JWKS_ALGORITHMS = ['RS256', 'ES256'];
 
-export type VerifyToken = (token: string) => Promise<Claims>;
+/** Verified claims, plus when the token expires (seconds since the epoch). */
+export type VerifiedClaims = Claims & { exp: number };
+
+export type VerifyToken = (token: string) => Promise<VerifiedClaims>;
 
 /** The signing keys could not be fetched: the caller is not at fault, so this is a 503, not a 401. */
 class KeySetUnavailable extends Error {}
@@ -32,7 +35,7 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
       const fields = claims.error.issues.map((i) => i.path.join('.') || 'token').join(', ');
       throw new AppError('UNAUTHENTICATED', `Token claims are invalid: ${fields}`);
     }
-    return claims.data;
+    return { ...claims.data, exp: payload.exp as number };
   };
 }
 

@@ -17,7 +17,12 @@ const courseTarget = (courseId: string) => ({ type: 'course', id: courseId, cour
 const memberTarget = (courseId: string, userId: string) => ({ type: 'course_member', id: userId, courseId });
 
 /** Course rosters: the LMS (an admin token) writes them; the course's mentors and admins read them. */
-export function createCoursesService(db: Db, audit: AuditService) {
+export function createCoursesService(
+  db: Db,
+  audit: AuditService,
+  /** After a removal commits: the member's sockets leave the course's session rooms. */
+  onMemberRemoved: (courseId: string, userId: string) => Promise<void> = async () => {},
+) {
   const roster = async (courseId: string) => toRosterDto(courseId, await listMembers(db, courseId));
 
   return {
@@ -47,6 +52,7 @@ export function createCoursesService(db: Db, audit: AuditService) {
         return true;
       });
       if (!removed) throw new AppError('MEMBER_NOT_FOUND', `User ${userId} is not on the roster of course ${courseId}`);
+      await onMemberRemoved(courseId, userId);
     },
 
     async listMembers(actor: Actor, courseId: string) {

@@ -4,7 +4,7 @@ import type { Database } from './tables.ts';
 /**
  * Writes that arrive together share one transaction: a burst of 5,000 votes becomes a handful of commits, and each
  * caller's promise settles only after the commit that holds its write. If a batch fails, its items are retried one
- * by one, so one bad item cannot sink the others.
+ * by one, so one bad item cannot sink the others. Batches commit one after another, in submission order.
  */
 export function createBatcher<T, R>(
   db: Kysely<Database>,
@@ -13,8 +13,15 @@ export function createBatcher<T, R>(
 ) {
   let queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
+  // One batch in flight at a time: writes commit in the order they were submitted.
+  let inFlight: Promise<void> = Promise.resolve();
 
-  async function flush() {
+  function flush(): Promise<void> {
+    inFlight = inFlight.then(flushNow);
+    return inFlight;
+  }
+
+  async function flushNow() {
     scheduled = false;
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(maxBatch);

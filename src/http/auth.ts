@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor, Claims } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
 import type { VerifyToken } from '../auth/tokens.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
-import { upsertUserFromClaims } from '../users/users.repo.ts';
+import type { RecordUser } from '../users/user-recorder.ts';
 import type { WindowLimiter } from './window-limiter.ts';
 
 declare module 'fastify' {
@@ -18,33 +17,18 @@ declare module 'fastify' {
   }
 }
 
-const KNOWN_USERS_CAP = 50_000;
-
-/**
- * `Authorization: Bearer <JWT>` on every /api route. The user row is refreshed from the claims only when they
- * differ from what this process last wrote, so steady traffic does not write on every request.
- */
+/** `Authorization: Bearer <JWT>` on every /api route; the caller becomes `request.actor`. */
 export function registerAuth(
   app: FastifyInstance,
-  deps: { db: Db; verify: VerifyToken; audit: AuditService; failures: WindowLimiter },
+  deps: { verify: VerifyToken; recordUser: RecordUser; audit: AuditService; failures: WindowLimiter },
 ): void {
-  const known = new Map<string, string>();
-
-  async function rememberUser(claims: Claims) {
-    const fingerprint = `${claims.name}\u0000${claims.email ?? ''}\u0000${claims.role}`;
-    if (known.get(claims.sub) === fingerprint) return;
-    await upsertUserFromClaims(deps.db, claims);
-    if (known.size >= KNOWN_USERS_CAP) known.clear();
-    known.set(claims.sub, fingerprint);
-  }
-
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     if (!route?.startsWith('/api/') || request.routeOptions.config.public) return;
     try {
       const claims = await deps.verify(bearerToken(request));
-      await rememberUser(claims);
+      await deps.recordUser(claims);
       request.actor = { id: claims.sub, name: claims.name, role: claims.role, email: claims.email ?? null, ip: request.ip };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

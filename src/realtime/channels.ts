@@ -97,15 +97,24 @@ export function createChannels(io: Server, db: Db) {
       if (ch.loaded) drain(sessionId, ch);
     },
 
-    /** Replays events after `since` (none when undefined) and joins the socket to the room, atomically. */
-    async subscribe(socket: Socket, sessionId: string, since: number | undefined, limit: number): Promise<Replay> {
+    /**
+     * Replays events after `since` (none when undefined) and joins the socket to the room, atomically. `onJoined`
+     * runs in the same tick as the join, so an ack sent from it precedes every live event on the wire.
+     */
+    async subscribe(
+      socket: Socket,
+      sessionId: string,
+      since: number | undefined,
+      limit: number,
+      onJoined: (replay: Replay) => void,
+    ): Promise<void> {
       const ch = open(sessionId);
       await ch.ready;
       const replay = since === undefined ? { events: [], hasMore: false } : await catchUp(sessionId, ch, since, limit);
       // No await from here on: nothing can be emitted between the replay's last event and the join.
       const tail = replay.hasMore ? [] : ch.ring.filter((e) => e.seq > (replay.events.at(-1)?.seq ?? since ?? ch.head));
       socket.join(sessionRoom(sessionId));
-      return { events: since === undefined ? [] : [...replay.events, ...tail], hasMore: replay.hasMore };
+      onJoined({ events: since === undefined ? [] : [...replay.events, ...tail], hasMore: replay.hasMore });
     },
 
     /** The newest seq this node has emitted for the session (0 when it has no channel). */

@@ -9,11 +9,15 @@ export type AckReply<T = unknown> =
   | { ok: true; data: T }
   | { ok: false; error: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
 
-/** Registers a client event: parse with the shared zod schema → service → ack. */
+/**
+ * Registers a client event: parse with the shared zod schema → service → ack with what the handler returns.
+ * A handler that must ack at an exact moment (session:join acks in the same tick it joins the room) calls `reply`
+ * itself; the wrapper then sends nothing more.
+ */
 export type On = <S extends z.ZodType, R>(
   event: string,
   schema: S,
-  handler: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<R>,
+  handler: (actor: Actor, input: z.infer<S>, socket: Socket, reply: (data: R) => void) => Promise<R | void>,
 ) => void;
 
 /**
@@ -23,11 +27,16 @@ export type On = <S extends z.ZodType, R>(
 export function createOn(socket: Socket, log: FastifyBaseLogger): On {
   return (event, schema, handler) => {
     socket.on(event, async (raw: unknown, maybeAck: unknown) => {
-      const ack = typeof maybeAck === 'function' ? (maybeAck as (r: AckReply) => void) : () => {};
+      let answered = false;
+      const ack = (reply: AckReply) => {
+        if (answered) return;
+        answered = true;
+        if (typeof maybeAck === 'function') (maybeAck as (r: AckReply) => void)(reply);
+      };
       try {
         const parsed = schema.safeParse(raw);
         if (!parsed.success) throw validationError(parsed.error);
-        const data = await handler(socket.data.actor as Actor, parsed.data, socket);
+        const data = await handler(socket.data.actor as Actor, parsed.data, socket, (d) => ack({ ok: true, data: d }));
         ack({ ok: true, data });
       } catch (err) {
         ack({ ok: false, error: toAckError(err, event, log) });

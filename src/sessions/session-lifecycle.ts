@@ -1,10 +1,12 @@
-import type { Updateable } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { closeOpenSegments } from '../attendance/attendance.repo.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
-import type { LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
+import type { Database, LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
+import type { EventDraft } from '../events/events.repo.ts';
+import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { AppError } from '../errors.ts';
 import { isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
@@ -25,12 +27,23 @@ const TRANSITION_ACTIONS: Partial<Record<SessionStatus, string>> = {
 };
 
 /**
- * Applies field changes and an optional status transition in one transaction, guarded by the status the caller saw.
- * Ending a class closes every open attendance segment at the same instant. A refused transition is audited.
+/** Something else that must end with the class (open polls), in the same transaction; returns its events. */
+export type ClassEndHook = (trx: Transaction<Database>, sessionId: string, at: Date) => Promise<EventDraft[]>;
+
+export interface LifecycleDeps {
+  db: Db;
+  audit: AuditService;
+  publish: ClassDeps['publish'];
+  onClassEnd: ClassEndHook[];
+}
+
+/**
+ * Applies field changes and an optional status transition in one transaction, guarded by the status the caller saw,
+ * and tells the room (session:updated). Ending a class closes every open attendance segment at the same instant and
+ * runs the class-end hooks. A refused transition is audited.
  */
 export async function applySessionChange(
-  db: Db,
-  audit: AuditService,
+  { db, audit, publish, onClassEnd }: LifecycleDeps,
   actor: Actor,
   session: LiveSessionRow,
   status: SessionStatus | undefined,
@@ -53,13 +66,16 @@ export async function applySessionChange(
 
   // A transition needs the status the caller saw; a plain edit only needs the class not to have ended meanwhile.
   const guard: SessionStatus[] = transition ? [session.status] : ['scheduled', 'live'];
-  const row = await db.transaction().execute(async (trx) => {
+  const ending = transition !== undefined && isEnded(transition);
+  const { result: row } = await recordChange({ db, publish }, session.id, async (trx) => {
     const updated = await updateSessionIfStatus(trx, session.id, guard, update);
-    if (!updated) return undefined;
-    const closedSegments = transition && isEnded(transition) ? await closeOpenSegments(trx, session.id, now) : 0;
+    if (!updated) return { result: undefined, events: [] };
+    const closedSegments = ending ? await closeOpenSegments(trx, session.id, now) : 0;
+    const endEvents: EventDraft[] = [];
+    if (ending) for (const hook of onClassEnd) endEvents.push(...(await hook(trx, session.id, now)));
     const details = { fields, ...(transition && { from: session.status, to: transition }), ...(closedSegments && { closedSegments }) };
     await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
-    return updated;
+    return { result: updated, events: [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, true) } }] };
   });
   if (row) return toSessionDto(row, true);
   // Lost a race. Someone else already made the same transition (two DELETEs): that is success, as done.

@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { canManageCourse, canViewCourse, isAdmin } from '../auth/policies.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
-import { type AuditService, auditEntry } from '../audit/audit.service.ts';
+import { auditEntry } from '../audit/audit.service.ts';
 import { findMembership, listCourseIdsOf, listMentoredCourseIds } from '../courses/courses.repo.ts';
 import { membershipOf } from '../courses/membership.ts';
 import type { Db } from '../db/kysely.ts';
@@ -12,21 +12,20 @@ import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import type { MeetingLink } from '../meetings/meetings.service.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from './session-access.ts';
-import { applySessionChange } from './session-lifecycle.ts';
+import { applySessionChange, type LifecycleDeps } from './session-lifecycle.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { insertSession, listSessions } from './sessions.repo.ts';
 import type { CreateSessionBody, ListSessionsQuery, SessionSettings, UpdateSessionBody } from './sessions.schemas.ts';
 
-export interface SessionsDeps {
-  db: Db;
-  audit: AuditService;
+export interface SessionsDeps extends LifecycleDeps {
   loadSession: LoadSession;
   createMeetingLink: (title: string) => MeetingLink;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
-export function createSessionsService({ db, audit, loadSession, createMeetingLink }: SessionsDeps) {
+export function createSessionsService(deps: SessionsDeps) {
+  const { db, audit, loadSession, createMeetingLink } = deps;
   return {
     async create(actor: Actor, input: CreateSessionBody) {
       const courseTarget = { type: 'course', id: input.courseId, courseId: input.courseId };
@@ -112,13 +111,13 @@ export function createSessionsService({ db, audit, loadSession, createMeetingLin
       const changed = Object.entries(fields).flatMap(([key, value]) =>
         key === 'settings' ? Object.keys(value as object).map((s) => `settings.${s}`) : [key],
       );
-      return applySessionChange(db, audit, actor, session, status, changes, changed);
+      return applySessionChange(deps, actor, session, status, changes, changed);
     },
 
     /** DELETE cancels; cancelling a cancelled session again is a no-op. */
     async cancel(actor: Actor, sessionId: string) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'session.cancel');
-      return applySessionChange(db, audit, actor, session, 'cancelled', {});
+      return applySessionChange(deps, actor, session, 'cancelled', {});
     },
   };
 }

@@ -23,13 +23,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE session_attendance ADD COLUMN via text NOT NULL DEFAULT 'rest' CHECK (via IN ('rest', 'socket'));
     CREATE INDEX session_attendance_open_socket_idx ON session_attendance (session_id) WHERE left_at IS NULL AND via = 'socket';
 
-    ALTER TABLE session_polls ADD CONSTRAINT session_polls_options_check CHECK (jsonb_array_length(options) <= 10)
+    ALTER TABLE session_polls ADD CONSTRAINT session_polls_options_count_check CHECK (jsonb_array_length(options) <= 10)
   `);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await executeDdl(db, `
-    ALTER TABLE session_polls DROP CONSTRAINT session_polls_options_check;
+    ALTER TABLE session_polls DROP CONSTRAINT session_polls_options_count_check;
     DROP INDEX session_attendance_open_socket_idx;
     ALTER TABLE session_attendance DROP COLUMN via;
     ALTER TABLE session_qa DROP CONSTRAINT session_qa_author_check;

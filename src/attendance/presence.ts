@@ -1,0 +1,150 @@
+import type { Actor } from '../auth/actor.ts';
+import { createBatcher } from '../db/batcher.ts';
+import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { closeSegment, listOpenSocketSegments, openSegment } from './attendance.repo.ts';
+
+/** Names listed per presence:update; a join storm is summarized by the totals. */
+const LISTED = 100;
+const FLUSH_MS = 1000;
+
+export interface Person {
+  id: string;
+  name: string;
+  role: string;
+}
+
+interface Present {
+  person: Person;
+  sockets: number;
+  closeTimer?: NodeJS.Timeout;
+}
+
+interface Room {
+  users: Map<string, Present>;
+  joined: Map<string, Person>;
+  left: Map<string, Person>;
+  flushTimer?: NodeJS.Timeout;
+}
+
+type SegmentOp = { open: boolean; sessionId: string; userId: string; at: Date };
+
+/**
+ * Live presence from the session room. A user's first socket opens their attendance segment; when their last socket
+ * goes, the segment closes after a grace period (a flaky connection does not split attendance), so several tabs
+ * count once. Who joined and left is coalesced into at most one presence:update per second per session.
+ */
+export function createPresence(deps: ClassDeps, graceMs: number) {
+  const rooms = new Map<string, Room>();
+  const segments = createBatcher<SegmentOp, void>(deps.db, async (trx, ops) => {
+    for (const op of ops) {
+      if (op.open) await openSegment(trx, op.sessionId, op.userId, op.at, 'socket');
+      else await closeSegment(trx, op.sessionId, op.userId, op.at);
+    }
+    return ops.map(() => undefined);
+  });
+
+  const room = (sessionId: string) => {
+    let r = rooms.get(sessionId);
+    if (!r) rooms.set(sessionId, (r = { users: new Map(), joined: new Map(), left: new Map() }));
+    return r;
+  };
+
+  function announce(sessionId: string, r: Room) {
+    r.flushTimer ??= setTimeout(() => void flush(sessionId, r), FLUSH_MS);
+  }
+
+  async function flush(sessionId: string, r: Room) {
+    r.flushTimer = undefined;
+    if (r.joined.size === 0 && r.left.size === 0) return;
+    const joined = [...r.joined.values()];
+    const left = [...r.left.values()];
+    r.joined.clear();
+    r.left.clear();
+    const payload = {
+      count: r.users.size,
+      joined: joined.slice(0, LISTED),
+      left: left.slice(0, LISTED),
+      joinedTotal: joined.length,
+      leftTotal: left.length,
+    };
+    await recordChange(deps, sessionId, async () => ({ result: null, events: [{ event: 'presence:update', payload }] })).catch(
+      () => {},
+    );
+    if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
+  }
+
+  async function close(sessionId: string, r: Room, userId: string, present: Present) {
+    if (present.sockets > 0 || r.users.get(userId) !== present) return;
+    r.users.delete(userId);
+    await segments.submit({ open: false, sessionId, userId, at: new Date() });
+    if (r.joined.has(userId)) r.joined.delete(userId);
+    else r.left.set(userId, present.person);
+    announce(sessionId, r);
+  }
+
+  return {
+    /** A socket of the actor entered the session room. Resolves once their segment is committed. */
+    async enter(actor: Actor, sessionId: string): Promise<void> {
+      const r = room(sessionId);
+      const present = r.users.get(actor.id);
+      if (present) {
+        present.sockets += 1;
+        clearTimeout(present.closeTimer);
+        present.closeTimer = undefined;
+        return;
+      }
+      const person = { id: actor.id, name: actor.name, role: actor.role };
+      const entry: Present = { person, sockets: 1 };
+      r.users.set(actor.id, entry);
+      try {
+        await segments.submit({ open: true, sessionId, userId: actor.id, at: new Date() });
+      } catch (err) {
+        if (r.users.get(actor.id) === entry) r.users.delete(actor.id);
+        throw err;
+      }
+      if (r.left.has(actor.id)) r.left.delete(actor.id);
+      else r.joined.set(actor.id, person);
+      announce(sessionId, r);
+    },
+
+    /** A socket left: at once when it said so, after the grace period when it dropped. */
+    exit(actor: Actor, sessionId: string, opts: { grace: boolean }): void {
+      const r = rooms.get(sessionId);
+      const present = r?.users.get(actor.id);
+      if (!r || !present) return;
+      present.sockets = Math.max(0, present.sockets - 1);
+      if (present.sockets > 0) return;
+      const run = () => void close(sessionId, r, actor.id, present).catch(() => {});
+      if (opts.grace && graceMs > 0) present.closeTimer = setTimeout(run, graceMs);
+      else run();
+    },
+
+    /** Who is in the room now (users in their grace period still count). */
+    snapshot(sessionId: string): { count: number; users: Person[] } {
+      const users = [...(rooms.get(sessionId)?.users.values() ?? [])].map((p) => p.person);
+      return { count: users.length, users };
+    },
+
+    /** After a restart: segments sockets left open get the grace period to be picked up again. */
+    async recover(): Promise<number> {
+      const open = await listOpenSocketSegments(deps.db);
+      for (const seg of open) {
+        const r = room(seg.session_id);
+        const present: Present = { person: { id: seg.user_id, name: seg.name, role: seg.role ?? 'student' }, sockets: 0 };
+        r.users.set(seg.user_id, present);
+        present.closeTimer = setTimeout(() => void close(seg.session_id, r, seg.user_id, present).catch(() => {}), graceMs);
+      }
+      return open.length;
+    },
+
+    stop(): void {
+      for (const r of rooms.values()) {
+        clearTimeout(r.flushTimer);
+        for (const p of r.users.values()) clearTimeout(p.closeTimer);
+      }
+      rooms.clear();
+    },
+  };
+}
+
+export type Presence = ReturnType<typeof createPresence>;

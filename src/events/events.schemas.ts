@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const eventsQuery = z.strictObject({
+  /** Events with a seq greater than this (0: from the start). */
+  since: z.coerce.number().int().min(0).default(0),
+  /** At most this many (1–1000, default 500). */
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export type EventsQuery = z.infer<typeof eventsQuery>;
+
+export const eventsPage = z.object({
+  events: z.array(z.object({ event: z.string(), payload: z.record(z.string(), z.unknown()) })),
+  /** More events follow the last one returned: ask again with since = its seq. */
+  hasMore: z.boolean(),
+  /** The session's newest seq when this page was read. */
+  lastSeq: z.number().int(),
+});

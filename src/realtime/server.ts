@@ -1,0 +1,81 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { Server, type Socket } from 'socket.io';
+import type { Actor } from '../auth/actor.ts';
+import type { VerifyToken } from '../auth/tokens.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { RecordUser } from '../users/user-recorder.ts';
+
+export interface RealtimeServerDeps {
+  config: Config;
+  verify: VerifyToken;
+  recordUser: RecordUser;
+  audit: AuditService;
+  log: FastifyBaseLogger;
+}
+
+/** setTimeout's ceiling; a token valid for longer is re-checked when this fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Socket.IO on the service's own HTTP server. The Origin is checked in `allowRequest` for every transport (the
+ * `cors` option alone does not stop cross-site WebSocket hijacking); the JWT in `handshake.auth.token` is verified
+ * exactly as on REST; a socket is disconnected when its token expires.
+ */
+export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServerDeps): Server {
+  const { config, verify, recordUser, audit, log } = deps;
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: config.realtime.maxMessageBytes,
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
+    allowRequest: (req, callback) => callback(null, originAllowed(req, config.corsOrigins)),
+  });
+
+  io.use(async (socket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    try {
+      if (typeof token !== 'string' || token.length === 0) {
+        throw new AppError('UNAUTHENTICATED', 'Send the token as auth: { token } in the handshake');
+      }
+      const claims = await verify(token);
+      await recordUser(claims);
+      const actor: Actor = { id: claims.sub, name: claims.name, role: claims.role, email: claims.email ?? null, ip: socket.handshake.address };
+      socket.data.actor = actor;
+      socket.data.expiresAt = claims.exp * 1000;
+      next();
+    } catch (err) {
+      const appError = err instanceof AppError ? err : new AppError('INTERNAL', 'Internal server error');
+      if (!(err instanceof AppError)) log.error({ err }, 'socket handshake failed');
+      else await audit.deny(null, 'auth.reject', { type: 'socket', id: null }, appError, socket.handshake.address).catch(() => {});
+      next(Object.assign(new Error(appError.message), { data: { code: appError.code, message: appError.message } }));
+    }
+  });
+
+  io.on('connection', (socket) => disconnectWhenExpired(socket));
+  return io;
+}
+
+/** Browsers always send Origin; a non-browser client (no Origin) is judged by its token alone. */
+function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  const host = req.headers.host;
+  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+}
+
+function disconnectWhenExpired(socket: Socket): void {
+  const check = () => {
+    const left = (socket.data.expiresAt as number) - Date.now();
+    if (left <= 0) {
+      socket.emit('auth:expired', { code: 'TOKEN_EXPIRED', message: 'The token has expired; reconnect with a fresh one' });
+      socket.disconnect(true);
+      return;
+    }
+    timer = setTimeout(check, Math.min(left, MAX_TIMER_MS));
+  };
+  let timer = setTimeout(check, 0);
+  socket.on('disconnect', () => clearTimeout(timer));
+}

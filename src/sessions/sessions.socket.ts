@@ -1,0 +1,79 @@
+import type { Server, Socket } from 'socket.io';
+import type { Actor } from '../auth/actor.ts';
+import type { Presence } from '../attendance/presence.ts';
+import type { Channels } from '../realtime/channels.ts';
+import { sessionRoom } from '../realtime/channels.ts';
+import type { On } from '../realtime/socket-handler.ts';
+import { isEnded, type LoadSession } from './session-access.ts';
+import { toSessionDto } from './sessions.presenter.ts';
+import { JOIN_REPLAY_LIMIT, sessionJoinInput, sessionLeaveInput, sessionStatusInput } from './sessions.realtime.schemas.ts';
+import type { SessionsService } from './sessions.service.ts';
+
+export interface SessionSocketDeps {
+  loadSession: LoadSession;
+  sessions: SessionsService;
+  presence: Presence;
+  channels: Channels;
+}
+
+/** Sessions this socket is in, with their course (for roster removals). */
+const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.sessions ??= new Map<string, string>());
+
+/**
+ * session:join / session:leave / session:status, and presence on disconnect. Joining a scheduled or live session
+ * opens the caller's attendance; an ended one can still be joined to read what was missed.
+ */
+export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocketDeps): void {
+  const { loadSession, sessions, presence, channels } = deps;
+
+  on('session:join', sessionJoinInput, async (actor, input, _socket, reply) => {
+    const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
+    const joined = joinedSessions(socket);
+    const attends = !isEnded(session.status) && !joined.has(session.id);
+    if (attends) await presence.enter(actor, session.id);
+    joined.set(session.id, session.course_id);
+    const { count, users } = presence.snapshot(session.id);
+    await channels.subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
+      reply({
+        session: toSessionDto(session, true),
+        presence: manages ? { count, users } : { count },
+        events: replay.events.map((e) => ({ event: e.event, payload: e.payload })),
+        hasMore: replay.hasMore,
+      }),
+    );
+  });
+
+  on('session:leave', sessionLeaveInput, async (actor, input) => {
+    leave(socket, actor, input.sessionId, false);
+    return { sessionId: input.sessionId };
+  });
+
+  on('session:status', sessionStatusInput, async (actor, input) => sessions.update(actor, input.sessionId, { status: input.status }));
+
+  socket.on('disconnect', () => {
+    for (const sessionId of [...joinedSessions(socket).keys()]) leave(socket, socket.data.actor as Actor, sessionId, true);
+  });
+
+  function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
+    if (!joinedSessions(s).delete(sessionId)) return;
+    s.leave(sessionRoom(sessionId));
+    presence.exit(actor, sessionId, { grace: dropped });
+  }
+}
+
+/**
+ * A user left a course's roster: their sockets leave that course's session rooms at once (their attendance was
+ * closed with the roster change) and hear session:removed.
+ */
+export async function removeFromCourseRooms(io: Server, presence: Presence, courseId: string, userId: string): Promise<void> {
+  for (const s of await io.in(`user:${userId}`).fetchSockets()) {
+    const joined = (s.data.sessions ?? new Map()) as Map<string, string>;
+    for (const [sessionId, course] of joined) {
+      if (course !== courseId) continue;
+      joined.delete(sessionId);
+      s.leave(sessionRoom(sessionId));
+      presence.exit(s.data.actor as Actor, sessionId, { grace: false });
+      s.emit('session:removed', { sessionId, reason: 'You are no longer on this course roster' });
+    }
+  }
+}

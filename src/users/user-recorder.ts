@@ -1,0 +1,22 @@
+import type { Claims } from '../auth/actor.ts';
+import type { Db } from '../db/kysely.ts';
+import { upsertUserFromClaims } from './users.repo.ts';
+
+const KNOWN_USERS_CAP = 50_000;
+
+/**
+ * Records users from their verified claims (REST and Socket.IO alike). The row is written only when the claims
+ * differ from what this process last wrote, so steady traffic does not write on every request.
+ */
+export function createUserRecorder(db: Db) {
+  const known = new Map<string, string>();
+  return async function recordUser(claims: Claims): Promise<void> {
+    const fingerprint = `${claims.name}\u0000${claims.email ?? ''}\u0000${claims.role}`;
+    if (known.get(claims.sub) === fingerprint) return;
+    await upsertUserFromClaims(db, claims);
+    if (known.size >= KNOWN_USERS_CAP) known.clear();
+    known.set(claims.sub, fingerprint);
+  };
+}
+
+export type RecordUser = ReturnType<typeof createUserRecorder>;
