@@ -14,6 +14,7 @@ import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './realtime/action-limits.ts';
 import { createChannels } from './realtime/channels.ts';
 import type { ClassDeps } from './realtime/class-deps.ts';
+import type { ClassFeature } from './realtime/feature.ts';
 import { createRealtimeServer } from './realtime/server.ts';
 import { createOn } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
@@ -81,10 +82,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     limits: createActionLimits(config.realtime.perMinute),
   };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs);
+  // features: one entry per in-class feature
+  const features: ClassFeature[] = [];
   const sessions = createSessionsService({
     ...classDeps,
     createMeetingLink: createMeetingLinkFactory(config.jitsiBaseUrl),
-    onClassEnd: [],
+    onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
   });
   const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, courseId, userId));
   const attendance = createAttendanceService(db, audit, loadSession);
@@ -94,10 +97,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     socket.join(`user:${(socket.data.actor as Actor).id}`);
     const on = createOn(socket, app.log);
     registerSessionSocket(on, socket, { loadSession, sessions, presence, channels });
+    for (const feature of features) feature.registerSocket(on);
   });
   await presence.recover();
   app.addHook('preClose', async () => {
     presence.stop();
+    for (const feature of features) feature.stop?.();
     channels.closeAll();
     io.disconnectSockets(true);
     io.engine.close();
@@ -113,6 +118,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(sessionsRoutes(sessions));
   await app.register(attendanceRoutes(attendance));
   await app.register(eventsRoutes(events));
+  for (const feature of features) await app.register(feature.routes);
   await app.register(coursesRoutes(courses, config.bodyLimit));
   await app.register(auditRoutes(audit));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
