@@ -107,16 +107,21 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
       announce(sessionId, r);
     },
 
-    /** A socket left: at once when it said so, after the grace period when it dropped. */
-    exit(actor: Actor, sessionId: string, opts: { grace: boolean }): void {
+    /**
+     * A socket left: at once when it said so (resolving once the segment is closed), after the grace period when it
+     * dropped.
+     */
+    async exit(actor: Actor, sessionId: string, opts: { grace: boolean }): Promise<void> {
       const r = rooms.get(sessionId);
       const present = r?.users.get(actor.id);
       if (!r || !present) return;
       present.sockets = Math.max(0, present.sockets - 1);
       if (present.sockets > 0) return;
-      const run = () => void close(sessionId, r, actor.id, present).catch(() => {});
-      if (opts.grace && graceMs > 0) present.closeTimer = setTimeout(run, graceMs);
-      else run();
+      if (opts.grace && graceMs > 0) {
+        present.closeTimer = setTimeout(() => void close(sessionId, r, actor.id, present).catch(() => {}), graceMs);
+      } else {
+        await close(sessionId, r, actor.id, present);
+      }
     },
 
     /** Who is in the room now (users in their grace period still count). */

@@ -44,20 +44,20 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
   });
 
   on('session:leave', sessionLeaveInput, async (actor, input) => {
-    leave(socket, actor, input.sessionId, false);
+    await leave(socket, actor, input.sessionId, false);
     return { sessionId: input.sessionId };
   });
 
   on('session:status', sessionStatusInput, async (actor, input) => sessions.update(actor, input.sessionId, { status: input.status }));
 
   socket.on('disconnect', () => {
-    for (const sessionId of [...joinedSessions(socket).keys()]) leave(socket, socket.data.actor as Actor, sessionId, true);
+    for (const sessionId of [...joinedSessions(socket).keys()]) void leave(socket, socket.data.actor as Actor, sessionId, true);
   });
 
-  function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
+  async function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
     if (!joinedSessions(s).delete(sessionId)) return;
     s.leave(sessionRoom(sessionId));
-    presence.exit(actor, sessionId, { grace: dropped });
+    await presence.exit(actor, sessionId, { grace: dropped });
   }
 }
 
@@ -72,7 +72,7 @@ export async function removeFromCourseRooms(io: Server, presence: Presence, cour
       if (course !== courseId) continue;
       joined.delete(sessionId);
       s.leave(sessionRoom(sessionId));
-      presence.exit(s.data.actor as Actor, sessionId, { grace: false });
+      void presence.exit(s.data.actor as Actor, sessionId, { grace: false });
       s.emit('session:removed', { sessionId, reason: 'You are no longer on this course roster' });
     }
   }

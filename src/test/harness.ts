@@ -183,7 +183,10 @@ export async function auditRows(db: Db, where: { action?: string; outcome?: stri
 export type Course = Awaited<ReturnType<typeof makeCourse>>;
 
 /** The usual fixture for permission tests: an app with `course-1` and `course-2`, each with its own people. */
-export async function makeTwoCourseApp(target: DbTarget): Promise<{ t: TestApp; c: Course; other: Course }> {
-  const t = await makeTestApp(target);
+export async function makeTwoCourseApp(
+  target: DbTarget,
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; c: Course; other: Course }> {
+  const t = await makeTestApp(target, env);
   return { t, c: await makeCourse(t, 'course-1'), other: await makeCourse(t, 'course-2') };
 }
