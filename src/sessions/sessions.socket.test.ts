@@ -77,6 +77,16 @@ for (const target of await dbTargets('session room')) {
       assert.deepEqual(seqs, seqs.map((_: number, i: number) => seen + 1 + i), 'consecutive seqs, none missing');
     });
 
+    test('a message over the size limit closes that connection, and the server carries on', async () => {
+      const s = await makeSession(t, c.mentor, c.courseId);
+      const student = await open(c.student);
+      const closed = new Promise<string>((resolve) => student.on('disconnect', resolve));
+      student.emit('session:join', { sessionId: s.id, padding: 'x'.repeat(64 * 1024) });
+      assert.equal(await closed, 'transport close');
+      const again = await open(c.student);
+      assert.ok((await request(again, 'session:join', { sessionId: s.id })).ok);
+    });
+
     test('a socket without a valid token is refused at the handshake', async () => {
       await assert.rejects(connect(base, 'not-a-token'), (err: Error & { data?: { code: string } }) => err.data?.code === 'UNAUTHENTICATED');
     });
