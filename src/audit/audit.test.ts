@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyLoggerOptions } from 'fastify';
 import { buildApp, loggerOptions } from '../app.ts';
 import { signToken } from '../auth/tokens.ts';
-import { auditRows, type Course, dbTargets, freshDatabase, makeCourse, makeSession, makeTwoCourseApp, TEST_SECRET, type TestApp, testConfig } from '../test/harness.ts';
+import { auditRows, type Course, dbTargets, freshDatabase, makeSession, makeTwoCourseApp, TEST_SECRET, type TestApp, testConfig } from '../test/harness.ts';
 
 interface AuditItem {
   id: number;

@@ -51,7 +51,14 @@ class Member {
   received: number[] = [];
   problems: string[] = [];
   socket?: Socket;
-  constructor(readonly base: string, readonly tokenValue: string, readonly sessionId: string) {}
+  readonly base: string;
+  readonly tokenValue: string;
+  readonly sessionId: string;
+  constructor(base: string, tokenValue: string, sessionId: string) {
+    this.base = base;
+    this.tokenValue = tokenValue;
+    this.sessionId = sessionId;
+  }
 
   private take(payload: { seq?: number } | undefined) {
     const seq = payload?.seq;
@@ -102,7 +109,7 @@ class Member {
 async function runScenario(env: Record<string, string>, db: () => Promise<Db>) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const serverEnv = { ...env, PORT: String(port), JWT_SECRET: TEST_SECRET, PRESENCE_GRACE_MS: '3000', CHAT_RATE_PER_MIN: '100000', QA_RATE_PER_MIN: '100000', UPVOTE_RATE_PER_MIN: '100000', VOTE_RATE_PER_MIN: '100000', RATE_LIMIT_MAX: '100000' };
+  const serverEnv = { ...env, PORT: String(port), JWT_SECRET: TEST_SECRET, PRESENCE_GRACE_MS: '3000', CHAT_RATE_PER_MIN: '10000', QA_RATE_PER_MIN: '10000', UPVOTE_RATE_PER_MIN: '10000', VOTE_RATE_PER_MIN: '10000', RATE_LIMIT_MAX: '100000' };
   let server = await startServer(serverEnv);
   const api = async (method: string, path: string, tok: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
@@ -160,6 +167,7 @@ async function runScenario(env: Record<string, string>, db: () => Promise<Db>) {
     const votes = await d.selectFrom('poll_responses').select(['user_id', 'choice']).where('poll_id', '=', pollId).execute();
     const events = (await d.selectFrom('session_events').select('seq').where('session_id', '=', session.id).orderBy('seq').execute()).map((r) => Number(r.seq));
     assert.ok(acked.chat.length > 20 && acked.questions.length > 0 && acked.votes.size > 0, 'traffic flowed');
+    console.log(`delivery: ${acked.chat.length} chat, ${acked.questions.length} questions, ${acked.votes.size} voters acknowledged; ${events.length} events; ${clients.length} members`);
     for (const id of acked.chat) assert.ok(chat.has(id), `acknowledged chat ${id} is in the database`);
     for (const id of acked.questions) assert.ok(questions.has(id), `acknowledged question ${id} is in the database`);
     for (const [user, choice] of acked.votes) {

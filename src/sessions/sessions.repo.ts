@@ -57,3 +57,11 @@ export async function listSessions(db: Kysely<Database>, f: SessionListFilter): 
   }
   return q.orderBy('scheduled_start').orderBy('id').limit(f.limit).execute();
 }
+
+/**
+ * The session row, locked (FOR NO KEY UPDATE) until commit. Every change that appends events takes it first, as
+ * ending the class does: nothing lands after the class ended or a feature was switched off, and lock order is one.
+ */
+export async function lockSession(db: Kysely<Database>, sessionId: string): Promise<LiveSessionRow | undefined> {
+  return db.selectFrom('live_sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
+}
