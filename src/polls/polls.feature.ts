@@ -1,0 +1,16 @@
+import type { ClassDeps } from '../realtime/class-deps.ts';
+import type { ClassFeature } from '../realtime/feature.ts';
+import { pollsRoutes } from './polls.routes.ts';
+import { createPollsService } from './polls.service.ts';
+import { registerPollsSocket } from './polls.socket.ts';
+
+/** Polls as an in-class feature: REST routes, socket events, closing open polls when the class ends. */
+export function createPollsFeature(deps: ClassDeps): ClassFeature {
+  const polls = createPollsService(deps);
+  return {
+    routes: pollsRoutes(polls),
+    registerSocket: (on) => registerPollsSocket(on, polls),
+    onClassEnd: polls.onClassEnd,
+    stop: polls.stop,
+  };
+}

@@ -1,0 +1,116 @@
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { inBatches } from '../db/batches.ts';
+import type { Database, SessionPollsTable } from '../db/tables.ts';
+import type { ChoiceCount } from './polls.results.ts';
+
+export type PollRow = Selectable<SessionPollsTable>;
+
+export async function insertPoll(db: Kysely<Database>, values: Insertable<SessionPollsTable>): Promise<PollRow> {
+  return db.insertInto('session_polls').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findPoll(db: Kysely<Database>, pollId: string): Promise<PollRow | undefined> {
+  return db.selectFrom('session_polls').selectAll().where('id', '=', pollId).executeTakeFirst();
+}
+
+/** A session's polls, oldest first. */
+export async function listPolls(db: Kysely<Database>, sessionId: string): Promise<PollRow[]> {
+  return db.selectFrom('session_polls').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Closes the poll if it is still open; undefined when it was already closed. */
+export async function closePoll(db: Kysely<Database>, pollId: string, at: Date): Promise<PollRow | undefined> {
+  return db
+    .updateTable('session_polls')
+    .set({ status: 'closed', closed_at: at })
+    .where('id', '=', pollId)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function closeOpenPolls(db: Kysely<Database>, sessionId: string, at: Date): Promise<PollRow[]> {
+  return db
+    .updateTable('session_polls')
+    .set({ status: 'closed', closed_at: at })
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'open')
+    .returningAll()
+    .execute();
+}
+
+/**
+ * Of these polls, the ones still open, share-locked until the transaction ends: a vote batch and a close cannot
+ * interleave, so no vote lands after the close that reported the final results.
+ */
+export async function lockOpenPolls(db: Kysely<Database>, pollIds: string[]): Promise<Set<string>> {
+  if (pollIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('session_polls')
+    .select('id')
+    .where('id', 'in', pollIds)
+    .where('status', '=', 'open')
+    .forShare()
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** One response per user and poll: a second vote replaces the first. */
+export async function upsertResponses(db: Kysely<Database>, rows: { pollId: string; userId: string; choice: unknown }[], at: Date) {
+  for (const batch of inBatches(rows)) {
+    await db
+      .insertInto('poll_responses')
+      .values(batch.map((r) => ({ poll_id: r.pollId, user_id: r.userId, choice: JSON.stringify(r.choice), updated_at: at })))
+      .onConflict((oc) =>
+        oc.columns(['poll_id', 'user_id']).doUpdateSet((eb) => ({ choice: eb.ref('excluded.choice'), updated_at: at })),
+      )
+      .execute();
+  }
+}
+
+/** Each distinct answer with its number of voters, in the order answers were first given. */
+export async function countChoices(db: Kysely<Database>, pollId: string): Promise<ChoiceCount[]> {
+  const rows = await db
+    .selectFrom('poll_responses')
+    .select(['choice', sql<number>`count(*)::int`.as('votes')])
+    .where('poll_id', '=', pollId)
+    .groupBy('choice')
+    .orderBy(sql`min(updated_at)`)
+    .orderBy(sql`min(user_id)`)
+    .execute();
+  return rows.map((r) => ({ choice: r.choice, votes: Number(r.votes) }));
+}
+
+/** The user's answers to these polls, by poll id. */
+export async function findChoices(db: Kysely<Database>, userId: string, pollIds: string[]): Promise<Map<string, unknown>> {
+  if (pollIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('poll_responses')
+    .select(['poll_id', 'choice'])
+    .where('user_id', '=', userId)
+    .where('poll_id', 'in', pollIds)
+    .execute();
+  return new Map(rows.map((r) => [r.poll_id, r.choice]));
+}
+
+/** The session's non-anonymous quiz polls and every answer to them. */
+export async function quizAnswers(db: Kysely<Database>, sessionId: string) {
+  const polls = await db
+    .selectFrom('session_polls')
+    .select(['id', 'correct_option'])
+    .where('session_id', '=', sessionId)
+    .where('correct_option', 'is not', null)
+    .where('anonymous', '=', false)
+    .execute();
+  if (polls.length === 0) return { polls, answers: [] };
+  const answers = await db
+    .selectFrom('poll_responses')
+    .select(['poll_id', 'user_id', 'choice'])
+    .where(
+      'poll_id',
+      'in',
+      polls.map((p) => p.id),
+    )
+    .execute();
+  return { polls, answers };
+}

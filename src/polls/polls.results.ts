@@ -1,0 +1,79 @@
+import { AppError } from '../errors.ts';
+import { text } from '../http/common.schemas.ts';
+import { type Choice, type PollResults, type PollType, RATING_MAX, TEXT_ANSWER_MAX } from './polls.schemas.ts';
+
+/** One distinct answer and how many people gave it (what GROUP BY choice returns). */
+export interface ChoiceCount {
+  choice: unknown;
+  votes: number;
+}
+
+interface PollShape {
+  type: PollType;
+  options: string[];
+}
+
+/**
+ * Tallies a poll's answers. Each person counts once (one response row per voter), so `total` is the number of voters;
+ * a multiple-choice voter adds one to every option they picked. Text answers come without names.
+ */
+export function tallyResults(poll: PollShape, answers: ChoiceCount[]): PollResults {
+  const total = answers.reduce((sum, a) => sum + a.votes, 0);
+  if (poll.type === 'text') {
+    return { total, answers: answers.flatMap((a) => Array<string>(a.votes).fill(String(a.choice))) };
+  }
+  const slots = poll.type === 'rating' ? RATING_MAX : poll.options.length;
+  const counts = Array<number>(slots).fill(0);
+  const bump = (index: unknown, votes: number) => {
+    if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < slots) counts[index as number]! += votes;
+  };
+  for (const a of answers) {
+    if (poll.type === 'rating') bump((a.choice as number) - 1, a.votes);
+    else if (Array.isArray(a.choice)) for (const i of a.choice) bump(i, a.votes);
+    else bump(a.choice, a.votes);
+  }
+  if (poll.type !== 'rating') return { total, counts };
+  const sum = counts.reduce((s, n, i) => s + n * (i + 1), 0);
+  return { total, counts, average: total > 0 ? Math.round((sum / total) * 100) / 100 : null };
+}
+
+/** The empty tally a poll starts with. */
+export const emptyResults = (poll: PollShape): PollResults => tallyResults(poll, []);
+
+const textAnswer = text(1, TEXT_ANSWER_MAX);
+
+/**
+ * Holds a vote to its poll's type and returns it as stored: an option index (single), distinct indexes sorted
+ * (multiple), 1–5 (rating), trimmed text (text). Anything else is VALIDATION_FAILED naming `choice`.
+ */
+export function normalizeChoice(poll: PollShape, choice: Choice): Choice {
+  const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < poll.options.length;
+  const range = `0–${poll.options.length - 1}`;
+  switch (poll.type) {
+    case 'single':
+      if (isIndex(choice)) return choice;
+      throw invalidChoice(`must be one option index, ${range}`);
+    case 'multiple': {
+      if (!Array.isArray(choice) || choice.length === 0 || !choice.every(isIndex)) {
+        throw invalidChoice(`must be a non-empty array of option indexes, ${range}`);
+      }
+      if (new Set(choice).size !== choice.length) throw invalidChoice('must not repeat an option');
+      return [...choice].sort((a, b) => a - b);
+    }
+    case 'rating':
+      if (Number.isInteger(choice) && (choice as number) >= 1 && (choice as number) <= RATING_MAX) return choice;
+      throw invalidChoice(`must be an integer rating from 1 to ${RATING_MAX}`);
+    case 'text': {
+      const parsed = textAnswer.safeParse(choice);
+      if (parsed.success) return parsed.data;
+      throw invalidChoice(`must be a text answer of 1–${TEXT_ANSWER_MAX} characters`);
+    }
+  }
+}
+
+function invalidChoice(message: string): AppError {
+  return new AppError('VALIDATION_FAILED', `choice: ${message}`, [{ field: 'choice', message }]);
+}
+
+/** Whether a stored answer to a quiz poll is the correct option. */
+export const isCorrect = (correctOption: number | null, choice: unknown): boolean => correctOption !== null && choice === correctOption;

@@ -1,0 +1,72 @@
+import type { Actor } from '../auth/actor.ts';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { auditEntry } from '../audit/audit.service.ts';
+import { createBatcher } from '../db/batcher.ts';
+import type { LiveSessionRow } from '../db/tables.ts';
+import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { createCoalescer } from '../realtime/coalescer.ts';
+import { lockSession } from '../sessions/sessions.repo.ts';
+import { countChoices, findPoll, lockOpenPolls, type PollRow, upsertResponses } from './polls.repo.ts';
+import { tallyResults } from './polls.results.ts';
+import type { Choice } from './polls.schemas.ts';
+
+/** At most two poll:results per poll per second, however fast votes arrive. */
+export const RESULTS_INTERVAL_MS = 500;
+
+export interface VoteWrite {
+  actor: Actor;
+  session: LiveSessionRow;
+  poll: PollRow;
+  choice: Choice;
+}
+
+/** The audit target of a poll action: the poll, filed under its course and session. */
+export const pollTarget = (session: Pick<LiveSessionRow, 'id' | 'course_id'>, pollId: string) => ({
+  type: 'poll',
+  id: pollId,
+  courseId: session.course_id,
+  sessionId: session.id,
+});
+
+/** A poll's current tally, read inside the caller's transaction (or straight from the database). */
+export async function currentResults(db: ClassDeps['db'], poll: PollRow) {
+  return tallyResults(poll, await countChoices(db, poll.id));
+}
+
+/**
+ * The vote hot path's two shared pieces. Votes are written by a batcher: concurrent votes share one transaction,
+ * each resolving after its commit with whether its poll was still open. Live results are coalesced per poll into
+ * poll:results events at a bounded rate, computed once for the whole room.
+ */
+export function createVoteWriter(deps: ClassDeps) {
+  const writes = createBatcher<VoteWrite, boolean>(deps.db, async (trx, items) => {
+    const open = await lockOpenPolls(trx, [...new Set(items.map((v) => v.poll.id))]);
+    const accepted = items.filter((v) => open.has(v.poll.id));
+    // One row per voter and poll: within a batch, as across batches, the later vote replaces the earlier.
+    const latest = new Map(accepted.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
+    const rows = [...latest.values()].map((v) => ({ pollId: v.poll.id, userId: v.actor.id, choice: v.choice }));
+    await upsertResponses(trx, rows, new Date());
+    for (const v of accepted) await insertAuditEntry(trx, auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success'));
+    return items.map((v) => open.has(v.poll.id));
+  });
+
+  const results = createCoalescer(RESULTS_INTERVAL_MS, async (pollId) => {
+    const poll = await findPoll(deps.db, pollId);
+    if (!poll) return;
+    // The session lock orders this after any close in flight: no poll:results follows a poll:closed.
+    await recordChange(deps, poll.session_id, async (trx) => {
+      await lockSession(trx, poll.session_id);
+      const current = await findPoll(trx, pollId);
+      if (current?.status !== 'open' || current.results_visibility !== 'live') return { result: null, events: [] };
+      return { result: null, events: [{ event: 'poll:results', payload: { pollId, results: await currentResults(trx, current) } }] };
+    });
+  });
+
+  return {
+    /** Resolves after the vote's commit: true when stored, false when its poll had closed meanwhile. */
+    write: (vote: VoteWrite): Promise<boolean> => writes.submit(vote),
+    /** A vote changed this poll's tally: a poll:results follows within RESULTS_INTERVAL_MS. */
+    changed: (pollId: string): void => results.mark(pollId),
+    stop: (): void => results.stop(),
+  };
+}
