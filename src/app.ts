@@ -15,6 +15,9 @@ import { createActionLimits } from './realtime/action-limits.ts';
 import { createChannels } from './realtime/channels.ts';
 import type { ClassDeps } from './realtime/class-deps.ts';
 import type { ClassFeature } from './realtime/feature.ts';
+import { createPollsFeature } from './polls/polls.feature.ts';
+import { createChatFeature } from './chat/chat.feature.ts';
+import { createQaFeature } from './qa/qa.feature.ts';
 import { createRealtimeServer } from './realtime/server.ts';
 import { createOn } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
@@ -83,7 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs);
   // features: one entry per in-class feature
-  const features: ClassFeature[] = [];
+  const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const sessions = createSessionsService({
     ...classDeps,
     createMeetingLink: createMeetingLinkFactory(config.jitsiBaseUrl),
