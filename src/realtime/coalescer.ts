@@ -5,9 +5,10 @@
  */
 export function createCoalescer(intervalMs: number, flush: (key: string) => Promise<void>) {
   const timers = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
   return {
     mark(key: string): void {
-      if (timers.has(key)) return;
+      if (stopped || timers.has(key)) return;
       timers.set(
         key,
         setTimeout(() => {
@@ -16,7 +17,9 @@ export function createCoalescer(intervalMs: number, flush: (key: string) => Prom
         }, intervalMs),
       );
     },
+    /** Drops pending flushes and refuses new ones: the app is closing. */
     stop(): void {
+      stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
     },
