@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inBatches } from '../db/batches.ts';
 import type { AuditRow, Database } from '../db/tables.ts';
 
 export interface AuditEntry {
@@ -15,21 +16,30 @@ export interface AuditEntry {
 }
 
 export async function insertAuditEntry(db: Kysely<Database>, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_id: e.actorId,
-      actor_role: e.actorRole,
-      action: e.action,
-      target_type: e.targetType,
-      target_id: e.targetId,
-      course_id: e.courseId ?? null,
-      session_id: e.sessionId ?? null,
-      outcome: e.outcome,
-      ip: e.ip,
-      details: e.details ? JSON.stringify(e.details) : null,
-    })
-    .execute();
+  await insertAuditEntries(db, [e]);
+}
+
+/** Many entries in few statements: a batch of 500 votes writes its audit rows in one INSERT. */
+export async function insertAuditEntries(db: Kysely<Database>, entries: AuditEntry[]): Promise<void> {
+  for (const batch of inBatches(entries)) {
+    await db
+      .insertInto('audit_log')
+      .values(
+        batch.map((e) => ({
+          actor_id: e.actorId,
+          actor_role: e.actorRole,
+          action: e.action,
+          target_type: e.targetType,
+          target_id: e.targetId,
+          course_id: e.courseId ?? null,
+          session_id: e.sessionId ?? null,
+          outcome: e.outcome,
+          ip: e.ip,
+          details: e.details ? JSON.stringify(e.details) : null,
+        })),
+      )
+      .execute();
+  }
 }
 
 export interface AuditFilter {

@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
-import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { insertAuditEntries } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
 import { createBatcher } from '../db/batcher.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
@@ -46,7 +46,7 @@ export function createVoteWriter(deps: ClassDeps) {
     const latest = new Map(accepted.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
     const rows = [...latest.values()].map((v) => ({ pollId: v.poll.id, userId: v.actor.id, choice: v.choice }));
     await upsertResponses(trx, rows, new Date());
-    for (const v of accepted) await insertAuditEntry(trx, auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success'));
+    await insertAuditEntries(trx, accepted.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success')));
     return items.map((v) => open.has(v.poll.id));
   });
 

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { insertAuditEntries } from '../audit/audit.repo.ts';
 import { type AuditTarget, auditEntry } from '../audit/audit.service.ts';
 import type { Database } from '../db/tables.ts';
 import { addUpvotes, existingUpvotes, openQuestionIds, recountUpvotes, removeUpvotes, type UpvotePair, upvoteKey } from './qa.repo.ts';
@@ -39,10 +39,13 @@ export async function applyUpvoteToggles(trx: Transaction<Database>, toggles: Up
   await addUpvotes(trx, changed.filter(([, upvoted]) => upvoted).map(([key]) => pairs.get(key) as UpvotePair));
   const counts = await recountUpvotes(trx, [...open]);
 
-  for (const [i, t] of toggles.entries()) {
-    const upvoted = states[i];
-    if (upvoted !== undefined) await insertAuditEntry(trx, auditEntry(t.actor, 'qa.upvote', t.target, 'success', { upvoted }));
-  }
+  await insertAuditEntries(
+    trx,
+    toggles.flatMap((t, i) => {
+      const upvoted = states[i];
+      return upvoted === undefined ? [] : [auditEntry(t.actor, 'qa.upvote', t.target, 'success', { upvoted })];
+    }),
+  );
   return toggles.map((t, i) => {
     const upvoted = states[i];
     return upvoted === undefined ? 'closed' : { upvoted, upvotes: counts.get(t.qaId) ?? 0 };
