@@ -92,20 +92,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     createMeetingLink: createMeetingLinkFactory(config.jitsiBaseUrl),
     onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
   });
-  const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, courseId, userId));
+  const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, channels, courseId, userId));
   const attendance = createAttendanceService(db, audit, loadSession);
   const events = createEventsService(db, loadSession);
 
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
     const on = createOn(socket, app.log);
-    registerSessionSocket(on, socket, { loadSession, sessions, presence, channels });
+    registerSessionSocket(on, socket, { loadSession, limits: classDeps.limits, sessions, presence, channels });
     for (const feature of features) feature.registerSocket(on);
   });
   await presence.recover();
+  for (const feature of features) await feature.recover?.();
   app.addHook('preClose', async () => {
     presence.stop();
-    for (const feature of features) feature.stop?.();
+    await Promise.all(features.map((feature) => feature.stop?.()));
     channels.closeAll();
     io.disconnectSockets(true);
     io.engine.close();

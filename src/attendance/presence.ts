@@ -124,10 +124,11 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
       }
     },
 
-    /** Who is in the room now (users in their grace period still count). */
-    snapshot(sessionId: string): { count: number; users: Person[] } {
-      const users = [...(rooms.get(sessionId)?.users.values() ?? [])].map((p) => p.person);
-      return { count: users.length, users };
+    /** Who is in the room now (users in their grace period still count); the list only when asked for. */
+    snapshot(sessionId: string, withUsers: boolean): { count: number; users: Person[] } {
+      const present = rooms.get(sessionId)?.users;
+      const users = withUsers ? [...(present?.values() ?? [])].map((p) => p.person) : [];
+      return { count: present?.size ?? 0, users };
     },
 
     /** After a restart: segments sockets left open get the grace period to be picked up again. */

@@ -86,6 +86,8 @@ export interface SessionQaTable {
   answered_by: string | null;
   answered_at: Timestamp | null;
   upvotes: Generated<number>;
+  /** An upvote count changed and its qa:updated has not been appended yet. */
+  broadcast_pending: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -107,6 +109,8 @@ export interface SessionPollsTable {
   results_visibility: 'live' | 'afterClose';
   anonymous: boolean;
   status: 'open' | 'closed';
+  /** Votes changed the tally and its poll:results has not been appended yet. */
+  broadcast_pending: Generated<boolean>;
   created_at: CreatedAt;
   closed_at: Timestamp | null;
 }

@@ -12,5 +12,6 @@ export function createPollsFeature(deps: ClassDeps): ClassFeature {
     registerSocket: (on) => registerPollsSocket(on, polls),
     onClassEnd: polls.onClassEnd,
     stop: polls.stop,
+    recover: polls.recover,
   };
 }

@@ -114,3 +114,15 @@ export async function quizAnswers(db: Kysely<Database>, sessionId: string) {
     .execute();
   return { polls, answers };
 }
+
+/** Votes changed these polls' tallies: a poll:results is owed (flags cleared by the broadcast's transaction). */
+export async function markBroadcastPending(db: Kysely<Database>, pollIds: string[], pending: boolean): Promise<void> {
+  if (pollIds.length === 0) return;
+  await db.updateTable('session_polls').set({ broadcast_pending: pending }).where('id', 'in', pollIds).execute();
+}
+
+/** Polls whose poll:results was still owed when the process stopped. */
+export async function listPendingBroadcasts(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('session_polls').select('id').where('broadcast_pending', '=', true).execute();
+  return rows.map((r) => r.id);
+}

@@ -153,6 +153,7 @@ export function createPollsService(deps: ClassDeps) {
     },
 
     stop: votes.stop,
+    recover: votes.recover,
   };
 }
 

@@ -6,7 +6,7 @@ import type { LiveSessionRow } from '../db/tables.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { createCoalescer } from '../realtime/coalescer.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
-import { countChoices, findPoll, lockOpenPolls, type PollRow, upsertResponses } from './polls.repo.ts';
+import { countChoices, findPoll, listPendingBroadcasts, lockOpenPolls, markBroadcastPending, type PollRow, upsertResponses } from './polls.repo.ts';
 import { tallyResults } from './polls.results.ts';
 import type { Choice } from './polls.schemas.ts';
 
@@ -46,6 +46,8 @@ export function createVoteWriter(deps: ClassDeps) {
     const latest = new Map(accepted.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
     const rows = [...latest.values()].map((v) => ({ pollId: v.poll.id, userId: v.actor.id, choice: v.choice }));
     await upsertResponses(trx, rows, new Date());
+    const liveTallies = [...new Set(accepted.filter((v) => v.poll.results_visibility === 'live').map((v) => v.poll.id))];
+    await markBroadcastPending(trx, liveTallies, true);
     await insertAuditEntries(trx, accepted.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success')));
     return items.map((v) => open.has(v.poll.id));
   });
@@ -56,6 +58,7 @@ export function createVoteWriter(deps: ClassDeps) {
     // The session lock orders this after any close in flight: no poll:results follows a poll:closed.
     await recordChange(deps, poll.session_id, async (trx) => {
       await lockSession(trx, poll.session_id);
+      await markBroadcastPending(trx, [pollId], false);
       const current = await findPoll(trx, pollId);
       if (current?.status !== 'open' || current.results_visibility !== 'live') return { result: null, events: [] };
       return { result: null, events: [{ event: 'poll:results', payload: { pollId, results: await currentResults(trx, current) } }] };
@@ -67,6 +70,10 @@ export function createVoteWriter(deps: ClassDeps) {
     write: (vote: VoteWrite): Promise<boolean> => writes.submit(vote),
     /** A vote changed this poll's tally: a poll:results follows within RESULTS_INTERVAL_MS. */
     changed: (pollId: string): void => results.mark(pollId),
-    stop: (): void => results.stop(),
+    stop: (): Promise<void> => results.stop(),
+    /** Tallies a stopped process still owed go out again. */
+    recover: async (): Promise<void> => {
+      for (const pollId of await listPendingBroadcasts(deps.db)) results.mark(pollId);
+    },
   };
 }

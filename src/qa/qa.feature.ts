@@ -7,5 +7,5 @@ import { registerQaSocket } from './qa.socket.ts';
 /** Q&A: REST routes and socket events over one service; its upvote broadcasts stop with the app. */
 export function createQaFeature(deps: ClassDeps): ClassFeature {
   const qa = createQaService(deps);
-  return { routes: qaRoutes(qa), registerSocket: (on) => registerQaSocket(on, qa), stop: () => qa.stop() };
+  return { routes: qaRoutes(qa), registerSocket: (on) => registerQaSocket(on, qa), stop: () => qa.stop(), recover: () => qa.recover() };
 }

@@ -157,9 +157,20 @@ export async function recountUpvotes(db: Kysely<Database>, ids: string[]): Promi
     .updateTable('session_qa')
     .set((eb) => ({
       upvotes: eb.selectFrom('qa_upvotes').select(eb.fn.countAll<number>().as('n')).whereRef('qa_upvotes.qa_id', '=', 'session_qa.id'),
+      broadcast_pending: true,
     }))
     .where('id', 'in', ids)
     .returning(['id', 'upvotes'])
     .execute();
   return new Map(rows.map((r) => [r.id, Number(r.upvotes)]));
+}
+
+/** Marks the question's count as broadcast, in the transaction that appends its qa:updated. */
+export async function clearBroadcastPending(db: Kysely<Database>, qaId: string): Promise<void> {
+  await db.updateTable('session_qa').set({ broadcast_pending: false }).where('id', '=', qaId).execute();
+}
+
+/** Questions whose qa:updated was still owed when the process stopped. */
+export async function listPendingBroadcasts(db: Kysely<Database>): Promise<{ id: string; session_id: string }[]> {
+  return db.selectFrom('session_qa').select(['id', 'session_id']).where('broadcast_pending', '=', true).execute();
 }

@@ -13,7 +13,17 @@ import { sessionTarget } from '../sessions/session-access.ts';
 import { requireLive, requireSetting } from '../sessions/session-guards.ts';
 import { parseQaCursor, qaCursorOf } from './qa.cursor.ts';
 import { toListedQuestionDto, toQuestionDto } from './qa.presenter.ts';
-import { findQuestion, findQuestionView, insertQuestion, listQuestions, markAnswered, markDismissed, type QuestionRow } from './qa.repo.ts';
+import {
+  clearBroadcastPending,
+  findQuestion,
+  findQuestionView,
+  insertQuestion,
+  listPendingBroadcasts,
+  listQuestions,
+  markAnswered,
+  markDismissed,
+  type QuestionRow,
+} from './qa.repo.ts';
 import type { QaAskInput, QaListQuery } from './qa.schemas.ts';
 import { applyUpvoteToggles, type UpvoteOutcome, type UpvoteToggle } from './qa.upvotes.ts';
 
@@ -42,6 +52,7 @@ export function createQaService(deps: ClassDeps) {
   const upvoteBroadcasts = createCoalescer(UPVOTE_BROADCAST_MS, async (key) => {
     const [sessionId = '', qaId = ''] = key.split(' ');
     await recordChange(deps, sessionId, async (trx) => {
+      await clearBroadcastPending(trx, qaId);
       const view = await findQuestionView(trx, qaId);
       return { result: null, events: view ? [{ event: 'qa:updated', payload: { question: toQuestionDto(view) } }] : [] };
     });
@@ -172,8 +183,14 @@ export function createQaService(deps: ClassDeps) {
       return toPage(rows, query.limit, toListedQuestionDto, (row) => qaCursorOf(row, query.sort));
     },
 
-    stop(): void {
-      upvoteBroadcasts.stop();
+    /** Sends the upvote counts still owed, then stops. */
+    stop(): Promise<void> {
+      return upvoteBroadcasts.stop();
+    },
+
+    /** Counts a stopped process still owed go out again. */
+    async recover(): Promise<void> {
+      for (const q of await listPendingBroadcasts(db)) upvoteBroadcasts.mark(`${q.session_id} ${q.id}`);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { createWindowLimiter } from '../http/window-limiter.ts';
 
-export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote';
+export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join';
 
 /**
  * Per-user budgets for class actions, shared by Socket.IO and REST so neither is a way around the other.
@@ -15,6 +15,8 @@ export function createActionLimits(perMinute: Config['realtime']['perMinute']) {
     question: createWindowLimiter(perMinute.question, 60_000),
     upvote: createWindowLimiter(perMinute.upvote, 60_000),
     vote: createWindowLimiter(perMinute.vote, 60_000),
+    // Joins replay history and write attendance: generous for reconnects, but not a free loop.
+    join: createWindowLimiter(60, 60_000),
   };
   return {
     take(actor: Actor, action: LimitedAction): void {

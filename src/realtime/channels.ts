@@ -18,6 +18,8 @@ interface Channel {
   ready: Promise<void>;
   loaded: boolean;
   gapTimer?: NodeJS.Timeout;
+  /** Subscribes between opening the channel and joining the room: the channel must outlive them. */
+  joining: number;
 }
 
 /** What a replay returns: events after the client's seq, in order, and whether the log holds more. */
@@ -57,11 +59,19 @@ export function createChannels(io: Server, db: Db) {
   function open(sessionId: string): Channel {
     let ch = channels.get(sessionId);
     if (ch) return ch;
-    const created: Channel = { head: 0, ring: [], pending: new Map(), loaded: false, ready: Promise.resolve() };
-    created.ready = lastSeq(db, sessionId).then((seq) => {
+    const created: Channel = { head: 0, ring: [], pending: new Map(), loaded: false, ready: Promise.resolve(), joining: 0 };
+    created.ready = (async () => {
+      const seq = await lastSeq(db, sessionId);
+      // Warm the ring, so a reconnect storm after a restart replays from memory instead of one query per client.
+      const recent = await listEventsAfter(db, sessionId, Math.max(0, seq - RING_SIZE), RING_SIZE, seq);
       created.head = seq;
+      created.ring = recent;
       created.loaded = true;
       drain(sessionId, created);
+    })().catch((err: unknown) => {
+      // A failed first read must not wedge the session until restart: the next join opens a fresh channel.
+      if (channels.get(sessionId) === created) channels.delete(sessionId);
+      throw err;
     });
     channels.set(sessionId, created);
     ch = created;
@@ -109,8 +119,14 @@ export function createChannels(io: Server, db: Db) {
       onJoined: (replay: Replay) => void,
     ): Promise<void> {
       const ch = open(sessionId);
-      await ch.ready;
-      const replay = since === undefined ? { events: [], hasMore: false } : await catchUp(sessionId, ch, since, limit);
+      ch.joining += 1;
+      let replay: Replay;
+      try {
+        await ch.ready;
+        replay = since === undefined ? { events: [], hasMore: false } : await catchUp(sessionId, ch, since, limit);
+      } finally {
+        ch.joining -= 1;
+      }
       // No await from here on: nothing can be emitted between the replay's last event and the join.
       const tail = replay.hasMore ? [] : ch.ring.filter((e) => e.seq > (replay.events.at(-1)?.seq ?? since ?? ch.head));
       socket.join(sessionRoom(sessionId));
@@ -122,15 +138,17 @@ export function createChannels(io: Server, db: Db) {
       return channels.get(sessionId)?.head ?? 0;
     },
 
-    /** Forgets a session nobody here listens to any more. */
-    close(sessionId: string): void {
+    /** Forgets a session once nobody here listens to it or is joining it: its ring is not worth the memory. */
+    release(sessionId: string): void {
       const ch = channels.get(sessionId);
-      if (ch?.gapTimer) clearTimeout(ch.gapTimer);
+      if (!ch || ch.joining > 0 || io.sockets.adapter.rooms.get(sessionRoom(sessionId))?.size) return;
+      clearTimeout(ch.gapTimer);
       channels.delete(sessionId);
     },
 
     closeAll(): void {
-      for (const id of [...channels.keys()]) this.close(id);
+      for (const ch of channels.values()) clearTimeout(ch.gapTimer);
+      channels.clear();
     },
   };
 }

@@ -17,11 +17,13 @@ export function createCoalescer(intervalMs: number, flush: (key: string) => Prom
         }, intervalMs),
       );
     },
-    /** Drops pending flushes and refuses new ones: the app is closing. */
-    stop(): void {
+    /** The app is closing: runs every pending flush now (nothing owed is dropped) and refuses new marks. */
+    async stop(): Promise<void> {
       stopped = true;
+      const keys = [...timers.keys()];
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      await Promise.all(keys.map((key) => flush(key).catch(() => {})));
     },
   };
 }

@@ -183,6 +183,44 @@ async function runScenario(env: Record<string, string>, db: () => Promise<Db>) {
   }
 }
 
+/** Tallies and counts are broadcast a moment after the write: a crash in that moment must not lose them. */
+async function runOwedBroadcastScenario(env: Record<string, string>, db: () => Promise<Db>) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverEnv = { ...env, PORT: String(port), JWT_SECRET: TEST_SECRET };
+  let server = await startServer(serverEnv);
+  const api = async (method: string, path: string, tok: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    assert.ok(res.ok, `${method} ${path}: ${res.status}`);
+    return res.json() as Promise<any>;
+  };
+  await api('PUT', '/api/courses/c2/members', await token('lms', 'admin'), { members: [{ userId: 'm2', role: 'mentor' }, { userId: 'st', role: 'student' }] });
+  const mentor = await token('m2', 'mentor');
+  const student = await token('st', 'student');
+  const session = await api('POST', '/api/live-sessions', mentor, { courseId: 'c2', title: 'Owed', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 60 });
+  await api('PUT', `/api/live-sessions/${session.id}`, mentor, { status: 'live' });
+  const poll = await api('POST', `/api/live-sessions/${session.id}/polls`, mentor, { question: 'Pick', type: 'single', options: ['a', 'b'] });
+  const question = await api('POST', `/api/live-sessions/${session.id}/qa`, student, { question: 'Why?' });
+  await api('POST', `/api/live-sessions/${session.id}/polls/${poll.id}/respond`, student, { choice: 1 });
+  await api('POST', `/api/live-sessions/${session.id}/qa/${question.id}/upvote`, mentor);
+  server.kill('SIGKILL'); // inside the coalescing window: neither broadcast has gone out
+  await once(server, 'exit');
+  server = await startServer(serverEnv);
+  await sleep(1500);
+  server.kill('SIGTERM');
+  await once(server, 'exit');
+  const d = await db();
+  try {
+    const events = await d.selectFrom('session_events').select(['event', 'payload']).where('session_id', '=', session.id).orderBy('seq').execute();
+    const results = events.filter((e) => e.event === 'poll:results').at(-1)?.payload as { results: { counts: number[] } } | undefined;
+    const updated = events.filter((e) => e.event === 'qa:updated').at(-1)?.payload as { question: { upvotes: number } } | undefined;
+    assert.deepEqual(results?.results.counts, [0, 1], 'the owed poll:results went out after the restart');
+    assert.equal(updated?.question.upvotes, 1, 'the owed qa:updated went out after the restart');
+  } finally {
+    await d.destroy();
+  }
+}
+
 for (const target of await dbTargets('delivery guarantee')) {
   describe(`the delivery guarantee on ${target}`, () => {
     test('acknowledged events survive a SIGKILL and reach every member exactly once, in order', { timeout: 90_000 }, async () => {
@@ -190,6 +228,7 @@ for (const target of await dbTargets('delivery guarantee')) {
         const dir = mkdtempSync(join(tmpdir(), 'spl-delivery-'));
         after(() => rmSync(dir, { recursive: true, force: true }));
         await runScenario({ DATA_DIR: dir }, async () => (await openDatabase({ dataDir: dir })).db);
+        await runOwedBroadcastScenario({ DATA_DIR: dir }, async () => (await openDatabase({ dataDir: dir })).db);
         return;
       }
       const name = `spl_delivery_${Date.now()}`;
@@ -199,7 +238,9 @@ for (const target of await dbTargets('delivery guarantee')) {
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${name}`;
       try {
-        await runScenario({ DATABASE_URL: url.toString() }, async () => (await openDatabase({ databaseUrl: url.toString(), dataDir: '' })).db);
+        const open = async () => (await openDatabase({ databaseUrl: url.toString(), dataDir: '' })).db;
+        await runScenario({ DATABASE_URL: url.toString() }, open);
+        await runOwedBroadcastScenario({ DATABASE_URL: url.toString() }, open);
       } finally {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();

@@ -7,6 +7,8 @@ export interface ClassFeature {
   routes: FastifyPluginAsyncZod;
   registerSocket: (on: On) => void;
   onClassEnd?: ClassEndHook;
-  /** Stops timers (coalescers) when the app closes. */
-  stop?: () => void;
+  /** The app is closing: send what is owed (coalesced broadcasts) and stop timers. */
+  stop?: () => Promise<void>;
+  /** At start: send what a stopped or crashed process still owed. */
+  recover?: () => Promise<void>;
 }

@@ -26,7 +26,6 @@ const TRANSITION_ACTIONS: Partial<Record<SessionStatus, string>> = {
   cancelled: 'session.cancel',
 };
 
-/**
 /** Something else that must end with the class (open polls), in the same transaction; returns its events. */
 export type ClassEndHook = (trx: Transaction<Database>, sessionId: string, at: Date) => Promise<EventDraft[]>;
 

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../auth/actor.ts';
 import type { Presence } from '../attendance/presence.ts';
+import type { ActionLimits } from '../realtime/action-limits.ts';
 import type { Channels } from '../realtime/channels.ts';
 import { sessionRoom } from '../realtime/channels.ts';
 import type { On } from '../realtime/socket-handler.ts';
@@ -11,6 +12,7 @@ import type { SessionsService } from './sessions.service.ts';
 
 export interface SessionSocketDeps {
   loadSession: LoadSession;
+  limits: ActionLimits;
   sessions: SessionsService;
   presence: Presence;
   channels: Channels;
@@ -24,15 +26,21 @@ const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.ses
  * opens the caller's attendance; an ended one can still be joined to read what was missed.
  */
 export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocketDeps): void {
-  const { loadSession, sessions, presence, channels } = deps;
+  const { loadSession, limits, sessions, presence, channels } = deps;
 
   on('session:join', sessionJoinInput, async (actor, input, _socket, reply) => {
+    limits.take(actor, 'join');
     const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
     const joined = joinedSessions(socket);
+    // Claimed before any await: a second join on this socket, or a disconnect meanwhile, sees it.
     const attends = !isEnded(session.status) && !joined.has(session.id);
-    if (attends) await presence.enter(actor, session.id);
     joined.set(session.id, session.course_id);
-    const { count, users } = presence.snapshot(session.id);
+    if (attends) await presence.enter(actor, session.id);
+    if (!socket.connected) {
+      if (attends) await presence.exit(actor, session.id, { grace: false });
+      return;
+    }
+    const { count, users } = presence.snapshot(session.id, manages);
     await channels.subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
       reply({
         session: toSessionDto(session, true),
@@ -57,6 +65,7 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
   async function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
     if (!joinedSessions(s).delete(sessionId)) return;
     s.leave(sessionRoom(sessionId));
+    channels.release(sessionId);
     await presence.exit(actor, sessionId, { grace: dropped });
   }
 }
@@ -65,13 +74,20 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
  * A user left a course's roster: their sockets leave that course's session rooms at once (their attendance was
  * closed with the roster change) and hear session:removed.
  */
-export async function removeFromCourseRooms(io: Server, presence: Presence, courseId: string, userId: string): Promise<void> {
+export async function removeFromCourseRooms(
+  io: Server,
+  presence: Presence,
+  channels: Channels,
+  courseId: string,
+  userId: string,
+): Promise<void> {
   for (const s of await io.in(`user:${userId}`).fetchSockets()) {
     const joined = (s.data.sessions ?? new Map()) as Map<string, string>;
     for (const [sessionId, course] of joined) {
       if (course !== courseId) continue;
       joined.delete(sessionId);
       s.leave(sessionRoom(sessionId));
+      channels.release(sessionId);
       void presence.exit(s.data.actor as Actor, sessionId, { grace: false });
       s.emit('session:removed', { sessionId, reason: 'You are no longer on this course roster' });
     }
