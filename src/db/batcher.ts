@@ -52,7 +52,8 @@ export function createBatcher<T, R>(
     submit(item: T): Promise<R> {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (queue.length >= maxBatch) void flush();
+        // A full batch goes at once; anything less waits for the end of this turn of the event loop.
+        if (queue.length % maxBatch === 0) void flush();
         else schedule();
       });
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../errors.ts';
-import { normalizeChoice, tallyResults } from './polls.results.ts';
+import { BROADCAST_TEXT_ANSWERS, forBroadcast, normalizeChoice, tallyResults } from './polls.results.ts';
 
 const single = { type: 'single' as const, options: ['a', 'b', 'c'] };
 const multiple = { type: 'multiple' as const, options: ['a', 'b', 'c'] };
@@ -59,5 +59,17 @@ describe('vote validation by poll type', () => {
   test('text takes 1–280 characters, trimmed', () => {
     assert.equal(normalizeChoice(textPoll, '  fine  '), 'fine');
     for (const bad of ['   ', 'x'.repeat(281), 3, [1], 'a\u0000b']) assert.ok(refusal(() => normalizeChoice(textPoll, bad as never)), String(bad));
+  });
+
+  test('events carry the latest text answers only, with the full total', () => {
+    const answers = Array.from({ length: 250 }, (_, i) => ({ choice: `answer ${i}`, votes: 1 }));
+    const full = tallyResults(textPoll, answers);
+    const sent = forBroadcast(full);
+    assert.ok('answers' in sent && 'answers' in full);
+    assert.equal(sent.total, 250);
+    assert.equal(sent.answers.length, BROADCAST_TEXT_ANSWERS);
+    assert.deepEqual(sent.answers, full.answers.slice(-BROADCAST_TEXT_ANSWERS));
+    const small = tallyResults(single, [{ choice: 0, votes: 2 }]);
+    assert.equal(forBroadcast(small), small);
   });
 });

@@ -77,3 +77,15 @@ function invalidChoice(message: string): AppError {
 
 /** Whether a stored answer to a quiz poll is the correct option. */
 export const isCorrect = (correctOption: number | null, choice: unknown): boolean => correctOption !== null && choice === correctOption;
+
+/** Text answers an event carries at most; `total` still counts them all, and GET …/polls/:pollId lists them all. */
+export const BROADCAST_TEXT_ANSWERS = 100;
+
+/**
+ * Results as events carry them: a text poll of 5,000 answers would otherwise put a megabyte into every broadcast
+ * and every replay, so events keep the latest answers only.
+ */
+export function forBroadcast(results: PollResults): PollResults {
+  if (!('answers' in results) || results.answers.length <= BROADCAST_TEXT_ANSWERS) return results;
+  return { ...results, answers: results.answers.slice(-BROADCAST_TEXT_ANSWERS) };
+}

@@ -13,6 +13,7 @@ import { closeOpenPolls, closePoll, findChoices, findPoll, insertPoll, listPolls
 import { lockSession } from '../sessions/sessions.repo.ts';
 import { emptyResults, isCorrect, normalizeChoice } from './polls.results.ts';
 import type { Choice, CreatePollBody } from './polls.schemas.ts';
+import { forBroadcast } from './polls.results.ts';
 import { createVoteWriter, currentResults, pollTarget } from './polls.votes.ts';
 
 /** How a poll is named: by id alone (socket events), or under its session (REST paths). */
@@ -159,7 +160,7 @@ export function createPollsService(deps: ClassDeps) {
 
 /** poll:closed: final results and the quiz answer, for everyone. */
 async function closedEvent(trx: Transaction<Database>, poll: PollRow) {
-  const dto = toPollDto(poll, { results: await currentResults(trx, poll), revealCorrect: true });
+  const dto = toPollDto(poll, { results: forBroadcast(await currentResults(trx, poll)), revealCorrect: true });
   return { event: 'poll:closed', payload: { poll: dto } };
 }
 

@@ -7,7 +7,7 @@ import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { createCoalescer } from '../realtime/coalescer.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
 import { countChoices, findPoll, listPendingBroadcasts, lockOpenPolls, markBroadcastPending, type PollRow, upsertResponses } from './polls.repo.ts';
-import { tallyResults } from './polls.results.ts';
+import { forBroadcast, tallyResults } from './polls.results.ts';
 import type { Choice } from './polls.schemas.ts';
 
 /** At most two poll:results per poll per second, however fast votes arrive. */
@@ -61,7 +61,7 @@ export function createVoteWriter(deps: ClassDeps) {
       await markBroadcastPending(trx, [pollId], false);
       const current = await findPoll(trx, pollId);
       if (current?.status !== 'open' || current.results_visibility !== 'live') return { result: null, events: [] };
-      return { result: null, events: [{ event: 'poll:results', payload: { pollId, results: await currentResults(trx, current) } }] };
+      return { result: null, events: [{ event: 'poll:results', payload: { pollId, results: forBroadcast(await currentResults(trx, current)) } }] };
     });
   });
 
