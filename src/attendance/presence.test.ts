@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Socket } from 'socket.io-client';
 import { type Course, dbTargets, makeSession, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
-import { connect, listen, recorder, request } from '../test/sockets.ts';
+import { listen, recorder, request, socketPool } from '../test/sockets.ts';
 
 const GRACE_MS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -12,12 +11,8 @@ for (const target of await dbTargets('presence')) {
     let t: TestApp;
     let c: Course;
     let base: string;
-    const sockets: Socket[] = [];
-    const open = async (token: string) => {
-      const s = await connect(base, token);
-      sockets.push(s);
-      return s;
-    };
+    const pool = socketPool(() => base);
+    const open = pool.open;
     const openSegments = (sessionId: string, userId: string) =>
       t.db
         .selectFrom('session_attendance')
@@ -31,7 +26,7 @@ for (const target of await dbTargets('presence')) {
       base = await listen(t);
     });
     after(async () => {
-      for (const s of sockets) s.disconnect();
+      pool.closeAll();
       await t.close();
     });
 

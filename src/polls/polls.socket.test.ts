@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Socket } from 'socket.io-client';
 import { type Course, dbTargets, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
-import { connect, listen, recorder, request } from '../test/sockets.ts';
+import { listen, request, socketPool } from '../test/sockets.ts';
 import { closePollRest, liveSession, pollIn, readPoll, singleChoice, vote } from './polls.fixtures.ts';
 import { RESULTS_INTERVAL_MS } from './polls.votes.ts';
 
@@ -14,26 +13,14 @@ for (const target of await dbTargets('polls over Socket.IO')) {
     let c: Course;
     let other: Course;
     let base: string;
-    const sockets: Socket[] = [];
-    const open = async (token: string) => {
-      const s = await connect(base, token);
-      sockets.push(s);
-      return s;
-    };
-    /** A connected socket in the session room, and what it hears. */
-    const member = async (token: string, sessionId: string) => {
-      const s = await open(token);
-      const heard = recorder(s);
-      const joined = await request(s, 'session:join', { sessionId });
-      assert.ok(joined.ok, JSON.stringify(joined));
-      return { s, heard };
-    };
+    const pool = socketPool(() => base);
+    const { open, member } = pool;
     before(async () => {
       ({ t, c, other } = await makeTwoCourseApp(target));
       base = await listen(t);
     });
     after(async () => {
-      for (const s of sockets) s.disconnect();
+      pool.closeAll();
       await t.close();
     });
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Socket } from 'socket.io-client';
 import { type Course, dbTargets, makeSession, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
-import { connect, listen, recorder, request } from '../test/sockets.ts';
+import { connect, listen, recorder, request, socketPool } from '../test/sockets.ts';
 
 for (const target of await dbTargets('session room')) {
   describe(`the session room on ${target}`, () => {
@@ -10,18 +9,14 @@ for (const target of await dbTargets('session room')) {
     let c: Course;
     let other: Course;
     let base: string;
-    const sockets: Socket[] = [];
-    const open = async (token: string) => {
-      const s = await connect(base, token);
-      sockets.push(s);
-      return s;
-    };
+    const pool = socketPool(() => base);
+    const open = pool.open;
     before(async () => {
       ({ t, c, other } = await makeTwoCourseApp(target));
       base = await listen(t);
     });
     after(async () => {
-      for (const s of sockets) s.disconnect();
+      pool.closeAll();
       await t.close();
     });
 

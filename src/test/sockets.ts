@@ -57,3 +57,26 @@ export function recorder(socket: Socket) {
     },
   };
 }
+
+/** The sockets a suite opens, closed together at the end; `member` also joins a session room and records it. */
+export function socketPool(base: () => string) {
+  const sockets: Socket[] = [];
+  const open = async (token: string) => {
+    const s = await connect(base(), token);
+    sockets.push(s);
+    return s;
+  };
+  return {
+    open,
+    async member(token: string, sessionId: string) {
+      const s = await open(token);
+      const heard = recorder(s);
+      const joined = await request(s, 'session:join', { sessionId });
+      if (!joined.ok) throw new Error(`session:join refused: ${JSON.stringify(joined)}`);
+      return { s, heard, joined: joined.data };
+    },
+    closeAll() {
+      for (const s of sockets) s.disconnect();
+    },
+  };
+}
