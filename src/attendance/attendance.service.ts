@@ -4,7 +4,6 @@ import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import { findMembership, listMembers } from '../courses/courses.repo.ts';
 import type { Db } from '../db/kysely.ts';
-import { AppError } from '../errors.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../sessions/session-access.ts';
 import { closeSegment, listAttendeeNames, listSegments, lockSessionStatus, openSegment } from './attendance.repo.ts';
 import { reconcileAttendance } from './attendance.report.ts';
@@ -19,7 +18,7 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
       if (isEnded(session.status)) {
         throw await audit.deny(actor, 'attendance.join', sessionTarget(session), sessionEndedError(session.status, 'join it'));
       }
-      const segment = await db
+      const segment = await audit.guard(actor, 'attendance.join', sessionTarget(session), () => db
         .transaction()
         .execute(async (trx) => {
           // Checked again under lock: the class may have ended, or the caller left the roster, since the check above.
@@ -30,10 +29,7 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
           const seg = await openSegment(trx, session.id, actor.id, new Date());
           await insertAuditEntry(trx, auditEntry(actor, 'attendance.join', sessionTarget(session), 'success'));
           return seg;
-        })
-        .catch(async (err: unknown) => {
-          throw err instanceof AppError ? await audit.deny(actor, 'attendance.join', sessionTarget(session), err) : err;
-        });
+        }));
       return {
         sessionId: session.id,
         joinedAt: segment.joined_at.toISOString(),

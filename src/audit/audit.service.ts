@@ -40,19 +40,33 @@ export function auditEntry(
 export type AuditService = ReturnType<typeof createAuditService>;
 
 export function createAuditService(db: Db) {
+  /**
+   * Records a refused attempt and returns the error to throw, so a denial is never silent:
+   * `throw await audit.deny(actor, 'session.update', target, new AppError('FORBIDDEN', …))`.
+   */
+  async function deny(actor: Actor | null, action: string, target: AuditTarget, error: AppError, ip?: string | null) {
+    await insertAuditEntry(db, auditEntry(actor, action, target, 'denied', { code: error.code }, ip));
+    return error;
+  }
+
   return {
+    deny,
+
     /**
-     * Records a refused attempt and returns the error to throw, so a denial is never silent:
-     * `throw await audit.deny(actor, 'session.update', target, new AppError('FORBIDDEN', …))`.
+     * Runs `work`; a refusal it throws (an AppError: the class ended, a setting is off, …) is audited as denied on
+     * its way out, like an access refusal. Other errors pass untouched.
      */
-    async deny(actor: Actor | null, action: string, target: AuditTarget, error: AppError, ip?: string | null) {
-      await insertAuditEntry(db, auditEntry(actor, action, target, 'denied', { code: error.code }, ip));
-      return error;
+    async guard<T>(actor: Actor, action: string, target: AuditTarget, work: () => T | Promise<T>): Promise<T> {
+      try {
+        return await work();
+      } catch (err) {
+        throw err instanceof AppError ? await deny(actor, action, target, err) : err;
+      }
     },
 
     /** Admins read the log, newest first, filtered by session, course, actor or outcome. */
     async list(actor: Actor, query: AuditQuery) {
-      if (!isAdmin(actor)) throw await this.deny(actor, 'audit.read', { type: 'audit', id: null }, forbidden());
+      if (!isAdmin(actor)) throw await deny(actor, 'audit.read', { type: 'audit', id: null }, forbidden());
       const beforeId = query.cursor ? decodeCursor(query.cursor, (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null)) : undefined;
       const rows = await listAuditEntries(db, { ...query, beforeId, limit: query.limit + 1 });
       return toPage(rows, query.limit, toAuditDto, (row) => Number(row.id));

@@ -5,7 +5,7 @@ import type { LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { type ClassDeps, recordChange, seqOf } from '../realtime/class-deps.ts';
 import { sessionTarget, type SessionAccess } from '../sessions/session-access.ts';
 import { requireLive, requireSetting } from '../sessions/session-guards.ts';
 import { actorAsAuthor, toListedMessageDto, toMessageDto } from './chat.presenter.ts';
@@ -30,23 +30,15 @@ function requireChatOpen(session: LiveSessionRow | undefined): asserts session i
 export function createChatService(deps: ClassDeps) {
   const { db, audit, loadSession, limits } = deps;
 
-  /** Runs a state check; a refusal is audited like an access refusal. */
-  async function check(actor: Actor, action: string, session: LiveSessionRow, run: () => void): Promise<void> {
-    try {
-      run();
-    } catch (err) {
-      throw err instanceof AppError ? await audit.deny(actor, action, sessionTarget(session), err) : err;
-    }
-  }
 
   return {
     /** Persists a message and broadcasts chat:message; returns the message with its event's seq. */
     async send(actor: Actor, sessionId: string, input: Omit<ChatSendInput, 'sessionId'>) {
       const { session, membership } = await loadSession(actor, sessionId, 'view', 'chat.send');
-      await check(actor, 'chat.send', session, () => requireChatOpen(session));
+      await audit.guard(actor, 'chat.send', sessionTarget(session), () => requireChatOpen(session));
       limits.take(actor, 'chat');
       const author = actorAsAuthor(actor, membership);
-      const { result: message, events } = await recordChange(deps, session.id, async (trx) => {
+      const { result: message, events } = await audit.guard(actor, 'chat.send', sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
         // Again under the session lock: the class may have ended (or chat been turned off) since the check above.
         requireChatOpen(await lockSession(trx, session.id));
         const row = await insertMessage(trx, {
@@ -61,9 +53,7 @@ export function createChatService(deps: ClassDeps) {
         await insertAuditEntry(trx, auditEntry(actor, 'chat.send', target, 'success', { type: row.type }));
         const dto = toMessageDto(row, author);
         return { result: dto, events: [{ event: 'chat:message', payload: { message: dto } }] };
-      }).catch(async (err: unknown) => {
-        throw err instanceof AppError ? await audit.deny(actor, 'chat.send', sessionTarget(session), err) : err;
-      });
+      }));
       return { ...message, seq: seqOf(events) };
     },
 
@@ -104,12 +94,6 @@ export function createChatService(deps: ClassDeps) {
       throw err instanceof AppError && err.code === 'SESSION_NOT_FOUND' ? messageNotFound(messageId) : err;
     }
   }
-}
-
-function seqOf(events: { seq: number }[]): number {
-  const event = events[0];
-  if (!event) throw new AppError('INTERNAL', 'The change recorded no event');
-  return event.seq;
 }
 
 export function messageNotFound(messageId: string): AppError {

@@ -51,6 +51,14 @@ for (const target of await dbTargets('polls over REST')) {
       assert.ok(denied.length >= 6, 'refusals are audited');
     });
 
+    test('a refused vote (poll closed) is audited as denied, like a refused access', async () => {
+      const pollId = await pollIn(t, c, sessionId);
+      assert.equal((await closePollRest(t, c.mentor, sessionId, pollId)).statusCode, 200);
+      assert.equal(codeOf(await vote(t, c.student2, sessionId, pollId, 0)), 'POLL_CLOSED');
+      const rows = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'poll.vote').where('target_id', '=', pollId).execute();
+      assert.deepEqual(rows.map((r) => [r.actor_id, r.outcome, (r.details as { code?: string } | null)?.code]), [[`${c.courseId}-s2`, 'denied', 'POLL_CLOSED']]);
+    });
+
     test('a poll id from another session, or an unknown one, is POLL_NOT_FOUND', async () => {
       const elsewhere = (await liveSession(t, c)).id;
       const pollId = await pollIn(t, c, elsewhere);

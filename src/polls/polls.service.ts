@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import type { EventDraft } from '../events/events.repo.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { requireLive, requireSetting } from '../sessions/session-guards.ts';
+import { sessionTarget } from '../sessions/session-access.ts';
 import { resultsPublic, toPollDto } from './polls.presenter.ts';
 import { closeOpenPolls, closePoll, findChoices, findPoll, insertPoll, listPolls, type PollRow, quizAnswers } from './polls.repo.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
@@ -29,7 +30,7 @@ export type PollsService = ReturnType<typeof createPollsService>;
  * poll is open). Every change is committed with its event and audit row before anyone hears of it.
  */
 export function createPollsService(deps: ClassDeps) {
-  const { db, loadSession, limits } = deps;
+  const { db, audit, loadSession, limits } = deps;
   const votes = createVoteWriter(deps);
 
   /** Access first: the poll's session decides. An outsider learns nothing, not even that the poll exists. */
@@ -58,8 +59,9 @@ export function createPollsService(deps: ClassDeps) {
   return {
     async create(actor: Actor, sessionId: string, input: CreatePollBody) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'poll.create');
-      requirePollsOpenable(session);
-      const { result: row } = await recordChange(deps, session.id, async (trx) => {
+      const target = sessionTarget(session);
+      await audit.guard(actor, 'poll.create', target, () => requirePollsOpenable(session));
+      const { result: row } = await audit.guard(actor, 'poll.create', target, () => recordChange(deps, session.id, async (trx) => {
         // The class may have ended, or polls been turned off, since it was read.
         const current = await lockSession(trx, session.id);
         requirePollsOpenable({ ...session, ...current });
@@ -79,7 +81,7 @@ export function createPollsService(deps: ClassDeps) {
         // One payload for the whole room: no quiz answer, and results only when they are shown live.
         const results = row.results_visibility === 'live' ? emptyResults(row) : undefined;
         return { result: row, events: [{ event: 'poll:opened', payload: { poll: toPollDto(row, { results, revealCorrect: false }) } }] };
-      });
+      }));
       return toPollDto(row, { results: emptyResults(row), revealCorrect: true });
     },
 
@@ -101,11 +103,16 @@ export function createPollsService(deps: ClassDeps) {
     async vote(actor: Actor, ref: PollRef, choice: Choice) {
       const { session, poll } = await accessPoll(actor, ref, 'view', 'poll.vote');
       const stored = normalizeChoice(poll, choice);
-      requireLive(session);
-      requireSetting(session, 'polls_enabled');
-      if (poll.status !== 'open') throw pollClosed();
+      const target = pollTarget(session, poll.id);
+      await audit.guard(actor, 'poll.vote', target, () => {
+        requireLive(session);
+        requireSetting(session, 'polls_enabled');
+        if (poll.status !== 'open') throw pollClosed();
+      });
       limits.take(actor, 'vote');
-      if (!(await votes.write({ actor, session, poll, choice: stored }))) throw pollClosed();
+      // False when the poll closed while the vote waited for its batch.
+      const written = await votes.write({ actor, session, poll, choice: stored });
+      if (!written) throw await audit.deny(actor, 'poll.vote', target, pollClosed());
       if (poll.results_visibility === 'live') votes.changed(poll.id);
       return { pollId: poll.id, choice: stored };
     },
@@ -113,15 +120,16 @@ export function createPollsService(deps: ClassDeps) {
     /** Closes the poll: everyone hears poll:closed with the final results and, for a quiz, the correct option. */
     async close(actor: Actor, ref: PollRef) {
       const { session, poll } = await accessPoll(actor, ref, 'manage', 'poll.close');
-      if (poll.status !== 'open') throw pollClosed();
-      const { result } = await recordChange(deps, session.id, async (trx) => {
+      const target = pollTarget(session, poll.id);
+      if (poll.status !== 'open') throw await audit.deny(actor, 'poll.close', target, pollClosed());
+      const { result } = await audit.guard(actor, 'poll.close', target, () => recordChange(deps, session.id, async (trx) => {
         await lockSession(trx, session.id);
         const closed = await closePoll(trx, poll.id, new Date());
         if (!closed) throw pollClosed();
         await insertAuditEntry(trx, auditEntry(actor, 'poll.close', pollTarget(session, poll.id), 'success'));
         const event = await closedEvent(trx, closed);
         return { result: event.payload.poll, events: [event] };
-      });
+      }));
       return result;
     },
 

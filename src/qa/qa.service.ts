@@ -7,7 +7,7 @@ import { createBatcher } from '../db/batcher.ts';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { type ClassDeps, recordChange, seqOf } from '../realtime/class-deps.ts';
 import { createCoalescer } from '../realtime/coalescer.ts';
 import { sessionTarget } from '../sessions/session-access.ts';
 import { requireLive, requireSetting } from '../sessions/session-guards.ts';
@@ -58,14 +58,6 @@ export function createQaService(deps: ClassDeps) {
     });
   });
 
-  /** Runs state checks; a refusal is audited like an access refusal. */
-  async function check(actor: Actor, action: string, session: LiveSessionRow, run: () => void | Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (err) {
-      throw err instanceof AppError ? await audit.deny(actor, action, sessionTarget(session), err) : err;
-    }
-  }
 
   /**
    * The question and its session, with the caller's access to it checked first. A question the caller cannot see is
@@ -91,17 +83,15 @@ export function createQaService(deps: ClassDeps) {
     question: QuestionRow,
     change: (trx: Transaction<Database>) => Promise<void>,
   ) {
-    const { result, events } = await recordChange(deps, session.id, async (trx) => {
+    const { result, events } = await audit.guard(actor, action, sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
       await change(trx);
       await insertAuditEntry(trx, auditEntry(actor, action, questionTarget(session, question.id), 'success'));
       const view = await findQuestionView(trx, question.id);
       if (!view) throw questionNotFound(question.id);
       const dto = toQuestionDto(view);
       return { result: dto, events: [{ event: 'qa:updated', payload: { question: dto } }] };
-    }).catch(async (err: unknown) => {
-      throw err instanceof AppError ? await audit.deny(actor, action, sessionTarget(session), err) : err;
-    });
-    return { ...result, seq: events[0]?.seq ?? 0 };
+    }));
+    return { ...result, seq: seqOf(events) };
   }
 
   return {
@@ -112,9 +102,9 @@ export function createQaService(deps: ClassDeps) {
         requireQaOpen(s);
         if (input.anonymous) requireSetting(s, 'anonymous_questions');
       };
-      await check(actor, 'qa.ask', session, () => checks(session));
+      await audit.guard(actor, 'qa.ask', sessionTarget(session), () => checks(session));
       limits.take(actor, 'question');
-      const { result, events } = await recordChange(deps, session.id, async (trx) => {
+      const { result, events } = await audit.guard(actor, 'qa.ask', sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
         checks(await lockSession(trx, session.id));
         const row = await insertQuestion(trx, {
           session_id: session.id,
@@ -131,16 +121,14 @@ export function createQaService(deps: ClassDeps) {
         await insertAuditEntry(trx, auditEntry(actor, 'qa.ask', questionTarget(session, row.id), 'success', { anonymous: row.anonymous }));
         const dto = toQuestionDto({ ...row, author_name: actor.name, token_role: actor.role, roster_role: membership });
         return { result: dto, events: [{ event: 'qa:question', payload: { question: dto } }] };
-      }).catch(async (err: unknown) => {
-        throw err instanceof AppError ? await audit.deny(actor, 'qa.ask', sessionTarget(session), err) : err;
-      });
-      return { ...result, seq: events[0]?.seq ?? 0 };
+      }));
+      return { ...result, seq: seqOf(events) };
     },
 
     /** Toggles the caller's upvote on an open question; acks after the commit that holds it. */
     async upvote(actor: Actor, qaId: string, sessionId?: string) {
       const { session, question } = await loadQuestion(actor, qaId, 'view', 'qa.upvote', sessionId);
-      await check(actor, 'qa.upvote', session, () => {
+      await audit.guard(actor, 'qa.upvote', sessionTarget(session), () => {
         requireQaOpen(session);
         if (question.status !== 'open') throw questionClosed(question.status);
       });
@@ -154,7 +142,7 @@ export function createQaService(deps: ClassDeps) {
     /** Marks a question answered, with a written answer or none ("answered live"); answering again replaces it. */
     async answer(actor: Actor, qaId: string, answer: string | undefined, sessionId?: string) {
       const { session, question } = await loadQuestion(actor, qaId, 'manage', 'qa.answer', sessionId);
-      await check(actor, 'qa.answer', session, () => {
+      await audit.guard(actor, 'qa.answer', sessionTarget(session), () => {
         requireQaOpen(session);
         if (question.status === 'dismissed') throw questionClosed(question.status);
       });
@@ -167,7 +155,7 @@ export function createQaService(deps: ClassDeps) {
     /** Dismisses a question: allowed in any class state and with Q&A off, so mentors can always clean up. */
     async dismiss(actor: Actor, qaId: string, sessionId?: string) {
       const { session, question } = await loadQuestion(actor, qaId, 'manage', 'qa.dismiss', sessionId);
-      await check(actor, 'qa.dismiss', session, () => {
+      await audit.guard(actor, 'qa.dismiss', sessionTarget(session), () => {
         if (question.status === 'dismissed') throw questionClosed(question.status);
       });
       return changeQuestion(actor, 'qa.dismiss', session, question, async (trx) => {

@@ -33,3 +33,10 @@ export async function recordChange<R>(
   deps.publish(sessionId, out.events);
   return out;
 }
+
+/** The seq of a change's (first) event, which acks carry so a client can match them to the broadcast. */
+export function seqOf(events: StoredEvent[]): number {
+  const event = events[0];
+  if (!event) throw new Error('The change recorded no event');
+  return event.seq;
+}
