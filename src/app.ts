@@ -74,7 +74,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const audit = createAuditService(db);
   const verify = createTokenVerifier(config.auth);
   const recordUser = createUserRecorder(db);
-  const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, log: app.log });
+  const failures = createWindowLimiter(config.rateLimit.max, config.rateLimit.windowMs);
+  const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log });
   const channels = createChannels(io, db);
   const loadSession = createSessionLoader(db, audit);
   const classDeps: ClassDeps = {
@@ -114,7 +115,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
-  const failures = createWindowLimiter(config.rateLimit.max, config.rateLimit.windowMs);
   registerAuth(app, { verify, recordUser, audit, failures });
   await registerRateLimit(app, config, audit);
 

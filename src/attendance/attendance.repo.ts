@@ -106,7 +106,8 @@ export async function listOpenSocketSegments(db: Kysely<Database>) {
   return db
     .selectFrom('session_attendance as a')
     .innerJoin('users as u', 'u.id', 'a.user_id')
-    .select(['a.session_id', 'a.user_id', 'u.name', 'u.role'])
+    .innerJoin('live_sessions as s', 's.id', 'a.session_id')
+    .select(['a.session_id', 'a.user_id', 'u.name', 'u.role', 's.course_id'])
     .where('a.left_at', 'is', null)
     .where('a.via', '=', 'socket')
     .execute();

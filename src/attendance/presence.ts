@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { createBatcher } from '../db/batcher.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { insertAuditEntries } from '../audit/audit.repo.ts';
 import { closeSegment, listOpenSocketSegments, openSegment } from './attendance.repo.ts';
 
 /** Names listed per presence:update; a join storm is summarized by the totals. */
@@ -20,13 +21,14 @@ interface Present {
 }
 
 interface Room {
+  courseId: string | null;
   users: Map<string, Present>;
   joined: Map<string, Person>;
   left: Map<string, Person>;
   flushTimer?: NodeJS.Timeout;
 }
 
-type SegmentOp = { open: boolean; sessionId: string; userId: string; at: Date };
+type SegmentOp = { open: boolean; sessionId: string; courseId: string | null; person: Person; ip: string | null; at: Date };
 
 /**
  * Live presence from the session room. A user's first socket opens their attendance segment; when their last socket
@@ -37,15 +39,31 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
   const rooms = new Map<string, Room>();
   const segments = createBatcher<SegmentOp, void>(deps.db, async (trx, ops) => {
     for (const op of ops) {
-      if (op.open) await openSegment(trx, op.sessionId, op.userId, op.at, 'socket');
-      else await closeSegment(trx, op.sessionId, op.userId, op.at);
+      if (op.open) await openSegment(trx, op.sessionId, op.person.id, op.at, 'socket');
+      else await closeSegment(trx, op.sessionId, op.person.id, op.at);
     }
+    // Attendance from the room is audited like REST joins and leaves, in the same transaction.
+    await insertAuditEntries(
+      trx,
+      ops.map((op) => ({
+        actorId: op.person.id,
+        actorRole: op.person.role,
+        action: op.open ? 'attendance.join' : 'attendance.leave',
+        targetType: 'session',
+        targetId: op.sessionId,
+        courseId: op.courseId,
+        sessionId: op.sessionId,
+        outcome: 'success' as const,
+        ip: op.ip,
+        details: { via: 'socket' },
+      })),
+    );
     return ops.map(() => undefined);
   });
 
-  const room = (sessionId: string) => {
+  const room = (sessionId: string, courseId: string | null) => {
     let r = rooms.get(sessionId);
-    if (!r) rooms.set(sessionId, (r = { users: new Map(), joined: new Map(), left: new Map() }));
+    if (!r) rooms.set(sessionId, (r = { courseId, users: new Map(), joined: new Map(), left: new Map() }));
     return r;
   };
 
@@ -76,7 +94,7 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
   async function close(sessionId: string, r: Room, userId: string, present: Present) {
     if (present.sockets > 0 || r.users.get(userId) !== present) return;
     r.users.delete(userId);
-    await segments.submit({ open: false, sessionId, userId, at: new Date() });
+    await segments.submit({ open: false, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
     if (r.joined.has(userId)) r.joined.delete(userId);
     else r.left.set(userId, present.person);
     announce(sessionId, r);
@@ -84,8 +102,8 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
 
   return {
     /** A socket of the actor entered the session room. Resolves once their segment is committed. */
-    async enter(actor: Actor, sessionId: string): Promise<void> {
-      const r = room(sessionId);
+    async enter(actor: Actor, sessionId: string, courseId: string): Promise<void> {
+      const r = room(sessionId, courseId);
       const present = r.users.get(actor.id);
       if (present) {
         present.sockets += 1;
@@ -97,7 +115,7 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
       const entry: Present = { person, sockets: 1 };
       r.users.set(actor.id, entry);
       try {
-        await segments.submit({ open: true, sessionId, userId: actor.id, at: new Date() });
+        await segments.submit({ open: true, sessionId, courseId, person, ip: actor.ip, at: new Date() });
       } catch (err) {
         if (r.users.get(actor.id) === entry) r.users.delete(actor.id);
         throw err;
@@ -135,7 +153,7 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
     async recover(): Promise<number> {
       const open = await listOpenSocketSegments(deps.db);
       for (const seg of open) {
-        const r = room(seg.session_id);
+        const r = room(seg.session_id, seg.course_id);
         const present: Present = { person: { id: seg.user_id, name: seg.name, role: seg.role ?? 'student' }, sockets: 0 };
         r.users.set(seg.user_id, present);
         present.closeTimer = setTimeout(() => void close(seg.session_id, r, seg.user_id, present).catch(() => {}), graceMs);

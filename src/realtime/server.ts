@@ -6,6 +6,7 @@ import type { VerifyToken } from '../auth/tokens.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
+import type { WindowLimiter } from '../http/window-limiter.ts';
 import type { RecordUser } from '../users/user-recorder.ts';
 
 export interface RealtimeServerDeps {
@@ -13,6 +14,8 @@ export interface RealtimeServerDeps {
   verify: VerifyToken;
   recordUser: RecordUser;
   audit: AuditService;
+  /** The same per-address budget of failed authentications as REST. */
+  failures: WindowLimiter;
   log: FastifyBaseLogger;
 }
 
@@ -25,7 +28,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * exactly as on REST; a socket is disconnected when its token expires.
  */
 export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServerDeps): Server {
-  const { config, verify, recordUser, audit, log } = deps;
+  const { config, verify, recordUser, audit, failures, log } = deps;
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.realtime.maxMessageBytes,
@@ -46,15 +49,30 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
       socket.data.expiresAt = claims.exp * 1000;
       next();
     } catch (err) {
-      const appError = err instanceof AppError ? err : new AppError('INTERNAL', 'Internal server error');
-      if (!(err instanceof AppError)) log.error({ err }, 'socket handshake failed');
-      else await audit.deny(null, 'auth.reject', { type: 'socket', id: null }, appError, socket.handshake.address).catch(() => {});
-      next(Object.assign(new Error(appError.message), { data: { code: appError.code, message: appError.message } }));
+      next(handshakeError(await refusal(err, socket.handshake.address)));
     }
   });
 
+  /** The refusal to send back: audited while the address is within its budget of failures, a bare 429 after. */
+  async function refusal(err: unknown, ip: string): Promise<AppError> {
+    if (!(err instanceof AppError)) {
+      log.error({ err }, 'socket handshake failed');
+      return new AppError('INTERNAL', 'Internal server error');
+    }
+    const wait = failures.retryAfter(ip);
+    if (wait > 0) return new AppError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${wait} s`);
+    if (err.status === 401) failures.record(ip);
+    await audit.deny(null, 'auth.reject', { type: 'socket', id: null }, err, ip).catch(() => {});
+    return err;
+  }
+
   io.on('connection', (socket) => disconnectWhenExpired(socket));
   return io;
+}
+
+/** Socket.IO hands `data` to the client's connect_error. */
+function handshakeError(e: AppError): Error {
+  return Object.assign(new Error(e.message), { data: { code: e.code, message: e.message } });
 }
 
 /** Browsers always send Origin; a non-browser client (no Origin) is judged by its token alone. */

@@ -74,7 +74,7 @@ export async function applySessionChange(
     if (ending) for (const hook of onClassEnd) endEvents.push(...(await hook(trx, session.id, now)));
     const details = { fields, ...(transition && { from: session.status, to: transition }), ...(closedSegments && { closedSegments }) };
     await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
-    return { result: updated, events: [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, true) } }] };
+    return { result: updated, events: [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
   });
   if (row) return toSessionDto(row, true);
   // Lost a race. Someone else already made the same transition (two DELETEs): that is success, as done.

@@ -82,6 +82,32 @@ for (const target of await dbTargets('session room')) {
       assert.ok((await request(again, 'session:join', { sessionId: s.id })).ok);
     });
 
+    test('the meeting link goes with attendance: in a join ack that opens it, never in broadcasts', async () => {
+      const s = await makeSession(t, c.mentor, c.courseId);
+      const student = await open(c.student);
+      const heard = recorder(student);
+      const joined = await request(student, 'session:join', { sessionId: s.id });
+      assert.ok(joined.ok);
+      assert.match(joined.data.session.meeting.url, /^https:\/\//, 'joining a scheduled class opens attendance and hands out the link');
+      await t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { status: 'live' } });
+      const update = await heard.waitFor((e) => e.event === 'session:updated');
+      assert.equal(update.payload.session.meeting.url, null);
+      await t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { status: 'completed' } });
+      const late = await open(c.student2);
+      const afterEnd = await request(late, 'session:join', { sessionId: s.id, sinceSeq: 0 });
+      assert.ok(afterEnd.ok);
+      assert.equal(afterEnd.data.session.meeting.url, null, 'an ended class opens no attendance, so no link');
+      const rows = await t.db.selectFrom('audit_log').select(['action', 'actor_id']).where('session_id', '=', s.id).where('action', 'like', 'attendance.%').execute();
+      assert.deepEqual(rows.map((r) => [r.action, r.actor_id]), [['attendance.join', `${c.courseId}-s1`]], 'socket attendance is audited');
+    });
+
+    test('a payload with a __proto__ key is refused as a validation error', async () => {
+      const student = await open(c.student);
+      const payload = JSON.parse('{"sessionId":"00000000-0000-4000-8000-000000000000","__proto__":{"admin":true}}');
+      const res = await request(student, 'session:join', payload);
+      assert.equal(res.ok ? null : res.error.code, 'VALIDATION_FAILED');
+    });
+
     test('a socket without a valid token is refused at the handshake', async () => {
       await assert.rejects(connect(base, 'not-a-token'), (err: Error & { data?: { code: string } }) => err.data?.code === 'UNAUTHENTICATED');
     });

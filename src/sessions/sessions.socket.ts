@@ -35,7 +35,7 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
     // Claimed before any await: a second join on this socket, or a disconnect meanwhile, sees it.
     const attends = !isEnded(session.status) && !joined.has(session.id);
     joined.set(session.id, session.course_id);
-    if (attends) await presence.enter(actor, session.id);
+    if (attends) await presence.enter(actor, session.id, session.course_id);
     if (!socket.connected) {
       if (attends) await presence.exit(actor, session.id, { grace: false });
       return;
@@ -43,7 +43,8 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
     const { count, users } = presence.snapshot(session.id, manages);
     await channels.subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
       reply({
-        session: toSessionDto(session, true),
+        // The link goes with attendance: to those whose join just opened it (scheduled or live), and to managers.
+        session: toSessionDto(session, manages || !isEnded(session.status)),
         presence: manages ? { count, users } : { count },
         events: replay.events.map((e) => ({ event: e.event, payload: e.payload })),
         hasMore: replay.hasMore,
