@@ -71,6 +71,30 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerJsonParser(app);
 
   const { db } = deps;
+  const services = await createServices(app, config, db);
+
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  await registerOpenApi(app, VERSION);
+  registerAuth(app, services);
+  await registerRateLimit(app, config, services.audit);
+
+  await app.register(healthRoutes(db));
+  await app.register(sessionsRoutes(services.sessions));
+  await app.register(attendanceRoutes(services.attendance));
+  await app.register(eventsRoutes(services.events));
+  for (const feature of services.features) await app.register(feature.routes);
+  await app.register(coursesRoutes(services.courses, config.bodyLimit));
+  await app.register(auditRoutes(services.audit));
+  if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
+  return app;
+}
+
+/**
+ * The service layer and the real-time classroom on the app's HTTP server: one instance of each service, shared by
+ * REST routes and socket handlers. Also restores what a stopped process owed (presence grace, pending broadcasts)
+ * and closes it all before the app closes.
+ */
+async function createServices(app: FastifyInstance, config: Config, db: Db) {
   const audit = createAuditService(db);
   const verify = createTokenVerifier(config.auth);
   const recordUser = createUserRecorder(db);
@@ -78,15 +102,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log });
   const channels = createChannels(io, db);
   const loadSession = createSessionLoader(db, audit);
-  const classDeps: ClassDeps = {
-    db,
-    audit,
-    loadSession,
-    publish: channels.publish,
-    limits: createActionLimits(config.realtime.perMinute),
-  };
+  const limits = createActionLimits(config.realtime.perMinute);
+  const classDeps: ClassDeps = { db, audit, loadSession, publish: channels.publish, limits };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs);
-  // features: one entry per in-class feature
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const sessions = createSessionsService({
     ...classDeps,
@@ -94,13 +112,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
   });
   const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, channels, courseId, userId));
-  const attendance = createAttendanceService(db, audit, loadSession);
-  const events = createEventsService(db, loadSession);
 
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
     const on = createOn(socket, app.log);
-    registerSessionSocket(on, socket, { loadSession, limits: classDeps.limits, sessions, presence, channels });
+    registerSessionSocket(on, socket, { loadSession, limits, sessions, presence, channels });
     for (const feature of features) feature.registerSocket(on);
   });
   await presence.recover();
@@ -113,18 +129,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     io.engine.close();
   });
 
-  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
-  await registerOpenApi(app, VERSION);
-  registerAuth(app, { verify, recordUser, audit, failures });
-  await registerRateLimit(app, config, audit);
-
-  await app.register(healthRoutes(db));
-  await app.register(sessionsRoutes(sessions));
-  await app.register(attendanceRoutes(attendance));
-  await app.register(eventsRoutes(events));
-  for (const feature of features) await app.register(feature.routes);
-  await app.register(coursesRoutes(courses, config.bodyLimit));
-  await app.register(auditRoutes(audit));
-  if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
-  return app;
+  const attendance = createAttendanceService(db, audit, loadSession);
+  const events = createEventsService(db, loadSession);
+  return { audit, verify, recordUser, failures, sessions, courses, attendance, events, features };
 }
