@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { auditRows, makeCourse, makeTestApp } from '../test/harness.ts';
-
-/** Every error reply has exactly this envelope: a code, a message, and details only when there are some. */
-function assertError(res: LightMyRequestResponse, status: number, code?: string) {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.deepEqual(Object.keys(body), ['error']);
-  assert.equal(typeof body.error.message, 'string');
-  if (code) assert.equal(body.error.code, code);
-  return body.error as { code: string; message: string; details?: { field: string; message: string }[] };
-}
-
-const sessionBody = { courseId: 'course-1', title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 };
+import { assertError, sessionBody } from '../test/http.ts';
 
 describe('requests refused before routing, and audited refusals', () => {
   test('oversized headers get 431 HEADERS_TOO_LARGE and a garbled request line a 400, both in the error envelope', async () => {
