@@ -33,7 +33,10 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJso
 import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
-import { createMeetingLinkFactory } from './meetings/meetings.service.ts';
+import { createMeetingWorker } from './meetings/meeting-worker.ts';
+import { meetingsRoutes } from './meetings/meetings.routes.ts';
+import { createMeetingsService } from './meetings/meetings.service.ts';
+import { createMeetingProviders } from './meetings/providers.ts';
 import { createSessionLoader } from './sessions/session-access.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { createSessionsService } from './sessions/sessions.service.ts';
@@ -81,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthRoutes(db));
   await app.register(sessionsRoutes(services.sessions));
   await app.register(attendanceRoutes(services.attendance));
+  await app.register(meetingsRoutes(services.meetings));
   await app.register(eventsRoutes(services.events));
   for (const feature of services.features) await app.register(feature.routes);
   await app.register(coursesRoutes(services.courses, config.bodyLimit));
@@ -106,9 +110,12 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   const classDeps: ClassDeps = { db, audit, loadSession, publish: channels.publish, limits };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
+  const providers = createMeetingProviders(config.meetings);
+  const worker = createMeetingWorker({ db, publish: channels.publish, providers, config: config.meetings, log: app.log });
+  const meetings = createMeetingsService({ ...classDeps, config: config.meetings, providers, kick: worker.kick });
   const sessions = createSessionsService({
     ...classDeps,
-    createMeetingLink: createMeetingLinkFactory(config.jitsiBaseUrl),
+    meetings,
     onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
   });
   const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, channels, courseId, userId));
@@ -116,20 +123,22 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
     const on = createOn(socket, app.log);
-    registerSessionSocket(on, socket, { loadSession, limits, sessions, presence, channels });
+    registerSessionSocket(on, socket, { loadSession, limits, sessions, presence, channels, meetings });
     for (const feature of features) feature.registerSocket(on);
   });
   await presence.recover();
   for (const feature of features) await feature.recover?.();
+  worker.start();
   app.addHook('preClose', async () => {
     presence.stop();
+    await worker.stop();
     await Promise.all(features.map((feature) => feature.stop?.()));
     channels.closeAll();
     io.disconnectSockets(true);
     io.engine.close();
   });
 
-  const attendance = createAttendanceService(db, audit, loadSession);
+  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
   const events = createEventsService(db, loadSession);
-  return { audit, verify, recordUser, failures, sessions, courses, attendance, events, features };
+  return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type MeetingConfig, meetingConfigFrom, meetingEnv } from './meetings/meetings.config.ts';
 
 const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intFromEnv = (min: number, max: number) =>
@@ -40,13 +41,13 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: intFromEnv(1000, 86_400_000).default(60_000),
   BODY_LIMIT_BYTES: intFromEnv(1024, 10 * 1024 * 1024).default(100 * 1024),
   TRUST_PROXY: boolFromEnv.default(false),
-  JITSI_BASE_URL: z.url({ protocol: /^https$/ }).default('https://meet.jit.si'),
   PRESENCE_GRACE_MS: intFromEnv(0, 300_000).default(10_000),
   SOCKET_MAX_MESSAGE_BYTES: intFromEnv(1024, 1024 * 1024).default(16 * 1024),
   CHAT_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
   QA_RATE_PER_MIN: intFromEnv(1, 10_000).default(10),
   UPVOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(60),
   VOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
+  ...meetingEnv,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -69,7 +70,7 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   bodyLimit: number;
   trustProxy: boolean;
-  jitsiBaseUrl: string;
+  meetings: MeetingConfig;
   realtime: {
     /** How long a user may be disconnected before their attendance segment closes. */
     presenceGraceMs: number;
@@ -116,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
   else if (e.JWT_SECRET) auth = { kind: 'secret', secret: new TextEncoder().encode(e.JWT_SECRET), ...claims };
   else if (demoSecret) auth = { kind: 'secret', secret: demoSecret(e.DATA_DIR), ...claims };
   else throw new ConfigError('Invalid configuration: demo mode needs a signing secret');
+  const meetings = meetingConfigFrom(e);
+  if (typeof meetings === 'string') throw new ConfigError(`Invalid configuration: ${meetings}`);
 
   return {
     env: e.NODE_ENV,
@@ -130,7 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
     bodyLimit: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
-    jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/+$/, ''),
+    meetings,
     realtime: {
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       maxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,

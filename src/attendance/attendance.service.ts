@@ -4,17 +4,21 @@ import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import { findMembership, listMembers } from '../courses/courses.repo.ts';
 import type { Db } from '../db/kysely.ts';
+import type { LiveSessionRow } from '../db/tables.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../sessions/session-access.ts';
 import { closeSegment, listAttendeeNames, listSegments, lockSessionStatus, openSegment } from './attendance.repo.ts';
 import { reconcileAttendance } from './attendance.report.ts';
 
 export type AttendanceService = ReturnType<typeof createAttendanceService>;
 
-export function createAttendanceService(db: Db, audit: AuditService, loadSession: LoadSession) {
+/** The meeting link made for one person (see MeetingsService.linkFor). */
+export type LinkFor = (session: LiveSessionRow, actor: Actor, manages: boolean) => Promise<string | null>;
+
+export function createAttendanceService(db: Db, audit: AuditService, loadSession: LoadSession, linkFor: LinkFor) {
   return {
     /** Opens (or keeps) the caller's attendance segment and hands out the meeting link. */
     async join(actor: Actor, sessionId: string) {
-      const { session } = await loadSession(actor, sessionId, 'view', 'attendance.join');
+      const { session, manages } = await loadSession(actor, sessionId, 'view', 'attendance.join');
       if (isEnded(session.status)) {
         throw await audit.deny(actor, 'attendance.join', sessionTarget(session), sessionEndedError(session.status, 'join it'));
       }
@@ -33,7 +37,12 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
       return {
         sessionId: session.id,
         joinedAt: segment.joined_at.toISOString(),
-        meeting: { provider: session.meeting_provider, url: session.meeting_url, status: session.meeting_status },
+        meeting: {
+          provider: session.meeting_provider,
+          url: await linkFor(session, actor, manages),
+          status: session.meeting_status,
+          error: manages ? session.meeting_error : null,
+        },
       };
     },
 

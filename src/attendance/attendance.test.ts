@@ -42,7 +42,7 @@ for (const target of await dbTargets('attendance API')) {
       const body = res.json();
       assert.deepEqual(Object.keys(body).sort(), ['joinedAt', 'meeting', 'sessionId']);
       assert.equal(body.sessionId, s.id);
-      assert.deepEqual(body.meeting, { provider: 'jitsi', url: s.meeting.url, status: 'ready' });
+      assert.deepEqual(body.meeting, { provider: 'jitsi', url: s.meeting.url, status: 'ready', error: null });
       assert.ok(s.meeting.url);
       assert.ok(Date.parse(body.joinedAt) >= before - 1000 && Date.parse(body.joinedAt) <= Date.now());
       const rows = await segmentsOf(s.id, `${c.courseId}-s1`);

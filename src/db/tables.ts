@@ -11,6 +11,7 @@ export type TokenRole = 'student' | 'mentor' | 'admin';
 export type RosterRole = 'student' | 'mentor';
 export type SessionStatus = 'scheduled' | 'live' | 'completed' | 'cancelled';
 export type MeetingStatus = 'pending' | 'ready' | 'failed';
+export type MeetingProvider = 'google' | 'jitsi' | 'manual';
 
 export interface UsersTable {
   id: string;
@@ -40,10 +41,12 @@ export interface LiveSessionsTable {
   status: SessionStatus;
   actual_start: Timestamp | null;
   actual_end: Timestamp | null;
-  meeting_provider: string;
+  meeting_provider: MeetingProvider;
   meeting_url: string | null;
   meeting_status: MeetingStatus;
   meeting_error: string | null;
+  /** The provider's id for the link (a Google Calendar event id), chosen before the provider is called. */
+  meeting_external_id: Generated<string | null>;
   chat_enabled: Generated<boolean>;
   qa_enabled: Generated<boolean>;
   polls_enabled: Generated<boolean>;
@@ -159,7 +162,26 @@ export interface Database {
   poll_responses: PollResponsesTable;
   audit_log: AuditLogTable;
   session_events: SessionEventsTable;
+  meeting_jobs: MeetingJobsTable;
 }
+
+export type MeetingJobOperation = 'create' | 'update' | 'delete';
+
+/** What is still owed to a remote meeting provider (see migration 0004). */
+export interface MeetingJobsTable {
+  id: Generated<string>;
+  session_id: string;
+  operation: MeetingJobOperation;
+  provider: MeetingProvider;
+  external_id: string;
+  version: Generated<number>;
+  attempts: Generated<number>;
+  run_at: Generated<Date>;
+  claimed_until: Date | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+export type MeetingJobRow = Selectable<MeetingJobsTable>;
 
 export type LiveSessionRow = Selectable<LiveSessionsTable>;
 export type NewLiveSession = Insertable<LiveSessionsTable>;

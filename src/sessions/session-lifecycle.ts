@@ -8,6 +8,7 @@ import type { Database, LiveSessionRow, LiveSessionsTable, SessionStatus } from 
 import type { EventDraft } from '../events/events.repo.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { AppError } from '../errors.ts';
+import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { findSession, updateSessionIfStatus } from './sessions.repo.ts';
@@ -34,6 +35,8 @@ export interface LifecycleDeps {
   audit: AuditService;
   publish: ClassDeps['publish'];
   onClassEnd: ClassEndHook[];
+  /** Tells the meeting provider about a cancel or a new title or time (via the meeting worker). */
+  meetings: Pick<MeetingsService, 'plan' | 'owe' | 'onSessionChange' | 'kick'>;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface LifecycleDeps {
  * runs the class-end hooks. A refused transition is audited.
  */
 export async function applySessionChange(
-  { db, audit, publish, onClassEnd }: LifecycleDeps,
+  { db, audit, publish, onClassEnd, meetings }: LifecycleDeps,
   actor: Actor,
   session: LiveSessionRow,
   status: SessionStatus | undefined,
@@ -66,9 +69,11 @@ export async function applySessionChange(
   // A transition needs the status the caller saw; a plain edit only needs the class not to have ended meanwhile.
   const guard: SessionStatus[] = transition ? [session.status] : ['scheduled', 'live'];
   const ending = transition !== undefined && isEnded(transition);
+  let owesProvider = false;
   const { result: row } = await recordChange({ db, publish }, session.id, async (trx) => {
     const updated = await updateSessionIfStatus(trx, session.id, guard, update);
     if (!updated) return { result: undefined, events: [] };
+    owesProvider = await meetings.onSessionChange(trx, session, updated);
     const closedSegments = ending ? await closeOpenSegments(trx, session.id, now) : 0;
     const endEvents: EventDraft[] = [];
     if (ending) for (const hook of onClassEnd) endEvents.push(...(await hook(trx, session.id, now)));
@@ -76,6 +81,7 @@ export async function applySessionChange(
     await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
     return { result: updated, events: [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
   });
+  if (owesProvider) meetings.kick();
   if (row) return toSessionDto(row, true);
   // Lost a race. Someone else already made the same transition (two DELETEs): that is success, as done.
   const current = await findSession(db, session.id);

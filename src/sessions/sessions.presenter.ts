@@ -4,10 +4,11 @@ import type { SessionDto } from './sessions.schemas.ts';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
- * Shapes a session for a viewer. Only managers see the meeting link here; everyone else receives it from
- * `POST …/join`, which is what records their attendance, and only while the class can be joined.
+ * Shapes a session for a viewer. Only managers see the meeting link (and why it failed) here; everyone else receives
+ * it from `POST …/join`, which is what records their attendance, and only while the class can be joined. `joinUrl`,
+ * when given, is the link made for this viewer (a Jitsi link with their own token).
  */
-export function toSessionDto(row: LiveSessionRow, viewerManages: boolean): SessionDto {
+export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUrl?: string | null): SessionDto {
   return {
     id: row.id,
     courseId: row.course_id,
@@ -19,7 +20,12 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean): Sessi
     status: row.status,
     actualStart: iso(row.actual_start),
     actualEnd: iso(row.actual_end),
-    meeting: { provider: row.meeting_provider, url: viewerManages ? row.meeting_url : null, status: row.meeting_status },
+    meeting: {
+      provider: row.meeting_provider,
+      url: joinUrl !== undefined ? joinUrl : viewerManages ? row.meeting_url : null,
+      status: row.meeting_status,
+      error: viewerManages ? row.meeting_error : null,
+    },
     settings: {
       chatEnabled: row.chat_enabled,
       qaEnabled: row.qa_enabled,

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { externalId } from '../auth/actor.ts';
 import { isoDateTime, pageQuery, text, uuid } from '../http/common.schemas.ts';
+import { meetingChoice, meetingSchema } from '../meetings/meetings.schemas.ts';
+
+export { meetingSchema };
 
 export const sessionStatus = z.enum(['scheduled', 'live', 'completed', 'cancelled']);
 
@@ -26,6 +29,7 @@ export const createSessionBody = z.strictObject({
   durationMinutes,
   settings: settingsSchema.partial().optional().meta({ description: 'Any setting left out is enabled.' }),
   mentorId: externalId.optional().meta({ description: 'The session\'s mentor (a mentor on the course roster); defaults to the caller.' }),
+  meeting: meetingChoice.optional().meta({ description: 'How the meeting link is made; defaults to the operator\'s MEETING_PROVIDER.' }),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
@@ -54,12 +58,6 @@ export const listSessionsQuery = z
     message: 'must not be before from',
   });
 export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
-
-export const meetingSchema = z.object({
-  provider: z.string().meta({ description: 'The meeting provider; today always `jitsi` (Google Meet and pasted links are planned)' }),
-  url: z.string().nullable().meta({ description: 'The join link: shown to the course mentors and admins; others get it from POST …/join. Null while pending.' }),
-  status: z.enum(['pending', 'ready', 'failed']),
-});
 
 export const sessionSchema = z
   .object({

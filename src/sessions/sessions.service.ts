@@ -10,7 +10,6 @@ import type { LiveSessionRow, LiveSessionsTable } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import type { MeetingLink } from '../meetings/meetings.service.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from './session-access.ts';
 import { applySessionChange, type LifecycleDeps } from './session-lifecycle.ts';
 import { toSessionDto } from './sessions.presenter.ts';
@@ -19,13 +18,12 @@ import type { CreateSessionBody, ListSessionsQuery, SessionSettings, UpdateSessi
 
 export interface SessionsDeps extends LifecycleDeps {
   loadSession: LoadSession;
-  createMeetingLink: (title: string) => MeetingLink;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
 export function createSessionsService(deps: SessionsDeps) {
-  const { db, audit, loadSession, createMeetingLink } = deps;
+  const { db, audit, loadSession, meetings } = deps;
   return {
     async create(actor: Actor, input: CreateSessionBody) {
       const courseTarget = { type: 'course', id: input.courseId, courseId: input.courseId };
@@ -39,8 +37,8 @@ export function createSessionsService(deps: SessionsDeps) {
           { field: 'body.mentorId', message: 'is not a mentor of this course' },
         ]);
       }
-      const meeting = createMeetingLink(input.title);
-      return db.transaction().execute(async (trx) => {
+      const meeting = meetings.plan(input.title, input.meeting);
+      const created = await db.transaction().execute(async (trx) => {
         const row = await insertSession(trx, {
           course_id: input.courseId,
           title: input.title,
@@ -49,15 +47,16 @@ export function createSessionsService(deps: SessionsDeps) {
           scheduled_start: new Date(input.scheduledStart),
           duration_minutes: input.durationMinutes,
           status: 'scheduled',
-          meeting_provider: meeting.provider,
-          meeting_url: meeting.url,
-          meeting_status: meeting.status,
+          ...meeting,
           ...settingsColumns(input.settings ?? {}),
           updated_at: new Date(),
         });
-        await insertAuditEntry(trx, auditEntry(actor, 'session.create', sessionTarget(row), 'success'));
-        return toSessionDto(row, true);
+        const details = { meetingProvider: row.meeting_provider };
+        await insertAuditEntry(trx, auditEntry(actor, 'session.create', sessionTarget(row), 'success', details));
+        return { row, owes: await meetings.owe(trx, row.id, meeting) };
       });
+      if (created.owes) meetings.kick();
+      return toSessionDto(created.row, true);
     },
 
     async get(actor: Actor, sessionId: string) {

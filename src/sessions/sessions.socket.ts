@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../auth/actor.ts';
 import type { Presence } from '../attendance/presence.ts';
 import type { ActionLimits } from '../realtime/action-limits.ts';
+import type { MeetingsService } from '../meetings/meetings.service.ts';
 import type { Channels } from '../realtime/channels.ts';
 import { sessionRoom } from '../realtime/channels.ts';
 import type { On } from '../realtime/socket-handler.ts';
@@ -16,6 +17,7 @@ export interface SessionSocketDeps {
   sessions: SessionsService;
   presence: Presence;
   channels: Channels;
+  meetings: Pick<MeetingsService, 'linkFor'>;
 }
 
 /** Sessions this socket is in, with their course (for roster removals). */
@@ -26,7 +28,7 @@ const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.ses
  * opens the caller's attendance; an ended one can still be joined to read what was missed.
  */
 export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocketDeps): void {
-  const { loadSession, limits, sessions, presence, channels } = deps;
+  const { loadSession, limits, sessions, presence, channels, meetings } = deps;
 
   on('session:join', sessionJoinInput, async (actor, input, _socket, reply) => {
     limits.take(actor, 'join');
@@ -36,6 +38,8 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
     const attends = !isEnded(session.status) && !joined.has(session.id);
     joined.set(session.id, session.course_id);
     if (attends) await presence.enter(actor, session.id, session.course_id);
+    // The link goes with attendance: to those whose join just opened it (scheduled or live), and to managers.
+    const link = manages || !isEnded(session.status) ? await meetings.linkFor(session, actor, manages) : null;
     if (!socket.connected) {
       if (attends) await presence.exit(actor, session.id, { grace: false });
       return;
@@ -43,8 +47,7 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
     const { count, users } = presence.snapshot(session.id, manages);
     await channels.subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
       reply({
-        // The link goes with attendance: to those whose join just opened it (scheduled or live), and to managers.
-        session: toSessionDto(session, manages || !isEnded(session.status)),
+        session: toSessionDto(session, manages, link),
         presence: manages ? { count, users } : { count },
         events: replay.events.map((e) => ({ event: e.event, payload: e.payload })),
         hasMore: replay.hasMore,

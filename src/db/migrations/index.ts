@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial.ts';
 import * as realtime from './0002_realtime.ts';
 import * as pendingBroadcasts from './0003_pending_broadcasts.ts';
+import * as meetingJobs from './0004_meeting_jobs.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_realtime': realtime,
   '0003_pending_broadcasts': pendingBroadcasts,
+  '0004_meeting_jobs': meetingJobs,
 };
 
 export const migrationProvider: MigrationProvider = {

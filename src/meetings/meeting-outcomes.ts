@@ -1,0 +1,64 @@
+import type { Transaction, Updateable } from 'kysely';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { auditEntry } from '../audit/audit.service.ts';
+import type { Database, LiveSessionsTable, MeetingJobRow } from '../db/tables.ts';
+import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { sessionTarget } from '../sessions/session-access.ts';
+import { toSessionDto } from '../sessions/sessions.presenter.ts';
+import { finishJob, lockSessionRow, releaseJob } from './meetings.repo.ts';
+
+type Deps = Pick<ClassDeps, 'db' | 'publish'>;
+
+/**
+ * Writes what a provider call came to, under the session's row lock, in one transaction with the job's bookkeeping,
+ * the audit row (actor: the system) and `session:updated` when the session changed. A session whose link was
+ * replaced, or which was cancelled, meanwhile is left alone: its link's job has become a deletion.
+ */
+async function settle(
+  deps: Deps,
+  job: MeetingJobRow,
+  change: Updateable<LiveSessionsTable> | undefined,
+  action: string,
+  details: Record<string, unknown>,
+  bookkeeping: (trx: Transaction<Database>) => Promise<unknown>,
+): Promise<void> {
+  await recordChange(deps, job.session_id, async (trx) => {
+    const session = await lockSessionRow(trx, job.session_id);
+    await bookkeeping(trx);
+    if (!session || !change || session.meeting_external_id !== job.external_id || session.status === 'cancelled') return { result: undefined, events: [] };
+    const updated = await trx
+      .updateTable('live_sessions')
+      .set({ ...change, updated_at: new Date() })
+      .where('id', '=', session.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await insertAuditEntry(trx, auditEntry(null, action, sessionTarget(updated), 'success', { provider: job.provider, ...details }));
+    return { result: undefined, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
+  });
+}
+
+export const meetingOutcomes = {
+  /** The link exists: the session gets it. If the details changed during the call, an update follows. */
+  created: (deps: Deps, job: MeetingJobRow, url: string) =>
+    settle(deps, job, { meeting_url: url, meeting_status: 'ready', meeting_error: null }, 'meeting.ready', {}, async (trx) => {
+      const rewritten = await finishJob(trx, job);
+      if (rewritten?.operation === 'create') await releaseJob(trx, job.id, { operation: 'update' });
+    }),
+
+  /** The provider has the new details; an earlier update error no longer applies. */
+  async updated(deps: Deps, job: MeetingJobRow, hadError: boolean) {
+    await settle(deps, job, hadError ? { meeting_error: null } : undefined, 'meeting.synced', {}, (trx) => finishJob(trx, job));
+  },
+
+  /** Creation failed for good: the mentor sees why; whatever Google may hold under the id is deleted. */
+  failed: (deps: Deps, job: MeetingJobRow, reason: string) =>
+    settle(deps, job, { meeting_url: null, meeting_status: 'failed', meeting_error: reason }, 'meeting.failed', { reason }, (trx) =>
+      releaseJob(trx, job.id, { operation: 'delete' }),
+    ),
+
+  /** The link still works, but the calendar event shows old details: the mentor is told. */
+  updateFailed: (deps: Deps, job: MeetingJobRow, reason: string) => {
+    const error = `Google Calendar was not updated: ${reason}`;
+    return settle(deps, job, { meeting_error: error }, 'meeting.update_failed', { reason }, (trx) => finishJob(trx, job));
+  },
+};

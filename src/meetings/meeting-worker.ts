@@ -1,0 +1,163 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
+import type { ClassDeps } from '../realtime/class-deps.ts';
+import { findSession } from '../sessions/sessions.repo.ts';
+import { meetingOutcomes } from './meeting-outcomes.ts';
+import type { MeetingConfig } from './meetings.config.ts';
+import { claimDueJob, finishJob, nextDueAt, releaseJob, retryJobLater, rosterEmails } from './meetings.repo.ts';
+import { type MeetingSpec, MeetingProviderError } from './provider.ts';
+import type { MeetingProviders } from './providers.ts';
+
+const LEASE_MS = 120_000;
+/** Other nodes' jobs and expired leases are noticed at least this often. */
+const POLL_MS = 30_000;
+const CALL_TIMEOUT_MS = 60_000;
+const CONCURRENCY = 4;
+
+export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
+  providers: MeetingProviders;
+  config: MeetingConfig;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Works off what is owed to remote meeting providers (meeting_jobs): creates, updates and deletions, a few at a time,
+ * retrying failures with exponential backoff (longer when the provider says Retry-After) until MEETING_MAX_ATTEMPTS,
+ * then failing the link with the reason. Jobs live in the database, so a restart resumes them.
+ */
+export function createMeetingWorker(deps: MeetingWorkerDeps) {
+  const { db, providers, config, log } = deps;
+  const inflight = new Set<Promise<void>>();
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let pumping = false;
+  let again = false;
+
+  function wakeIn(ms: number) {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(() => void pump(), Math.max(0, Math.min(ms, POLL_MS)));
+    timer.unref();
+  }
+
+  async function pump(): Promise<void> {
+    if (stopped) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        while (!stopped && inflight.size < CONCURRENCY) {
+          const job = await claimDueJob(db, LEASE_MS);
+          if (!job) break;
+          const run: Promise<void> = runJob(job).finally(() => {
+            inflight.delete(run);
+            void pump();
+          });
+          inflight.add(run);
+        }
+      } while (again && !stopped);
+      const due = await nextDueAt(db);
+      wakeIn(due ? due.getTime() - Date.now() : POLL_MS);
+    } catch (err) {
+      if (!stopped) log.error({ err }, 'meeting worker could not read its jobs');
+      wakeIn(POLL_MS / 6);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  async function runJob(job: MeetingJobRow): Promise<void> {
+    const provider = providers[job.provider];
+    let session: LiveSessionRow | undefined;
+    try {
+      if (job.operation === 'delete') {
+        await timed(provider.cancel(job.external_id, abort.signal));
+        await finishJob(db, job);
+        return;
+      }
+      session = await findSession(db, job.session_id);
+      if (!session || session.meeting_external_id !== job.external_id) {
+        await finishJob(db, job); // replaced or gone: its row now owes the deletion, or nothing
+        return;
+      }
+      const spec = await specOf(session);
+      if (job.operation === 'create') {
+        const { url } = await timed(provider.create(job.external_id, spec, abort.signal));
+        await meetingOutcomes.created(deps, job, url);
+      } else {
+        await timed(provider.update(job.external_id, spec, abort.signal));
+        await meetingOutcomes.updated(deps, job, session.meeting_error !== null);
+      }
+    } catch (err) {
+      if (stopped) return void (await releaseJob(db, job.id).catch(() => undefined));
+      await failed(job, session, asProviderError(err)).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'meeting job bookkeeping failed'));
+    }
+  }
+
+  async function failed(job: MeetingJobRow, session: LiveSessionRow | undefined, error: MeetingProviderError) {
+    const attempts = job.attempts + 1;
+    log.warn({ jobId: job.id, sessionId: job.session_id, operation: job.operation, attempts, reason: error.message }, 'meeting provider call failed');
+    if (error.retryable && attempts < config.retry.maxAttempts) {
+      const delay = Math.max(backoff(attempts), Math.min(error.retryAfterMs ?? 0, 3_600_000));
+      const note = `Attempt ${attempts} of ${config.retry.maxAttempts} failed (${error.message}); retrying`;
+      await retryJobLater(db, job, new Date(Date.now() + delay), error.message);
+      if (job.operation === 'create' && session) {
+        await db.updateTable('live_sessions').set({ meeting_error: note }).where('id', '=', session.id)
+          .where('meeting_external_id', '=', job.external_id).where('meeting_status', '=', 'pending').execute();
+      }
+      return;
+    }
+    const reason = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
+    if (job.operation === 'create') await meetingOutcomes.failed(deps, job, reason);
+    else if (job.operation === 'update') await meetingOutcomes.updateFailed(deps, job, reason);
+    else await finishJob(db, job); // a deletion that cannot be done is logged above and dropped
+  }
+
+  function backoff(attempts: number): number {
+    const { baseMs, maxMs } = config.retry;
+    const exact = Math.min(maxMs, baseMs * 2 ** (attempts - 1));
+    return Math.round(exact * (0.8 + Math.random() * 0.4)); // jitter: many sessions must not retry in lockstep
+  }
+
+  async function specOf(session: LiveSessionRow): Promise<MeetingSpec> {
+    const invite = session.meeting_provider === 'google' && config.google?.inviteRoster;
+    return {
+      title: session.title,
+      description: session.description,
+      start: session.scheduled_start,
+      end: new Date(session.scheduled_start.getTime() + session.duration_minutes * 60_000),
+      attendees: invite ? await rosterEmails(db, session.course_id) : [],
+    };
+  }
+
+  return {
+    /** Looks for due work now (after a job was committed). */
+    kick: () => void pump(),
+    start: () => void pump(),
+    /** Stops taking jobs; calls under way are aborted and their jobs left for the next start. */
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      abort.abort();
+      await Promise.allSettled([...inflight]);
+    },
+  };
+}
+
+function timed<T>(call: Promise<T>): Promise<T> {
+  let timeout: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timeout = setTimeout(() => reject(new MeetingProviderError(`The provider did not answer within ${CALL_TIMEOUT_MS / 1000} s`, true)), CALL_TIMEOUT_MS);
+  });
+  return Promise.race([call, limit]).finally(() => clearTimeout(timeout));
+}
+
+function asProviderError(err: unknown): MeetingProviderError {
+  if (err instanceof MeetingProviderError) return err;
+  return new MeetingProviderError(`Unexpected error: ${(err as Error)?.message ?? String(err)}`, true);
+}

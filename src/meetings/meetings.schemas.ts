@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { providerNames } from './meetings.config.ts';
+
+/** A pasted link: https only, bounded, and never with a user:password part (it would be shown to every student). */
+export const pastedUrl = z
+  .url({ protocol: /^https$/, hostname: z.regexes.domain })
+  .max(2048)
+  .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), 'must not contain a user name or password')
+  .meta({ description: 'An https meeting link pasted by the mentor (provider `manual`).' });
+
+/** How a session's link is made: a provider the operator allows, or a pasted link (`url` alone implies `manual`). */
+export const meetingChoice = z
+  .strictObject({
+    provider: z.enum(providerNames).optional().meta({ description: '`google`, `jitsi` or `manual`; must be one the operator allows (MEETING_PROVIDERS). Defaults to MEETING_PROVIDER, or to `manual` when `url` is given.' }),
+    url: pastedUrl.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const provider = m.provider ?? (m.url ? 'manual' : undefined);
+    if (provider === 'manual' && !m.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required for a manual (pasted) link' });
+    if (provider !== 'manual' && m.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `cannot be given for the ${provider} provider` });
+  });
+export type MeetingChoice = z.infer<typeof meetingChoice>;
+
+export const meetingSchema = z.object({
+  provider: z.enum(providerNames).meta({ description: '`google` (Google Meet), `jitsi` or `manual` (a pasted link).' }),
+  url: z.string().nullable().meta({
+    description: 'The join link: shown to the course mentors and admins; others get it from POST …/join. Null while pending or failed.',
+  }),
+  status: z.enum(['pending', 'ready', 'failed']).meta({
+    description: '`pending` while a Google link is being made (retried with backoff), `ready`, or `failed` (see `error`; retry or replace it).',
+  }),
+  error: z.string().nullable().meta({
+    description: 'Course managers only: why the link failed, why the last attempt failed while pending, or why Google Calendar missed an update.',
+  }),
+});
