@@ -140,3 +140,49 @@ describe('loadConfig', () => {
     assertRefused({ DEMO_MODE: 'false' }, /JWT_SECRET/);
   });
 });
+
+describe('meeting-link configuration', () => {
+  const oauth = { GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret', GOOGLE_REFRESH_TOKEN: 'refresh' };
+
+  test('the default is Jitsi on the public server, with pasted links allowed and no Google', () => {
+    const { meetings } = loadConfig({}, demoSecret);
+    assert.equal(meetings.defaultProvider, 'jitsi');
+    assert.deepEqual(meetings.providers, ['jitsi', 'manual']);
+    assert.equal(meetings.jitsi.baseUrl, 'https://meet.jit.si');
+    assert.equal(meetings.google, undefined);
+  });
+
+  test('google needs a refresh token or a delegated service account, and says which variables', () => {
+    assertRefused({ MEETING_PROVIDER: 'google' }, /GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REFRESH_TOKEN/, /GOOGLE_SERVICE_ACCOUNT_KEY_FILE/);
+    assertRefused({ MEETING_PROVIDER: 'google', GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' }, /GOOGLE_REFRESH_TOKEN/);
+    assertRefused({ MEETING_PROVIDER: 'google', GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/k.json' }, /GOOGLE_IMPERSONATE_USER/);
+    assertRefused({ MEETING_PROVIDER: 'google', ...oauth, GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/k.json', GOOGLE_IMPERSONATE_USER: 'a@b.edu' }, /not both/);
+    const google = loadConfig({ MEETING_PROVIDER: 'google', ...oauth }, demoSecret).meetings;
+    assert.deepEqual(google.providers, ['google', 'manual']);
+    assert.equal(google.google?.calendarId, 'primary');
+    assert.equal(google.google?.tokenUrl, 'https://oauth2.googleapis.com/token');
+    assert.equal(google.google?.apiRootUrl, 'https://www.googleapis.com/');
+  });
+
+  test('MEETING_PROVIDERS lists what mentors may pick and must include the default', () => {
+    assert.deepEqual(loadConfig({ MEETING_PROVIDERS: 'jitsi, google', ...oauth }, demoSecret).meetings.providers, ['jitsi', 'google']);
+    assertRefused({ MEETING_PROVIDERS: 'manual' }, /MEETING_PROVIDERS must include MEETING_PROVIDER/);
+    assertRefused({ MEETING_PROVIDERS: 'zoom' }, /MEETING_PROVIDERS/);
+    assertRefused({ MEETING_PROVIDERS: 'google' , MEETING_PROVIDER: 'google' }, /GOOGLE_REFRESH_TOKEN/);
+  });
+
+  test('Jitsi JWT rooms need both the app id and a secret of at least 32 bytes; the base URL must be https', () => {
+    assertRefused({ JITSI_APP_ID: 'app' }, /JITSI_APP_ID and JITSI_APP_SECRET/);
+    assertRefused({ JITSI_APP_ID: 'app', JITSI_APP_SECRET: 'short' }, /JITSI_APP_SECRET/);
+    assertRefused({ JITSI_BASE_URL: 'http://meet.example.com' }, /JITSI_BASE_URL/);
+    const app = loadConfig({ JITSI_APP_ID: 'app', JITSI_APP_SECRET: 'x'.repeat(32), JITSI_BASE_URL: 'https://meet.example.com/' }, demoSecret).meetings.jitsi;
+    assert.equal(app.baseUrl, 'https://meet.example.com');
+    assert.equal(app.app?.id, 'app');
+  });
+
+  test('retry settings are bounded whole numbers', () => {
+    assertRefused({ MEETING_MAX_ATTEMPTS: '0' }, /MEETING_MAX_ATTEMPTS/);
+    assertRefused({ MEETING_RETRY_BASE_MS: 'soon' }, /MEETING_RETRY_BASE_MS/);
+    assert.deepEqual(loadConfig({}, demoSecret).meetings.retry, { baseMs: 5000, maxMs: 300_000, maxAttempts: 8 });
+  });
+});

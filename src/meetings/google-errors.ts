@@ -31,7 +31,8 @@ export function googleFailure(err: unknown): { status: number | undefined; error
   }
   const reason = body.error?.errors?.[0]?.reason;
   const message = `Google Calendar answered ${status}${reason ? ` ${reason}` : ''}: ${body.error?.message ?? e.message ?? 'error'}`.slice(0, 500);
-  const retryable = status === 429 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason));
+  // 401: the access token died; the provider drops it, and the next attempt gets a new one or the grant's real error.
+  const retryable = status === 401 || status === 429 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason));
   return { status, error: new MeetingProviderError(message, retryable, retryAfter(e.response?.headers)) };
 }
 

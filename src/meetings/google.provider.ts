@@ -24,7 +24,15 @@ export interface GoogleTiming {
  * The client library's own retries are off; the meeting worker retries with its bounded, restart-proof backoff.
  */
 export function createGoogleProvider(config: GoogleConfig, timing: GoogleTiming): MeetingProvider {
-  const api = calendar({ version: 'v3', auth: authClient(config), rootUrl: config.apiRootUrl });
+  const client = authClient(config);
+  const api = calendar({ version: 'v3', auth: client, rootUrl: config.apiRootUrl });
+  // A 401 from the API means the cached access token is dead (revoked, or the grant was): drop it, so the next attempt
+  // asks the token endpoint and either works or reports invalid_grant, which a mentor can act on.
+  const failure = (err: unknown) => {
+    const f = googleFailure(err);
+    if (f.status === 401) client.credentials = { refresh_token: client.credentials.refresh_token };
+    return f;
+  };
   const calendarId = config.calendarId;
   const call = (signal?: AbortSignal) => ({ retry: false, timeout: REQUEST_TIMEOUT_MS, ...(signal && { signal }) });
 
@@ -33,9 +41,9 @@ export function createGoogleProvider(config: GoogleConfig, timing: GoogleTiming)
       const { data } = await api.events.get({ calendarId, eventId: externalId }, call(signal));
       return data.status === 'cancelled' ? null : data;
     } catch (err) {
-      const failure = googleFailure(err);
-      if (failure.status === 404 || failure.status === 410) return null;
-      throw failure.error;
+      const f = failure(err);
+      if (f.status === 404 || f.status === 410) return null;
+      throw f.error;
     }
   }
 
@@ -50,8 +58,8 @@ export function createGoogleProvider(config: GoogleConfig, timing: GoogleTiming)
       const params = { calendarId, conferenceDataVersion: 1, sendUpdates: spec.attendees.length > 0 ? 'all' : 'none', requestBody };
       return (await api.events.insert(params, call(signal))).data;
     } catch (err) {
-      const failure = googleFailure(err);
-      if (failure.status !== 409) throw failure.error;
+      const f = failure(err);
+      if (f.status !== 409) throw f.error;
       // Made by an earlier attempt whose answer we never saw.
       const existing = await get(externalId, signal);
       if (!existing) throw new MeetingProviderError('The calendar event was deleted in Google Calendar; retry to make a new one', false);
@@ -75,15 +83,15 @@ export function createGoogleProvider(config: GoogleConfig, timing: GoogleTiming)
         const params = { calendarId, eventId: externalId, sendUpdates: spec.attendees.length > 0 ? 'all' : 'none', requestBody: eventFields(spec) };
         await api.events.patch(params, call(signal));
       } catch (err) {
-        throw googleFailure(err).error;
+        throw failure(err).error;
       }
     },
     async cancel(externalId, signal) {
       try {
         await api.events.delete({ calendarId, eventId: externalId, sendUpdates: 'all' }, call(signal));
       } catch (err) {
-        const failure = googleFailure(err);
-        if (failure.status !== 404 && failure.status !== 410) throw failure.error;
+        const f = failure(err);
+        if (f.status !== 404 && f.status !== 410) throw f.error;
       }
     },
     async get(externalId, signal) {

@@ -37,11 +37,11 @@ export function createMeetingsService(deps: MeetingsDeps) {
   const { audit, loadSession, config, providers, kick } = deps;
 
   /** A new link's columns; remote providers start `pending` under an id chosen now, so retries never duplicate. */
-  function plan(title: string, choice: MeetingChoice = {}): MeetingPlan {
+  function plan(title: string, choice: MeetingChoice = {}, field = 'body.meeting.provider'): MeetingPlan {
     const provider = choice.provider ?? (choice.url ? 'manual' : config.defaultProvider);
     if (!config.providers.includes(provider)) {
       throw new AppError('VALIDATION_FAILED', `The ${provider} meeting provider is not enabled here`, [
-        { field: 'body.meeting.provider', message: `must be one of: ${config.providers.join(', ')}` },
+        { field, message: `must be one of: ${config.providers.join(', ')}` },
       ]);
     }
     const base = { meeting_provider: provider, meeting_error: null } as const;
@@ -75,7 +75,7 @@ export function createMeetingsService(deps: MeetingsDeps) {
     const { session } = await loadSession(actor, sessionId, 'manage', action);
     if (isEnded(session.status)) throw await audit.deny(actor, action, sessionTarget(session), sessionEndedError(session.status, 'change its link'));
     const choice = await audit.guard(actor, action, sessionTarget(session), () => choose(session));
-    const next = plan(session.title, choice);
+    const next = plan(session.title, choice, 'body.provider');
     const { result: row } = await recordChange(deps, session.id, async (trx) => {
       const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live'], next);
       if (!updated) return { result: undefined, events: [] };
