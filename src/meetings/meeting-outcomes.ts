@@ -42,7 +42,7 @@ export const meetingOutcomes = {
   created: (deps: Deps, job: MeetingJobRow, url: string) =>
     settle(deps, job, { meeting_url: url, meeting_status: 'ready', meeting_error: null }, 'meeting.ready', {}, async (trx) => {
       const rewritten = await finishJob(trx, job);
-      if (rewritten?.operation === 'create') await releaseJob(trx, job.id, { operation: 'update' });
+      if (rewritten?.operation === 'create') await releaseJob(trx, job.id, { operation: 'update', externalId: job.external_id });
     }),
 
   /** The provider has the new details; an earlier update error no longer applies. */
@@ -53,7 +53,7 @@ export const meetingOutcomes = {
   /** Creation failed for good: the mentor sees why; whatever Google may hold under the id is deleted. */
   failed: (deps: Deps, job: MeetingJobRow, reason: string) =>
     settle(deps, job, { meeting_url: null, meeting_status: 'failed', meeting_error: reason }, 'meeting.failed', { reason }, (trx) =>
-      releaseJob(trx, job.id, { operation: 'delete' }),
+      releaseJob(trx, job.id, { operation: 'delete', externalId: job.external_id }),
     ),
 
   /** The link still works, but the calendar event shows old details: the mentor is told. */

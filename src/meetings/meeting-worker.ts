@@ -37,7 +37,7 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
   function wakeIn(ms: number) {
     clearTimeout(timer);
     if (stopped) return;
-    timer = setTimeout(() => void pump(), Math.max(0, Math.min(ms, POLL_MS)));
+    timer = setTimeout(() => void pump(), Math.max(10, Math.min(ms, POLL_MS)));
     timer.unref();
   }
 
@@ -49,6 +49,7 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
     }
     pumping = true;
     try {
+      let due: Date | undefined;
       do {
         again = false;
         while (!stopped && inflight.size < CONCURRENCY) {
@@ -60,9 +61,10 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
           });
           inflight.add(run);
         }
-      } while (again && !stopped);
-      const due = await nextDueAt(db);
-      wakeIn(due ? due.getTime() - Date.now() : POLL_MS);
+        due = inflight.size < CONCURRENCY ? await nextDueAt(db) : undefined;
+      } while (again && !stopped); // a kick during the reads above may concern a job they did not see
+      // When every slot is busy, a finishing job pumps again; no timer, or due jobs would spin it.
+      wakeIn(due && inflight.size < CONCURRENCY ? due.getTime() - Date.now() : POLL_MS);
     } catch (err) {
       if (!stopped) log.error({ err }, 'meeting worker could not read its jobs');
       wakeIn(POLL_MS / 6);
@@ -74,9 +76,11 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
   async function runJob(job: MeetingJobRow): Promise<void> {
     const provider = providers[job.provider];
     let session: LiveSessionRow | undefined;
+    // Each call stops at the timeout (so a late answer cannot act after its job moved on) or when the worker stops.
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(CALL_TIMEOUT_MS)]);
     try {
       if (job.operation === 'delete') {
-        await timed(provider.cancel(job.external_id, abort.signal));
+        await timed(provider.cancel(job.external_id, signal), signal);
         await finishJob(db, job);
         return;
       }
@@ -87,10 +91,10 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       }
       const spec = await specOf(session);
       if (job.operation === 'create') {
-        const { url } = await timed(provider.create(job.external_id, spec, abort.signal));
+        const { url } = await timed(provider.create(job.external_id, spec, signal), signal);
         await meetingOutcomes.created(deps, job, url);
       } else {
-        await timed(provider.update(job.external_id, spec, abort.signal));
+        await timed(provider.update(job.external_id, spec, signal), signal);
         await meetingOutcomes.updated(deps, job, session.meeting_error !== null);
       }
     } catch (err) {
@@ -144,17 +148,21 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       stopped = true;
       clearTimeout(timer);
       abort.abort();
-      await Promise.allSettled([...inflight]);
+      // A call that ignores the abort (a token request) is not waited for long: its claim simply expires.
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     },
   };
 }
 
-function timed<T>(call: Promise<T>): Promise<T> {
-  let timeout: NodeJS.Timeout | undefined;
+/** The call, or a retryable timeout error once `signal` fires (even if the call ignores it, like a token refresh). */
+function timed<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort = () => {};
   const limit = new Promise<never>((_, reject) => {
-    timeout = setTimeout(() => reject(new MeetingProviderError(`The provider did not answer within ${CALL_TIMEOUT_MS / 1000} s`, true)), CALL_TIMEOUT_MS);
+    onAbort = () => reject(new MeetingProviderError(`The provider did not answer within ${CALL_TIMEOUT_MS / 1000} s`, true));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
-  return Promise.race([call, limit]).finally(() => clearTimeout(timeout));
+  return Promise.race([call, limit]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 function asProviderError(err: unknown): MeetingProviderError {

@@ -47,35 +47,49 @@ export async function addDeleteJob(db: Q, sessionId: string, provider: MeetingPr
   await db.insertInto('meeting_jobs').values({ session_id: sessionId, operation: 'delete', provider, external_id: externalId }).execute();
 }
 
+/** Due, unclaimed jobs of sessions no worker is busy with. */
+const unclaimedDue = sql`
+  j.run_at <= now() AND (j.claimed_until IS NULL OR j.claimed_until < now())
+  AND NOT EXISTS (SELECT 1 FROM meeting_jobs o WHERE o.session_id = j.session_id AND o.id <> j.id AND o.claimed_until >= now())`;
+
 /**
  * Takes the oldest due job for `leaseMs`, skipping sessions another worker is busy with, so a session's create,
- * update and delete never reach the provider out of order.
+ * update and delete never reach the provider out of order. The session's other jobs are locked while checking, so two
+ * nodes cannot claim two jobs of one session at the same moment.
  */
 export async function claimDueJob(db: Q, leaseMs: number): Promise<MeetingJobRow | undefined> {
-  const { rows } = await sql<MeetingJobRow>`
-    UPDATE meeting_jobs SET claimed_until = now() + ${`${leaseMs} milliseconds`}::interval
-    WHERE id = (
-      SELECT j.id FROM meeting_jobs j
-      WHERE j.run_at <= now() AND (j.claimed_until IS NULL OR j.claimed_until < now())
-        AND NOT EXISTS (
-          SELECT 1 FROM meeting_jobs o WHERE o.session_id = j.session_id AND o.id <> j.id AND o.claimed_until >= now()
-        )
-      ORDER BY j.run_at, j.created_at
-      LIMIT 1
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING *`.execute(db);
-  return rows[0];
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ id: string; session_id: string }>`
+      SELECT j.id, j.session_id FROM meeting_jobs j WHERE ${unclaimedDue}
+      ORDER BY j.run_at, j.created_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
+    const candidate = rows[0];
+    if (!candidate) return undefined;
+    // No filter on the claim here: a row filtered out is not locked, and a claim committed meanwhile would be missed.
+    const siblings = await trx
+      .selectFrom('meeting_jobs')
+      .select(sql<boolean>`claimed_until IS NOT NULL AND claimed_until >= now()`.as('busy'))
+      .where('session_id', '=', candidate.session_id)
+      .where('id', '<>', candidate.id)
+      .forUpdate()
+      .execute();
+    if (siblings.some((row) => row.busy)) return undefined;
+    return trx
+      .updateTable('meeting_jobs')
+      .set({ claimed_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+      .where('id', '=', candidate.id)
+      .returningAll()
+      .executeTakeFirst();
+  });
 }
 
-/** When the next job falls due (unclaimed ones only), or undefined when nothing is owed. */
+/** When the next job a worker could claim falls due, or undefined when there is none. */
 export async function nextDueAt(db: Q): Promise<Date | undefined> {
-  const row = await db
-    .selectFrom('meeting_jobs')
-    .select((eb) => eb.fn.min('run_at').as('at'))
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
-    .executeTakeFirst();
-  return row?.at ? new Date(row.at as Date | string) : undefined;
+  const { rows } = await sql<{ at: Date | string | null }>`
+    SELECT min(j.run_at) AS at FROM meeting_jobs j
+    WHERE (j.claimed_until IS NULL OR j.claimed_until < now())
+      AND NOT EXISTS (SELECT 1 FROM meeting_jobs o WHERE o.session_id = j.session_id AND o.id <> j.id AND o.claimed_until >= now())`.execute(db);
+  const at = rows[0]?.at;
+  return at ? new Date(at) : undefined;
 }
 
 /** Removes a finished job unless it was rewritten meanwhile; then only the claim is released. Returns the job as it is now. */
@@ -85,10 +99,16 @@ export async function finishJob(db: Q, job: MeetingJobRow): Promise<MeetingJobRo
   return releaseJob(db, job.id);
 }
 
-export async function releaseJob(db: Q, jobId: string, changes: { operation?: MeetingJobOperation } = {}) {
+/**
+ * Releases the claim; with `operation`, also turns the job into that operation to run now, but only while it is still
+ * about `externalId` (a job rewritten for another link keeps what it was rewritten to).
+ */
+export async function releaseJob(db: Q, jobId: string, change?: { operation: MeetingJobOperation; externalId: string }) {
+  const released = await db.updateTable('meeting_jobs').set({ claimed_until: null }).where('id', '=', jobId).returningAll().executeTakeFirst();
+  if (!change || released?.external_id !== change.externalId) return released;
   return db
     .updateTable('meeting_jobs')
-    .set({ claimed_until: null, ...changes, ...(changes.operation && { run_at: sql`now()`, attempts: 0 }) })
+    .set({ operation: change.operation, run_at: sql`now()`, attempts: 0 })
     .where('id', '=', jobId)
     .returningAll()
     .executeTakeFirst();

@@ -6,9 +6,9 @@ import { auditEntry } from '../audit/audit.service.ts';
 import type { Database, LiveSessionRow, MeetingProvider as ProviderName } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
-import { isEnded, sessionEndedError, sessionTarget } from '../sessions/session-access.ts';
+import { isEnded, sessionEndedError, sessionNotFound, sessionTarget } from '../sessions/session-access.ts';
 import { toSessionDto } from '../sessions/sessions.presenter.ts';
-import { updateSessionIfStatus } from '../sessions/sessions.repo.ts';
+import { lockSession, updateSessionIfStatus } from '../sessions/sessions.repo.ts';
 import { personalJitsiUrl } from './jitsi.provider.ts';
 import type { MeetingConfig } from './meetings.config.ts';
 import { addDeleteJob, findCurrentJob, retireCurrentJob, setCurrentJob } from './meetings.repo.ts';
@@ -73,21 +73,26 @@ export function createMeetingsService(deps: MeetingsDeps) {
   /** Replaces the link (PUT …/meeting) or makes a remote one again (POST …/meeting/retry). */
   async function relink(actor: Actor, sessionId: string, action: string, choose: (s: LiveSessionRow) => MeetingChoice) {
     const { session } = await loadSession(actor, sessionId, 'manage', action);
-    if (isEnded(session.status)) throw await audit.deny(actor, action, sessionTarget(session), sessionEndedError(session.status, 'change its link'));
-    const choice = await audit.guard(actor, action, sessionTarget(session), () => choose(session));
-    const next = plan(session.title, choice, 'body.provider');
-    const { result: row } = await recordChange(deps, session.id, async (trx) => {
+    const target = sessionTarget(session);
+    if (isEnded(session.status)) throw await audit.deny(actor, action, target, sessionEndedError(session.status, 'change its link'));
+    const next = plan(session.title, await audit.guard(actor, action, target, () => choose(session)), 'body.provider');
+    type Outcome = { updated?: LiveSessionRow; refused?: AppError };
+    const { result } = await recordChange<Outcome>(deps, session.id, async (trx) => {
+      // Decided again on the locked row: a concurrent replace, or the link becoming ready, must not be built upon.
+      const current = await lockSession(trx, session.id);
+      const refused = !current ? sessionNotFound(session.id) : isEnded(current.status) ? sessionEndedError(current.status, 'change its link') : refusal(() => choose(current));
+      if (refused || !current) return { result: { refused }, events: [] };
       const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live'], next);
-      if (!updated) return { result: undefined, events: [] };
-      await retire(trx, session);
+      if (!updated) return { result: { refused: sessionEndedError('completed', 'change its link') }, events: [] };
+      await retire(trx, current);
       await owe(trx, session.id, next);
-      const details = { from: session.meeting_provider, to: next.meeting_provider };
+      const details = { from: current.meeting_provider, to: next.meeting_provider };
       await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
-      return { result: updated, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
+      return { result: { updated }, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
     });
-    if (!row) throw await audit.deny(actor, action, sessionTarget(session), sessionEndedError('completed', 'change its link'));
+    if (!result.updated) throw await audit.deny(actor, action, target, result.refused ?? sessionNotFound(session.id));
     kick();
-    return toSessionDto(row, true);
+    return toSessionDto(result.updated, true);
   }
 
   return {
@@ -138,4 +143,15 @@ export function createMeetingsService(deps: MeetingsDeps) {
       return personalJitsiUrl(config.jitsi, row.meeting_external_id, { ...actor, moderator: manages }, end);
     },
   };
+}
+
+/** The AppError a rule throws, as a value (inside a transaction, where the refusal is audited only after rollback). */
+function refusal(check: () => unknown): AppError | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
 }

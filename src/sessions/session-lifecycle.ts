@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
-import { findSession, updateSessionIfStatus } from './sessions.repo.ts';
+import { findSession, lockSession, updateSessionIfStatus } from './sessions.repo.ts';
 
 /** The lifecycle: scheduled → live → completed, and scheduled | live → cancelled. */
 const TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
@@ -71,9 +71,11 @@ export async function applySessionChange(
   const ending = transition !== undefined && isEnded(transition);
   let owesProvider = false;
   const { result: row } = await recordChange({ db, publish }, session.id, async (trx) => {
-    const updated = await updateSessionIfStatus(trx, session.id, guard, update);
+    // Locked first: the meeting provider is told about changes against the row as it was, not as the caller saw it.
+    const before = await lockSession(trx, session.id);
+    const updated = before && (await updateSessionIfStatus(trx, session.id, guard, update));
     if (!updated) return { result: undefined, events: [] };
-    owesProvider = await meetings.onSessionChange(trx, session, updated);
+    owesProvider = await meetings.onSessionChange(trx, before, updated);
     const closedSegments = ending ? await closeOpenSegments(trx, session.id, now) : 0;
     const endEvents: EventDraft[] = [];
     if (ending) for (const hook of onClassEnd) endEvents.push(...(await hook(trx, session.id, now)));

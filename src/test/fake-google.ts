@@ -88,7 +88,7 @@ export async function startFakeGoogle() {
   }
 
   function token(res: ServerResponse) {
-    if (state.tokenError) return send(res, 401, { error: state.tokenError, error_description: 'Token has been expired or revoked.' });
+    if (state.tokenError) return send(res, 400, { error: state.tokenError, error_description: 'Token has been expired or revoked.' });
     state.tokens += 1;
     issued.add(`Bearer ya29.fake-${state.tokens}`);
     send(res, 200, { access_token: `ya29.fake-${state.tokens}`, expires_in: 3599, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/calendar.events' });
