@@ -20,6 +20,9 @@ const ROWS: Row[] = [
   { route: 'GET session', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}` }), expect: [200, 404, 200, 404, 200, 200] },
   { route: 'PUT session', call: (id) => ({ method: 'PUT', url: `/api/live-sessions/${id}`, body: { title: 'New' } }), expect: [403, 404, 200, 404, 403, 200] },
   { route: 'DELETE session', call: (id) => ({ method: 'DELETE', url: `/api/live-sessions/${id}` }), expect: [403, 404, 200, 404, 403, 200] },
+  { route: 'PUT meeting', call: (id) => ({ method: 'PUT', url: `/api/live-sessions/${id}/meeting`, body: { url: 'https://zoom.us/j/1' } }), expect: [403, 404, 200, 404, 403, 200] },
+  // A Jitsi link needs no retry: managers get past the access check to the 409 that says so.
+  { route: 'POST meeting retry', call: (id) => ({ method: 'POST', url: `/api/live-sessions/${id}/meeting/retry` }), expect: [403, 404, 409, 404, 403, 409] },
   { route: 'POST join', call: (id) => ({ method: 'POST', url: `/api/live-sessions/${id}/join` }), expect: [200, 404, 200, 404, 200, 200] },
   { route: 'DELETE join', call: (id) => ({ method: 'DELETE', url: `/api/live-sessions/${id}/join` }), expect: [200, 404, 200, 404, 200, 200] },
   { route: 'GET attendance', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/attendance` }), expect: [403, 404, 200, 404, 403, 200] },
