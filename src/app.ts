@@ -31,6 +31,7 @@ import { registerAuth } from './http/auth.ts';
 import { createWindowLimiter } from './http/window-limiter.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { registerWebApp } from './http/web.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { createMeetingWorker } from './meetings/meeting-worker.ts';
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await registerRateLimit(app, config, services.audit);
 
   await app.register(healthRoutes(db));
+  await registerWebApp(app, config.corsOrigins);
   await app.register(sessionsRoutes(services.sessions));
   await app.register(attendanceRoutes(services.attendance));
   await app.register(meetingsRoutes(services.meetings));
