@@ -1,0 +1,44 @@
+import { useState } from 'react';
+import { me, signOut } from './lib/auth.ts';
+import { href, useRoute } from './lib/router.ts';
+import { ClassroomPage } from './pages/classroom.tsx';
+import { ReportPage } from './pages/report.tsx';
+import { SchedulePage } from './pages/schedule.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+
+/** The shell: who is signed in, and the page for the route. */
+export function App() {
+  const route = useRoute();
+  const [, setSignedIn] = useState(0);
+  const user = me();
+  if (!user) return <SignInPage onSignedIn={() => setSignedIn((n) => n + 1)} />;
+  return (
+    <>
+      <header className="topbar">
+        <a className="brand" href={href.home()}>
+          Skill Probe Live
+        </a>
+        <span className="who">
+          {user.name} <span className="role">({user.role})</span>
+        </span>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            signOut();
+            location.hash = '#/';
+            setSignedIn((n) => n + 1);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main id="main">
+        {route.page === 'home' && <SchedulePage courseId={null} />}
+        {route.page === 'course' && <SchedulePage courseId={route.courseId} />}
+        {route.page === 'session' && <ClassroomPage sessionId={route.sessionId} />}
+        {route.page === 'report' && <ReportPage sessionId={route.sessionId} />}
+      </main>
+    </>
+  );
+}

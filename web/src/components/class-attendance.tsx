@@ -1,0 +1,33 @@
+import type { Person } from '../../../src/realtime/protocol.ts';
+import { href } from '../lib/router.ts';
+
+/**
+ * Who is in the class now. Everyone sees the count; course managers also get the names (the server sends the list to
+ * them only) and the link to the attendance report.
+ */
+export function ClassAttendance({ sessionId, presence }: { sessionId: string; presence: { count: number; users: Person[] | null } }) {
+  const users = presence.users ? [...presence.users].sort((a, b) => a.name.localeCompare(b.name)) : null;
+  return (
+    <section aria-labelledby="class-attendance-heading" className="panel class-section">
+      <h2 id="class-attendance-heading">Attendance</h2>
+      <p className="class-count">In class now: {presence.count}</p>
+      {users && (
+        <>
+          {users.length > 0 && (
+            <ul className="class-people" aria-label="People in class now" tabIndex={0}>
+              {users.map((u) => (
+                <li key={u.id}>
+                  <span className="class-text">{u.name}</span>
+                  {u.role !== 'student' && <span className="class-tag">{u.role}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <a href={href.report(sessionId)}>Attendance report</a>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

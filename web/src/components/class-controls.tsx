@@ -1,0 +1,28 @@
+import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+import type { Classroom } from '../lib/classroom.ts';
+import { ActionError, connected, useAction } from './class-action.tsx';
+
+/** Start and end the class (course managers). The room hears session:updated, which moves every screen along. */
+export function ClassControls({ session, room }: { session: SessionDto; room: Classroom | null }) {
+  const action = useAction();
+  const setStatus = (status: 'live' | 'completed') =>
+    void action.run(() => connected(room).request('session:status', { sessionId: session.id, status }));
+
+  if (session.status !== 'scheduled' && session.status !== 'live') return null;
+  return (
+    <div className="class-controls">
+      {session.status === 'scheduled' && (
+        <button type="button" disabled={action.pending} onClick={() => setStatus('live')}>
+          Start class
+        </button>
+      )}
+      {session.status === 'live' && (
+        <button type="button" className="danger" disabled={action.pending} onClick={() => setStatus('completed')}>
+          End class
+        </button>
+      )}
+      {session.status === 'live' && <p className="muted">Ending the class closes open polls and everyone's attendance.</p>}
+      <ActionError error={action.error} />
+    </div>
+  );
+}

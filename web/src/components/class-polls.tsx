@@ -1,0 +1,156 @@
+import { useEffect, useId, useState } from 'react';
+import type { Choice, PollDto, PollResults } from '../../../src/polls/polls.schemas.ts';
+import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+import { api } from '../lib/api.ts';
+import type { Classroom } from '../lib/classroom.ts';
+import type { Mine } from '../lib/use-classroom.ts';
+import { ActionError, connected, useAction } from './class-action.tsx';
+import { ClassPollBuilder } from './class-poll-builder.tsx';
+import { ClassPollResults } from './class-poll-results.tsx';
+import { ClassPollVote, describeChoice } from './class-poll-vote.tsx';
+
+interface PollsProps {
+  session: SessionDto;
+  polls: Record<string, PollDto>;
+  room: Classroom | null;
+  manages: boolean;
+  mine: Mine;
+  setMine: (update: (mine: Mine) => Mine) => void;
+}
+
+const TYPE_LABEL: Record<PollDto['type'], string> = { single: 'Single choice', multiple: 'Multiple choice', rating: 'Rating 1–5', text: 'Short answer' };
+
+/** Open polls to answer (or close), closed polls with their results, and the builder for course managers. */
+export function ClassPolls({ session, polls, room, manages, mine, setMine }: PollsProps) {
+  const all = Object.values(polls).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const open = all.filter((p) => p.status === 'open').reverse();
+  const closed = all.filter((p) => p.status === 'closed').reverse();
+  const answers = useQuizAnswers(session.id, manages, all);
+  const [fresh, setFresh] = useState<Record<string, PollResults>>({});
+
+  const item = (p: PollDto) => (
+    <PollItem
+      key={p.id}
+      poll={p}
+      room={room}
+      manages={manages}
+      correctOption={p.correctOption ?? answers.known[p.id]}
+      results={p.results ?? fresh[p.id]}
+      onRefresh={(r) => setFresh((f) => ({ ...f, [p.id]: r }))}
+      mine={mine.choices[p.id]}
+      onVoted={(choice) => setMine((m) => ({ ...m, choices: { ...m.choices, [p.id]: choice } }))}
+    />
+  );
+
+  return (
+    <section aria-labelledby="class-polls-heading" className="panel class-section">
+      <h2 id="class-polls-heading">Polls</h2>
+      {!session.settings.pollsEnabled && <p className="muted">Polls are turned off for this class.</p>}
+      {manages &&
+        (session.status === 'live' ? (
+          <ClassPollBuilder session={session} room={room} onCreated={answers.learn} />
+        ) : (
+          session.status === 'scheduled' && <p className="muted">You can create polls once the class has started.</p>
+        ))}
+      {open.length === 0 ? <p className="muted">No open poll right now.</p> : <ul className="class-list">{open.map(item)}</ul>}
+      {closed.length > 0 && (
+        <>
+          <h3>Closed polls</h3>
+          <ul className="class-list">{closed.map(item)}</ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Quiz answers for managers. Broadcasts leave `correctOption` out until a poll closes (students share them), so a
+ * manager learns it from the create ack, or after a reload from the REST list, which shows it to managers.
+ */
+function useQuizAnswers(sessionId: string, manages: boolean, polls: PollDto[]) {
+  const [known, setKnown] = useState<Record<string, number>>({});
+  const missing = manages && polls.some((p) => p.quiz && p.correctOption === undefined && known[p.id] === undefined);
+  useEffect(() => {
+    if (!missing) return;
+    let stale = false;
+    api<{ items: PollDto[] }>('GET', `/api/live-sessions/${sessionId}/polls`).then(
+      (list) => {
+        if (stale) return;
+        const found = list.items.flatMap((p) => (p.correctOption === undefined ? [] : [[p.id, p.correctOption] as const]));
+        setKnown((k) => ({ ...k, ...Object.fromEntries(found) }));
+      },
+      () => undefined, // The answer is only a hint for the mentor; it also arrives when the poll closes.
+    );
+    return () => {
+      stale = true;
+    };
+  }, [missing, sessionId]);
+  const learn = (poll: PollDto) => {
+    if (poll.correctOption !== undefined) setKnown((k) => ({ ...k, [poll.id]: poll.correctOption as number }));
+  };
+  return { known, learn };
+}
+
+interface ItemProps {
+  poll: PollDto;
+  room: Classroom | null;
+  manages: boolean;
+  correctOption: number | undefined;
+  results: PollResults | undefined;
+  onRefresh: (results: PollResults) => void;
+  mine: Choice | undefined;
+  onVoted: (choice: Choice) => void;
+}
+
+function PollItem({ poll, room, manages, correctOption, results, onRefresh, mine, onVoted }: ItemProps) {
+  const headingId = useId();
+  const action = useAction();
+  const isOpen = poll.status === 'open';
+  const flags = [TYPE_LABEL[poll.type], poll.anonymous && 'anonymous', poll.quiz && 'quiz', poll.resultsVisibility === 'afterClose' && 'results after close'];
+
+  async function refresh() {
+    const latest = await action.run(() => api<PollDto>('GET', `/api/live-sessions/${poll.sessionId}/polls/${poll.id}`));
+    if (latest?.results) onRefresh(latest.results);
+  }
+
+  return (
+    <li className="class-item class-poll">
+      <h3 id={headingId} className="class-poll-question class-text">
+        {poll.question}
+      </h3>
+      <p className="muted class-small-text">{flags.filter(Boolean).join(' · ')}</p>
+      {isOpen && !manages && <ClassPollVote poll={poll} labelledBy={headingId} room={room} mine={mine} onVoted={onVoted} />}
+      {!isOpen && mine !== undefined && (
+        <p className="muted">
+          Your answer: <span className="class-text">{describeChoice(poll, mine)}</span>
+        </p>
+      )}
+      {results ? (
+        <ClassPollResults poll={poll} results={results} correctOption={correctOption} />
+      ) : (
+        <p className="muted">{manages ? 'Students see the results when the poll closes.' : 'Results are shown when the poll closes.'}</p>
+      )}
+      {manages && correctOption !== undefined && isOpen && !results && (
+        <p className="muted">Correct answer (hidden from students until closed): {poll.options[correctOption]}</p>
+      )}
+      {manages && isOpen && (
+        <div className="class-row">
+          {poll.resultsVisibility === 'afterClose' && (
+            <button type="button" className="secondary class-small" disabled={action.pending} onClick={() => void refresh()}>
+              Refresh results
+            </button>
+          )}
+          <button
+            type="button"
+            className="danger class-small"
+            disabled={action.pending}
+            onClick={() => void action.run(() => connected(room).request('poll:close', { pollId: poll.id }))}
+          >
+            Close poll
+          </button>
+        </div>
+      )}
+      <ActionError error={action.error} />
+    </li>
+  );
+}

@@ -1,0 +1,221 @@
+import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
+import type { z } from 'zod';
+import { createSessionBody, type SessionDto, updateSessionBody } from '../../../src/sessions/sessions.schemas.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { isoToLocalInput, localInputToIso, viewerTimeZone } from './schedule-when.tsx';
+
+type FieldName = 'title' | 'description' | 'scheduledStart' | 'durationMinutes';
+type FieldErrors = Partial<Record<FieldName, string>>;
+const LABELS: Record<FieldName, string> = { title: 'Title', description: 'Description', scheduledStart: 'Start', durationMinutes: 'Duration (minutes)' };
+const FIELDS = Object.keys(LABELS) as FieldName[];
+const isField = (key: unknown): key is FieldName => typeof key === 'string' && key in LABELS;
+
+/** What the inputs hold, as typed; converted to the API's shape only when submitting. */
+interface Values {
+  title: string;
+  description: string;
+  start: string;
+  duration: string;
+}
+
+export type ScheduleFormMode = { kind: 'create'; courseId: string } | { kind: 'edit'; session: SessionDto };
+
+/**
+ * The schema's built-in checks speak to developers ("Too small: expected string to have >=1 characters"); these say
+ * the same to a mentor. The schema's own messages ("must be a real date and time") take precedence over this map.
+ */
+const plainMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined || issue.input === '') return 'is required';
+  switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'string' ? (issue.minimum === 1 ? 'is required' : `needs at least ${issue.minimum} characters`) : `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
+    case 'invalid_type':
+      return issue.expected === 'number' || issue.expected === 'int' ? 'must be a whole number' : undefined;
+    case 'invalid_format':
+      return issue.format === 'datetime' ? 'must be a date and time' : undefined;
+  }
+  return undefined;
+};
+
+/** "is required" beside the Title field reads best as "Title is required"; full sentences stay as they are. */
+const sentence = (field: FieldName, message: string) => (/^[a-z]/.test(message) ? `${LABELS[field]} ${message}` : message);
+
+function initialValues(mode: ScheduleFormMode): Values {
+  if (mode.kind === 'create') return { title: '', description: '', start: '', duration: '60' };
+  const s = mode.session;
+  return { title: s.title, description: s.description ?? '', start: isoToLocalInput(s.scheduledStart), duration: String(s.durationMinutes) };
+}
+
+const duration = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** The edit body: only the fields whose input differs from what was loaded, since the API counts every sent field as an edit. */
+function changedFields(values: Values, initial: Values): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (values.title !== initial.title) body.title = values.title;
+  if (values.description !== initial.description) body.description = values.description.trim() === '' ? null : values.description;
+  if (values.start !== initial.start) body.scheduledStart = localInputToIso(values.start);
+  if (values.duration !== initial.duration) body.durationMinutes = duration(values.duration);
+  return body;
+}
+
+function createInput(values: Values, courseId: string) {
+  return {
+    courseId,
+    title: values.title,
+    description: values.description.trim() || undefined,
+    scheduledStart: localInputToIso(values.start),
+    durationMinutes: duration(values.duration),
+  };
+}
+
+/** Schema issues as one message per field (the first), and anything not about a field for the alert. */
+function fromIssues(issues: z.core.$ZodIssue[]): [FieldErrors, string | null] {
+  const fieldErrors: FieldErrors = {};
+  const other: string[] = [];
+  for (const issue of issues) {
+    const key = issue.path[0];
+    if (isField(key)) fieldErrors[key] ??= sentence(key, issue.message);
+    else other.push(issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
+  }
+  return [fieldErrors, other[0] ?? null];
+}
+
+/** A server 400's details (`body.title`) go beside their fields; the message goes to the alert unless all were placed. */
+function fromServer(err: unknown): [FieldErrors, string | null] {
+  if (!(err instanceof ApiError)) return [{}, String(err)];
+  const fieldErrors: FieldErrors = {};
+  if (err.status === 400) {
+    for (const f of FIELDS) {
+      const message = err.fieldMessage(f);
+      if (message) fieldErrors[f] = sentence(f, message);
+    }
+  }
+  const allPlaced = err.status === 400 && err.details.length > 0 && err.details.every((d) => isField(d.field.replace(/^body\./, '')));
+  return [fieldErrors, allPlaced ? null : err.message];
+}
+
+/**
+ * Schedules a session (create) or edits one (only the changed fields are sent). Problems are shown beside their
+ * field, from the shared zod schema before sending and from the server's 400 details after; anything else in an alert.
+ */
+export function ScheduleSessionForm({ mode, labelledBy, onDone, onDiscard }: {
+  mode: ScheduleFormMode;
+  /** Id of the heading that names the form (create); an edit form is named after its session. */
+  labelledBy?: string;
+  onDone: (session: SessionDto) => void;
+  onDiscard?: () => void;
+}) {
+  const id = useId();
+  const [initial] = useState(() => initialValues(mode));
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const busy = useRef(false);
+  const [saving, setSaving] = useState(false);
+  const fieldId = (f: FieldName) => `${id}-${f}`;
+
+  function show(fieldErrors: FieldErrors, other: string | null) {
+    setErrors(fieldErrors);
+    setFormError(other);
+    // Focus the first field in error: its description carries the message, so a screen reader reads it at once.
+    const first = FIELDS.find((f) => fieldErrors[f]);
+    if (first) document.getElementById(fieldId(first))?.focus();
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy.current) return; // a guard, not a disabled button: disabling the focused button would drop focus
+    const changes = mode.kind === 'edit' ? changedFields(values, initial) : {};
+    // Saving an untouched form just closes it, rather than scolding with "must change at least one field".
+    if (mode.kind === 'edit' && Object.keys(changes).length === 0) return onDiscard?.();
+    const parsed =
+      mode.kind === 'create'
+        ? createSessionBody.safeParse(createInput(values, mode.courseId), { error: plainMessages })
+        : updateSessionBody.safeParse(changes, { error: plainMessages });
+    if (!parsed.success) return show(...fromIssues(parsed.error.issues));
+
+    busy.current = true;
+    setSaving(true);
+    show({}, null);
+    try {
+      const session =
+        mode.kind === 'create'
+          ? await api<SessionDto>('POST', '/api/live-sessions', parsed.data)
+          : await api<SessionDto>('PUT', `/api/live-sessions/${encodeURIComponent(mode.session.id)}`, parsed.data);
+      if (mode.kind === 'create') setValues(initial);
+      onDone(session);
+    } catch (err) {
+      show(...fromServer(err));
+    } finally {
+      busy.current = false;
+      setSaving(false);
+    }
+  }
+
+  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const describe = (f: FieldName, hint?: boolean) => [hint && `${fieldId(f)}-hint`, errors[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
+  const common = (f: FieldName, hint?: boolean) => ({ id: fieldId(f), 'aria-invalid': errors[f] ? true : undefined, 'aria-describedby': describe(f, hint) });
+
+  return (
+    <form
+      className="sched-form"
+      noValidate
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby={labelledBy}
+      aria-label={mode.kind === 'edit' ? `Edit ${mode.session.title}` : undefined}
+      aria-busy={saving}
+    >
+      <Field id={fieldId('title')} field="title" error={errors.title} wide>
+        {/* An edit form opens on a click of "Edit": move focus into it rather than leave it on the button. */}
+        <input {...common('title')} type="text" required autoComplete="off" autoFocus={mode.kind === 'edit'} value={values.title} onChange={set('title')} />
+      </Field>
+      <Field id={fieldId('description')} field="description" error={errors.description} wide>
+        <textarea {...common('description')} rows={3} value={values.description} onChange={set('description')} />
+      </Field>
+      <Field id={fieldId('scheduledStart')} field="scheduledStart" error={errors.scheduledStart} hint={`In your time zone (${viewerTimeZone()}).`}>
+        <input {...common('scheduledStart', true)} type="datetime-local" required value={values.start} onChange={set('start')} />
+      </Field>
+      <Field id={fieldId('durationMinutes')} field="durationMinutes" error={errors.durationMinutes} hint="From 1 to 1440.">
+        <input {...common('durationMinutes', true)} type="number" inputMode="numeric" min={1} max={1440} step={1} required value={values.duration} onChange={set('duration')} />
+      </Field>
+      {formError && (
+        <p role="alert" className="error sched-wide">
+          {formError}
+        </p>
+      )}
+      <div className="sched-actions sched-wide">
+        <button type="submit">{mode.kind === 'create' ? 'Schedule' : 'Save'}</button>
+        {onDiscard && (
+          <button type="button" className="secondary" onClick={onDiscard}>
+            Discard changes
+          </button>
+        )}
+        {/* Always present: a live region that appears together with its text is often not announced. */}
+        <span className="muted" role="status">
+          {saving ? 'Saving…' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function Field({ id, field, error, hint, wide, children }: { id: string; field: FieldName; error?: string; hint?: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <div className={wide ? 'sched-field sched-wide' : 'sched-field'}>
+      <label htmlFor={id}>{LABELS[field]}</label>
+      {hint && (
+        <p id={`${id}-hint`} className="muted sched-hint">
+          {hint}
+        </p>
+      )}
+      {children}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

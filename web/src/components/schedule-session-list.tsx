@@ -1,0 +1,145 @@
+import { useId, useRef, useState } from 'react';
+import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { href } from '../lib/router.ts';
+import { ScheduleSessionForm } from './schedule-session-form.tsx';
+import { plannedEnd, ScheduleWhen } from './schedule-when.tsx';
+
+export const STATUS_LABEL: Record<SessionDto['status'], string> = { scheduled: 'Scheduled', live: 'Live now', completed: 'Completed', cancelled: 'Cancelled' };
+
+export interface ScheduleListProps {
+  heading: string;
+  sessions: SessionDto[];
+  emptyText: string;
+  /** Token role mentor or admin; the server still decides, per course, and its refusals are shown. */
+  canManage: boolean;
+  /** On the all-courses page, each session names its course. */
+  showCourse: boolean;
+  /** After an edit or a cancellation: refresh the list and announce `message`. */
+  onChanged: (message: string) => void;
+}
+
+/** One titled section ("Upcoming" or "Past") of sessions. */
+export function ScheduleSessionList({ heading, sessions, emptyText, canManage, showCourse, onChanged }: ScheduleListProps) {
+  const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  return (
+    <section aria-labelledby={headingId} className="sched-section">
+      <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+        {heading}
+      </h2>
+      {sessions.length === 0 ? (
+        <p className="muted">{emptyText}</p>
+      ) : (
+        <ul className="sched-list">
+          {sessions.map((s) => (
+            <ScheduleSessionItem
+              key={s.id}
+              session={s}
+              canManage={canManage}
+              showCourse={showCourse}
+              onChanged={onChanged}
+              // A cancelled session moves to "Past", taking the focused button with it; keep focus in this section.
+              onCancelled={(message) => {
+                onChanged(message);
+                headingRef.current?.focus();
+              }}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ScheduleSessionItem({ session, canManage, showCourse, onChanged, onCancelled }: {
+  session: SessionDto;
+  canManage: boolean;
+  showCourse: boolean;
+  onChanged: (message: string) => void;
+  onCancelled: (message: string) => void;
+}) {
+  const titleId = useId();
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const cancelling = useRef(false);
+  const upcoming = session.status === 'scheduled' || session.status === 'live';
+
+  function closeEditor() {
+    setEditing(false);
+    editButton.current?.focus();
+  }
+
+  async function cancelSession() {
+    if (cancelling.current) return;
+    if (!window.confirm(`Cancel “${session.title}”? Nobody will be able to join it, and this cannot be undone.`)) return;
+    cancelling.current = true;
+    setError(null);
+    try {
+      await api('DELETE', `/api/live-sessions/${encodeURIComponent(session.id)}`);
+      onCancelled(`“${session.title}” was cancelled.`);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      cancelling.current = false;
+    }
+  }
+
+  return (
+    <li className="sched-item">
+      <div className="sched-item-head">
+        <h3 id={titleId} className="sched-title">
+          <a href={href.session(session.id)}>{session.title}</a>
+        </h3>
+        <span className={`sched-status sched-status-${session.status}`}>{STATUS_LABEL[session.status]}</span>
+      </div>
+      <p className="sched-meta">
+        <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} />
+        {showCourse && (
+          <>
+            {' · '}
+            <span className="muted">Course </span>
+            <a href={href.course(session.courseId)}>{session.courseId}</a>
+          </>
+        )}
+      </p>
+      {session.description && <p className="sched-description">{session.description}</p>}
+      {canManage && (
+        <div className="sched-actions">
+          {upcoming && (
+            <>
+              {/* aria-describedby ties each "Edit" to its session's title for screen readers, keeping the name short. */}
+              <button type="button" className="secondary" ref={editButton} aria-expanded={editing} aria-describedby={titleId} onClick={() => (editing ? closeEditor() : setEditing(true))}>
+                Edit
+              </button>
+              <button type="button" className="danger" aria-describedby={titleId} onClick={() => void cancelSession()}>
+                Cancel session
+              </button>
+            </>
+          )}
+          {!upcoming && (
+            <a href={href.report(session.id)} aria-describedby={titleId}>
+              Attendance report
+            </a>
+          )}
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {editing && (
+        <ScheduleSessionForm
+          mode={{ kind: 'edit', session }}
+          onDiscard={closeEditor}
+          onDone={(saved) => {
+            closeEditor();
+            onChanged(`“${saved.title}” was saved.`);
+          }}
+        />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,46 @@
+import { getToken } from './auth.ts';
+
+/** An error reply of the API: `{ error: { code, message, details? } }`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: { field: string; message: string }[];
+
+  constructor(status: number, code: string, message: string, details: { field: string; message: string }[] = []) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The message for one field (`body.title`), to show beside it. */
+  fieldMessage(field: string): string | undefined {
+    return this.details.find((d) => d.field === field || d.field === `body.${field}`)?.message;
+  }
+}
+
+/** Calls the REST API with the caller's token; resolves with the JSON body or throws ApiError. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const token = getToken();
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        ...(token && { authorization: `Bearer ${token}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The service cannot be reached. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  const json = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = json?.error;
+    throw new ApiError(res.status, e?.code ?? 'HTTP_ERROR', e?.message ?? `The service answered ${res.status}`, e?.details);
+  }
+  return json as T;
+}

@@ -1,0 +1,53 @@
+/**
+ * The caller's token. It lives in sessionStorage (this tab only, gone when the tab closes), never in a URL the server
+ * sees: the LMS puts it in the fragment of /launch#token=…, which browsers do not send, and the app removes it from
+ * the address bar at once.
+ */
+const KEY = 'spl.token';
+
+export interface Me {
+  id: string;
+  name: string;
+  role: 'student' | 'mentor' | 'admin';
+  exp: number;
+}
+
+export function getToken(): string | null {
+  return sessionStorage.getItem(KEY);
+}
+
+export function setToken(token: string): void {
+  sessionStorage.setItem(KEY, token);
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(KEY);
+}
+
+/** The token's claims, for display and routing only; the server verifies the token on every call. */
+export function me(): Me | null {
+  const token = getToken();
+  const part = token?.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(decodeURIComponent(escape(json))) as { sub: string; name: string; role: Me['role']; exp: number };
+    if (claims.exp * 1000 < Date.now()) return null;
+    return { id: claims.sub, name: claims.name, role: claims.role, exp: claims.exp };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads `#token=…&course=…` (or `&session=…`) from a launch URL, stores the token and scrubs it from the address bar and history. */
+export function takeLaunchToken(): { course: string | null } | null {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const token = params.get('token');
+  if (!token) return null;
+  setToken(token);
+  const course = params.get('course');
+  const session = params.get('session');
+  const route = session ? `/sessions/${encodeURIComponent(session)}` : course ? `/courses/${encodeURIComponent(course)}` : '/';
+  history.replaceState(null, '', `/#${route}`);
+  return { course };
+}

@@ -1,0 +1,52 @@
+import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
+import type { PollDto, PollResults } from '../../../src/polls/polls.schemas.ts';
+import type { Question } from '../../../src/qa/qa.schemas.ts';
+import type { Person, SessionServerEvents } from '../../../src/realtime/protocol.ts';
+import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+
+/** Everything a classroom screen shows, rebuilt from the session's event log (replayed, then live). */
+export interface ClassState {
+  session: SessionDto | null;
+  presence: { count: number; users: Person[] | null };
+  messages: ChatMessage[];
+  questions: Record<string, Question>;
+  polls: Record<string, PollDto>;
+  /** The last seq applied: rejoining with it replays exactly what was missed. */
+  lastSeq: number;
+}
+
+export const emptyClass: ClassState = { session: null, presence: { count: 0, users: null }, messages: [], questions: {}, polls: {}, lastSeq: 0 };
+
+export type ClassEvent = { [K in keyof SessionServerEvents]: { event: K; payload: Parameters<SessionServerEvents[K]>[0] } }[keyof SessionServerEvents];
+
+/** Applies one event; events at or below `lastSeq` are ignored, so a replay overlapping live events is harmless. */
+export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
+  if (e.payload.seq <= state.lastSeq) return state;
+  const next = { ...state, lastSeq: e.payload.seq };
+  switch (e.event) {
+    case 'chat:message':
+      return { ...next, messages: [...state.messages, e.payload.message] };
+    case 'chat:deleted':
+      return { ...next, messages: state.messages.filter((m) => m.id !== e.payload.messageId) };
+    case 'qa:question':
+    case 'qa:updated':
+      return { ...next, questions: { ...state.questions, [e.payload.question.id]: e.payload.question } };
+    case 'poll:opened':
+    case 'poll:closed':
+      return { ...next, polls: { ...state.polls, [e.payload.poll.id]: { ...state.polls[e.payload.poll.id], ...e.payload.poll } } };
+    case 'poll:results': {
+      const poll = state.polls[e.payload.pollId];
+      return poll ? { ...next, polls: { ...state.polls, [poll.id]: { ...poll, results: e.payload.results as PollResults } } } : next;
+    }
+    case 'presence:update': {
+      const users = state.presence.users;
+      if (!users) return { ...next, presence: { count: e.payload.count, users: null } };
+      const left = new Set(e.payload.left.map((p) => p.id));
+      const kept = users.filter((u) => !left.has(u.id));
+      const known = new Set(kept.map((u) => u.id));
+      return { ...next, presence: { count: e.payload.count, users: [...kept, ...e.payload.joined.filter((p) => !known.has(p.id))] } };
+    }
+    case 'session:updated':
+      return { ...next, session: { ...e.payload.session, meeting: { ...e.payload.session.meeting, url: state.session?.meeting.url ?? null } } };
+  }
+}

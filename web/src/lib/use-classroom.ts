@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Choice, PollDto } from '../../../src/polls/polls.schemas.ts';
+import type { Question } from '../../../src/qa/qa.schemas.ts';
+import { api } from './api.ts';
+import { applyEvent, type ClassState, emptyClass } from './class-state.ts';
+import { type Classroom, type ConnectionStatus, openClassroom } from './classroom.ts';
+
+export interface Mine {
+  /** Questions the viewer has upvoted. */
+  upvoted: Set<string>;
+  /** The viewer's answer per poll. */
+  choices: Record<string, Choice>;
+}
+
+/**
+ * The live classroom for one session: state rebuilt from the event log, the connection status (for the
+ * reconnecting banner), the viewer's own upvotes and answers, and `room.request` for actions over the socket.
+ */
+export function useClassroom(sessionId: string) {
+  const state = useRef<ClassState>(emptyClass);
+  const [, rerender] = useState(0);
+  const [status, setStatus] = useState<{ status: ConnectionStatus; reason?: string }>({ status: 'connecting' });
+  const [mine, setMine] = useState<Mine>({ upvoted: new Set(), choices: {} });
+  const room = useRef<Classroom | null>(null);
+  const update = useCallback((next: ClassState) => {
+    if (next === state.current) return;
+    state.current = next;
+    rerender((n) => n + 1);
+  }, []);
+
+  useEffect(() => {
+    state.current = emptyClass;
+    let firstJoin = true;
+    const r = openClassroom(sessionId, {
+      lastSeq: () => state.current.lastSeq,
+      onJoined(result, missed) {
+        let next: ClassState = { ...state.current, presence: { count: result.presence.count, users: result.presence.users ?? null } };
+        for (const e of missed) next = applyEvent(next, e);
+        // The ack's session is current as of the join, newer than any replayed session:updated.
+        update({ ...next, session: result.session });
+        if (firstJoin) {
+          firstJoin = false;
+          void loadMine(sessionId).then(setMine, () => undefined);
+        }
+      },
+      onEvent: (e) => update(applyEvent(state.current, e)),
+      onStatus: (s, reason) => setStatus({ status: s, reason }),
+    });
+    room.current = r;
+    return () => r.close();
+  }, [sessionId, update]);
+
+  return { ...state.current, status, mine, setMine, room: room.current };
+}
+
+/** The viewer's own upvotes and poll answers, which the event log does not carry. */
+async function loadMine(sessionId: string): Promise<Mine> {
+  const upvoted = new Set<string>();
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const page: { items: (Question & { upvotedByMe: boolean })[]; nextCursor: string | null } = await api(
+      'GET',
+      `/api/live-sessions/${sessionId}/qa?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    for (const q of page.items) if (q.upvotedByMe) upvoted.add(q.id);
+    cursor = page.nextCursor;
+  }
+  const polls = await api<{ items: PollDto[] }>('GET', `/api/live-sessions/${sessionId}/polls`);
+  const choices: Record<string, Choice> = {};
+  for (const p of polls.items) if (p.myChoice !== undefined && p.myChoice !== null) choices[p.id] = p.myChoice as Choice;
+  return { upvoted, choices };
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.tsx';
+import { takeLaunchToken } from './lib/auth.ts';
+import './styles.css';
+
+// /launch#token=…&course=… from the LMS: keep the token in this tab, scrub it from the address bar.
+if (location.pathname === '/launch') takeLaunchToken();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,63 @@
+import { ClassAttendance } from '../components/class-attendance.tsx';
+import { ClassBanner } from '../components/class-banner.tsx';
+import { ClassChat } from '../components/class-chat.tsx';
+import { ClassControls } from '../components/class-controls.tsx';
+import { ClassJoin } from '../components/class-join.tsx';
+import { ClassPolls } from '../components/class-polls.tsx';
+import { ClassQa } from '../components/class-qa.tsx';
+import { ClassSettings } from '../components/class-settings.tsx';
+import { href } from '../lib/router.ts';
+import { useClassroom } from '../lib/use-classroom.ts';
+import '../classroom.css';
+
+/**
+ * One live class. Students get the meeting link, chat, Q&A and polls; course managers (the server sends them the
+ * presence list, and only them) get the same room as a console: start/end, moderation, poll builder, attendance and
+ * settings. The server decides every permission; the split only chooses what to show.
+ */
+export function ClassroomPage({ sessionId }: { sessionId: string }) {
+  const { session, presence, messages, questions, polls, status, mine, setMine, room } = useClassroom(sessionId);
+  const manages = presence.users !== null;
+
+  if (!session) {
+    return status.status === 'closed' ? (
+      <div className="class-page">
+        <h1>Class unavailable</h1>
+        <p role="alert" className="error">
+          {status.reason ?? 'This class could not be opened.'}
+        </p>
+        <p>
+          <a href={href.home()}>Back to your classes</a>
+        </p>
+      </div>
+    ) : (
+      <p role="status" className="class-page muted">
+        {status.status === 'reconnecting' ? `Reconnecting… ${status.reason ?? ''}` : 'Opening the class…'}
+      </p>
+    );
+  }
+
+  return (
+    <div className={`class-page${manages ? ' class-console' : ''}`}>
+      <p className="class-back">
+        <a href={href.course(session.courseId)}>Back to the course</a>
+      </p>
+      <header className="class-header">
+        <ClassBanner session={session} connection={status} />
+        <div className="class-actions">
+          <ClassJoin session={session} manages={manages} />
+          {manages && <ClassControls session={session} room={room} />}
+        </div>
+      </header>
+      <div className="class-grid">
+        <ClassChat session={session} messages={messages} room={room} manages={manages} />
+        <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />
+        <ClassPolls session={session} polls={polls} room={room} manages={manages} mine={mine} setMine={setMine} />
+        <div className="class-side">
+          <ClassAttendance sessionId={sessionId} presence={presence} />
+          {manages && <ClassSettings session={session} />}
+        </div>
+      </div>
+    </div>
+  );
+}

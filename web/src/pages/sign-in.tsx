@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../lib/api.ts';
+import { setToken } from '../lib/auth.ts';
+import { href } from '../lib/router.ts';
+
+interface DemoUsers {
+  courseId: string;
+  users: { id: string; name: string; role: string }[];
+}
+
+/** Demo mode: pick a demo user. Otherwise the LMS opens /launch#token=…; this page says so. */
+export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const [demo, setDemo] = useState<DemoUsers | null | 'none'>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<DemoUsers>('GET', '/api/demo/users').then(setDemo, () => setDemo('none'));
+  }, []);
+
+  async function signIn(userId: string, courseId: string) {
+    setError(null);
+    try {
+      const { token } = await api<{ token: string }>('POST', '/api/demo/sign-in', { userId });
+      setToken(token);
+      location.hash = href.course(courseId);
+      onSignedIn();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+
+  return (
+    <main id="main" className="sign-in">
+      <h1>Skill Probe Live</h1>
+      {demo === null && <p>Loading…</p>}
+      {demo === 'none' && (
+        <p>
+          Open your class from the Skill Probe LMS: it signs you in here. (This server is not in demo mode, so there is
+          nothing to pick.)
+        </p>
+      )}
+      {demo && demo !== 'none' && (
+        <section aria-labelledby="demo-heading">
+          <h2 id="demo-heading">Demo: sign in as</h2>
+          <ul className="demo-users">
+            {demo.users.map((u) => (
+              <li key={u.id}>
+                <button type="button" onClick={() => void signIn(u.id, demo.courseId)}>
+                  {u.name} <span className="role">({u.role})</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </main>
+  );
+}
