@@ -1,0 +1,120 @@
+/**
+ * Browser-test harness: the service in this process on PGlite (JWT mode, like behind an LMS), Debian's Chromium driven
+ * by playwright-core, LMS-style launch URLs, and a TCP proxy whose connections can be cut to simulate a network drop.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { buildApp } from '../../src/app.ts';
+import type { Claims } from '../../src/auth/actor.ts';
+import { signToken } from '../../src/auth/tokens.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrateToLatest, openDatabase } from '../../src/db/kysely.ts';
+import { readOrCreateDemoSecret } from '../../src/demo/demo-secret.ts';
+import { seedDemo } from '../../src/demo/demo.seed.ts';
+
+const SECRET = 'e2e-secret-that-is-at-least-32-bytes-long!!';
+export const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
+
+/** The service on in-memory PGlite: behind an LMS (JWT_SECRET), or in demo mode with its seeded course. */
+export async function startService({ demo = false }: { demo?: boolean } = {}) {
+  const base = { NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '100000' };
+  const config = loadConfig(demo ? { ...base, DEMO_MODE: 'true' } : { ...base, JWT_SECRET: SECRET }, readOrCreateDemoSecret);
+  const { db } = await openDatabase(config);
+  await migrateToLatest(db);
+  if (demo) await seedDemo(db);
+  const app = await buildApp(config, { db, logger: false });
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  const token = (claims: Claims) => signToken(new TextEncoder().encode(SECRET), claims, { ttlSeconds: 3600 });
+  return {
+    base: origin,
+    port: (app.server.address() as AddressInfo).port,
+    token,
+    /** The LMS puts the roster in place (as its service account). */
+    async roster(courseId: string, members: { userId: string; name: string; role: 'student' | 'mentor'; email?: string }[]) {
+      const admin = await token({ sub: 'lms', name: 'LMS', role: 'admin' });
+      const res = await fetch(`${origin}/api/courses/${courseId}/members`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ members }),
+      });
+      if (!res.ok) throw new Error(`roster: ${res.status} ${await res.text()}`);
+    },
+    async close() {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A person's own browser context, opened the way the LMS opens it: /launch#token=…&course=…. */
+export async function openAs(
+  browser: Browser,
+  origin: string,
+  token: string,
+  courseId: string,
+  { viewport = { width: 1280, height: 900 }, timezoneId = 'UTC' }: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
+) {
+  const context = await browser.newContext({ viewport, timezoneId });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`); // an alert() from an XSS payload would land here
+    void dialog.accept();
+  });
+  await page.goto(`${origin}/launch#token=${encodeURIComponent(token)}&course=${encodeURIComponent(courseId)}`);
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+}
+
+/** A TCP proxy to the service: one student's "network". `drop()` cuts every connection and refuses new ones. */
+export async function startProxy(targetPort: number) {
+  const open = new Set<Socket>();
+  let down = false;
+  const server: Server = createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = tcpConnect(targetPort, '127.0.0.1');
+    open.add(client).add(upstream);
+    const forget = () => {
+      open.delete(client);
+      open.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', forget).on('error', forget);
+    upstream.on('close', forget).on('error', forget);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    drop() {
+      down = true;
+      for (const s of open) s.destroy();
+    },
+    restore() {
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of open) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type { Browser, BrowserContext, Page };
