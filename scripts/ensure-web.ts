@@ -1,6 +1,7 @@
 /**
- * `npm start` runs this first: builds the web app when web/dist is missing or older than its sources (web/ and the
- * server schemas and protocol it imports). Without Vite (a `--omit=dev` install) an existing build is used as is.
+ * `npm start` runs this first: builds the web app when web/dist is missing or older than its sources: web/, the server
+ * modules it imports (any of src/, to be safe) and the lockfile. Without Vite (a `--omit=dev` install) an existing
+ * build is used as is.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -21,7 +22,8 @@ function newest(dir: string, keep: (path: string) => boolean): number {
 
 const sources = Math.max(
   newest(join(root, 'web'), (p) => !p.includes('/web/dist/') && !p.includes('/web/e2e/')),
-  newest(join(root, 'src'), (p) => p.endsWith('.schemas.ts') || p.endsWith('/protocol.ts')),
+  newest(join(root, 'src'), (p) => p.endsWith('.ts') && !p.endsWith('.test.ts')),
+  statSync(join(root, 'package-lock.json')).mtimeMs,
 );
 const stale = !existsSync(built) || statSync(built).mtimeMs < sources;
 const vite = join(root, 'node_modules/vite/bin/vite.js');

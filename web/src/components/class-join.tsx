@@ -35,7 +35,7 @@ export function ClassJoin({ session, manages }: { session: SessionDto; manages: 
   let note: string | null = null;
   if (session.status === 'completed') note = 'This class has ended.';
   else if (session.status === 'cancelled') note = 'This class was cancelled.';
-  else if (status === 'pending' || waiting) note = 'The meeting link is being prepared…';
+  else if (status === 'pending' || (waiting && status !== 'ready')) note = 'The meeting link is being prepared…';
   else if (status === 'failed') note = manages ? `The meeting link could not be made: ${error ?? 'unknown error'}` : 'The meeting link could not be made; your mentor can fix it.';
 
   return (

@@ -93,7 +93,7 @@ function AskForm({ session, room }: { session: SessionDto; room: Classroom | nul
     e.preventDefault();
     if (!question.trim()) return ask.fail('Write your question first.');
     const asked = await ask.run(() =>
-      connected(room).request('qa:ask', { sessionId: session.id, question, anonymous: allowAnonymous && anonymous }),
+      connected(room).request('qa:ask', { sessionId: session.id, question, anonymous: anonymous }),
     );
     if (asked) setQuestion('');
   }

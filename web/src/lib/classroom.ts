@@ -26,58 +26,93 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
   const socket: ClassSocket = io({ auth: (cb) => cb({ token: getToken() }), transports: ['websocket', 'polling'] });
   let joined = false;
   let closed = false;
+  /** Which connection a join belongs to: a join still paging when the socket reconnected must not apply. */
+  let generation = 0;
   const buffered: ClassEvent[] = [];
+  let applied = () => handlers.lastSeq();
+
+  /** Starts over on a fresh connection, which rejoins with the last seq applied. */
+  const resync = (delayMs: number) => {
+    const gen = generation;
+    setTimeout(() => {
+      if (closed || gen !== generation) return;
+      socket.disconnect().connect();
+    }, delayMs);
+  };
+  const finish = (reason: string) => {
+    closed = true;
+    socket.disconnect();
+    handlers.onStatus('closed', reason);
+  };
 
   for (const name of ROOM_EVENTS) {
     socket.on(name, ((payload: ClassEvent['payload']) => {
       const event = { event: name, payload } as ClassEvent;
-      if (joined) handlers.onEvent(event);
-      else buffered.push(event);
+      if (!joined) return void buffered.push(event);
+      // The server sends every seq once, in order; a hole means something was missed: rejoin to fill it.
+      if (payload.seq > applied() + 1) {
+        joined = false;
+        handlers.onStatus('reconnecting');
+        return resync(0);
+      }
+      handlers.onEvent(event);
     }) as never);
   }
 
   socket.on('connect', () => {
+    const gen = ++generation;
     handlers.onStatus('connecting');
     joined = false;
     buffered.length = 0;
     socket.emit('session:join', { sessionId, sinceSeq: handlers.lastSeq() }, (reply) => {
       void (async () => {
+        if (gen !== generation) return;
         if (!reply.ok) {
-          closed = true; // refused for good (no access, no such session): no reconnecting
-          socket.disconnect();
-          handlers.onStatus('closed', reply.error.message);
-          return;
+          // No access or no such session will not change by retrying; anything else might.
+          if (['SESSION_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'TOKEN_EXPIRED'].includes(reply.error.code)) {
+            return finish(reply.error.message);
+          }
+          handlers.onStatus('reconnecting', reply.error.message);
+          return resync(2000);
         }
         const missed = reply.data.events as ClassEvent[];
         let more = reply.data.hasMore;
         while (more) {
           const since = missed.at(-1)?.payload.seq ?? handlers.lastSeq();
           const page = await api<{ events: ClassEvent[]; hasMore: boolean }>('GET', `/api/live-sessions/${sessionId}/events?since=${since}&limit=1000`);
+          if (gen !== generation) return;
           missed.push(...page.events);
           more = page.hasMore;
         }
         handlers.onJoined(reply.data, missed);
         joined = true;
-        for (const e of buffered.splice(0)) handlers.onEvent(e);
+        applied = () => handlers.lastSeq();
+        for (const e of buffered.splice(0)) if (e.payload.seq > handlers.lastSeq()) handlers.onEvent(e);
         handlers.onStatus('live');
-      })().catch((err: unknown) => handlers.onStatus('reconnecting', err instanceof Error ? err.message : String(err)));
+      })().catch((err: unknown) => {
+        if (gen !== generation) return;
+        handlers.onStatus('reconnecting', err instanceof Error ? err.message : String(err));
+        resync(2000);
+      });
     });
   });
   socket.on('disconnect', (reason) => {
+    joined = false;
     // Socket.IO does not reconnect after a deliberate disconnect (ours, or the server's: expired token, removal).
     if (closed || reason === 'io client disconnect') return;
     if (reason === 'io server disconnect') handlers.onStatus('closed', 'The service closed the connection. Open the class again.');
     else handlers.onStatus('reconnecting');
   });
-  socket.on('connect_error', (err) => handlers.onStatus('reconnecting', err.message));
-  socket.on('auth:expired', () => {
-    closed = true;
-    handlers.onStatus('closed', 'Your sign-in expired. Open the class again from the LMS.');
+  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    if (closed) return;
+    const code = err.data?.code;
+    if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED') return finish('Your sign-in expired. Open the class again from the LMS.');
+    handlers.onStatus('reconnecting', err.message);
+    // A refused handshake (the service busy, say) ends Socket.IO's own retries: keep trying.
+    if (!socket.active) resync(3000);
   });
-  socket.on('session:removed', (p) => {
-    closed = true;
-    handlers.onStatus('closed', p.reason);
-  });
+  socket.on('auth:expired', () => finish('Your sign-in expired. Open the class again from the LMS.'));
+  socket.on('session:removed', (p) => finish(p.reason));
 
   return {
     socket,
@@ -96,7 +131,6 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
     close() {
       closed = true;
       socket.disconnect();
-      handlers.onStatus('closed');
     },
   };
 }

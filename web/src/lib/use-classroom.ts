@@ -30,18 +30,15 @@ export function useClassroom(sessionId: string) {
 
   useEffect(() => {
     state.current = emptyClass;
-    let firstJoin = true;
     const r = openClassroom(sessionId, {
       lastSeq: () => state.current.lastSeq,
       onJoined(result, missed) {
-        let next: ClassState = { ...state.current, presence: { count: result.presence.count, users: result.presence.users ?? null } };
+        let next = state.current;
         for (const e of missed) next = applyEvent(next, e);
-        // The ack's session is current as of the join, newer than any replayed session:updated.
-        update({ ...next, session: result.session });
-        if (firstJoin) {
-          firstJoin = false;
-          void loadMine(sessionId).then(setMine, () => undefined);
-        }
+        // The ack's session and presence are current as of the join, newer than any replayed event about them.
+        update({ ...next, session: result.session, presence: { count: result.presence.count, users: result.presence.users ?? null } });
+        // Reloaded at every rejoin: an action whose ack was lost in a drop may still have been applied.
+        void loadMine(sessionId).then(setMine, () => undefined);
       },
       onEvent: (e) => update(applyEvent(state.current, e)),
       onStatus: (s, reason) => setStatus({ status: s, reason }),

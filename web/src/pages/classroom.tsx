@@ -3,6 +3,7 @@ import { ClassBanner } from '../components/class-banner.tsx';
 import { ClassChat } from '../components/class-chat.tsx';
 import { ClassControls } from '../components/class-controls.tsx';
 import { ClassJoin } from '../components/class-join.tsx';
+import { ClassMeeting } from '../components/class-meeting.tsx';
 import { ClassPolls } from '../components/class-polls.tsx';
 import { ClassQa } from '../components/class-qa.tsx';
 import { ClassSettings } from '../components/class-settings.tsx';
@@ -55,6 +56,7 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
         <ClassPolls session={session} polls={polls} room={room} manages={manages} mine={mine} setMine={setMine} />
         <div className="class-side">
           <ClassAttendance sessionId={sessionId} presence={presence} />
+          {manages && <ClassMeeting session={session} />}
           {manages && <ClassSettings session={session} />}
         </div>
       </div>
