@@ -1,0 +1,118 @@
+/**
+ * Benchmark 1, fan-out: N students in one session and a 110-byte chat message. For each message, the time from the
+ * send until the last of the N students has received it (p50, p99), and the server's CPU time per delivery, for
+ * (a) our server, (b) a bare Socket.IO room broadcast and (c) the floor, one pre-framed frame written to each socket.
+ * Usage: node bench/fanout.ts [--n 1000,5000] [--messages 40] [--runs 3]
+ */
+import { parseArgs } from 'node:util';
+import { signToken } from '../src/auth/tokens.ts';
+import { connectSio, type SioClient } from './lib/sio-client.ts';
+import { BENCH_SECRET, pinSelf, startTarget, type Target, type TargetKind } from './lib/targets.ts';
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: '1000,5000' }, messages: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' } } });
+const SIZES = values.n.split(',').map(Number);
+const MESSAGES = Number(values.messages);
+const RUNS = Number(values.runs);
+const BODY = 'x'.repeat(110);
+const KINDS: TargetKind[] = ['floor', 'socketio', 'ours'];
+
+export interface FanoutResult {
+  kind: TargetKind;
+  n: number;
+  p50: number;
+  p99: number;
+  cpuUsPerDelivery: number;
+}
+
+const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(new TextEncoder().encode(BENCH_SECRET), { sub, name: sub, role }, { ttlSeconds: 3600 });
+
+/** Opens `count` connections, a bounded number at a time (a real class does not connect in one instant either). */
+async function connectMany(base: string, tokens: string[]): Promise<SioClient[]> {
+  const clients: SioClient[] = [];
+  for (let i = 0; i < tokens.length; i += 200) {
+    clients.push(...(await Promise.all(tokens.slice(i, i + 200).map((t) => connectSio(base, { token: t })))));
+  }
+  return clients;
+}
+
+/** Our server needs a roster, a live session, and tokens; the baselines take anything. */
+async function prepare(target: Target, n: number) {
+  if (target.kind !== 'ours') return { sessionId: 'room', tokens: Array.from({ length: n + 1 }, () => 'x') };
+  const students = Array.from({ length: n }, (_, i) => `s${i}`);
+  const admin = await token('lms', 'admin');
+  const mentor = await token('m0', 'mentor');
+  const call = async (method: string, path: string, body: unknown, bearer: string) => {
+    const res = await fetch(`${target.base}${path}`, { method, headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const members = [{ userId: 'm0', name: 'Mentor', role: 'mentor' }, ...students.map((id) => ({ userId: id, name: id, role: 'student' }))];
+  await call('PUT', '/api/courses/bench/members', { members }, admin);
+  const s = (await call('POST', '/api/live-sessions', { courseId: 'bench', title: 'Bench', scheduledStart: new Date().toISOString(), durationMinutes: 60 }, mentor)) as { id: string };
+  await call('PUT', `/api/live-sessions/${s.id}`, { status: 'live' }, mentor);
+  return { sessionId: s.id, tokens: [mentor, ...(await Promise.all(students.map((id) => token(id, 'student'))))] };
+}
+
+async function measure(kind: TargetKind, n: number, port: number): Promise<FanoutResult> {
+  const target = await startTarget(kind, port);
+  try {
+    const { sessionId, tokens } = await prepare(target, n);
+    const [sender, ...students] = await connectMany(target.base, tokens);
+    let received = 0;
+    let allIn: () => void = () => {};
+    for (const s of students) {
+      s.on('chat:message', () => {
+        if (++received === n) allIn();
+      });
+    }
+    for (const c of [sender!, ...students]) {
+      const joined = await c.request('session:join', { sessionId });
+      if (!joined.ok) throw new Error(`join refused: ${JSON.stringify(joined.error)}`);
+    }
+    const latencies: number[] = [];
+    const cpuBefore = target.cpuMs();
+    for (let i = 0; i < MESSAGES; i++) {
+      received = 0;
+      const done = new Promise<void>((resolve) => (allIn = resolve));
+      const t0 = performance.now();
+      void sender!.request('chat:send', { sessionId, body: BODY });
+      await done;
+      latencies.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const cpuMs = target.cpuMs() - cpuBefore;
+    for (const c of [sender!, ...students]) c.close();
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    return { kind, n, p50: at(0.5), p99: at(0.99), cpuUsPerDelivery: (cpuMs * 1000) / (MESSAGES * n) };
+  } finally {
+    await target.stop();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function runFanout(): Promise<FanoutResult[]> {
+  pinSelf(1);
+  const results: FanoutResult[] = [];
+  let port = 4100;
+  for (const n of SIZES) {
+    for (const kind of KINDS) {
+      const runs: FanoutResult[] = [];
+      for (let r = 0; r < RUNS; r++) runs.push(await measure(kind, n, port++));
+      const result = { kind, n, p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), cpuUsPerDelivery: median(runs.map((x) => x.cpuUsPerDelivery)) };
+      console.log(JSON.stringify(result));
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const results = await runFanout();
+  console.log('\n| N | server | last-recipient p50 (ms) | p99 (ms) | CPU per delivery (µs) | p50 vs floor | CPU vs floor |\n|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const floor = results.find((f) => f.kind === 'floor' && f.n === r.n)!;
+    console.log(`| ${r.n} | ${r.kind} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerDelivery.toFixed(2)} | ${(r.p50 / floor.p50).toFixed(2)}× | ${(r.cpuUsPerDelivery / floor.cpuUsPerDelivery).toFixed(2)}× |`);
+  }
+}

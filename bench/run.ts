@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: runs the benchmarks and writes their results, with the machine and versions, to
+ * bench/results/<date>.json. Today: fan-out (benchmark 1 of docs/performance.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { runFanout } from './fanout.ts';
+
+const version = (cmd: string, args: string[]) => {
+  try {
+    return execFileSync(cmd, args).toString().trim().split('\n')[0];
+  } catch {
+    return 'unknown';
+  }
+};
+
+const machine = {
+  date: new Date().toISOString(),
+  cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  postgres: version('psql', ['--version']),
+  socketio: (await import('socket.io/package.json', { with: { type: 'json' } })).default.version,
+  ws: (await import('ws/package.json', { with: { type: 'json' } })).default.version,
+};
+console.log(JSON.stringify(machine));
+const fanout = await runFanout();
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(`${machine.date.slice(0, 10)}.json`, dir);
+writeFileSync(file, `${JSON.stringify({ machine, fanout }, null, 2)}\n`);
+console.log(`\nresults: ${file.pathname}`);
