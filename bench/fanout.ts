@@ -5,9 +5,8 @@
  * Usage: node bench/fanout.ts [--n 1000,5000] [--messages 40] [--runs 3]
  */
 import { parseArgs } from 'node:util';
-import { signToken } from '../src/auth/tokens.ts';
-import { connectSio, type SioClient } from './lib/sio-client.ts';
-import { BENCH_SECRET, pinSelf, startTarget, type Target, type TargetKind } from './lib/targets.ts';
+import { connectMany, joinAll, prepareClass } from './lib/class.ts';
+import { pinSelf, startTarget, type TargetKind } from './lib/targets.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000,5000' }, messages: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' } } });
 const SIZES = values.n.split(',').map(Number);
@@ -24,39 +23,10 @@ export interface FanoutResult {
   cpuUsPerDelivery: number;
 }
 
-const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(new TextEncoder().encode(BENCH_SECRET), { sub, name: sub, role }, { ttlSeconds: 3600 });
-
-/** Opens `count` connections, a bounded number at a time (a real class does not connect in one instant either). */
-async function connectMany(base: string, tokens: string[]): Promise<SioClient[]> {
-  const clients: SioClient[] = [];
-  for (let i = 0; i < tokens.length; i += 200) {
-    clients.push(...(await Promise.all(tokens.slice(i, i + 200).map((t) => connectSio(base, { token: t })))));
-  }
-  return clients;
-}
-
-/** Our server needs a roster, a live session, and tokens; the baselines take anything. */
-async function prepare(target: Target, n: number) {
-  if (target.kind !== 'ours') return { sessionId: 'room', tokens: Array.from({ length: n + 1 }, () => 'x') };
-  const students = Array.from({ length: n }, (_, i) => `s${i}`);
-  const admin = await token('lms', 'admin');
-  const mentor = await token('m0', 'mentor');
-  const call = async (method: string, path: string, body: unknown, bearer: string) => {
-    const res = await fetch(`${target.base}${path}`, { method, headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const members = [{ userId: 'm0', name: 'Mentor', role: 'mentor' }, ...students.map((id) => ({ userId: id, name: id, role: 'student' }))];
-  await call('PUT', '/api/courses/bench/members', { members }, admin);
-  const s = (await call('POST', '/api/live-sessions', { courseId: 'bench', title: 'Bench', scheduledStart: new Date().toISOString(), durationMinutes: 60 }, mentor)) as { id: string };
-  await call('PUT', `/api/live-sessions/${s.id}`, { status: 'live' }, mentor);
-  return { sessionId: s.id, tokens: [mentor, ...(await Promise.all(students.map((id) => token(id, 'student'))))] };
-}
-
 async function measure(kind: TargetKind, n: number, port: number): Promise<FanoutResult> {
   const target = await startTarget(kind, port);
   try {
-    const { sessionId, tokens } = await prepare(target, n);
+    const { sessionId, tokens } = await prepareClass(target, n);
     const [sender, ...students] = await connectMany(target.base, tokens);
     let received = 0;
     let allIn: () => void = () => {};
@@ -65,10 +35,7 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<Fanou
         if (++received === n) allIn();
       });
     }
-    for (const c of [sender!, ...students]) {
-      const joined = await c.request('session:join', { sessionId });
-      if (!joined.ok) throw new Error(`join refused: ${JSON.stringify(joined.error)}`);
-    }
+    await joinAll([sender!, ...students], sessionId);
     const latencies: number[] = [];
     const cpuBefore = target.cpuMs();
     for (let i = 0; i < MESSAGES; i++) {

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs the benchmarks and writes their results, with the machine and versions, to
- * bench/results/<date>.json. Today: fan-out (benchmark 1 of docs/performance.md).
+ * bench/results/<date>.json. Today: fan-out and memory (benchmarks 1 and 5 of docs/performance.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runFanout } from './fanout.ts';
+import { runMemory } from './memory.ts';
 
 const version = (cmd: string, args: string[]) => {
   try {
@@ -26,8 +27,9 @@ const machine = {
 };
 console.log(JSON.stringify(machine));
 const fanout = await runFanout();
+const memory = await runMemory([5000], 3);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`${machine.date.slice(0, 10)}.json`, dir);
-writeFileSync(file, `${JSON.stringify({ machine, fanout }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine, fanout, memory }, null, 2)}\n`);
 console.log(`\nresults: ${file.pathname}`);

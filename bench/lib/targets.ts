@@ -3,7 +3,9 @@
  * read from /proc so the cost per delivery is the server's alone.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'node:net';
 import pg from 'pg';
@@ -21,6 +23,8 @@ export interface Target {
   base: string;
   /** CPU time (user + system) the server process has used so far, in ms. */
   cpuMs(): number;
+  /** Heap after a full GC, RSS and the longest event-loop stall since the previous probe (see probe.ts). */
+  probe(): Promise<{ heapUsed: number; rss: number; stallMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -62,9 +66,10 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
       ...env,
     };
   }
-  const command = HAS_TASKSET ? 'taskset' : process.execPath;
-  const args = HAS_TASKSET ? ['-c', '0', process.execPath, script] : [script];
-  const child: ChildProcess = spawn(command, args, { cwd: root, env: { ...process.env, ...childEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const probeFile = join(tmpdir(), `spl-probe-${process.pid}-${port}.json`);
+  const node = [process.execPath, '--expose-gc', '--import', './bench/lib/probe.ts', script];
+  const [command, ...args] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
+  const child: ChildProcess = spawn(command!, args, { cwd: root, env: { ...process.env, ...childEnv, PROBE_FILE: probeFile }, stdio: ['ignore', 'pipe', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   await waitUntilUp(base, child);
   return {
@@ -73,6 +78,12 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
     cpuMs: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    },
+    async probe() {
+      rmSync(probeFile, { force: true });
+      child.kill('SIGUSR2');
+      for (let i = 0; i < 100 && !existsSync(probeFile); i++) await new Promise((r) => setTimeout(r, 50));
+      return JSON.parse(readFileSync(probeFile, 'utf8'));
     },
     async stop() {
       child.kill('SIGTERM');
