@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: runs the benchmarks and writes their results, with the machine and versions, to
- * bench/results/<date>.json. Today: fan-out and memory (benchmarks 1 and 5 of docs/performance.md).
+ * bench/results/<date>.json: the five benchmarks of docs/performance.md, one after another (about an hour).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runFanout } from './fanout.ts';
+import { runJoins } from './joins.ts';
 import { runMemory } from './memory.ts';
+import { runSustained } from './sustained.ts';
+import { runVotes } from './votes.ts';
 
 const version = (cmd: string, args: string[]) => {
   try {
@@ -27,9 +30,12 @@ const machine = {
 };
 console.log(JSON.stringify(machine));
 const fanout = await runFanout();
+const sustained = await runSustained(5000, 20, 3);
+const votes = await runVotes(5000, 3);
+const joins = await runJoins(5000, 3);
 const memory = await runMemory([5000], 3);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`${machine.date.slice(0, 10)}.json`, dir);
-writeFileSync(file, `${JSON.stringify({ machine, fanout, memory }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine, fanout, sustained, votes, joins, memory }, null, 2)}\n`);
 console.log(`\nresults: ${file.pathname}`);

@@ -21,6 +21,8 @@ export type TargetKind = 'ours' | 'socketio' | 'floor';
 export interface Target {
   kind: TargetKind;
   base: string;
+  /** Our server's throwaway database. */
+  databaseUrl?: string;
   /** CPU time (user + system) the server process has used so far, in ms. */
   cpuMs(): number;
   /** Heap after a full GC, RSS and the longest event-loop stall since the previous probe (see probe.ts). */
@@ -37,6 +39,7 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
   let dropDb = async () => {};
   let script = kind === 'socketio' ? 'bench/servers/bare-socketio.ts' : 'bench/servers/raw-ws.ts';
   let childEnv: Record<string, string> = { PORT: String(port) };
+  let databaseUrl: string | undefined;
   if (kind === 'ours') {
     const name = `spl_bench_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: PG_URL });
@@ -45,6 +48,7 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
     await admin.end();
     const url = new URL(PG_URL);
     url.pathname = `/${name}`;
+    databaseUrl = url.toString();
     dropDb = async () => {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
@@ -75,6 +79,7 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
   return {
     kind,
     base,
+    databaseUrl,
     cpuMs: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
