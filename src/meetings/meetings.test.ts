@@ -52,7 +52,10 @@ for (const target of await dbTargets('meeting links')) {
       const heard = recorder(student);
       const joined = await request(student, 'session:join', { sessionId: s.id, sinceSeq: 0 });
       assert.equal(joined.ok, true);
-      const ready = await heard.waitFor((e) => e.event === 'session:updated' && e.payload.session.meeting.status === 'ready');
+      // The link may be made before the join (then the event is in the join's replay) or after (then it arrives live).
+      const isReady = (e: { event: string; payload: any }) => e.event === 'session:updated' && e.payload.session.meeting.status === 'ready';
+      const replayed = joined.ok ? (joined.data.events as { event: string; payload: any }[]).find(isReady) : undefined;
+      const ready = replayed ?? (await heard.waitFor(isReady));
       assert.deepEqual(ready.payload.session.meeting, { provider: 'google', url: null, status: 'ready', error: null });
       student.close();
 
