@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget, type TargetKind } from './lib/targets.ts';
+import { median, percentile } from './lib/stats.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000,5000' }, messages: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' } } });
 const SIZES = values.n.split(',').map(Number);
@@ -49,15 +50,12 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<Fanou
     }
     const cpuMs = target.cpuMs() - cpuBefore;
     for (const c of [sender!, ...students]) c.close();
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    const at = (q: number) => percentile(latencies, q);
     return { kind, n, p50: at(0.5), p99: at(0.99), cpuUsPerDelivery: (cpuMs * 1000) / (MESSAGES * n) };
   } finally {
     await target.stop();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runFanout(): Promise<FanoutResult[]> {
   pinSelf(1);

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { prepareClass } from './lib/class.ts';
 import { connectWithRetry, type SioClient } from './lib/sio-client.ts';
 import { pinSelf, startTarget, type Target, type TargetKind } from './lib/targets.ts';
+import { median, percentile } from './lib/stats.ts';
 
 export interface JoinResult {
   kind: TargetKind;
@@ -47,8 +48,7 @@ async function storm(target: Target, tokens: string[], sessionId: string, spread
     if (spreadMs > 0) await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const at = (q: number) => percentile(latencies, q);
   return { clients, p50: at(0.5), p99: at(0.99), retries: retries.count };
 }
 
@@ -78,8 +78,6 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<JoinR
     await target.stop();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runJoins(n: number, runs: number, kinds: TargetKind[] = ['floor', 'ours']): Promise<JoinResult[]> {
   pinSelf(1);

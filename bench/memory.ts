@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget, type TargetKind } from './lib/targets.ts';
+import { median } from './lib/stats.ts';
 
 export interface MemoryResult {
   kind: TargetKind;
@@ -35,8 +36,6 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<Memor
     await target.stop();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runMemory(sizes: number[], runs: number): Promise<MemoryResult[]> {
   pinSelf(1);

@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget } from './lib/targets.ts';
+import { median, percentile } from './lib/stats.ts';
 
 const ROOM_EVENTS = ['chat:message', 'chat:deleted', 'qa:question', 'qa:updated', 'poll:opened', 'poll:results', 'poll:closed', 'presence:update', 'session:updated'];
 const RATES = { chat: 10, upvote: 95, vote: 95 };
@@ -88,14 +89,13 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
     const elapsed = (performance.now() - start) / 1000;
     const { stallMs } = await target.probe();
     for (const c of [mentor!, ...students]) c.close();
-    latencies.sort((a, b) => a - b);
     const missingChat = chatSeen.reduce((sum, got) => sum + Math.max(0, acked - got), 0);
     if (refused > 0) console.warn(`${refused} of ${chats} chat messages were refused`);
     return {
       n,
       seconds,
       deliveredPerSecond: delivered / elapsed,
-      chatP99: latencies[Math.min(latencies.length - 1, Math.floor(0.99 * latencies.length))] ?? NaN,
+      chatP99: latencies.length > 0 ? percentile(latencies, 0.99) : NaN,
       longestStallMs: stallMs,
       dropped: missingChat + outOfOrder,
       drainMs,
@@ -104,8 +104,6 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
     await target.stop();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runSustained(n: number, seconds: number, runs: number): Promise<SustainedResult> {
   pinSelf(1);

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget } from './lib/targets.ts';
+import { median, percentile } from './lib/stats.ts';
 
 export interface VoteResult {
   n: number;
@@ -55,16 +56,13 @@ async function measure(n: number, port: number): Promise<VoteResult> {
     await db.query('INSERT INTO poll_responses (poll_id, user_id, choice) SELECT $1, u, c FROM unnest($2::text[], $3::jsonb[]) AS t(u, c)', [second, users, choices]);
     const singleInsertMs = performance.now() - s0;
     for (const c of [mentor!, ...students]) c.close();
-    acks.sort((a, b) => a - b);
-    const at = (q: number) => acks[Math.min(acks.length - 1, Math.floor(q * acks.length))]!;
+    const at = (q: number) => percentile(acks, q);
     return { n, allPersistedMs, ackP50: at(0.5), ackP99: at(0.99), singleInsertMs, tallyExact: counts.every((c, i) => c === expected[i]) };
   } finally {
     await db.end().catch(() => undefined);
     await target.stop();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runVotes(n: number, runs: number): Promise<VoteResult> {
   pinSelf(1);

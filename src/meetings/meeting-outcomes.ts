@@ -5,7 +5,8 @@ import type { Database, LiveSessionsTable, MeetingJobRow } from '../db/tables.ts
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { sessionTarget } from '../sessions/session-access.ts';
 import { toSessionDto } from '../sessions/sessions.presenter.ts';
-import { finishJob, lockSessionRow, releaseJob } from './meetings.repo.ts';
+import { lockSession, updateSessionIfStatus } from '../sessions/sessions.repo.ts';
+import { finishJob, releaseJob } from './meetings.repo.ts';
 
 type Deps = Pick<ClassDeps, 'db' | 'publish'>;
 
@@ -23,15 +24,12 @@ async function settle(
   bookkeeping: (trx: Transaction<Database>) => Promise<unknown>,
 ): Promise<void> {
   await recordChange(deps, job.session_id, async (trx) => {
-    const session = await lockSessionRow(trx, job.session_id);
+    const session = await lockSession(trx, job.session_id);
     await bookkeeping(trx);
     if (!session || !change || session.meeting_external_id !== job.external_id || session.status === 'cancelled') return { result: undefined, events: [] };
-    const updated = await trx
-      .updateTable('live_sessions')
-      .set({ ...change, updated_at: new Date() })
-      .where('id', '=', session.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    // Not cancelled (checked above, under the lock): any other status takes the link's outcome.
+    const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live', 'completed'], change);
+    if (!updated) return { result: undefined, events: [] };
     await insertAuditEntry(trx, auditEntry(null, action, sessionTarget(updated), 'success', { provider: job.provider, ...details }));
     return { result: undefined, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
   });

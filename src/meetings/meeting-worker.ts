@@ -4,7 +4,7 @@ import type { ClassDeps } from '../realtime/class-deps.ts';
 import { findSession } from '../sessions/sessions.repo.ts';
 import { meetingOutcomes } from './meeting-outcomes.ts';
 import type { MeetingConfig } from './meetings.config.ts';
-import { claimDueJob, finishJob, nextDueAt, releaseJob, retryJobLater, rosterEmails } from './meetings.repo.ts';
+import { claimDueJob, finishJob, nextDueAt, notePendingAttempt, releaseJob, retryJobLater, rosterEmails } from './meetings.repo.ts';
 import { type MeetingSpec, MeetingProviderError } from './provider.ts';
 import type { MeetingProviders } from './providers.ts';
 
@@ -111,8 +111,7 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       const note = `Attempt ${attempts} of ${config.retry.maxAttempts} failed (${error.message}); retrying`;
       await retryJobLater(db, job, new Date(Date.now() + delay), error.message);
       if (job.operation === 'create' && session) {
-        await db.updateTable('live_sessions').set({ meeting_error: note }).where('id', '=', session.id)
-          .where('meeting_external_id', '=', job.external_id).where('meeting_status', '=', 'pending').execute();
+        await notePendingAttempt(db, session.id, job.external_id, note);
       }
       return;
     }

@@ -125,8 +125,15 @@ export async function retryJobLater(db: Q, job: MeetingJobRow, runAt: Date, erro
   await releaseJob(db, job.id);
 }
 
-export async function lockSessionRow(db: Q, sessionId: string) {
-  return db.selectFrom('live_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
+/** While a link is still pending, why its last attempt failed (for the mentor); no-op once it was replaced or settled. */
+export async function notePendingAttempt(db: Q, sessionId: string, externalId: string, note: string) {
+  await db
+    .updateTable('live_sessions')
+    .set({ meeting_error: note })
+    .where('id', '=', sessionId)
+    .where('meeting_external_id', '=', externalId)
+    .where('meeting_status', '=', 'pending')
+    .execute();
 }
 
 export async function rosterEmails(db: Q, courseId: string): Promise<string[]> {
