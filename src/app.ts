@@ -28,7 +28,10 @@ import type { Db } from './db/kysely.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import { createDemoService } from './demo/demo.service.ts';
 import { registerAuth } from './http/auth.ts';
-import { createWindowLimiter } from './http/window-limiter.ts';
+import { localBudgets } from './http/window-limiter.ts';
+import { joinCluster } from './cluster/cluster.ts';
+import { resyncChannels } from './cluster/resync.ts';
+import type { StoredEvent } from './events/events.repo.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerWebApp } from './http/web.ts';
@@ -80,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
   registerAuth(app, services);
-  await registerRateLimit(app, config, services.audit);
+  await registerRateLimit(app, config, services.audit, services.cluster?.redis);
 
   await app.register(healthRoutes(db));
   await registerWebApp(app, config.corsOrigins);
@@ -104,23 +107,46 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   const audit = createAuditService(db);
   const verify = createTokenVerifier(config.auth);
   const recordUser = createUserRecorder(db);
-  const failures = createWindowLimiter(config.rateLimit.max, config.rateLimit.windowMs);
+  const cluster = config.cluster ? await joinCluster(config.cluster, app.log) : undefined;
+  const budgets = cluster?.budgets ?? localBudgets;
+  const failures = budgets('auth-failures', config.rateLimit.max, config.rateLimit.windowMs);
   const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log });
+  cluster?.attach(io);
   const channels = createChannels(io, db);
+  // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
+  const publish = (sessionId: string, events: StoredEvent[]) => {
+    channels.publish(sessionId, events);
+    cluster?.tell('sp:events', sessionId, events);
+  };
   const loadSession = createSessionLoader(db, audit);
-  const limits = createActionLimits(config.realtime.perMinute);
-  const classDeps: ClassDeps = { db, audit, loadSession, publish: channels.publish, limits };
-  const presence = createPresence(classDeps, config.realtime.presenceGraceMs);
+  const limits = createActionLimits(config.realtime.perMinute, budgets);
+  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits };
+  const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const providers = createMeetingProviders(config.meetings);
-  const worker = createMeetingWorker({ db, publish: channels.publish, providers, config: config.meetings, log: app.log });
+  const worker = createMeetingWorker({ db, publish, providers, config: config.meetings, log: app.log });
   const meetings = createMeetingsService({ ...classDeps, config: config.meetings, providers, kick: worker.kick });
   const sessions = createSessionsService({
     ...classDeps,
     meetings,
     onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
   });
-  const courses = createCoursesService(db, audit, (courseId, userId) => removeFromCourseRooms(io, presence, channels, courseId, userId));
+  const removeFromRooms = (courseId: string, userId: string) => removeFromCourseRooms(io, presence, channels, courseId, userId);
+  const courses = createCoursesService(db, audit, (courseId, userId) => {
+    cluster?.tell('sp:roster-removed', courseId, userId);
+    return removeFromRooms(courseId, userId);
+  });
+  if (cluster) {
+    cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => channels.publish(sessionId, events));
+    cluster.on('sp:roster-removed', (courseId: string, userId: string) => void removeFromRooms(courseId, userId).catch(() => {}));
+    let heals = 0;
+    cluster.heal(async () => {
+      await presence.refreshMirror();
+      await resyncChannels(io, db, channels);
+      // Segments a dead node left open are adopted now and then (they outlive its mirror by its TTL).
+      if (++heals % 6 === 0) await presence.recover();
+    });
+  }
 
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
@@ -138,9 +164,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     channels.closeAll();
     io.disconnectSockets(true);
     io.engine.close();
+    await cluster?.close();
   });
 
   const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
   const events = createEventsService(db, loadSession);
-  return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features };
+  return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features, cluster };
 }

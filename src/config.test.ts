@@ -95,6 +95,14 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://db.example/live', DEMO_MODE: 'true' }, demoSecret).demo, true);
   });
 
+  test('several nodes (REDIS_URL) need PostgreSQL: start-up refuses the single-node PGlite and says why', () => {
+    assertRefused({ JWT_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379' }, /PGlite is single-node/, /DATABASE_URL/);
+    assertRefused({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/live', REDIS_URL: 'http://cache' }, /REDIS_URL/);
+    const c = loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/live', REDIS_URL: 'redis://cache:6379' });
+    assert.deepEqual(c.cluster, { redisUrl: 'redis://cache:6379', resyncMs: 5000 });
+    assert.equal(loadConfig({ JWT_SECRET: SECRET }).cluster, undefined);
+  });
+
   test('demo mode signs with the secret kept in DATA_DIR', () => {
     let askedFor = '';
     const c = loadConfig({ DATA_DIR: '/var/lib/spl' }, (dir) => ((askedFor = dir), demoKey));

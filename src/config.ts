@@ -17,6 +17,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  CLUSTER_RESYNC_MS: intFromEnv(100, 600_000).default(5000),
   JWT_SECRET: z
     .string()
     .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes')
@@ -62,6 +64,11 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /**
+   * Several nodes share classes through Redis: the Socket.IO adapter, committed events, rate limits and presence.
+   * `resyncMs` bounds how late an event that Redis lost reaches another node's sockets (it is read from the log).
+   */
+  cluster?: { redisUrl: string; resyncMs: number };
   auth: AuthConfig;
   /** Demo mode: a seeded demo course and a sign-in endpoint that mints tokens for its users. */
   demo: boolean;
@@ -111,6 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
   if (demo && hasJwt) {
     throw new ConfigError('Invalid configuration: DEMO_MODE signs tokens with its own key; unset JWT_SECRET and JWT_JWKS_URL');
   }
+  // PGlite lives in one process's data folder: a second node would be a second, diverging database.
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: REDIS_URL runs several nodes, and the embedded PGlite database is single-node; set DATABASE_URL to a PostgreSQL database shared by every node',
+    );
+  }
   const claims = { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
   let auth: AuthConfig;
   if (e.JWT_JWKS_URL) auth = { kind: 'jwks', jwksUrl: new URL(e.JWT_JWKS_URL), ...claims };
@@ -126,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, resyncMs: e.CLUSTER_RESYNC_MS } : undefined,
     auth,
     demo,
     corsOrigins: e.CORS_ORIGINS,

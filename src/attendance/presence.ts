@@ -1,8 +1,8 @@
 import type { Actor } from '../auth/actor.ts';
-import { createBatcher } from '../db/batcher.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
-import { insertAuditEntries } from '../audit/audit.repo.ts';
-import { closeSegment, listOpenSocketSegments, openSegment } from './attendance.repo.ts';
+import { listOpenSocketSegments } from './attendance.repo.ts';
+import { type PresenceMirror, soloMirror } from './presence-mirror.ts';
+import { createSegmentWriter } from './segment-writer.ts';
 
 /** Names listed per presence:update; a join storm is summarized by the totals. */
 const LISTED = 100;
@@ -22,48 +22,34 @@ interface Present {
 
 interface Room {
   courseId: string | null;
+  /** People with a socket in the room on this node (or in their grace period). */
   users: Map<string, Present>;
+  /** People present on other nodes only, as last read from the mirror (at `othersAt`). */
+  others: Map<string, Person>;
+  othersAt: number;
   joined: Map<string, Person>;
   left: Map<string, Person>;
   flushTimer?: NodeJS.Timeout;
 }
 
-type SegmentOp = { open: boolean; sessionId: string; courseId: string | null; person: Person; ip: string | null; at: Date };
-
 /**
  * Live presence from the session room. A user's first socket opens their attendance segment; when their last socket
  * goes, the segment closes after a grace period (a flaky connection does not split attendance), so several tabs
  * count once. Who joined and left is coalesced into at most one presence:update per second per session.
+ *
+ * With several nodes, the mirror (Redis) says who is present on the others: a user's segment opens with their first
+ * socket anywhere and closes with their last socket anywhere, and counts are of the whole class.
  */
-export function createPresence(deps: ClassDeps, graceMs: number) {
+export function createPresence(deps: ClassDeps, graceMs: number, mirror: PresenceMirror = soloMirror) {
   const rooms = new Map<string, Room>();
-  const segments = createBatcher<SegmentOp, void>(deps.db, async (trx, ops) => {
-    for (const op of ops) {
-      if (op.open) await openSegment(trx, op.sessionId, op.person.id, op.at, 'socket');
-      else await closeSegment(trx, op.sessionId, op.person.id, op.at);
-    }
-    // Attendance from the room is audited like REST joins and leaves, in the same transaction.
-    await insertAuditEntries(
-      trx,
-      ops.map((op) => ({
-        actorId: op.person.id,
-        actorRole: op.person.role,
-        action: op.open ? 'attendance.join' : 'attendance.leave',
-        targetType: 'session',
-        targetId: op.sessionId,
-        courseId: op.courseId,
-        sessionId: op.sessionId,
-        outcome: 'success' as const,
-        ip: op.ip,
-        details: { via: 'socket' },
-      })),
-    );
-    return ops.map(() => undefined);
-  });
+  const segments = createSegmentWriter(deps.db);
+  // A Redis outage must not stop attendance: without the mirror, each node counts its own sockets.
+  const added = (sessionId: string, person: Person) => mirror.add(sessionId, person).catch(() => false);
+  const removed = (sessionId: string, userId: string) => mirror.remove(sessionId, userId).catch(() => false);
 
   const room = (sessionId: string, courseId: string | null) => {
     let r = rooms.get(sessionId);
-    if (!r) rooms.set(sessionId, (r = { courseId, users: new Map(), joined: new Map(), left: new Map() }));
+    if (!r) rooms.set(sessionId, (r = { courseId, users: new Map(), others: new Map(), othersAt: 0, joined: new Map(), left: new Map() }));
     return r;
   };
 
@@ -71,15 +57,22 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
     r.flushTimer ??= setTimeout(() => void flush(sessionId, r), FLUSH_MS);
   }
 
+  async function readOthers(sessionId: string, r: Room) {
+    r.othersAt = Date.now();
+    const others = await mirror.others(sessionId).catch(() => undefined);
+    if (others) r.others = new Map(others.filter((p) => !r.users.has(p.id)).map((p) => [p.id, p]));
+  }
+
   async function flush(sessionId: string, r: Room) {
     r.flushTimer = undefined;
     if (r.joined.size === 0 && r.left.size === 0) return;
+    await readOthers(sessionId, r);
     const joined = [...r.joined.values()];
     const left = [...r.left.values()];
     r.joined.clear();
     r.left.clear();
     const payload = {
-      count: r.users.size,
+      count: r.users.size + r.others.size,
       joined: joined.slice(0, LISTED),
       left: left.slice(0, LISTED),
       joinedTotal: joined.length,
@@ -94,10 +87,30 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
   async function close(sessionId: string, r: Room, userId: string, present: Present) {
     if (present.sockets > 0 || r.users.get(userId) !== present) return;
     r.users.delete(userId);
+    const elsewhere = await removed(sessionId, userId);
+    // Back on this node meanwhile, or still on another: their segment stays open, and they never left.
+    if (r.users.has(userId) || elsewhere) return;
     await segments.submit({ open: false, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
     if (r.joined.has(userId)) r.joined.delete(userId);
     else r.left.set(userId, present.person);
     announce(sessionId, r);
+  }
+
+  /** Holds a user whose sockets are gone (a restart, a dead node) for the grace period, then closes their segment. */
+  async function adopt(sessionId: string, courseId: string | null, person: Person): Promise<void> {
+    const r = room(sessionId, courseId);
+    if (r.users.has(person.id)) return;
+    const present: Present = { person, sockets: 0 };
+    r.users.set(person.id, present);
+    if (await added(sessionId, person)) {
+      // Another node has them after all: their attendance is its to close.
+      if (r.users.get(person.id) === present && present.sockets === 0) r.users.delete(person.id);
+      await removed(sessionId, person.id);
+      return;
+    }
+    if (present.sockets === 0) {
+      present.closeTimer = setTimeout(() => void close(sessionId, r, person.id, present).catch(() => {}), graceMs);
+    }
   }
 
   return {
@@ -114,10 +127,17 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
       const person = { id: actor.id, name: actor.name, role: actor.role };
       const entry: Present = { person, sockets: 1 };
       r.users.set(actor.id, entry);
+      r.others.delete(actor.id);
+      const elsewhere = await added(sessionId, person);
+      // Whoever joins sees the whole class: the other nodes' people are reread, at most once a second in a storm.
+      if (mirror !== soloMirror && Date.now() - r.othersAt > FLUSH_MS) await readOthers(sessionId, r);
+      // Already present through another node: the segment that node opened goes on.
+      if (elsewhere) return;
       try {
         await segments.submit({ open: true, sessionId, courseId, person, ip: actor.ip, at: new Date() });
       } catch (err) {
         if (r.users.get(actor.id) === entry) r.users.delete(actor.id);
+        await removed(sessionId, actor.id);
         throw err;
       }
       if (r.left.has(actor.id)) r.left.delete(actor.id);
@@ -144,21 +164,32 @@ export function createPresence(deps: ClassDeps, graceMs: number) {
 
     /** Who is in the room now (users in their grace period still count); the list only when asked for. */
     snapshot(sessionId: string, withUsers: boolean): { count: number; users: Person[] } {
-      const present = rooms.get(sessionId)?.users;
-      const users = withUsers ? [...(present?.values() ?? [])].map((p) => p.person) : [];
-      return { count: present?.size ?? 0, users };
+      const r = rooms.get(sessionId);
+      if (!r) return { count: 0, users: [] };
+      const users = withUsers ? [...[...r.users.values()].map((p) => p.person), ...r.others.values()] : [];
+      return { count: r.users.size + r.others.size, users };
     },
 
-    /** After a restart: segments sockets left open get the grace period to be picked up again. */
+    /**
+     * Open socket segments that no node holds (this process restarted, or another node died) get the grace period
+     * to be picked up again. At start-up, and then periodically when there are several nodes.
+     */
     async recover(): Promise<number> {
       const open = await listOpenSocketSegments(deps.db);
+      let adopted = 0;
       for (const seg of open) {
-        const r = room(seg.session_id, seg.course_id);
-        const present: Present = { person: { id: seg.user_id, name: seg.name, role: seg.role ?? 'student' }, sockets: 0 };
-        r.users.set(seg.user_id, present);
-        present.closeTimer = setTimeout(() => void close(seg.session_id, r, seg.user_id, present).catch(() => {}), graceMs);
+        if (rooms.get(seg.session_id)?.users.has(seg.user_id)) continue;
+        adopted += 1;
+        await adopt(seg.session_id, seg.course_id, { id: seg.user_id, name: seg.name, role: seg.role ?? 'student' });
       }
-      return open.length;
+      return adopted;
+    },
+
+    /** Rewrites this node's part of the mirror (Redis may have restarted) and rereads the other nodes' parts. */
+    async refreshMirror(): Promise<void> {
+      const held = new Map([...rooms].map(([sessionId, r]) => [sessionId, [...r.users.values()].map((p) => p.person)]));
+      await mirror.refresh(held);
+      await Promise.all([...rooms].map(([sessionId, r]) => readOthers(sessionId, r)));
     },
 
     stop(): void {

@@ -36,7 +36,7 @@ export function createChatService(deps: ClassDeps) {
     async send(actor: Actor, sessionId: string, input: Omit<ChatSendInput, 'sessionId'>) {
       const { session, membership } = await loadSession(actor, sessionId, 'view', 'chat.send');
       await audit.guard(actor, 'chat.send', sessionTarget(session), () => requireChatOpen(session));
-      limits.take(actor, 'chat');
+      await limits.take(actor, 'chat');
       const author = actorAsAuthor(actor, membership);
       const { result: message, events } = await audit.guard(actor, 'chat.send', sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
         // Again under the session lock: the class may have ended (or chat been turned off) since the check above.

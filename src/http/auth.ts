@@ -4,7 +4,7 @@ import type { VerifyToken } from '../auth/tokens.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AppError } from '../errors.ts';
 import type { RecordUser } from '../users/user-recorder.ts';
-import type { WindowLimiter } from './window-limiter.ts';
+import type { Budget } from './window-limiter.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +20,7 @@ declare module 'fastify' {
 /** `Authorization: Bearer <JWT>` on every /api route; the caller becomes `request.actor`. */
 export function registerAuth(
   app: FastifyInstance,
-  deps: { verify: VerifyToken; recordUser: RecordUser; audit: AuditService; failures: WindowLimiter },
+  deps: { verify: VerifyToken; recordUser: RecordUser; audit: AuditService; failures: Budget },
 ): void {
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request, reply) => {
@@ -33,12 +33,12 @@ export function registerAuth(
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       // Valid tokens always pass; only an address that keeps failing is slowed, before it floods the audit log.
-      const wait = deps.failures.retryAfter(request.ip);
+      const wait = await deps.failures.retryAfter(request.ip);
       if (wait > 0) {
         reply.header('retry-after', wait);
         throw new AppError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${wait} s`);
       }
-      if (err.status === 401) deps.failures.record(request.ip);
+      if (err.status === 401) await deps.failures.record(request.ip);
       const target = { type: 'route', id: `${request.method} ${route}` };
       throw await deps.audit.deny(null, 'auth.reject', target, err, request.ip);
     }

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -7,15 +8,18 @@ import { AppError } from '../errors.ts';
 /**
  * Per-user limits on every /api route: keyed by the authenticated user (so users behind one NAT do not share a
  * budget), or by address on public routes. Runs after authentication (preHandler). Replies 429 with Retry-After.
+ * With several nodes the counts are kept in Redis, so a budget is per user, not per user per node.
  * The first refusal of each window is audited; the rest of a flood is not, so it cannot flood the log.
  */
-export async function registerRateLimit(app: FastifyInstance, config: Config, audit: AuditService): Promise<void> {
+export async function registerRateLimit(app: FastifyInstance, config: Config, audit: AuditService, redis?: Redis): Promise<void> {
   const audited = new Map<string, number>();
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
+    // Several nodes count in Redis; while it is away each node counts alone rather than refusing everyone.
+    ...(redis ? { redis, nameSpace: 'sp:rest-limit:', skipOnError: true } : {}),
     allowList: (request) => !request.routeOptions.url?.startsWith('/api/'),
     keyGenerator: (request) => (request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`),
     onExceeded: (request, key) => {

@@ -26,3 +26,32 @@ export function createWindowLimiter(max: number, windowMs: number) {
 }
 
 export type WindowLimiter = ReturnType<typeof createWindowLimiter>;
+
+/**
+ * A named budget of events per key per window, wherever it is kept: in this process, or in Redis so that every node
+ * of a cluster spends from the same one.
+ */
+export interface Budget {
+  /** Seconds the key must wait before trying again, or 0 while it is within budget. */
+  retryAfter(key: string): Promise<number>;
+  /** Records one event for the key. */
+  record(key: string): Promise<void>;
+  /** Records one event if the key is within budget (resolving 0), else resolves the seconds to wait. Atomic. */
+  spend(key: string): Promise<number>;
+}
+
+export type BudgetStore = (name: string, max: number, windowMs: number) => Budget;
+
+/** Budgets kept in this process. */
+export const localBudgets: BudgetStore = (_name, max, windowMs) => {
+  const limiter = createWindowLimiter(max, windowMs);
+  return {
+    retryAfter: async (key) => limiter.retryAfter(key),
+    record: async (key) => limiter.record(key),
+    async spend(key) {
+      const wait = limiter.retryAfter(key);
+      if (wait === 0) limiter.record(key);
+      return wait;
+    },
+  };
+};

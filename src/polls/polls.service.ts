@@ -109,7 +109,7 @@ export function createPollsService(deps: ClassDeps) {
         requireSetting(session, 'polls_enabled');
         if (poll.status !== 'open') throw pollClosed();
       });
-      limits.take(actor, 'vote');
+      await limits.take(actor, 'vote');
       // False when the poll closed while the vote waited for its batch.
       const written = await votes.write({ actor, session, poll, choice: stored });
       if (!written) throw await audit.deny(actor, 'poll.vote', target, pollClosed());

@@ -103,7 +103,7 @@ export function createQaService(deps: ClassDeps) {
         if (input.anonymous) requireSetting(s, 'anonymous_questions');
       };
       await audit.guard(actor, 'qa.ask', sessionTarget(session), () => checks(session));
-      limits.take(actor, 'question');
+      await limits.take(actor, 'question');
       const { result, events } = await audit.guard(actor, 'qa.ask', sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
         checks(await lockSession(trx, session.id));
         const row = await insertQuestion(trx, {
@@ -132,7 +132,7 @@ export function createQaService(deps: ClassDeps) {
         requireQaOpen(session);
         if (question.status !== 'open') throw questionClosed(question.status);
       });
-      limits.take(actor, 'upvote');
+      await limits.take(actor, 'upvote');
       const outcome = await upvotes.submit({ actor, qaId: question.id, target: questionTarget(session, question.id) });
       if (outcome === 'closed') throw await audit.deny(actor, 'qa.upvote', sessionTarget(session), questionClosed('answered or dismissed'));
       upvoteBroadcasts.mark(`${session.id} ${question.id}`);

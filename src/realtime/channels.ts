@@ -42,7 +42,8 @@ export function createChannels(io: Server, db: Db) {
       ch.head = next.seq;
       ch.ring.push(next);
       if (ch.ring.length > RING_SIZE) ch.ring.splice(0, ch.ring.length - RING_SIZE);
-      io.to(sessionRoom(sessionId)).emit(next.event, next.payload);
+      // This node's sockets only: other nodes emit the same events to theirs, in the same order.
+      io.local.to(sessionRoom(sessionId)).emit(next.event, next.payload);
     }
     for (const seq of ch.pending.keys()) if (seq <= ch.head) ch.pending.delete(seq);
     if (ch.pending.size > 0 && !ch.gapTimer) ch.gapTimer = setTimeout(() => void fillGap(sessionId, ch), GAP_WAIT_MS);

@@ -6,7 +6,7 @@ import type { VerifyToken } from '../auth/tokens.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
-import type { WindowLimiter } from '../http/window-limiter.ts';
+import type { Budget } from '../http/window-limiter.ts';
 import type { RecordUser } from '../users/user-recorder.ts';
 
 export interface RealtimeServerDeps {
@@ -15,7 +15,7 @@ export interface RealtimeServerDeps {
   recordUser: RecordUser;
   audit: AuditService;
   /** The same per-address budget of failed authentications as REST. */
-  failures: WindowLimiter;
+  failures: Budget;
   log: FastifyBaseLogger;
 }
 
@@ -59,9 +59,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
       log.error({ err }, 'socket handshake failed');
       return new AppError('INTERNAL', 'Internal server error');
     }
-    const wait = failures.retryAfter(ip);
+    const wait = await failures.retryAfter(ip);
     if (wait > 0) return new AppError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${wait} s`);
-    if (err.status === 401) failures.record(ip);
+    if (err.status === 401) await failures.record(ip);
     await audit.deny(null, 'auth.reject', { type: 'socket', id: null }, err, ip).catch(() => {});
     return err;
   }

@@ -31,7 +31,7 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
   const { loadSession, limits, sessions, presence, channels, meetings } = deps;
 
   on('session:join', sessionJoinInput, async (actor, input, _socket, reply) => {
-    limits.take(actor, 'join');
+    await limits.take(actor, 'join');
     const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
     const joined = joinedSessions(socket);
     // Claimed before any await: a second join on this socket, or a disconnect meanwhile, sees it.
@@ -75,8 +75,8 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
 }
 
 /**
- * A user left a course's roster: their sockets leave that course's session rooms at once (their attendance was
- * closed with the roster change) and hear session:removed.
+ * A user left a course's roster: their sockets on this node leave that course's session rooms at once (their
+ * attendance was closed with the roster change) and hear session:removed. Other nodes are told to do the same.
  */
 export async function removeFromCourseRooms(
   io: Server,
@@ -85,7 +85,7 @@ export async function removeFromCourseRooms(
   courseId: string,
   userId: string,
 ): Promise<void> {
-  for (const s of await io.in(`user:${userId}`).fetchSockets()) {
+  for (const s of await io.local.in(`user:${userId}`).fetchSockets()) {
     const joined = (s.data.sessions ?? new Map()) as Map<string, string>;
     for (const [sessionId, course] of joined) {
       if (course !== courseId) continue;

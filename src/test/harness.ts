@@ -45,7 +45,7 @@ export async function dbTargets(suite: string): Promise<DbTarget[]> {
 }
 
 /** A fresh, migrated database; on PostgreSQL a throwaway database dropped by `drop()`. */
-export async function freshDatabase(target: DbTarget): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function freshDatabase(target: DbTarget): Promise<{ db: Db; drop: () => Promise<void>; url?: string }> {
   if (target === 'pglite') {
     const { db } = await openDatabase({ dataDir: 'memory://' });
     await migrateToLatest(db);
@@ -62,6 +62,7 @@ export async function freshDatabase(target: DbTarget): Promise<{ db: Db; drop: (
   await migrateToLatest(db);
   return {
     db,
+    url: url.toString(),
     drop: async () => {
       await db.destroy();
       const c = new pg.Client({ connectionString: POSTGRES_URL });

@@ -1,0 +1,36 @@
+import { insertAuditEntries } from '../audit/audit.repo.ts';
+import { createBatcher } from '../db/batcher.ts';
+import type { Db } from '../db/kysely.ts';
+import { closeSegment, openSegment } from './attendance.repo.ts';
+import type { Person } from './presence.ts';
+
+export type SegmentOp = { open: boolean; sessionId: string; courseId: string | null; person: Person; ip: string | null; at: Date };
+
+/**
+ * Attendance segments opened and closed by the session room, batched: a join storm of 5,000 is a few commits.
+ * Each op is audited like a REST join or leave, in the same transaction; submits commit in submission order.
+ */
+export function createSegmentWriter(db: Db) {
+  return createBatcher<SegmentOp, void>(db, async (trx, ops) => {
+    for (const op of ops) {
+      if (op.open) await openSegment(trx, op.sessionId, op.person.id, op.at, 'socket');
+      else await closeSegment(trx, op.sessionId, op.person.id, op.at);
+    }
+    await insertAuditEntries(
+      trx,
+      ops.map((op) => ({
+        actorId: op.person.id,
+        actorRole: op.person.role,
+        action: op.open ? 'attendance.join' : 'attendance.leave',
+        targetType: 'session',
+        targetId: op.sessionId,
+        courseId: op.courseId,
+        sessionId: op.sessionId,
+        outcome: 'success' as const,
+        ip: op.ip,
+        details: { via: 'socket' },
+      })),
+    );
+    return ops.map(() => undefined);
+  });
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Server } from 'socket.io';
+import type { PresenceMirror } from '../attendance/presence-mirror.ts';
+import type { BudgetStore } from '../http/window-limiter.ts';
+import { connectRedis, redactedUrl } from './redis.ts';
+import { redisBudgets } from './redis-budgets.ts';
+import { createRedisPresence } from './redis-presence.ts';
+
+/** What nodes tell each other, beside Socket.IO's own adapter traffic. */
+export type ClusterMessage = 'sp:events' | 'sp:roster-removed';
+
+export interface ClusterNode {
+  nodeId: string;
+  /** Puts the Redis adapter under this node's Socket.IO server; `tell` and `on` work from then on. */
+  attach(io: Server): void;
+  budgets: BudgetStore;
+  presence: PresenceMirror;
+  /** Tells every other node (fire and forget: whatever Redis loses, the periodic heal makes good). */
+  tell(message: ClusterMessage, ...args: unknown[]): void;
+  /** Runs `handler` on a message from another node. */
+  on(message: ClusterMessage, handler: (...args: never[]) => void): void;
+  /** Runs `heal` every `resyncMs` and at once whenever Redis comes back after an outage. */
+  heal(heal: () => Promise<void>): void;
+  /** The command connection, for the REST rate limiter's store. */
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * Joins this node to the cluster through Redis: the Socket.IO Redis adapter (pub/sub) for fetchSockets, rooms and
+ * messages between nodes; Redis-kept rate budgets; the presence mirror. Pub/sub, not streams: a node's delivery does
+ * not rely on Redis keeping anything, because every event is in the PostgreSQL log and nodes read what they missed
+ * from it (a gap, a Redis restart, the periodic heal), so the streams adapter's replay would only duplicate that.
+ */
+export async function joinCluster(
+  config: { redisUrl: string; resyncMs: number },
+  log: FastifyBaseLogger,
+): Promise<ClusterNode> {
+  const nodeId = randomUUID();
+  const pub = await connectRedis(config.redisUrl, `skill-probe-live:${nodeId}`);
+  const sub = await connectRedis(config.redisUrl, `skill-probe-live:${nodeId}:sub`);
+  let io: Server | undefined;
+  const attached = () => {
+    if (!io) throw new Error('attach() the Socket.IO server first');
+    return io;
+  };
+
+  const heals: (() => Promise<void>)[] = [];
+  let healing: Promise<void> | undefined;
+  const runHeal = () => {
+    healing ??= Promise.all(heals.map((h) => h().catch((err: unknown) => log.warn({ err }, 'cluster heal failed'))))
+      .then(() => {})
+      .finally(() => (healing = undefined));
+    return healing;
+  };
+  let lost = false;
+  pub.on('close', () => {
+    if (!lost) log.warn({ redis: redactedUrl(config.redisUrl) }, 'lost Redis; classes go on, each node on its own, until it is back');
+    lost = true;
+  });
+  pub.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    log.info('Redis is back; resyncing presence and class events');
+    void runHeal();
+  });
+  const timer = setInterval(() => void runHeal(), config.resyncMs);
+  timer.unref();
+  log.info({ nodeId, redis: redactedUrl(config.redisUrl) }, 'joined the cluster');
+
+  return {
+    nodeId,
+    attach(server) {
+      io = server;
+      io.adapter(createAdapter(quietPublisher(pub), sub, { key: 'sp', requestsTimeout: 3000 }));
+    },
+    budgets: redisBudgets(pub),
+    // A node is dead to the others once it has missed three heals.
+    presence: createRedisPresence(pub, nodeId, config.resyncMs * 3),
+    tell: (message, ...args) => attached().serverSideEmit(message, ...args),
+    on: (message, handler) => attached().on(message as never, handler as never),
+    heal: (heal) => void heals.push(heal),
+    redis: pub,
+    async close() {
+      clearInterval(timer);
+      await healing;
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
+
+/** The adapter publishes without handling a failure; while Redis is away that would be an unhandled rejection. */
+function quietPublisher(redis: Redis): Redis {
+  return new Proxy(redis, {
+    get(target, prop) {
+      if (prop === 'publish') return (...args: Parameters<Redis['publish']>) => target.publish(...args).catch(() => 0);
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
