@@ -123,6 +123,12 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
       assertInOrder(s, who);
     }
     assert.deepEqual(s1.seqs.slice(-30), s3.seqs.slice(-30), 'both nodes deliver the same events in the same order');
+    const logged = await database.db.selectFrom('session_events').select('seq').where('session_id', '=', sessionId).orderBy('seq').execute();
+    assert.deepEqual(
+      logged.map((r) => Number(r.seq)),
+      logged.map((_, i) => i + 1),
+      'two nodes committing at once still give the log gap-free seqs',
+    );
   });
 
   test("a user's attendance spans nodes: it closes with their last socket anywhere, and the count is of the class", async () => {
