@@ -181,3 +181,44 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     b = await startNode(env);
   });
 });
+
+describe("a dead node's attendance", { skip: !targets.includes('postgres') && 'needs PostgreSQL' }, () => {
+  test('a surviving node closes the segments of students who do not come back, and only theirs', async () => {
+    const database = await freshDatabase('postgres');
+    const redis = await startRedis();
+    const env = { DATABASE_URL: database.url as string, REDIS_URL: redis.url, CLUSTER_RESYNC_MS: '200', PRESENCE_GRACE_MS: '0' };
+    const [a, b] = await Promise.all([startNode(env), startNode(env)]);
+    const sockets: Socket[] = [];
+    try {
+      const lms = await token('lms', 'admin');
+      const put = await fetch(`${a.base}/api/courses/c2/members`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${lms}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ members: [{ userId: 'stays', role: 'student' }, { userId: 'gone', role: 'student' }] }),
+      });
+      assert.equal(put.status, 200, await put.text());
+      const created = await fetch(`${a.base}/api/live-sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${lms}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ courseId: 'c2', title: 'x', scheduledStart: new Date(Date.now() + 60_000).toISOString(), durationMinutes: 60 }),
+      });
+      sessionId = ((await created.json()) as { id: string }).id;
+      sockets.push((await student(a.base, await token('stays', 'student'), sessionId)).socket);
+      sockets.push((await student(b.base, await token('gone', 'student'), sessionId)).socket);
+      await b.kill();
+      const segment = (user: string) =>
+        database.db.selectFrom('session_attendance').select('left_at').where('session_id', '=', sessionId).where('user_id', '=', user).executeTakeFirstOrThrow();
+      const deadline = Date.now() + 15_000;
+      while ((await segment('gone')).left_at === null) {
+        if (Date.now() > deadline) assert.fail("the dead node's student is still present after 15 s");
+        await sleep(100);
+      }
+      assert.equal((await segment('stays')).left_at, null, 'the student on the live node is still present');
+    } finally {
+      for (const s of sockets) s.disconnect();
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.kill();
+      await database.drop();
+    }
+  });
+});
