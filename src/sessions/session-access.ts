@@ -6,6 +6,27 @@ import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { findSession } from './sessions.repo.ts';
+import { cachesPerDatabase } from './access-cache.ts';
+
+// A session whose meeting link is still pending is about to be changed by the meeting worker, which this module does
+// not hear from: it is read afresh until the link settles. Unknown sessions are not cached either.
+const sessions = cachesPerDatabase<LiveSessionRow | undefined>((row) => row !== undefined && row.meeting_status !== 'pending');
+
+/**
+ * The session row as access checks see it, cached briefly (see access-cache.ts). Not for reads inside a
+ * transaction that must see the row as locked: those use lockSession.
+ */
+export function findSessionCached(db: Db, sessionId: string): Promise<LiveSessionRow | undefined> {
+  return sessions.of(db).get(sessionId, () => findSession(db, sessionId));
+}
+
+/**
+ * The session changed (status, settings, details): the next access check reads it again. Called by the session
+ * lifecycle after each commit that changes a session, and by whatever relays session changes from other nodes.
+ */
+export function invalidateSession(sessionId: string): void {
+  sessions.forEach((cache) => cache.invalidate(sessionId));
+}
 
 export interface SessionAccess {
   session: LiveSessionRow;
@@ -21,7 +42,7 @@ export type LoadSession = (actor: Actor, sessionId: string, need: 'view' | 'mana
  */
 export function createSessionLoader(db: Db, audit: AuditService): LoadSession {
   return async (actor, sessionId, need, action) => {
-    const session = await findSession(db, sessionId);
+    const session = await findSessionCached(db, sessionId);
     if (!session) throw sessionNotFound(sessionId);
     const membership = await membershipOf(db, actor, session.course_id);
     if (!canViewCourse(actor, membership)) throw await audit.deny(actor, action, sessionTarget(session), sessionNotFound(sessionId));
