@@ -19,9 +19,7 @@ class KeySetUnavailable extends Error {}
 /** Builds the one verifier REST and Socket.IO both use. Throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
 export function createTokenVerifier(auth: AuthConfig): VerifyToken {
   const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp', 'sub'] };
-  const verify = auth.kind === 'secret'
-    ? (token: string) => jwtVerify(token, auth.secret, { ...options, algorithms: SECRET_ALGORITHMS })
-    : jwksVerifier(auth.jwksUrl, options);
+  const verify = auth.kind === 'secret' ? secretVerifier(auth.secret, options) : jwksVerifier(auth.jwksUrl, options);
 
   const verified = createVerifiedTokens();
   return async (token) => {
@@ -70,6 +68,17 @@ function createVerifiedTokens() {
       entries.set(token, { claims, until: Date.now() + VERIFIED_TTL_MS });
     },
   };
+}
+
+/**
+ * HS256 with the shared secret imported once: given raw bytes, jose imports a WebCrypto key on every verification,
+ * which a join storm of 5,000 sign-ins pays 5,000 times.
+ */
+function secretVerifier(secret: Uint8Array, options: JWTVerifyOptions) {
+  const key = crypto.subtle.importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  // An import failure surfaces on the first verification, not as an unhandled rejection at startup.
+  key.catch(() => {});
+  return async (token: string) => jwtVerify(token, await key, { ...options, algorithms: SECRET_ALGORITHMS });
 }
 
 function jwksVerifier(url: URL, options: JWTVerifyOptions) {
