@@ -39,6 +39,43 @@ export async function openSegment(
   throw new Error(`could not open an attendance segment for ${userId} in ${sessionId}`);
 }
 
+/** One step of a presence batch: a user's segment in a session opens or closes at `at`. */
+export interface SegmentChange {
+  open: boolean;
+  sessionId: string;
+  userId: string;
+  at: Date;
+}
+
+/**
+ * Applies a batch of segment changes in order, set-wise: each run of opens is one INSERT … SELECT unnest(…) (a user
+ * who already has an open segment keeps it), each run of closes one UPDATE … FROM unnest(…). A join storm's 500-join
+ * batch is one statement instead of 500; a join followed by a leave of the same user stays in that order.
+ */
+export async function applySegmentChanges(db: Kysely<Database>, changes: SegmentChange[], via: 'rest' | 'socket' = 'socket') {
+  for (let i = 0; i < changes.length; ) {
+    const open = changes[i]!.open;
+    let end = i;
+    while (end < changes.length && changes[end]!.open === open) end++;
+    const run = changes.slice(i, end);
+    const sessions = run.map((c) => c.sessionId);
+    const users = run.map((c) => c.userId);
+    const ats = run.map((c) => c.at.toISOString());
+    if (open) {
+      await sql`
+        INSERT INTO session_attendance (session_id, user_id, joined_at, via)
+        SELECT s, u, a, ${via} FROM unnest(${sessions}::uuid[], ${users}::text[], ${ats}::timestamptz[]) AS t(s, u, a)
+        ON CONFLICT (session_id, user_id) WHERE left_at IS NULL DO NOTHING`.execute(db);
+    } else {
+      await sql`
+        UPDATE session_attendance AS a SET left_at = greatest(a.joined_at, t.at)
+        FROM unnest(${sessions}::uuid[], ${users}::text[], ${ats}::timestamptz[]) AS t(s, u, at)
+        WHERE a.session_id = t.s AND a.user_id = t.u AND a.left_at IS NULL`.execute(db);
+    }
+    i = end;
+  }
+}
+
 /**
  * A segment never ends before it began: a join stamped a moment after a concurrent "class ended" (which waited for
  * it under lock) is closed at its own start.

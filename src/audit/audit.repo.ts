@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import { inBatches } from '../db/batches.ts';
+import { type Kysely, sql } from 'kysely';
 import type { AuditRow, Database } from '../db/tables.ts';
 
 export interface AuditEntry {
@@ -19,27 +18,24 @@ export async function insertAuditEntry(db: Kysely<Database>, e: AuditEntry): Pro
   await insertAuditEntries(db, [e]);
 }
 
-/** Many entries in few statements: a batch of 500 votes writes its audit rows in one INSERT. */
+/**
+ * Many entries in one statement: a batch of 500 votes writes its audit rows in one INSERT … SELECT unnest(…), whose
+ * ten array parameters cost PostgreSQL (and the driver) far less to parse and plan than 5,000 VALUES parameters. Rows
+ * get their ids in the order given.
+ */
 export async function insertAuditEntries(db: Kysely<Database>, entries: AuditEntry[]): Promise<void> {
-  for (const batch of inBatches(entries)) {
-    await db
-      .insertInto('audit_log')
-      .values(
-        batch.map((e) => ({
-          actor_id: e.actorId,
-          actor_role: e.actorRole,
-          action: e.action,
-          target_type: e.targetType,
-          target_id: e.targetId,
-          course_id: e.courseId ?? null,
-          session_id: e.sessionId ?? null,
-          outcome: e.outcome,
-          ip: e.ip,
-          details: e.details ? JSON.stringify(e.details) : null,
-        })),
-      )
-      .execute();
-  }
+  if (entries.length === 0) return;
+  const column = <T>(pick: (e: AuditEntry) => T) => entries.map(pick);
+  await sql`
+    INSERT INTO audit_log (actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details)
+    SELECT actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details
+    FROM unnest(
+      ${column((e) => e.actorId)}::text[], ${column((e) => e.actorRole)}::text[], ${column((e) => e.action)}::text[],
+      ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${column((e) => e.courseId ?? null)}::text[],
+      ${column((e) => e.sessionId ?? null)}::uuid[], ${column((e) => e.outcome)}::text[], ${column((e) => e.ip)}::text[],
+      ${column((e) => (e.details ? JSON.stringify(e.details) : null))}::jsonb[]
+    ) WITH ORDINALITY AS t(actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details, n)
+    ORDER BY n`.execute(db);
 }
 
 export interface AuditFilter {

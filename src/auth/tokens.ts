@@ -19,11 +19,12 @@ class KeySetUnavailable extends Error {}
 /** Builds the one verifier REST and Socket.IO both use. Throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
 export function createTokenVerifier(auth: AuthConfig): VerifyToken {
   const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp', 'sub'] };
-  const verify = auth.kind === 'secret'
-    ? (token: string) => jwtVerify(token, auth.secret, { ...options, algorithms: SECRET_ALGORITHMS })
-    : jwksVerifier(auth.jwksUrl, options);
+  const verify = auth.kind === 'secret' ? secretVerifier(auth.secret, options) : jwksVerifier(auth.jwksUrl, options);
 
+  const verified = createVerifiedTokens();
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       ({ payload } = await verify(token));
@@ -35,8 +36,49 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
       const fields = claims.error.issues.map((i) => i.path.join('.') || 'token').join(', ');
       throw new AppError('UNAUTHENTICATED', `Token claims are invalid: ${fields}`);
     }
-    return { ...claims.data, exp: payload.exp as number };
+    const result = Object.freeze({ ...claims.data, exp: payload.exp as number });
+    verified.remember(token, result);
+    return result;
   };
+}
+
+/** How long a verified token is taken on trust before its signature is checked again (e.g. after a key rotation). */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_CAP = 20_000;
+
+/**
+ * Tokens this process verified a moment ago. A reconnect storm presents the same tokens again within seconds; the
+ * exact string (signature included) was already checked, so only its expiry is checked again, and never for longer
+ * than VERIFIED_TTL_MS. Failures are never remembered.
+ */
+function createVerifiedTokens() {
+  const entries = new Map<string, { claims: VerifiedClaims; until: number }>();
+  return {
+    get(token: string): VerifiedClaims | undefined {
+      const hit = entries.get(token);
+      if (!hit) return undefined;
+      const now = Date.now();
+      if (hit.until > now && hit.claims.exp * 1000 > now) return hit.claims;
+      // Expired (the full check reports it as such) or due for a fresh signature check.
+      entries.delete(token);
+      return undefined;
+    },
+    remember(token: string, claims: VerifiedClaims): void {
+      if (entries.size >= VERIFIED_CAP) entries.clear();
+      entries.set(token, { claims, until: Date.now() + VERIFIED_TTL_MS });
+    },
+  };
+}
+
+/**
+ * HS256 with the shared secret imported once: given raw bytes, jose imports a WebCrypto key on every verification,
+ * which a join storm of 5,000 sign-ins pays 5,000 times.
+ */
+function secretVerifier(secret: Uint8Array, options: JWTVerifyOptions) {
+  const key = crypto.subtle.importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  // An import failure surfaces on the first verification, not as an unhandled rejection at startup.
+  key.catch(() => {});
+  return async (token: string) => jwtVerify(token, await key, { ...options, algorithms: SECRET_ALGORITHMS });
 }
 
 function jwksVerifier(url: URL, options: JWTVerifyOptions) {

@@ -18,6 +18,18 @@ export async function findMembership(
   return row?.role ?? null;
 }
 
+/** Many users' roster roles in one course, in one statement; users not on the roster are absent from the map. */
+export async function findMemberships(db: Kysely<Database>, courseId: string, userIds: string[]): Promise<Map<string, RosterRole>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('course_members')
+    .select(['user_id', 'role'])
+    .where('course_id', '=', courseId)
+    .where('user_id', '=', sql<string>`any(${userIds}::text[])`)
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, r.role]));
+}
+
 export async function upsertMembers(
   db: Kysely<Database>,
   courseId: string,

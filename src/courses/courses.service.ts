@@ -9,7 +9,7 @@ import { ensureRosterUsers } from '../users/users.repo.ts';
 import { toRosterDto } from './courses.presenter.ts';
 import { deleteMember, listMembers, lockRosterWrites, upsertMembers } from './courses.repo.ts';
 import type { PutMembersBody } from './courses.schemas.ts';
-import { membershipOf } from './membership.ts';
+import { invalidateMembership, membershipOf } from './membership.ts';
 
 export type CoursesService = ReturnType<typeof createCoursesService>;
 
@@ -38,6 +38,8 @@ export function createCoursesService(
         await upsertMembers(trx, courseId, members);
         await insertAuditEntry(trx, auditEntry(actor, 'roster.put', courseTarget(courseId), 'success', { count: members.length }));
       });
+      // Committed: a role change (or a new member) counts from the members' next action.
+      for (const m of members) invalidateMembership(courseId, m.userId);
       return roster(courseId);
     },
 
@@ -51,6 +53,8 @@ export function createCoursesService(
         await insertAuditEntry(trx, auditEntry(actor, 'roster.remove', target, 'success', { closedSegments }));
         return true;
       });
+      // Before anything else: their very next vote or message is refused, not served from the cache.
+      invalidateMembership(courseId, userId);
       if (!removed) throw new AppError('MEMBER_NOT_FOUND', `User ${userId} is not on the roster of course ${courseId}`);
       await onMemberRemoved(courseId, userId);
     },

@@ -1,9 +1,69 @@
 import type { Actor } from '../auth/actor.ts';
 import { isAdmin, type Membership } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
-import { findMembership } from './courses.repo.ts';
+import { inBatches } from '../db/batches.ts';
+import { cachesPerDatabase } from '../sessions/access-cache.ts';
+import { findMembership, findMemberships } from './courses.repo.ts';
 
-/** The actor's roster role in a course. Admins act without one, so no query is made for them. */
+// Roster roles, by course and user: every vote, message and join asks, and rosters change rarely.
+const memberships = cachesPerDatabase<Membership>();
+const key = (courseId: string, userId: string) => `${courseId}\u0000${userId}`;
+const readers = new WeakMap<Db, RosterReader>();
+
+/**
+ * The actor's roster role in a course. Admins act without one, so no query is made for them. Answers are cached
+ * briefly (see access-cache.ts), and the misses of one turn of the event loop are read together, in one statement
+ * per course: a vote burst after the cache expired costs a few queries, not one per student. Inside a transaction
+ * the roster is always read directly, since the caller wants what its transaction sees.
+ */
 export async function membershipOf(db: Db, actor: Actor, courseId: string): Promise<Membership> {
-  return isAdmin(actor) ? null : findMembership(db, courseId, actor.id);
+  if (isAdmin(actor)) return null;
+  if (db.isTransaction) return findMembership(db, courseId, actor.id);
+  let reader = readers.get(db);
+  if (!reader) readers.set(db, (reader = createRosterReader(db)));
+  const read = reader;
+  return memberships.of(db).get(key(courseId, actor.id), () => read(courseId, actor.id));
+}
+
+/**
+ * A user's place on a course roster changed (added, removed, role changed): their next action reads the roster again.
+ * Called by the courses service after each roster commit, and by whatever relays roster changes from other nodes.
+ */
+export function invalidateMembership(courseId: string, userId: string): void {
+  const k = key(courseId, userId);
+  memberships.forEach((cache) => cache.invalidate(k));
+}
+
+type RosterReader = (courseId: string, userId: string) => Promise<Membership>;
+
+/** Collects the roles asked for during one turn of the event loop and reads them with one query per course. */
+function createRosterReader(db: Db): RosterReader {
+  let waiting = new Map<string, Map<string, { resolve: (m: Membership) => void; reject: (e: unknown) => void }[]>>();
+
+  async function readCourse(courseId: string, byUser: Map<string, { resolve: (m: Membership) => void; reject: (e: unknown) => void }[]>) {
+    for (const userIds of inBatches([...byUser.keys()])) {
+      try {
+        const roles = await findMemberships(db, courseId, userIds);
+        for (const userId of userIds) for (const w of byUser.get(userId) ?? []) w.resolve(roles.get(userId) ?? null);
+      } catch (err) {
+        for (const userId of userIds) for (const w of byUser.get(userId) ?? []) w.reject(err);
+      }
+    }
+  }
+
+  return (courseId, userId) =>
+    new Promise<Membership>((resolve, reject) => {
+      if (waiting.size === 0) {
+        setImmediate(() => {
+          const batch = waiting;
+          waiting = new Map();
+          for (const [course, byUser] of batch) void readCourse(course, byUser);
+        });
+      }
+      let byUser = waiting.get(courseId);
+      if (!byUser) waiting.set(courseId, (byUser = new Map()));
+      let list = byUser.get(userId);
+      if (!list) byUser.set(userId, (list = []));
+      list.push({ resolve, reject });
+    });
 }

@@ -1,5 +1,4 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import { inBatches } from '../db/batches.ts';
 import type { Database, SessionPollsTable } from '../db/tables.ts';
 import type { ChoiceCount } from './polls.results.ts';
 
@@ -55,17 +54,19 @@ export async function lockOpenPolls(db: Kysely<Database>, pollIds: string[]): Pr
   return new Set(rows.map((r) => r.id));
 }
 
-/** One response per user and poll: a second vote replaces the first. */
+/**
+ * One response per user and poll: a second vote replaces the first. The rows go as three arrays in one
+ * INSERT … SELECT unnest(…), the same statement the vote benchmark takes as its floor. Callers pass at most one row
+ * per (poll, user): PostgreSQL refuses to update a row twice in one statement.
+ */
 export async function upsertResponses(db: Kysely<Database>, rows: { pollId: string; userId: string; choice: unknown }[], at: Date) {
-  for (const batch of inBatches(rows)) {
-    await db
-      .insertInto('poll_responses')
-      .values(batch.map((r) => ({ poll_id: r.pollId, user_id: r.userId, choice: JSON.stringify(r.choice), updated_at: at })))
-      .onConflict((oc) =>
-        oc.columns(['poll_id', 'user_id']).doUpdateSet((eb) => ({ choice: eb.ref('excluded.choice'), updated_at: at })),
-      )
-      .execute();
-  }
+  if (rows.length === 0) return;
+  await sql`
+    INSERT INTO poll_responses (poll_id, user_id, choice, updated_at)
+    SELECT poll_id, user_id, choice, ${at}::timestamptz
+    FROM unnest(${rows.map((r) => r.pollId)}::uuid[], ${rows.map((r) => r.userId)}::text[], ${rows.map((r) => JSON.stringify(r.choice))}::jsonb[])
+      AS t(poll_id, user_id, choice)
+    ON CONFLICT (poll_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at`.execute(db);
 }
 
 /** Each distinct answer with its number of voters, in the order answers were first given. */

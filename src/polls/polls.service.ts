@@ -16,6 +16,7 @@ import { emptyResults, isCorrect, normalizeChoice } from './polls.results.ts';
 import type { Choice, CreatePollBody } from './polls.schemas.ts';
 import { forBroadcast } from './polls.results.ts';
 import { createVoteWriter, currentResults, pollTarget } from './polls.votes.ts';
+import { createAccessCache } from '../sessions/access-cache.ts';
 
 /** How a poll is named: by id alone (socket events), or under its session (REST paths). */
 export interface PollRef {
@@ -32,16 +33,24 @@ export type PollsService = ReturnType<typeof createPollsService>;
 export function createPollsService(deps: ClassDeps) {
   const { db, audit, loadSession, limits } = deps;
   const votes = createVoteWriter(deps);
+  // A poll's session, type and options never change, and a vote on a poll that closed meanwhile is refused by the
+  // vote batch under its lock: a burst reads the poll once, not once per vote.
+  const polls = createAccessCache<PollRow | undefined>((row) => row !== undefined);
+  const findPollCached = (pollId: string) => polls.get(pollId, () => findPoll(db, pollId));
+  const findFresh = (pollId: string) => findPoll(db, pollId);
 
-  /** Access first: the poll's session decides. An outsider learns nothing, not even that the poll exists. */
-  async function accessPoll(actor: Actor, ref: PollRef, need: 'view' | 'manage', action: string) {
+  /**
+   * Access first: the poll's session decides. An outsider learns nothing, not even that the poll exists. Votes pass
+   * the cached finder; what is shown or closed is read afresh.
+   */
+  async function accessPoll(actor: Actor, ref: PollRef, need: 'view' | 'manage', action: string, find = findFresh) {
     if (ref.sessionId) {
       const access = await loadSession(actor, ref.sessionId, need, action);
-      const poll = await findPoll(db, ref.pollId);
+      const poll = await find(ref.pollId);
       if (poll?.session_id !== ref.sessionId) throw pollNotFound(ref.pollId);
       return { ...access, poll };
     }
-    const poll = await findPoll(db, ref.pollId);
+    const poll = await find(ref.pollId);
     if (!poll) throw pollNotFound(ref.pollId);
     try {
       return { ...(await loadSession(actor, poll.session_id, need, action)), poll };
@@ -101,7 +110,7 @@ export function createPollsService(deps: ClassDeps) {
 
     /** One answer per member; a second vote replaces the first. Acknowledged after its commit. */
     async vote(actor: Actor, ref: PollRef, choice: Choice) {
-      const { session, poll } = await accessPoll(actor, ref, 'view', 'poll.vote');
+      const { session, poll } = await accessPoll(actor, ref, 'view', 'poll.vote', findPollCached);
       const stored = normalizeChoice(poll, choice);
       const target = pollTarget(session, poll.id);
       await audit.guard(actor, 'poll.vote', target, () => {
@@ -130,6 +139,7 @@ export function createPollsService(deps: ClassDeps) {
         const event = await closedEvent(trx, closed);
         return { result: event.payload.poll, events: [event] };
       }));
+      polls.invalidate(poll.id);
       return result;
     },
 
@@ -156,6 +166,8 @@ export function createPollsService(deps: ClassDeps) {
     /** The class ended: every open poll closes at that instant, inside the transaction that ended it. */
     async onClassEnd(trx: Transaction<Database>, sessionId: string, at: Date): Promise<EventDraft[]> {
       const closed = await closeOpenPolls(trx, sessionId, at);
+      // Before the commit, so a vote may still read "open" from a reload; its batch then finds the poll closed.
+      for (const poll of closed) polls.invalidate(poll.id);
       const events: EventDraft[] = [];
       for (const poll of closed) events.push(await closedEvent(trx, poll));
       return events;

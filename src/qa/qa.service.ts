@@ -8,6 +8,7 @@ import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { type ClassDeps, recordChange, seqOf } from '../realtime/class-deps.ts';
+import { createAccessCache } from '../sessions/access-cache.ts';
 import { createCoalescer } from '../realtime/coalescer.ts';
 import { sessionTarget } from '../sessions/session-access.ts';
 import { requireLive, requireSetting } from '../sessions/session-guards.ts';
@@ -49,6 +50,10 @@ const questionTarget = (session: LiveSessionRow, qaId: string) => ({ type: 'ques
 export function createQaService(deps: ClassDeps) {
   const { db, audit, loadSession, limits } = deps;
   const upvotes = createBatcher<UpvoteToggle, UpvoteOutcome>(db, applyUpvoteToggles);
+  // A question's session never changes, and an upvote on a question answered or dismissed meanwhile is refused by the
+  // upvote batch (openQuestionIds): upvotes read each question once per TTL, not once per click.
+  const questions = createAccessCache<QuestionRow | undefined>((row) => row !== undefined);
+  const findQuestionCached = (qaId: string) => questions.get(qaId, () => findQuestion(db, qaId));
   const upvoteBroadcasts = createCoalescer(UPVOTE_BROADCAST_MS, async (key) => {
     const [sessionId = '', qaId = ''] = key.split(' ');
     await recordChange(deps, sessionId, async (trx) => {
@@ -63,9 +68,9 @@ export function createQaService(deps: ClassDeps) {
    * The question and its session, with the caller's access to it checked first. A question the caller cannot see is
    * QUESTION_NOT_FOUND; `sessionId` (REST) scopes the lookup to that session.
    */
-  async function loadQuestion(actor: Actor, qaId: string, need: 'view' | 'manage', action: string, sessionId?: string) {
+  async function loadQuestion(actor: Actor, qaId: string, need: 'view' | 'manage', action: string, sessionId?: string, cached = false) {
     const scoped = sessionId ? await loadSession(actor, sessionId, need, action) : undefined;
-    const question = await findQuestion(db, qaId);
+    const question = await (cached ? findQuestionCached(qaId) : findQuestion(db, qaId));
     if (!question || (scoped && question.session_id !== scoped.session.id)) throw questionNotFound(qaId);
     const access =
       scoped ??
@@ -91,6 +96,7 @@ export function createQaService(deps: ClassDeps) {
       const dto = toQuestionDto(view);
       return { result: dto, events: [{ event: 'qa:updated', payload: { question: dto } }] };
     }));
+    questions.invalidate(question.id);
     return { ...result, seq: seqOf(events) };
   }
 
@@ -127,7 +133,7 @@ export function createQaService(deps: ClassDeps) {
 
     /** Toggles the caller's upvote on an open question; acks after the commit that holds it. */
     async upvote(actor: Actor, qaId: string, sessionId?: string) {
-      const { session, question } = await loadQuestion(actor, qaId, 'view', 'qa.upvote', sessionId);
+      const { session, question } = await loadQuestion(actor, qaId, 'view', 'qa.upvote', sessionId, true);
       await audit.guard(actor, 'qa.upvote', sessionTarget(session), () => {
         requireQaOpen(session);
         if (question.status !== 'open') throw questionClosed(question.status);

@@ -6,6 +6,45 @@ import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { findSession } from './sessions.repo.ts';
+import { cachesPerDatabase } from './access-cache.ts';
+
+// The meeting link is changed by the meeting service and worker, which do not call invalidateSession (yet), so a row
+// is cached only for actions that read nothing of it but the course, the status and the settings: those change only
+// through the session lifecycle, which invalidates on every commit. Unknown sessions are not cached.
+const sessions = cachesPerDatabase<LiveSessionRow | undefined>((row) => row !== undefined);
+const CACHED_ACTIONS = new Set(['poll.vote', 'qa.upvote', 'chat.send', 'qa.ask']);
+const inFlight = new WeakMap<Db, Map<string, Promise<LiveSessionRow | undefined>>>();
+
+/**
+ * The session row as the hot in-class actions (votes, upvotes, messages, questions) check it: cached briefly (see
+ * access-cache.ts). Not for anything that shows the row, nor for reads inside a transaction (those use lockSession).
+ */
+export function findSessionCached(db: Db, sessionId: string): Promise<LiveSessionRow | undefined> {
+  return sessions.of(db).get(sessionId, () => findSession(db, sessionId));
+}
+
+/**
+ * The session row as it is now, except that callers arriving while a read of the same row is under way share that
+ * read instead of queueing their own: a join storm reads its session a few times, not once per student. Nothing is
+ * kept once the read returns.
+ */
+export function findSessionShared(db: Db, sessionId: string): Promise<LiveSessionRow | undefined> {
+  let reads = inFlight.get(db);
+  if (!reads) inFlight.set(db, (reads = new Map()));
+  const pending = reads.get(sessionId);
+  if (pending) return pending;
+  const read = findSession(db, sessionId).finally(() => reads.delete(sessionId));
+  reads.set(sessionId, read);
+  return read;
+}
+
+/**
+ * The session changed (status, settings, details): the next access check reads it again. Called by the session
+ * lifecycle after each commit that changes a session, and by whatever relays session changes from other nodes.
+ */
+export function invalidateSession(sessionId: string): void {
+  sessions.forEach((cache) => cache.invalidate(sessionId));
+}
 
 export interface SessionAccess {
   session: LiveSessionRow;
@@ -21,7 +60,7 @@ export type LoadSession = (actor: Actor, sessionId: string, need: 'view' | 'mana
  */
 export function createSessionLoader(db: Db, audit: AuditService): LoadSession {
   return async (actor, sessionId, need, action) => {
-    const session = await findSession(db, sessionId);
+    const session = await (CACHED_ACTIONS.has(action) ? findSessionCached(db, sessionId) : findSessionShared(db, sessionId));
     if (!session) throw sessionNotFound(sessionId);
     const membership = await membershipOf(db, actor, session.course_id);
     if (!canViewCourse(actor, membership)) throw await audit.deny(actor, action, sessionTarget(session), sessionNotFound(sessionId));

@@ -9,7 +9,7 @@ import type { EventDraft } from '../events/events.repo.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { AppError } from '../errors.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
-import { isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
+import { invalidateSession, isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { findSession, lockSession, updateSessionIfStatus } from './sessions.repo.ts';
 
@@ -70,7 +70,7 @@ export async function applySessionChange(
   const guard: SessionStatus[] = transition ? [session.status] : ['scheduled', 'live'];
   const ending = transition !== undefined && isEnded(transition);
   let owesProvider = false;
-  const { result: row } = await recordChange({ db, publish }, session.id, async (trx) => {
+  const { result: row } = await recordChange({ db, publish: publishFresh(publish) }, session.id, async (trx) => {
     // Locked first: the meeting provider is told about changes against the row as it was, not as the caller saw it.
     const before = await lockSession(trx, session.id);
     const updated = before && (await updateSessionIfStatus(trx, session.id, guard, update));
@@ -93,4 +93,15 @@ export async function applySessionChange(
       ? sessionEndedError(current.status, transition ? `make it ${transition}` : 'edit it')
       : new AppError('INVALID_TRANSITION', `The session changed meanwhile; it is now ${current?.status ?? 'gone'}`);
   throw await audit.deny(actor, action, sessionTarget(session), refused);
+}
+
+/**
+ * Forgets the cached session once the change has committed and before the room hears of it: nobody who saw the
+ * change acts on the row as it was, and an ended class refuses the very next vote or message.
+ */
+function publishFresh(publish: ClassDeps['publish']): ClassDeps['publish'] {
+  return (sessionId, events) => {
+    invalidateSession(sessionId);
+    publish(sessionId, events);
+  };
 }

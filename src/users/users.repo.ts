@@ -1,30 +1,45 @@
 import { sql } from 'kysely';
 import type { Claims } from '../auth/actor.ts';
-import type { Db } from '../db/kysely.ts';
 import type { Database } from '../db/tables.ts';
 import type { Kysely } from 'kysely';
 import { inBatches } from '../db/batches.ts';
 
 /** Records a user as their latest token describes them; a no-op write when nothing changed. */
-export async function upsertUserFromClaims(db: Db, claims: Claims): Promise<void> {
-  await db
-    .insertInto('users')
-    .values({ id: claims.sub, name: claims.name, email: claims.email ?? null, role: claims.role, updated_at: sql`now()` as never })
-    .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          // A token without email keeps the one the roster gave.
-          email: sql`coalesce(${eb.ref('excluded.email')}, users.email)`,
-          role: eb.ref('excluded.role'),
-          updated_at: sql`now()` as never,
-        }))
-        .where(
-          sql<boolean>`(users.name, users.email, users.role) IS DISTINCT FROM (excluded.name, coalesce(excluded.email, users.email), excluded.role)`,
-        ),
-    )
-    .execute();
+export async function upsertUserFromClaims(db: Kysely<Database>, claims: Claims): Promise<void> {
+  await upsertUsersFromClaims(db, [claims]);
+}
+
+/**
+ * Records many users in few statements (a join storm signs in thousands at once). One row per user: the last claims
+ * given for a user win (PostgreSQL refuses to update one row twice in a statement).
+ */
+export async function upsertUsersFromClaims(db: Kysely<Database>, all: Claims[]): Promise<void> {
+  const latest = new Map<string, Claims>();
+  for (const c of all) {
+    const earlier = latest.get(c.sub);
+    // As if written one after another: a later token without email keeps the earlier one's.
+    latest.set(c.sub, c.email === undefined && earlier?.email !== undefined ? { ...c, email: earlier.email } : c);
+  }
+  for (const batch of inBatches([...latest.values()])) {
+    await db
+      .insertInto('users')
+      .values(batch.map((c) => ({ id: c.sub, name: c.name, email: c.email ?? null, role: c.role, updated_at: sql`now()` as never })))
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            // A token without email keeps the one the roster gave.
+            email: sql`coalesce(${eb.ref('excluded.email')}, users.email)`,
+            role: eb.ref('excluded.role'),
+            updated_at: sql`now()` as never,
+          }))
+          .where(
+            sql<boolean>`(users.name, users.email, users.role) IS DISTINCT FROM (excluded.name, coalesce(excluded.email, users.email), excluded.role)`,
+          ),
+      )
+      .execute();
+  }
 }
 
 /**
