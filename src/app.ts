@@ -41,7 +41,8 @@ import { createMeetingWorker } from './meetings/meeting-worker.ts';
 import { meetingsRoutes } from './meetings/meetings.routes.ts';
 import { createMeetingsService } from './meetings/meetings.service.ts';
 import { createMeetingProviders } from './meetings/providers.ts';
-import { createSessionLoader } from './sessions/session-access.ts';
+import { createSessionLoader, invalidateSession } from './sessions/session-access.ts';
+import { invalidateMembership } from './courses/membership.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { createSessionsService } from './sessions/sessions.service.ts';
 
@@ -132,20 +133,34 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
   });
   const removeFromRooms = (courseId: string, userId: string) => removeFromCourseRooms(io, presence, channels, courseId, userId);
-  const courses = createCoursesService(db, audit, (courseId, userId) => {
-    cluster?.tell('sp:roster-removed', courseId, userId);
-    return removeFromRooms(courseId, userId);
-  });
+  const courses = createCoursesService(
+    db,
+    audit,
+    (courseId, userId) => {
+      cluster?.tell('sp:roster-removed', courseId, userId);
+      return removeFromRooms(courseId, userId);
+    },
+    (courseId, userIds) => cluster?.tell('sp:roster-changed', courseId, userIds),
+  );
   if (cluster) {
-    cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => channels.publish(sessionId, events));
-    cluster.on('sp:roster-removed', (courseId: string, userId: string) => void removeFromRooms(courseId, userId).catch(() => {}));
-    let heals = 0;
-    cluster.heal(async () => {
-      await presence.refreshMirror();
-      await resyncChannels(io, db, channels);
-      // Segments a dead node left open are adopted now and then (they outlive its mirror by its TTL).
-      if (++heals % 6 === 0) await presence.recover();
+    // As on the node that made the change: caches forget first, then the room hears.
+    cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => {
+      if (events.some((e) => e.event === 'session:updated')) invalidateSession(sessionId);
+      channels.publish(sessionId, events);
     });
+    cluster.on('sp:roster-changed', (courseId: string, userIds: string[]) => {
+      for (const userId of userIds) invalidateMembership(courseId, userId);
+    });
+    cluster.on('sp:roster-removed', (courseId: string, userId: string) => {
+      invalidateMembership(courseId, userId);
+      void removeFromRooms(courseId, userId).catch(() => {});
+    });
+    // Independent heals: one failing (Redis not quite back) must not keep the others from running.
+    cluster.heal(() => resyncChannels(io, db, channels).then(() => {}));
+    cluster.heal(() => presence.refreshMirror());
+    let heals = 0;
+    // Segments a dead node left open are adopted now and then (they outlive its mirror by its TTL).
+    cluster.heal(async () => void (++heals % 6 === 0 && (await presence.recover())));
   }
 
   io.on('connection', (socket) => {

@@ -1,21 +1,20 @@
 import { insertAuditEntries } from '../audit/audit.repo.ts';
 import { createBatcher } from '../db/batcher.ts';
 import type { Db } from '../db/kysely.ts';
-import { closeSegment, openSegment } from './attendance.repo.ts';
+import { applySegmentChanges } from './attendance.repo.ts';
 import type { Person } from './presence.ts';
 
 export type SegmentOp = { open: boolean; sessionId: string; courseId: string | null; person: Person; ip: string | null; at: Date };
 
 /**
- * Attendance segments opened and closed by the session room, batched: a join storm of 5,000 is a few commits.
+ * Attendance segments opened and closed by the session room, batched: a join storm of 5,000 is a few commits of
+ * one statement per run of opens or closes.
  * Each op is audited like a REST join or leave, in the same transaction; submits commit in submission order.
  */
 export function createSegmentWriter(db: Db) {
   return createBatcher<SegmentOp, void>(db, async (trx, ops) => {
-    for (const op of ops) {
-      if (op.open) await openSegment(trx, op.sessionId, op.person.id, op.at, 'socket');
-      else await closeSegment(trx, op.sessionId, op.person.id, op.at);
-    }
+    const changes = ops.map((op) => ({ open: op.open, sessionId: op.sessionId, userId: op.person.id, at: op.at }));
+    await applySegmentChanges(trx, changes, 'socket');
     await insertAuditEntries(
       trx,
       ops.map((op) => ({

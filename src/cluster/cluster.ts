@@ -10,7 +10,7 @@ import { redisBudgets } from './redis-budgets.ts';
 import { createRedisPresence } from './redis-presence.ts';
 
 /** What nodes tell each other, beside Socket.IO's own adapter traffic. */
-export type ClusterMessage = 'sp:events' | 'sp:roster-removed';
+export type ClusterMessage = 'sp:events' | 'sp:roster-changed' | 'sp:roster-removed';
 
 export interface ClusterNode {
   nodeId: string;

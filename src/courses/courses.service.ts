@@ -22,6 +22,8 @@ export function createCoursesService(
   audit: AuditService,
   /** After a removal commits: the member's sockets leave the course's session rooms. */
   onMemberRemoved: (courseId: string, userId: string) => Promise<void> = async () => {},
+  /** After an upsert commits: other nodes forget the members' cached roles too. */
+  onMembersChanged: (courseId: string, userIds: string[]) => void = () => {},
 ) {
   const roster = async (courseId: string) => toRosterDto(courseId, await listMembers(db, courseId));
 
@@ -40,6 +42,7 @@ export function createCoursesService(
       });
       // Committed: a role change (or a new member) counts from the members' next action.
       for (const m of members) invalidateMembership(courseId, m.userId);
+      onMembersChanged(courseId, members.map((m) => m.userId));
       return roster(courseId);
     },
 
