@@ -47,6 +47,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
       const actor: Actor = { id: claims.sub, name: claims.name, role: claims.role, email: claims.email ?? null, ip: socket.handshake.address };
       socket.data.actor = actor;
       socket.data.expiresAt = claims.exp * 1000;
+      // Opt-in (docs/realtime.md): room events arrive as `events` frames, each carrying every event of one fan-out.
+      if (socket.handshake.auth?.batch === true) socket.data.batch = true;
       next();
     } catch (err) {
       next(handshakeError(await refusal(err, socket.handshake.address)));
