@@ -71,7 +71,9 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
     };
   }
   const probeFile = join(tmpdir(), `spl-probe-${process.pid}-${port}.json`);
-  const node = [process.execPath, '--expose-gc', '--import', './bench/lib/probe.ts', script];
+  // BENCH_CPU_PROF=<dir>: our server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = kind === 'ours' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const node = [process.execPath, ...profile, '--expose-gc', '--import', './bench/lib/probe.ts', script];
   const [command, ...args] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
   const child: ChildProcess = spawn(command!, args, { cwd: root, env: { ...process.env, ...childEnv, PROBE_FILE: probeFile }, stdio: ['ignore', 'pipe', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
