@@ -30,7 +30,8 @@ const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.ses
 export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocketDeps): void {
   const { loadSession, limits, sessions, presence, channels, meetings } = deps;
 
-  on('session:join', sessionJoinInput, async (actor, input, _socket, reply) => {
+  // Handlers are shared by every socket (createOn): they use the socket they are given, not `socket` above.
+  on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
     limits.take(actor, 'join');
     const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
     const joined = joinedSessions(socket);
@@ -55,7 +56,7 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
     );
   });
 
-  on('session:leave', sessionLeaveInput, async (actor, input) => {
+  on('session:leave', sessionLeaveInput, async (actor, input, socket) => {
     await leave(socket, actor, input.sessionId, false);
     return { sessionId: input.sessionId };
   });
