@@ -20,6 +20,9 @@ export interface SessionSocketDeps {
   meetings: Pick<MeetingsService, 'linkFor'>;
 }
 
+/** Each app's disconnect listener (keyed by its channels), shared by all its sockets. */
+const disconnectListeners = new WeakMap<Channels, (this: Socket) => void>();
+
 /** Sessions this socket is in, with their course (for roster removals). */
 const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.sessions ??= new Map<string, string>());
 
@@ -63,9 +66,15 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
 
   on('session:status', sessionStatusInput, async (actor, input) => sessions.update(actor, input.sessionId, { status: input.status }));
 
-  socket.on('disconnect', () => {
-    for (const sessionId of [...joinedSessions(socket).keys()]) void leave(socket, socket.data.actor as Actor, sessionId, true);
-  });
+  let onDisconnect = disconnectListeners.get(channels);
+  if (!onDisconnect) {
+    // Socket.IO calls it with the socket as `this`; one per app instead of a closure per socket.
+    onDisconnect = function (this: Socket) {
+      for (const sessionId of [...joinedSessions(this).keys()]) void leave(this, this.data.actor as Actor, sessionId, true);
+    };
+    disconnectListeners.set(channels, onDisconnect);
+  }
+  socket.on('disconnect', onDisconnect);
 
   async function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
     if (!joinedSessions(s).delete(sessionId)) return;
