@@ -1,7 +1,7 @@
 /**
  * Benchmark 5, memory: heap (after a full GC) and RSS per connected student, joined to one session, for our server,
  * a bare Socket.IO server, and a plain `ws` server holding the same clients (the floor).
- * Usage: node bench/memory.ts [--n 5000] [--runs 3]
+ * Usage: node bench/memory.ts [--n 5000] [--runs 3] [--kinds floor,socketio,ours]
  */
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
@@ -37,12 +37,12 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<Memor
   }
 }
 
-export async function runMemory(sizes: number[], runs: number): Promise<MemoryResult[]> {
+export async function runMemory(sizes: number[], runs: number, kinds: TargetKind[] = ['floor', 'socketio', 'ours']): Promise<MemoryResult[]> {
   pinSelf(1);
   const results: MemoryResult[] = [];
   let port = 4300;
   for (const n of sizes) {
-    for (const kind of ['floor', 'socketio', 'ours'] as const) {
+    for (const kind of kinds) {
       const all: MemoryResult[] = [];
       for (let r = 0; r < runs; r++) all.push(await measure(kind, n, port++));
       const result = { kind, n, heapPerStudentKiB: median(all.map((x) => x.heapPerStudentKiB)), rssPerStudentKiB: median(all.map((x) => x.rssPerStudentKiB)) };
@@ -54,11 +54,11 @@ export async function runMemory(sizes: number[], runs: number): Promise<MemoryRe
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' } } });
-  const results = await runMemory(values.n.split(',').map(Number), Number(values.runs));
+  const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'floor,socketio,ours' } } });
+  const results = await runMemory(values.n.split(',').map(Number), Number(values.runs), values.kinds.split(',') as TargetKind[]);
   console.log('\n| N | server | heap per student (KiB) | RSS per student (KiB) | heap vs floor | RSS vs floor |\n|---|---|---|---|---|---|');
   for (const r of results) {
-    const floor = results.find((f) => f.kind === 'floor' && f.n === r.n)!;
+    const floor = results.find((f) => f.kind === 'floor' && f.n === r.n) ?? r;
     console.log(`| ${r.n} | ${r.kind} | ${r.heapPerStudentKiB.toFixed(1)} | ${r.rssPerStudentKiB.toFixed(1)} | ${(r.heapPerStudentKiB / floor.heapPerStudentKiB).toFixed(2)}× | ${(r.rssPerStudentKiB / floor.rssPerStudentKiB).toFixed(2)}× |`);
   }
 }

@@ -22,6 +22,9 @@ export interface SustainedResult {
   dropped: number;
   /** How long after the last send every acknowledged message had reached everyone (the backlog). */
   drainMs: number;
+  /** Share of one core the server and the load client used over the run: which side was the bottleneck. */
+  serverCpu: number;
+  clientCpu: number;
 }
 
 async function measure(n: number, seconds: number, port: number): Promise<SustainedResult> {
@@ -57,6 +60,7 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
       }
     });
     await target.probe(); // resets the stall window
+    const [serverCpu0, clientCpu0, wall0] = [target.cpuMs(), process.cpuUsage(), performance.now()];
     const pick = () => students[Math.floor(Math.random() * students.length)]!;
     let chats = 0;
     let acked = 0;
@@ -87,6 +91,10 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
     }
     const drainMs = performance.now() - sendingEnded;
     const elapsed = (performance.now() - start) / 1000;
+    const wallMs = performance.now() - wall0;
+    const clientUsage = process.cpuUsage(clientCpu0);
+    const serverCpu = (target.cpuMs() - serverCpu0) / wallMs;
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1000 / wallMs;
     const { stallMs } = await target.probe();
     for (const c of [mentor!, ...students]) c.close();
     const missingChat = chatSeen.reduce((sum, got) => sum + Math.max(0, acked - got), 0);
@@ -99,6 +107,8 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
       longestStallMs: stallMs,
       dropped: missingChat + outOfOrder,
       drainMs,
+      serverCpu,
+      clientCpu,
     };
   } finally {
     await target.stop();
@@ -117,6 +127,8 @@ export async function runSustained(n: number, seconds: number, runs: number): Pr
     longestStallMs: Math.max(...all.map((x) => x.longestStallMs)),
     dropped: all.reduce((sum, x) => sum + x.dropped, 0),
     drainMs: median(all.map((x) => x.drainMs)),
+    serverCpu: median(all.map((x) => x.serverCpu)),
+    clientCpu: median(all.map((x) => x.clientCpu)),
   };
   console.log(JSON.stringify(result));
   return result;
@@ -125,6 +137,6 @@ export async function runSustained(n: number, seconds: number, runs: number): Pr
 if (import.meta.main) {
   const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } } });
   const r = await runSustained(Number(values.n), Number(values.seconds), Number(values.runs));
-  console.log('\n| N | events/s in | delivered/s | chat p99 | longest stall | backlog drained after | dropped |\n|---|---|---|---|---|---|---|');
-  console.log(`| ${r.n} | 200 | ${r.deliveredPerSecond.toFixed(0)} | ${r.chatP99.toFixed(0)} ms | ${r.longestStallMs.toFixed(0)} ms | ${r.drainMs.toFixed(0)} ms | ${r.dropped} |`);
+  console.log('\n| N | events/s in | delivered/s | chat p99 | longest stall | backlog drained after | dropped | server CPU | client CPU |\n|---|---|---|---|---|---|---|---|---|');
+  console.log(`| ${r.n} | 200 | ${r.deliveredPerSecond.toFixed(0)} | ${r.chatP99.toFixed(0)} ms | ${r.longestStallMs.toFixed(0)} ms | ${r.drainMs.toFixed(0)} ms | ${r.dropped} | ${(100 * r.serverCpu).toFixed(0)}% | ${(100 * r.clientCpu).toFixed(0)}% |`);
 }

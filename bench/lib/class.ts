@@ -5,11 +5,14 @@ import { BENCH_SECRET, type Target } from './targets.ts';
 
 export const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(new TextEncoder().encode(BENCH_SECRET), { sub, name: sub, role }, { ttlSeconds: 3600 });
 
-/** Opens `count` connections, a bounded number at a time (a real class does not connect in one instant either). */
+/**
+ * Opens `count` connections, a bounded number at a time (a real class does not connect in one instant either). They
+ * opt in to batched room events, as the web app does; the baselines ignore the flag.
+ */
 export async function connectMany(base: string, tokens: string[]): Promise<SioClient[]> {
   const clients: SioClient[] = [];
   for (let i = 0; i < tokens.length; i += 200) {
-    clients.push(...(await Promise.all(tokens.slice(i, i + 200).map((t) => connectSio(base, { token: t })))));
+    clients.push(...(await Promise.all(tokens.slice(i, i + 200).map((t) => connectSio(base, { token: t, batch: true })))));
   }
   return clients;
 }

@@ -11,10 +11,12 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 process.on('SIGUSR2', () => {
   const stallMs = loop.max / 1e6;
-  loop.reset();
   gc?.();
   gc?.();
   const { heapUsed, rss } = process.memoryUsage();
+  // Only now: the two forced full collections above are the probe's own stall, not the server's, and a probe that
+  // starts a measurement must not charge them to it.
+  loop.reset();
   const file = process.env.PROBE_FILE ?? '/tmp/spl-probe.json';
   // Written whole, then renamed: the reader never sees half a file.
   writeFileSync(`${file}.tmp`, JSON.stringify({ heapUsed, rss, stallMs, at: Date.now() }));

@@ -1,7 +1,8 @@
 /**
  * A lightweight Socket.IO v4 client over `ws`, for simulating thousands of students from one process on one core:
  * socket.io-client costs far more per connection. It speaks the Engine.IO v4 WebSocket transport directly: the open
- * packet, a CONNECT with the auth payload, EVENT and ACK packets, and pong replies to the server's pings.
+ * packet, a CONNECT with the auth payload, EVENT and ACK packets, and pong replies to the server's pings. Room
+ * events that arrive batched (`events`, when the auth payload opts in with `batch: true`) reach the same handlers.
  */
 import WebSocket from 'ws';
 
@@ -38,7 +39,12 @@ export function connectSio(base: string, auth: Record<string, unknown>): Promise
       }
       if (packet === '2') {
         const [event, payload] = JSON.parse(text.slice(2)) as [string, unknown];
-        handlers.get(event)?.(payload);
+        // Opted-in batches (docs/realtime.md): the room events of one fan-out, in seq order, in one frame.
+        if (event === 'events' && !handlers.has('events')) {
+          for (const e of payload as { event: string; payload: unknown }[]) handlers.get(e.event)?.(e.payload);
+        } else {
+          handlers.get(event)?.(payload);
+        }
       } else if (packet === '3') {
         const start = text.indexOf('[');
         const id = Number(text.slice(2, start));

@@ -71,8 +71,8 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
     };
   }
   const probeFile = join(tmpdir(), `spl-probe-${process.pid}-${port}.json`);
-  // BENCH_CPU_PROF=<dir> profiles our server under test (a .cpuprofile is written there when it exits on SIGTERM).
-  const profile = kind === 'ours' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  // BENCH_CPU_PROF=<dir>: our server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = kind === 'ours' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const node = [process.execPath, ...profile, '--expose-gc', '--import', './bench/lib/probe.ts', script];
   const [command, ...args] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
   const child: ChildProcess = spawn(command!, args, { cwd: root, env: { ...process.env, ...childEnv, PROBE_FILE: probeFile }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Db } from '../db/kysely.ts';
 import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
+import { createRoomFanout, type RoomFanout, type Slicing } from './fanout.ts';
 
 /** Recent events kept per session, so a reconnecting client usually catches up without a query. */
 const RING_SIZE = 2048;
@@ -10,7 +11,7 @@ const GAP_WAIT_MS = 200;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 interface Channel {
-  /** The last seq emitted to the room; every event up to it has gone out, in order. */
+  /** The last seq handed to the fan-out; every event up to it has gone or is going out, in order. */
   head: number;
   ring: StoredEvent[];
   /** Committed events waiting for an earlier seq before they may go out. */
@@ -20,6 +21,8 @@ interface Channel {
   gapTimer?: NodeJS.Timeout;
   /** Subscribes between opening the channel and joining the room: the channel must outlive them. */
   joining: number;
+  /** Created once the head is known. */
+  fanout?: RoomFanout;
 }
 
 /** What a replay returns: events after the client's seq, in order, and whether the log holds more. */
@@ -30,21 +33,22 @@ export interface Replay {
 
 /**
  * The broadcast port. Services publish committed events; each session's events leave for its room strictly in seq
- * order, encoded once per broadcast. `subscribe` replays what a client missed and joins it to the room in one step,
+ * order, framed once per fan-out and written to this node's sockets only (fanout.ts). `subscribe` replays what a client missed and joins it to the room in one step,
  * so every event reaches it exactly once: either in the replay or live, never both, never neither.
  */
-export function createChannels(io: Server, db: Db) {
+export function createChannels(io: Server, db: Db, slicing?: Slicing) {
   const channels = new Map<string, Channel>();
 
   function drain(sessionId: string, ch: Channel) {
+    const ready: StoredEvent[] = [];
     for (let next = ch.pending.get(ch.head + 1); next; next = ch.pending.get(ch.head + 1)) {
       ch.pending.delete(next.seq);
       ch.head = next.seq;
       ch.ring.push(next);
-      if (ch.ring.length > RING_SIZE) ch.ring.splice(0, ch.ring.length - RING_SIZE);
-      // This node's sockets only: other nodes emit the same events to theirs, in the same order.
-      io.local.to(sessionRoom(sessionId)).emit(next.event, next.payload);
+      ready.push(next);
     }
+    if (ch.ring.length > RING_SIZE) ch.ring.splice(0, ch.ring.length - RING_SIZE);
+    ch.fanout?.push(ready);
     for (const seq of ch.pending.keys()) if (seq <= ch.head) ch.pending.delete(seq);
     if (ch.pending.size > 0 && !ch.gapTimer) ch.gapTimer = setTimeout(() => void fillGap(sessionId, ch), GAP_WAIT_MS);
   }
@@ -67,6 +71,7 @@ export function createChannels(io: Server, db: Db) {
       const recent = await listEventsAfter(db, sessionId, Math.max(0, seq - RING_SIZE), RING_SIZE, seq);
       created.head = seq;
       created.ring = recent;
+      created.fanout = createRoomFanout(io, sessionRoom(sessionId), seq, slicing);
       created.loaded = true;
       drain(sessionId, created);
     })().catch((err: unknown) => {
@@ -79,7 +84,10 @@ export function createChannels(io: Server, db: Db) {
     return ch;
   }
 
-  /** Events after `since` up to the channel head: from the ring when it reaches back far enough, else the log. */
+  /** The last seq a joiner must get by replay: later ones reach it live. */
+  const fanned = (ch: Channel) => ch.fanout?.fanned() ?? ch.head;
+
+  /** Events after `since` up to `fanned`: from the ring when it reaches back far enough, else the log. */
   async function catchUp(sessionId: string, ch: Channel, since: number, limit: number): Promise<Replay> {
     const events: StoredEvent[] = [];
     let last = since;
@@ -87,11 +95,12 @@ export function createChannels(io: Server, db: Db) {
     for (let round = 0; round < 5; round++) {
       const first = ch.ring[0];
       if (first && first.seq <= last + 1) {
-        for (const e of ch.ring) if (e.seq > last) events.push(e);
+        const upTo = fanned(ch);
+        for (const e of ch.ring) if (e.seq > last && e.seq <= upTo) events.push(e);
         return events.length > limit ? { events: events.slice(0, limit), hasMore: true } : { events, hasMore: false };
       }
-      if (last >= ch.head) return { events, hasMore: false };
-      const fromLog = await listEventsAfter(db, sessionId, last, limit - events.length + 1, ch.head);
+      if (last >= fanned(ch)) return { events, hasMore: false };
+      const fromLog = await listEventsAfter(db, sessionId, last, limit - events.length + 1, fanned(ch));
       events.push(...fromLog);
       if (events.length > limit) return { events: events.slice(0, limit), hasMore: true };
       last = events.at(-1)?.seq ?? last;
@@ -110,7 +119,8 @@ export function createChannels(io: Server, db: Db) {
 
     /**
      * Replays events after `since` (none when undefined) and joins the socket to the room, atomically. `onJoined`
-     * runs in the same tick as the join, so an ack sent from it precedes every live event on the wire.
+     * runs in the same tick as the join, so an ack sent from it precedes every live event on the wire. The replay
+     * ends at the last event a fan-out has begun with; the fan-out going out skips this socket, later ones include it.
      */
     async subscribe(
       socket: Socket,
@@ -128,13 +138,18 @@ export function createChannels(io: Server, db: Db) {
       } finally {
         ch.joining -= 1;
       }
-      // No await from here on: nothing can be emitted between the replay's last event and the join.
-      const tail = replay.hasMore ? [] : ch.ring.filter((e) => e.seq > (replay.events.at(-1)?.seq ?? since ?? ch.head));
-      socket.join(sessionRoom(sessionId));
+      // No await from here on: no fan-out can begin between the replay's last event and the join.
+      const upTo = fanned(ch);
+      const from = replay.events.at(-1)?.seq ?? since ?? upTo;
+      const tail = replay.hasMore ? [] : ch.ring.filter((e) => e.seq > from && e.seq <= upTo);
+      const room = sessionRoom(sessionId);
+      // A socket already in the room without a replay keeps its live stream; any other gets the run's events by replay.
+      if (since !== undefined || !socket.rooms.has(room)) ch.fanout?.joined(socket.id);
+      socket.join(room);
       onJoined({ events: since === undefined ? [] : [...replay.events, ...tail], hasMore: replay.hasMore });
     },
 
-    /** The newest seq this node has emitted for the session (0 when it has no channel). */
+    /** The newest seq this node has handed to the session's fan-out (0 when it has no channel). */
     head(sessionId: string): number {
       return channels.get(sessionId)?.head ?? 0;
     },
@@ -144,11 +159,15 @@ export function createChannels(io: Server, db: Db) {
       const ch = channels.get(sessionId);
       if (!ch || ch.joining > 0 || io.sockets.adapter.rooms.get(sessionRoom(sessionId))?.size) return;
       clearTimeout(ch.gapTimer);
+      ch.fanout?.close();
       channels.delete(sessionId);
     },
 
     closeAll(): void {
-      for (const ch of channels.values()) clearTimeout(ch.gapTimer);
+      for (const ch of channels.values()) {
+        clearTimeout(ch.gapTimer);
+        ch.fanout?.close();
+      }
       channels.clear();
     },
   };

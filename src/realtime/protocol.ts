@@ -61,8 +61,16 @@ export interface SessionServerEvents extends ChatServerEvents, QaServerEvents {
   'poll:closed': (payload: { seq: number; poll: PollDto }) => void;
 }
 
-/** Everything the server sends: the room's events plus two notices to one socket (no seq). */
+/** A session room event as it travels inside an `events` batch. */
+export type RoomEvent = { [K in keyof SessionServerEvents]: { event: K; payload: Parameters<SessionServerEvents[K]>[0] } }[keyof SessionServerEvents];
+
+/**
+ * Everything the server sends: the room's events plus two notices to one socket (no seq). A socket that connects
+ * with `auth: { token, batch: true }` receives the room's events as `events` instead: each frame carries the events
+ * of one fan-out, in seq order (one or more); the notices still come by their own names.
+ */
 export interface ServerToClientEvents extends SessionServerEvents {
+  events: (batch: RoomEvent[]) => void;
   'auth:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
   'session:removed': (payload: { sessionId: string; reason: string }) => void;
 }

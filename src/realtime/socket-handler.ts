@@ -12,7 +12,8 @@ export type AckReply<T = unknown> =
 /**
  * Registers a client event: parse with the shared zod schema → service → ack with what the handler returns.
  * A handler that must ack at an exact moment (session:join acks in the same tick it joins the room) calls `reply`
- * itself; the wrapper then sends nothing more.
+ * itself; the wrapper then sends nothing more. The first handler registered for an event serves every socket of the
+ * namespace, so a handler must take the socket from its arguments, never from a closure.
  */
 export type On = <S extends z.ZodType, R>(
   event: string,
@@ -20,28 +21,43 @@ export type On = <S extends z.ZodType, R>(
   handler: (actor: Actor, input: z.infer<S>, socket: Socket, reply: (data: R) => void) => Promise<R | void>,
 ) => void;
 
+type Listener = (this: Socket, raw: unknown, maybeAck: unknown) => Promise<void>;
+
+/** Each namespace's listeners, one per event, shared by all its sockets (a closure per socket per event was ~1 KiB). */
+const listeners = new WeakMap<object, Map<string, Listener>>();
+
 /**
  * The socket twin of a route: the same schema, the same service call with the same actor, the same error codes.
  * A client that sends no ack callback still has its action carried out; it just hears nothing back.
  */
 export function createOn(socket: Socket, log: FastifyBaseLogger): On {
+  let shared = listeners.get(socket.nsp);
+  if (!shared) listeners.set(socket.nsp, (shared = new Map()));
+  const table = shared;
   return (event, schema, handler) => {
-    socket.on(event, async (raw: unknown, maybeAck: unknown) => {
-      let answered = false;
-      const ack = (reply: AckReply) => {
-        if (answered) return;
-        answered = true;
-        if (typeof maybeAck === 'function') (maybeAck as (r: AckReply) => void)(reply);
+    let listener = table.get(event);
+    if (!listener) {
+      // Socket.IO calls a listener with the socket as `this`.
+      listener = async function (this: Socket, raw: unknown, maybeAck: unknown) {
+        const socket = this;
+        let answered = false;
+        const ack = (reply: AckReply) => {
+          if (answered) return;
+          answered = true;
+          if (typeof maybeAck === 'function') (maybeAck as (r: AckReply) => void)(reply);
+        };
+        try {
+          const parsed = schema.safeParse(raw);
+          if (!parsed.success) throw validationError(parsed.error);
+          const data = await handler(socket.data.actor as Actor, parsed.data, socket, (d) => ack({ ok: true, data: d }));
+          ack({ ok: true, data });
+        } catch (err) {
+          ack({ ok: false, error: toAckError(err, event, log) });
+        }
       };
-      try {
-        const parsed = schema.safeParse(raw);
-        if (!parsed.success) throw validationError(parsed.error);
-        const data = await handler(socket.data.actor as Actor, parsed.data, socket, (d) => ack({ ok: true, data: d }));
-        ack({ ok: true, data });
-      } catch (err) {
-        ack({ ok: false, error: toAckError(err, event, log) });
-      }
-    });
+      table.set(event, listener);
+    }
+    socket.on(event, listener);
   };
 }
 

@@ -20,6 +20,9 @@ export interface SessionSocketDeps {
   meetings: Pick<MeetingsService, 'linkFor'>;
 }
 
+/** Each app's disconnect listener (keyed by its channels), shared by all its sockets. */
+const disconnectListeners = new WeakMap<Channels, (this: Socket) => void>();
+
 /** Sessions this socket is in, with their course (for roster removals). */
 const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.sessions ??= new Map<string, string>());
 
@@ -30,7 +33,8 @@ const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.ses
 export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocketDeps): void {
   const { loadSession, limits, sessions, presence, channels, meetings } = deps;
 
-  on('session:join', sessionJoinInput, async (actor, input, _socket, reply) => {
+  // Handlers are shared by every socket (createOn): they use the socket they are given, not `socket` above.
+  on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
     await limits.take(actor, 'join');
     const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
     const joined = joinedSessions(socket);
@@ -55,16 +59,22 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
     );
   });
 
-  on('session:leave', sessionLeaveInput, async (actor, input) => {
+  on('session:leave', sessionLeaveInput, async (actor, input, socket) => {
     await leave(socket, actor, input.sessionId, false);
     return { sessionId: input.sessionId };
   });
 
   on('session:status', sessionStatusInput, async (actor, input) => sessions.update(actor, input.sessionId, { status: input.status }));
 
-  socket.on('disconnect', () => {
-    for (const sessionId of [...joinedSessions(socket).keys()]) void leave(socket, socket.data.actor as Actor, sessionId, true);
-  });
+  let onDisconnect = disconnectListeners.get(channels);
+  if (!onDisconnect) {
+    // Socket.IO calls it with the socket as `this`; one per app instead of a closure per socket.
+    onDisconnect = function (this: Socket) {
+      for (const sessionId of [...joinedSessions(this).keys()]) void leave(this, this.data.actor as Actor, sessionId, true);
+    };
+    disconnectListeners.set(channels, onDisconnect);
+  }
+  socket.on('disconnect', onDisconnect);
 
   async function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
     if (!joinedSessions(s).delete(sessionId)) return;

@@ -23,7 +23,8 @@ export interface ClassroomHandlers {
  * so the server replays exactly what was missed (the join ack precedes every live event). Long gaps come in pages.
  */
 export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
-  const socket: ClassSocket = io({ auth: (cb) => cb({ token: getToken() }), transports: ['websocket', 'polling'] });
+  // batch: room events come as `events` frames, one per server fan-out (docs/realtime.md), which a busy class needs.
+  const socket: ClassSocket = io({ auth: (cb) => cb({ token: getToken(), batch: true }), transports: ['websocket', 'polling'] });
   let joined = false;
   let closed = false;
   /** Which connection a join belongs to: a join still paging when the socket reconnected must not apply. */
@@ -45,19 +46,21 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
     handlers.onStatus('closed', reason);
   };
 
-  for (const name of ROOM_EVENTS) {
-    socket.on(name, ((payload: ClassEvent['payload']) => {
-      const event = { event: name, payload } as ClassEvent;
-      if (!joined) return void buffered.push(event);
-      // The server sends every seq once, in order; a hole means something was missed: rejoin to fill it.
-      if (payload.seq > applied() + 1) {
-        joined = false;
-        handlers.onStatus('reconnecting');
-        return resync(0);
-      }
-      handlers.onEvent(event);
-    }) as never);
-  }
+  const take = (event: ClassEvent) => {
+    if (!joined) return void buffered.push(event);
+    // The server sends every seq once, in order; a hole means something was missed: rejoin to fill it.
+    if (event.payload.seq > applied() + 1) {
+      joined = false;
+      handlers.onStatus('reconnecting');
+      return resync(0);
+    }
+    handlers.onEvent(event);
+  };
+  // A server that batches sends `events`; one that does not (older, or a fallback) sends each event by its name.
+  socket.on('events', (batch) => {
+    for (const e of batch) take(e as ClassEvent);
+  });
+  for (const name of ROOM_EVENTS) socket.on(name, ((payload: ClassEvent['payload']) => take({ event: name, payload } as ClassEvent)) as never);
 
   socket.on('connect', () => {
     const gen = ++generation;

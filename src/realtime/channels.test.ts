@@ -1,0 +1,68 @@
+/**
+ * The broadcast port's exactly-once promise while fan-outs run in slices: a socket that subscribes in the middle of a
+ * fan-out gets the events going out by replay, never live as well, and every later event live. Sliced to one
+ * recipient per slice, so the subscribe lands between slices.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { Server, type Socket as ServerSocket } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
+import type { Db } from '../db/kysely.ts';
+import type { StoredEvent } from '../events/events.repo.ts';
+import { freshDatabase } from '../test/harness.ts';
+import { createChannels } from './channels.ts';
+
+const chat = (seq: number): StoredEvent => ({ seq, event: 'chat:message', payload: { seq, body: `m${seq}` } });
+
+describe('channels with sliced fan-outs', () => {
+  let io: Server;
+  let port: number;
+  let db: Db;
+  let drop: () => Promise<void>;
+  const connected = new Map<string, ServerSocket>();
+  before(async () => {
+    ({ db, drop } = await freshDatabase('pglite'));
+    const http = createServer();
+    io = new Server(http);
+    io.on('connection', (s) => connected.set(s.id, s));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    port = (http.address() as { port: number }).port;
+  });
+  after(async () => {
+    await new Promise<void>((r) => io.close(() => r()));
+    await drop();
+  });
+
+  async function client() {
+    const c = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const seqs: number[] = [];
+    c.on('chat:message', (p: { seq: number }) => seqs.push(p.seq));
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    while (!connected.has(c.id!)) await new Promise((r) => setImmediate(r));
+    return { c, socket: connected.get(c.id!)!, seqs };
+  }
+
+  test('a subscribe between two slices replays what fan-outs began with and hears the rest live, each event once', async () => {
+    const channels = createChannels(io, db, { sliceMs: 0, checkEvery: 1 });
+    const sessionId = randomUUID();
+    const [a, b, c] = [await client(), await client(), await client()];
+    for (const m of [a, b, c]) await channels.subscribe(m.socket, sessionId, undefined, 500, () => {});
+    const late = await client();
+    channels.publish(sessionId, [chat(1), chat(2)]);
+    // Its fan-out has reached one socket; 3 waits for the next fan-out. Only microtasks pass until both joins are
+    // done, and the next slice waits for setImmediate: a newcomer, and b (still owed 1 and 2) rejoining.
+    channels.publish(sessionId, [chat(3)]);
+    const replays = new Map<string, number[]>();
+    for (const m of [late, b]) await channels.subscribe(m.socket, sessionId, 0, 500, (r) => replays.set(m.socket.id, r.events.map((e) => e.seq)));
+    channels.publish(sessionId, [chat(4)]);
+    while ([a, b, c, late].some((m) => m.seqs.length + (replays.get(m.socket.id)?.length ?? 0) < 4)) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(replays.get(late.socket.id), [1, 2]);
+    assert.deepEqual(replays.get(b.socket.id), [1, 2]);
+    for (const m of [a, b, c, late]) assert.deepEqual([...(replays.get(m.socket.id) ?? []), ...m.seqs], [1, 2, 3, 4]);
+    channels.closeAll();
+    for (const m of [a, b, c, late]) m.c.close();
+  });
+});

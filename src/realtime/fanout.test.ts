@@ -1,0 +1,123 @@
+/**
+ * The sliced fan-out: each socket hears every event of its room once, in seq order, even when sockets join or leave
+ * between slices; events that become ready while a fan-out runs leave together in the next one; sockets that opted
+ * in get them as one `events` frame. Sliced to one recipient per slice here, so every gap between slices is visible.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { Server, type Socket as ServerSocket } from 'socket.io';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import type { StoredEvent } from '../events/events.repo.ts';
+import { BATCH_EVENT, createRoomFanout } from './fanout.ts';
+
+const ROOM = 'session:s1';
+const event = (seq: number): StoredEvent => ({ seq, event: 'chat:message', payload: { seq, body: `m${seq}` } }) as unknown as StoredEvent;
+const untilIdle = async (fanout: { busy(): boolean }) => {
+  while (fanout.busy()) await new Promise((r) => setImmediate(r));
+};
+
+interface Member {
+  client: Socket;
+  server: ServerSocket;
+  /** Seqs in arrival order, whichever frame carried them. */
+  seqs: number[];
+  frames: string[];
+}
+
+describe('the sliced room fan-out', () => {
+  let io: Server;
+  let port: number;
+  const connected = new Map<string, ServerSocket>();
+  before(async () => {
+    const http = createServer();
+    io = new Server(http);
+    io.use((socket, next) => {
+      if (socket.handshake.auth?.batch === true) socket.data.batch = true;
+      next();
+    });
+    io.on('connection', (s) => connected.set(s.id, s));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    port = (http.address() as { port: number }).port;
+  });
+  after(() => new Promise<void>((r) => io.close(() => r())));
+
+  async function member(opts: { batch?: boolean; join?: boolean; transport?: 'websocket' | 'polling' } = {}): Promise<Member> {
+    const client = connectClient(`http://127.0.0.1:${port}`, { transports: [opts.transport ?? 'websocket'], upgrade: false, reconnection: false, forceNew: true, auth: { batch: opts.batch } });
+    const m: Member = { client, server: undefined as never, seqs: [], frames: [] };
+    client.onAny((name: string, payload: unknown) => {
+      m.frames.push(name);
+      const list = name === BATCH_EVENT ? (payload as { payload: { seq: number } }[]).map((e) => e.payload) : [payload as { seq: number }];
+      for (const p of list) m.seqs.push(p.seq);
+    });
+    await new Promise<void>((r) => client.once('connect', () => r()));
+    while (!connected.has(client.id!)) await new Promise((r) => setImmediate(r));
+    m.server = connected.get(client.id!)!;
+    if (opts.join !== false) m.server.join(ROOM);
+    return m;
+  }
+  const received = async (members: Member[], count: number) => {
+    while (members.some((m) => m.seqs.length < count)) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  test('a socket that joins mid-fan-out gets the running events by replay only, and every later event live', async () => {
+    const [a, b, c] = [await member(), await member(), await member()];
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.push([event(1), event(2)]);
+    assert.equal(fanout.busy(), true, 'one recipient per slice: the fan-out must still be running');
+    // The join as channels.subscribe does it: replay up to fanned(), skip the running fan-out, then join the room.
+    const d = await member({ join: false });
+    assert.equal(fanout.fanned(), 2);
+    d.seqs.push(1, 2); // its replay
+    fanout.joined(d.server.id);
+    d.server.join(ROOM);
+    fanout.push([event(3)]);
+    await untilIdle(fanout);
+    await received([a, b, c, d], 3);
+    for (const m of [a, b, c, d]) assert.deepEqual(m.seqs, [1, 2, 3]);
+    fanout.close();
+    for (const m of [a, b, c, d]) m.client.close();
+  });
+
+  test('a socket that leaves mid-fan-out hears nothing more of the room', async () => {
+    const [a, b, c] = [await member(), await member(), await member()];
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.push([event(1)]);
+    c.server.leave(ROOM);
+    fanout.push([event(2)]);
+    await untilIdle(fanout);
+    await received([a, b], 2);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(a.seqs, [1, 2]);
+    assert.deepEqual(b.seqs, [1, 2]);
+    assert.deepEqual(c.seqs, []);
+    fanout.close();
+    for (const m of [a, b, c]) m.client.close();
+  });
+
+  test('events ready during a fan-out leave together: one events frame for batching sockets, in order for the rest', async () => {
+    const [plain, batching, polling] = [await member(), await member({ batch: true }), await member({ transport: 'polling' })];
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.push([event(1)]);
+    fanout.push([event(2)]);
+    fanout.push([event(3), event(4)]);
+    await untilIdle(fanout);
+    await received([plain, batching, polling], 4);
+    for (const m of [plain, batching, polling]) assert.deepEqual(m.seqs, [1, 2, 3, 4]);
+    assert.deepEqual(plain.frames, ['chat:message', 'chat:message', 'chat:message', 'chat:message']);
+    // The first event went out at once; the three that came during its fan-out went in one frame.
+    assert.deepEqual(batching.frames, [BATCH_EVENT, BATCH_EVENT]);
+    fanout.close();
+    for (const m of [plain, batching, polling]) m.client.close();
+  });
+
+  test('a closed fan-out sends nothing more', async () => {
+    const [a, b] = [await member(), await member()];
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.push([event(1)]);
+    fanout.close();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(a.seqs.length + b.seqs.length, 1, 'only the first slice (one recipient) went out');
+    for (const m of [a, b]) m.client.close();
+  });
+});
