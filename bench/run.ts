@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the benchmarks and writes their results, with the machine and versions, to
- * bench/results/<date>.json: the five benchmarks of docs/performance.md, one after another (about an hour).
+ * bench/results/<date>.json: the five benchmarks of docs/performance.md and the two-node one of docs/deployment.md,
+ * one after another (about an hour).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { runFanout } from './fanout.ts';
 import { runJoins } from './joins.ts';
 import { runMemory } from './memory.ts';
 import { runSustained } from './sustained.ts';
+import { runTwoNode } from './twonode.ts';
 import { runVotes } from './votes.ts';
 
 const version = (cmd: string, args: string[]) => {
@@ -34,8 +36,9 @@ const sustained = await runSustained(5000, 20, 3);
 const votes = await runVotes(5000, 3);
 const joins = await runJoins(5000, 3);
 const memory = await runMemory([5000], 3);
+const twoNode = await runTwoNode(2000, 40, 3);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`${machine.date.slice(0, 10)}.json`, dir);
-writeFileSync(file, `${JSON.stringify({ machine, fanout, sustained, votes, joins, memory }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine, fanout, sustained, votes, joins, memory, twoNode }, null, 2)}\n`);
 console.log(`\nresults: ${file.pathname}`);
