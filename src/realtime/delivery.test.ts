@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -16,19 +15,13 @@ import { io, type Socket } from 'socket.io-client';
 import { signToken } from '../auth/tokens.ts';
 import { type Db, openDatabase } from '../db/kysely.ts';
 import { dbTargets, POSTGRES_URL, TEST_SECRET } from '../test/harness.ts';
+import { freePort } from '../test/nodes.ts';
 
 const root = join(import.meta.dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secret = new TextEncoder().encode(TEST_SECRET);
 const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(secret, { sub, name: sub, role });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** The service as a real process on a fixed port, so clients can come back to it after a kill. */
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
