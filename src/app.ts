@@ -173,6 +173,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   for (const feature of features) await feature.recover?.();
   worker.start();
   app.addHook('preClose', async () => {
+    await presence.leaveMirror();
     presence.stop();
     await worker.stop();
     await Promise.all(features.map((feature) => feature.stop?.()));

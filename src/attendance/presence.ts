@@ -17,6 +17,8 @@ export interface Person {
 interface Present {
   person: Person;
   sockets: number;
+  /** Held for a segment no socket here opened (after a restart, or a dead node's). */
+  adopted?: boolean;
   closeTimer?: NodeJS.Timeout;
 }
 
@@ -87,10 +89,15 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
   async function close(sessionId: string, r: Room, userId: string, present: Present) {
     if (present.sockets > 0 || r.users.get(userId) !== present) return;
     r.users.delete(userId);
-    const elsewhere = await removed(sessionId, userId);
-    // Back on this node meanwhile, or still on another: their segment stays open, and they never left.
-    if (r.users.has(userId) || elsewhere) return;
+    const elsewhere = await mirror.remove(sessionId, userId).catch(() => (present.adopted ? undefined : false));
+    // Back on this node meanwhile, or still (or perhaps) on another: their segment stays open, and they never left.
+    if (r.users.has(userId) || elsewhere !== false) return;
     await segments.submit({ open: false, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
+    // A node that took them in meanwhile saw this segment still open and opened none: theirs to reopen now.
+    if (mirror !== soloMirror && (await removed(sessionId, userId))) {
+      await segments.submit({ open: true, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
+      return;
+    }
     if (r.joined.has(userId)) r.joined.delete(userId);
     else r.left.set(userId, present.person);
     announce(sessionId, r);
@@ -100,12 +107,15 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
   async function adopt(sessionId: string, courseId: string | null, person: Person): Promise<void> {
     const r = room(sessionId, courseId);
     if (r.users.has(person.id)) return;
-    const present: Present = { person, sockets: 0 };
+    const present: Present = { person, sockets: 0, adopted: true };
     r.users.set(person.id, present);
-    if (await added(sessionId, person)) {
-      // Another node has them after all: their attendance is its to close.
+    // Unknown (Redis away) is not "nobody": another node may hold them, and closing would end a live attendance.
+    const elsewhere = await mirror.add(sessionId, person).catch(() => undefined);
+    if (elsewhere !== false) {
+      // Another node has them (or may): their attendance is its to close.
       if (r.users.get(person.id) === present && present.sockets === 0) r.users.delete(person.id);
       await removed(sessionId, person.id);
+      if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
       return;
     }
     if (present.sockets === 0) {
@@ -190,6 +200,11 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       const held = new Map([...rooms].map(([sessionId, r]) => [sessionId, [...r.users.values()].map((p) => p.person)]));
       await mirror.refresh(held);
       await Promise.all([...rooms].map(([sessionId, r]) => readOthers(sessionId, r)));
+    },
+
+    /** A clean shutdown: this node's part of the mirror goes at once instead of when it expires. */
+    async leaveMirror(): Promise<void> {
+      await mirror.refresh(new Map([...rooms.keys()].map((sessionId) => [sessionId, []]))).catch(() => {});
     },
 
     stop(): void {

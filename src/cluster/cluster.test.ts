@@ -236,6 +236,23 @@ describe('two nodes with fast heals and a small REST budget', { skip: !targets.i
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
   });
 
+  test("while Redis is away no node closes attendance another node holds", async () => {
+    const held = await student(b.base, await token('busy', 'student'), sessionId);
+    sockets.push(held.socket);
+    await redis.kill();
+    // Well past six heals (when orphaned segments are adopted) and the grace period of 0.
+    await sleep(2500);
+    const row = await database.db
+      .selectFrom('session_attendance')
+      .select('left_at')
+      .where('session_id', '=', sessionId)
+      .where('user_id', '=', 'busy')
+      .executeTakeFirstOrThrow();
+    await redis.start();
+    assert.equal(row.left_at, null, 'the student on node B is still in class');
+    held.socket.disconnect();
+  });
+
   test('a surviving node closes the segments of students a dead node held who do not come back, and only theirs', async () => {
     sockets.push((await student(a.base, await token('stays', 'student'), sessionId)).socket);
     sockets.push((await student(b.base, await token('gone', 'student'), sessionId)).socket);

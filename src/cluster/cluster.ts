@@ -48,13 +48,10 @@ export async function joinCluster(
     return io;
   };
 
+  // Each heal has its own guard: a slow one (a big resync) must not hold back the presence refresh, whose TTL runs.
   const heals: (() => Promise<void>)[] = [];
-  let healing: Promise<void> | undefined;
   const runHeal = () => {
-    healing ??= Promise.all(heals.map((h) => h().catch((err: unknown) => log.warn({ err }, 'cluster heal failed'))))
-      .then(() => {})
-      .finally(() => (healing = undefined));
-    return healing;
+    for (const heal of heals) void heal();
   };
   let lost = false;
   pub.on('close', () => {
@@ -65,9 +62,9 @@ export async function joinCluster(
     if (!lost) return;
     lost = false;
     log.info('Redis is back; resyncing presence and class events');
-    void runHeal();
+    runHeal();
   });
-  const timer = setInterval(() => void runHeal(), config.resyncMs);
+  const timer = setInterval(runHeal, config.resyncMs);
   timer.unref();
   log.info({ nodeId, redis: redactedUrl(config.redisUrl) }, 'joined the cluster');
 
@@ -82,11 +79,18 @@ export async function joinCluster(
     presence: createRedisPresence(pub, nodeId, config.resyncMs * 3),
     tell: (message, ...args) => attached().serverSideEmit(message, ...args),
     on: (message, handler) => attached().on(message as never, handler as never),
-    heal: (heal) => void heals.push(heal),
+    heal(heal) {
+      let running: Promise<void> | undefined;
+      heals.push(() => {
+        running ??= heal()
+          .catch((err: unknown) => log.warn({ err }, 'cluster heal failed'))
+          .finally(() => (running = undefined));
+        return running;
+      });
+    },
     redis: pub,
     async close() {
       clearInterval(timer);
-      await healing;
       pub.disconnect();
       sub.disconnect();
     },

@@ -18,7 +18,8 @@ export async function registerRateLimit(app: FastifyInstance, config: Config, au
     hook: 'preHandler',
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
-    // Several nodes count in Redis; while it is away each node counts alone rather than refusing everyone.
+    // Several nodes count in Redis. While it is away REST requests go uncounted rather than refused (class actions
+    // fall back to per-node budgets; see realtime/action-limits.ts).
     ...(redis ? { redis, nameSpace: 'sp:rest-limit:', skipOnError: true } : {}),
     allowList: (request) => !request.routeOptions.url?.startsWith('/api/'),
     keyGenerator: (request) => (request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`),

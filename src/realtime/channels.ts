@@ -57,6 +57,8 @@ export function createChannels(io: Server, db: Db, slicing?: Slicing) {
   async function fillGap(sessionId: string, ch: Channel) {
     ch.gapTimer = undefined;
     const missing = await listEventsAfter(db, sessionId, ch.head, 1000).catch(() => []);
+    // Released while reading: a channel opened since then delivers these, and this one must not again.
+    if (channels.get(sessionId) !== ch) return;
     for (const e of missing) if (e.seq > ch.head) ch.pending.set(e.seq, e);
     drain(sessionId, ch);
   }
