@@ -31,6 +31,7 @@ import { registerAuth } from './http/auth.ts';
 import { localBudgets } from './http/window-limiter.ts';
 import { joinCluster } from './cluster/cluster.ts';
 import { resyncChannels } from './cluster/resync.ts';
+import { dropRemovedMembers } from './cluster/roster-recheck.ts';
 import type { StoredEvent } from './events/events.repo.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
@@ -158,6 +159,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     // Independent heals: one failing (Redis not quite back) must not keep the others from running.
     cluster.heal(() => resyncChannels(io, db, channels).then(() => {}));
     cluster.heal(() => presence.refreshMirror());
+    cluster.heal(() => dropRemovedMembers(io, db, removeFromRooms).then(() => {}), { afterOutage: true });
     let heals = 0;
     // Segments a dead node left open are adopted now and then (they outlive its mirror by its TTL).
     cluster.heal(async () => void (++heals % 6 === 0 && (await presence.recover())));

@@ -96,7 +96,7 @@ describe('loadConfig', () => {
   });
 
   test('several nodes (REDIS_URL) need PostgreSQL: start-up refuses the single-node PGlite and says why', () => {
-    assertRefused({ JWT_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379' }, /PGlite is single-node/, /DATABASE_URL/);
+    assertRefused({ JWT_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379' }, /PGlite database is single-node/, /DATABASE_URL/);
     assertRefused({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/live', REDIS_URL: 'http://cache' }, /REDIS_URL/);
     const c = loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/live', REDIS_URL: 'redis://cache:6379' });
     assert.deepEqual(c.cluster, { redisUrl: 'redis://cache:6379', resyncMs: 5000 });

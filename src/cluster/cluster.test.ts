@@ -155,11 +155,18 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     await sleep(1500);
     await redis.kill();
     const during = await say(sender.socket, 'outage', 5);
+    const removed: unknown[] = [];
+    const leaving = await on(b, 's2');
+    leaving.socket.on('session:removed', (e: unknown) => removed.push(e));
+    const gone = await fetch(`${a.base}/api/courses/c1/members/s2`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.lms}` } });
+    assert.equal(gone.status, 204, await gone.text());
     assert.equal(during.length, 5, 'the class goes on while Redis is away');
     const rest = await fetch(`${b.base}/api/live-sessions/${sessionId}`, { headers: { authorization: `Bearer ${tokens.s1}` } });
     assert.equal(rest.status, 200, 'REST answers without Redis (each node limits on its own meanwhile)');
     await redis.start();
     await heardAll(listener, during, 'a student on B, after Redis came back');
+    for (let i = 0; i < 100 && removed.length === 0; i++) await sleep(50);
+    assert.equal(removed.length, 1, 'a roster removal made on A during the outage reached s2 on B once Redis was back');
     const afterwards = await say(sender.socket, 'healed', 5);
     await heardAll(listener, afterwards, 'a student on B, live again');
     assertInOrder(listener, 's1 on B');

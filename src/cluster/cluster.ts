@@ -22,8 +22,8 @@ export interface ClusterNode {
   tell(message: ClusterMessage, ...args: unknown[]): void;
   /** Runs `handler` on a message from another node. */
   on(message: ClusterMessage, handler: (...args: never[]) => void): void;
-  /** Runs `heal` every `resyncMs` and at once whenever Redis comes back after an outage. */
-  heal(heal: () => Promise<void>): void;
+  /** Runs `heal` every `resyncMs` and at once whenever Redis comes back after an outage (`afterOutage`: only then). */
+  heal(heal: () => Promise<void>, opts?: { afterOutage: boolean }): void;
   /** The command connection, for the REST rate limiter's store. */
   redis: Redis;
   close(): Promise<void>;
@@ -49,9 +49,9 @@ export async function joinCluster(
   };
 
   // Each heal has its own guard: a slow one (a big resync) must not hold back the presence refresh, whose TTL runs.
-  const heals: (() => Promise<void>)[] = [];
-  const runHeal = () => {
-    for (const heal of heals) void heal();
+  const heals: { run: () => Promise<void>; afterOutage: boolean }[] = [];
+  const runHeal = (outage: boolean) => {
+    for (const heal of heals) if (outage || !heal.afterOutage) void heal.run();
   };
   let lost = false;
   pub.on('close', () => {
@@ -62,9 +62,9 @@ export async function joinCluster(
     if (!lost) return;
     lost = false;
     log.info('Redis is back; resyncing presence and class events');
-    runHeal();
+    runHeal(true);
   });
-  const timer = setInterval(runHeal, config.resyncMs);
+  const timer = setInterval(() => runHeal(false), config.resyncMs);
   timer.unref();
   log.info({ nodeId, redis: redactedUrl(config.redisUrl) }, 'joined the cluster');
 
@@ -79,14 +79,15 @@ export async function joinCluster(
     presence: createRedisPresence(pub, nodeId, config.resyncMs * 3),
     tell: (message, ...args) => attached().serverSideEmit(message, ...args),
     on: (message, handler) => attached().on(message as never, handler as never),
-    heal(heal) {
+    heal(heal, opts) {
       let running: Promise<void> | undefined;
-      heals.push(() => {
+      const run = () => {
         running ??= heal()
           .catch((err: unknown) => log.warn({ err }, 'cluster heal failed'))
           .finally(() => (running = undefined));
         return running;
-      });
+      };
+      heals.push({ run, afterOutage: opts?.afterOutage ?? false });
     },
     redis: pub,
     async close() {
