@@ -1,0 +1,40 @@
+import type { Server } from 'socket.io';
+import type { Actor } from '../auth/actor.ts';
+import { findMemberships } from '../courses/courses.repo.ts';
+import { inBatches } from '../db/batches.ts';
+import type { Db } from '../db/kysely.ts';
+
+/**
+ * A roster removal made on another node while Redis was away never reached this node: its sockets would go on
+ * hearing the class. After an outage, every local member of a session room is checked against the roster once, and
+ * those no longer on it are removed as if the message had arrived. Admins need no roster entry.
+ */
+export async function dropRemovedMembers(
+  io: Server,
+  db: Db,
+  remove: (courseId: string, userId: string) => Promise<void>,
+): Promise<number> {
+  const byCourse = new Map<string, Set<string>>();
+  for (const socket of io.sockets.sockets.values()) {
+    const actor = socket.data.actor as Actor | undefined;
+    const joined = socket.data.sessions as Map<string, string> | undefined;
+    if (!actor || actor.role === 'admin' || !joined) continue;
+    for (const courseId of joined.values()) {
+      let users = byCourse.get(courseId);
+      if (!users) byCourse.set(courseId, (users = new Set()));
+      users.add(actor.id);
+    }
+  }
+  let dropped = 0;
+  for (const [courseId, users] of byCourse) {
+    for (const batch of inBatches([...users])) {
+      const roles = await findMemberships(db, courseId, batch);
+      for (const userId of batch) {
+        if (roles.has(userId)) continue;
+        dropped += 1;
+        await remove(courseId, userId);
+      }
+    }
+  }
+  return dropped;
+}
