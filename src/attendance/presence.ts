@@ -91,7 +91,10 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
     r.users.delete(userId);
     const elsewhere = await mirror.remove(sessionId, userId).catch(() => (present.adopted ? undefined : false));
     // Back on this node meanwhile, or still (or perhaps) on another: their segment stays open, and they never left.
-    if (r.users.has(userId) || elsewhere !== false) return;
+    if (r.users.has(userId) || elsewhere !== false) {
+      if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
+      return;
+    }
     await segments.submit({ open: false, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
     // A node that took them in meanwhile saw this segment still open and opened none: theirs to reopen now.
     if (mirror !== soloMirror && (await removed(sessionId, userId))) {

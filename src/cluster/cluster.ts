@@ -54,8 +54,9 @@ export async function joinCluster(
     for (const heal of heals) if (outage || !heal.afterOutage) void heal.run();
   };
   let lost = false;
+  let closing = false;
   pub.on('close', () => {
-    if (!lost) log.warn({ redis: redactedUrl(config.redisUrl) }, 'lost Redis; classes go on, each node on its own, until it is back');
+    if (!lost && !closing) log.warn({ redis: redactedUrl(config.redisUrl) }, 'lost Redis; classes go on, each node on its own, until it is back');
     lost = true;
   });
   pub.on('ready', () => {
@@ -91,6 +92,7 @@ export async function joinCluster(
     },
     redis: pub,
     async close() {
+      closing = true;
       clearInterval(timer);
       pub.disconnect();
       sub.disconnect();
