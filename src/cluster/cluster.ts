@@ -13,7 +13,6 @@ import { createRedisPresence } from './redis-presence.ts';
 export type ClusterMessage = 'sp:events' | 'sp:roster-changed' | 'sp:roster-removed';
 
 export interface ClusterNode {
-  nodeId: string;
   /** Puts the Redis adapter under this node's Socket.IO server; `tell` and `on` work from then on. */
   attach(io: Server): void;
   budgets: BudgetStore;
@@ -70,7 +69,6 @@ export async function joinCluster(
   log.info({ nodeId, redis: redactedUrl(config.redisUrl) }, 'joined the cluster');
 
   return {
-    nodeId,
     attach(server) {
       io = server;
       io.adapter(createAdapter(quietPublisher(pub), sub, { key: 'sp', requestsTimeout: 3000 }));

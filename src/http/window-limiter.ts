@@ -25,8 +25,6 @@ export function createWindowLimiter(max: number, windowMs: number) {
   };
 }
 
-export type WindowLimiter = ReturnType<typeof createWindowLimiter>;
-
 /**
  * A named budget of events per key per window, wherever it is kept: in this process, or in Redis so that every node
  * of a cluster spends from the same one.
