@@ -1,7 +1,6 @@
 import type { Actor } from '../auth/actor.ts';
 import { isAdmin, type Membership } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
-import { inBatches } from '../db/batches.ts';
 import { cachesPerDatabase } from '../sessions/access-cache.ts';
 import { findMembership, findMemberships } from './courses.repo.ts';
 
@@ -12,9 +11,9 @@ const readers = new WeakMap<Db, RosterReader>();
 
 /**
  * The actor's roster role in a course. Admins act without one, so no query is made for them. Answers are cached
- * briefly (see access-cache.ts), and the misses of one turn of the event loop are read together, in one statement
- * per course: a vote burst after the cache expired costs a few queries, not one per student. Inside a transaction
- * the roster is always read directly, since the caller wants what its transaction sees.
+ * briefly (see access-cache.ts), and misses are read in groups (below): a vote burst after the cache expired costs a
+ * few queries, not one per student. Inside a transaction the roster is always read directly, since the caller wants
+ * what its transaction sees.
  */
 export async function membershipOf(db: Db, actor: Actor, courseId: string): Promise<Membership> {
   if (isAdmin(actor)) return null;
@@ -35,35 +34,47 @@ export function invalidateMembership(courseId: string, userId: string): void {
 }
 
 type RosterReader = (courseId: string, userId: string) => Promise<Membership>;
+type Waiter = { resolve: (m: Membership) => void; reject: (e: unknown) => void };
 
-/** Collects the roles asked for during one turn of the event loop and reads them with one query per course. */
+/**
+ * Group reads: the first miss is read at once; misses that arrive while a read is in flight are read together when
+ * it returns, one query per course. A vote burst on a cold cache thus costs a few queries that overlap with
+ * receiving the burst, rather than everyone waiting for the end of the burst to be read in one go.
+ */
 function createRosterReader(db: Db): RosterReader {
-  let waiting = new Map<string, Map<string, { resolve: (m: Membership) => void; reject: (e: unknown) => void }[]>>();
+  let waiting = new Map<string, Map<string, Waiter[]>>();
+  let reading = false;
 
-  async function readCourse(courseId: string, byUser: Map<string, { resolve: (m: Membership) => void; reject: (e: unknown) => void }[]>) {
-    for (const userIds of inBatches([...byUser.keys()])) {
-      try {
-        const roles = await findMemberships(db, courseId, userIds);
-        for (const userId of userIds) for (const w of byUser.get(userId) ?? []) w.resolve(roles.get(userId) ?? null);
-      } catch (err) {
-        for (const userId of userIds) for (const w of byUser.get(userId) ?? []) w.reject(err);
+  async function readCourse(courseId: string, byUser: Map<string, Waiter[]>) {
+    const userIds = [...byUser.keys()];
+    try {
+      const roles = await findMemberships(db, courseId, userIds);
+      for (const userId of userIds) for (const w of byUser.get(userId) ?? []) w.resolve(roles.get(userId) ?? null);
+    } catch (err) {
+      for (const userId of userIds) for (const w of byUser.get(userId) ?? []) w.reject(err);
+    }
+  }
+
+  async function readAll() {
+    reading = true;
+    try {
+      while (waiting.size > 0) {
+        const batch = waiting;
+        waiting = new Map();
+        await Promise.all([...batch].map(([course, byUser]) => readCourse(course, byUser)));
       }
+    } finally {
+      reading = false;
     }
   }
 
   return (courseId, userId) =>
     new Promise<Membership>((resolve, reject) => {
-      if (waiting.size === 0) {
-        setImmediate(() => {
-          const batch = waiting;
-          waiting = new Map();
-          for (const [course, byUser] of batch) void readCourse(course, byUser);
-        });
-      }
       let byUser = waiting.get(courseId);
       if (!byUser) waiting.set(courseId, (byUser = new Map()));
       let list = byUser.get(userId);
       if (!list) byUser.set(userId, (list = []));
       list.push({ resolve, reject });
+      if (!reading) void readAll();
     });
 }

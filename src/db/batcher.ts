@@ -1,50 +1,61 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './tables.ts';
 
+export interface BatcherOptions {
+  /** The most writes one transaction carries: a whole class voting at once fits in one. */
+  maxBatch?: number;
+  /** With nothing in flight, this many queued writes start a commit at once instead of at the end of the turn. */
+  eager?: number;
+}
+
+interface Pending<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
- * Writes that arrive together share one transaction: a burst of 5,000 votes becomes a handful of commits, and each
- * caller's promise settles only after the commit that holds its write. If a batch fails, its items are retried one
- * by one, so one bad item cannot sink the others. Batches commit one after another, in submission order.
+ * Group commit: writes that arrive together share one transaction, and each caller's promise settles only after
+ * the commit that holds its write. One transaction is in flight at a time, so writes commit in submission order;
+ * whatever arrives meanwhile goes in the next one, however many that is (up to `maxBatch`). A flood of 5,000 votes
+ * thus becomes a few commits that overlap with receiving the rest, instead of a queue of fixed-size ones.
+ * If a batch fails, it is split in halves and each half retried, so one bad write fails alone and costs a few
+ * extra transactions rather than one per write.
  */
 export function createBatcher<T, R>(
   db: Kysely<Database>,
   run: (trx: Transaction<Database>, items: T[]) => Promise<R[]>,
-  maxBatch = 500,
+  { maxBatch = 5000, eager = 250 }: BatcherOptions = {},
 ) {
-  let queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  let queue: Pending<T, R>[] = [];
+  let running = false;
   let scheduled = false;
-  // One batch in flight at a time: writes commit in the order they were submitted.
-  let inFlight: Promise<void> = Promise.resolve();
 
-  function flush(): Promise<void> {
-    inFlight = inFlight.then(flushNow);
-    return inFlight;
-  }
-
-  async function flushNow() {
-    scheduled = false;
-    const batch = queue.slice(0, maxBatch);
-    queue = queue.slice(maxBatch);
-    if (batch.length === 0) return;
-    if (queue.length > 0) schedule();
+  async function commit(batch: Pending<T, R>[]): Promise<void> {
     try {
       const results = await db.transaction().execute((trx) => run(trx, batch.map((b) => b.item)));
       batch.forEach((b, i) => b.resolve(results[i] as R));
     } catch (err) {
       if (batch.length === 1) return batch[0]?.reject(err);
-      for (const b of batch) {
-        await db
-          .transaction()
-          .execute((trx) => run(trx, [b.item]))
-          .then((r) => b.resolve(r[0] as R), b.reject);
-      }
+      const half = Math.ceil(batch.length / 2);
+      await commit(batch.slice(0, half));
+      await commit(batch.slice(half));
     }
   }
 
-  function schedule() {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => void flush());
+  async function drain(): Promise<void> {
+    scheduled = false;
+    if (running) return;
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, maxBatch);
+        queue = queue.slice(batch.length);
+        await commit(batch);
+      }
+    } finally {
+      running = false;
+    }
   }
 
   return {
@@ -52,9 +63,13 @@ export function createBatcher<T, R>(
     submit(item: T): Promise<R> {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        // A full batch goes at once; anything less waits for the end of this turn of the event loop.
-        if (queue.length % maxBatch === 0) void flush();
-        else schedule();
+        // While a commit is in flight, drain() picks this up when it ends.
+        if (running) return;
+        if (queue.length >= eager) void drain();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void drain());
+        }
       });
     },
   };
