@@ -1,6 +1,7 @@
 /**
  * Baseline (b): a bare Socket.IO server. Everyone joins one room; a `chat:send` is broadcast to the room as
- * `chat:message` and acknowledged. No auth, no database: the cost of Socket.IO's own room broadcast.
+ * `chat:message` and acknowledged; a `poll:vote` is acknowledged and nothing more. No auth, no database: the cost of
+ * Socket.IO's own room broadcast, and of receiving and answering one event per client.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,9 @@ io.on('connection', (socket) => {
     seq += 1;
     io.to('room').emit('chat:message', { seq, message: { body: payload.body } });
     ack({ ok: true, data: { seq } });
+  });
+  socket.on('poll:vote', (payload: { pollId: string; choice: number }, ack: (r: unknown) => void) => {
+    ack({ ok: true, data: { pollId: payload.pollId, choice: payload.choice } });
   });
 });
 http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`ready ${(http.address() as AddressInfo).port}`));
