@@ -19,23 +19,26 @@ export async function insertAuditEntry(db: Kysely<Database>, e: AuditEntry): Pro
 }
 
 /**
- * Many entries in one statement: a batch of 500 votes writes its audit rows in one INSERT … SELECT unnest(…), whose
- * ten array parameters cost PostgreSQL (and the driver) far less to parse and plan than 5,000 VALUES parameters. Rows
+ * Many entries in one statement: a batch of votes writes its audit rows in one INSERT … SELECT unnest(…), whose ten
+ * array parameters cost PostgreSQL (and the driver) far less to parse and plan than 5,000 VALUES parameters. Rows
  * get their ids in the order given.
  */
 export async function insertAuditEntries(db: Kysely<Database>, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  await sql`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT ${AUDIT_COLUMNS} FROM ${auditRows(entries)} ORDER BY n`.execute(db);
+}
+
+export const AUDIT_COLUMNS = sql.raw('actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details');
+
+/** The entries as a set of rows `t(<AUDIT_COLUMNS>, n)`, for statements that insert only some of them. */
+export function auditRows(entries: AuditEntry[]) {
   const column = <T>(pick: (e: AuditEntry) => T) => entries.map(pick);
-  await sql`
-    INSERT INTO audit_log (actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details)
-    SELECT actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details
-    FROM unnest(
+  return sql`unnest(
       ${column((e) => e.actorId)}::text[], ${column((e) => e.actorRole)}::text[], ${column((e) => e.action)}::text[],
       ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${column((e) => e.courseId ?? null)}::text[],
       ${column((e) => e.sessionId ?? null)}::uuid[], ${column((e) => e.outcome)}::text[], ${column((e) => e.ip)}::text[],
       ${column((e) => (e.details ? JSON.stringify(e.details) : null))}::jsonb[]
-    ) WITH ORDINALITY AS t(actor_id, actor_role, action, target_type, target_id, course_id, session_id, outcome, ip, details, n)
-    ORDER BY n`.execute(db);
+    ) WITH ORDINALITY AS t(${AUDIT_COLUMNS}, n)`;
 }
 
 export interface AuditFilter {

@@ -25,15 +25,23 @@ interface Pending<T, R> {
 export function createBatcher<T, R>(
   db: Kysely<Database>,
   run: (trx: Transaction<Database>, items: T[]) => Promise<R[]>,
-  { maxBatch = 5000, eager = 250 }: BatcherOptions = {},
+  options: BatcherOptions = {},
 ) {
+  return groupCommit<T, R>((items) => db.transaction().execute((trx) => run(trx, items)), options);
+}
+
+/**
+ * The same grouping around any atomic write of many items, e.g. one statement that needs no transaction around it
+ * (which saves the BEGIN and COMMIT round trips, each of which waits its turn on a busy event loop).
+ */
+export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatch = 5000, eager = 250 }: BatcherOptions = {}) {
   let queue: Pending<T, R>[] = [];
   let running = false;
   let scheduled = false;
 
   async function commit(batch: Pending<T, R>[]): Promise<void> {
     try {
-      const results = await db.transaction().execute((trx) => run(trx, batch.map((b) => b.item)));
+      const results = await write(batch.map((b) => b.item));
       batch.forEach((b, i) => b.resolve(results[i] as R));
     } catch (err) {
       if (batch.length === 1) return batch[0]?.reject(err);

@@ -1,4 +1,5 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { AUDIT_COLUMNS, type AuditEntry, auditRows } from '../audit/audit.repo.ts';
 import type { Database, SessionPollsTable } from '../db/tables.ts';
 import type { ChoiceCount } from './polls.results.ts';
 
@@ -39,34 +40,39 @@ export async function closeOpenPolls(db: Kysely<Database>, sessionId: string, at
 }
 
 /**
- * Of these polls, the ones still open, share-locked until the transaction ends: a vote batch and a close cannot
- * interleave, so no vote lands after the close that reported the final results.
- */
-export async function lockOpenPolls(db: Kysely<Database>, pollIds: string[]): Promise<Set<string>> {
-  if (pollIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('session_polls')
-    .select('id')
-    .where('id', 'in', pollIds)
-    .where('status', '=', 'open')
-    .forShare()
-    .execute();
-  return new Set(rows.map((r) => r.id));
-}
-
-/**
- * One response per user and poll: a second vote replaces the first. The rows go as three arrays in one
- * INSERT … SELECT unnest(…), the same statement the vote benchmark takes as its floor. Callers pass at most one row
+ * A batch of votes in one statement, so one round trip: of the polls voted on, the ones still open are share-locked
+ * (a vote batch and a close cannot interleave, so no vote lands after the close that reported the final results);
+ * their responses are upserted (a second vote replaces the first), live polls are marked as owing a poll:results,
+ * and the audit rows of the accepted votes are written. Returns the polls that were open. The responses go as arrays
+ * in one INSERT … SELECT unnest(…), the statement the vote benchmark takes as its floor. Callers pass at most one row
  * per (poll, user): PostgreSQL refuses to update a row twice in one statement.
  */
-export async function upsertResponses(db: Kysely<Database>, rows: { pollId: string; userId: string; choice: unknown }[], at: Date) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO poll_responses (poll_id, user_id, choice, updated_at)
-    SELECT poll_id, user_id, choice, ${at}::timestamptz
-    FROM unnest(${rows.map((r) => r.pollId)}::uuid[], ${rows.map((r) => r.userId)}::text[], ${rows.map((r) => JSON.stringify(r.choice))}::jsonb[])
-      AS t(poll_id, user_id, choice)
-    ON CONFLICT (poll_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at`.execute(db);
+export async function writeVotes(
+  db: Kysely<Database>,
+  rows: { pollId: string; userId: string; choice: unknown }[],
+  audit: AuditEntry[],
+  at: Date,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const pollIds = [...new Set(rows.map((r) => r.pollId))];
+  const { rows: open } = await sql<{ id: string }>`
+    WITH open AS (
+      SELECT id, results_visibility FROM session_polls WHERE id = any(${pollIds}::uuid[]) AND status = 'open' FOR SHARE
+    ), responses AS (
+      INSERT INTO poll_responses (poll_id, user_id, choice, updated_at)
+      SELECT poll_id, user_id, choice, ${at}::timestamptz
+      FROM unnest(${rows.map((r) => r.pollId)}::uuid[], ${rows.map((r) => r.userId)}::text[], ${rows.map((r) => JSON.stringify(r.choice))}::jsonb[])
+        AS v(poll_id, user_id, choice)
+      WHERE poll_id IN (SELECT id FROM open)
+      ON CONFLICT (poll_id, user_id) DO UPDATE SET choice = excluded.choice, updated_at = excluded.updated_at
+    ), pending AS (
+      UPDATE session_polls SET broadcast_pending = true WHERE id IN (SELECT id FROM open WHERE results_visibility = 'live')
+    ), audited AS (
+      INSERT INTO audit_log (${AUDIT_COLUMNS})
+      SELECT ${AUDIT_COLUMNS} FROM ${auditRows(audit)} WHERE t.target_id IN (SELECT id::text FROM open) ORDER BY n
+    )
+    SELECT id FROM open`.execute(db);
+  return new Set(open.map((r) => r.id));
 }
 
 /** Each distinct answer with its number of voters, in the order answers were first given. */

@@ -1,12 +1,11 @@
 import type { Actor } from '../auth/actor.ts';
-import { insertAuditEntries } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
-import { createBatcher } from '../db/batcher.ts';
+import { groupCommit } from '../db/batcher.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
 import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
 import { createCoalescer } from '../realtime/coalescer.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
-import { countChoices, findPoll, listPendingBroadcasts, lockOpenPolls, markBroadcastPending, type PollRow, upsertResponses } from './polls.repo.ts';
+import { countChoices, findPoll, listPendingBroadcasts, markBroadcastPending, type PollRow, writeVotes } from './polls.repo.ts';
 import { forBroadcast, tallyResults } from './polls.results.ts';
 import type { Choice } from './polls.schemas.ts';
 
@@ -34,21 +33,17 @@ export async function currentResults(db: ClassDeps['db'], poll: PollRow) {
 }
 
 /**
- * The vote hot path's two shared pieces. Votes are written by a batcher: concurrent votes share one transaction,
+ * The vote hot path's two shared pieces. Votes are written by group commit: concurrent votes share one statement,
  * each resolving after its commit with whether its poll was still open. Live results are coalesced per poll into
  * poll:results events at a bounded rate, computed once for the whole room.
  */
 export function createVoteWriter(deps: ClassDeps) {
-  const writes = createBatcher<VoteWrite, boolean>(deps.db, async (trx, items) => {
-    const open = await lockOpenPolls(trx, [...new Set(items.map((v) => v.poll.id))]);
-    const accepted = items.filter((v) => open.has(v.poll.id));
+  const writes = groupCommit<VoteWrite, boolean>(async (items) => {
     // One row per voter and poll: within a batch, as across batches, the later vote replaces the earlier.
-    const latest = new Map(accepted.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
+    const latest = new Map(items.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
     const rows = [...latest.values()].map((v) => ({ pollId: v.poll.id, userId: v.actor.id, choice: v.choice }));
-    await upsertResponses(trx, rows, new Date());
-    const liveTallies = [...new Set(accepted.filter((v) => v.poll.results_visibility === 'live').map((v) => v.poll.id))];
-    await markBroadcastPending(trx, liveTallies, true);
-    await insertAuditEntries(trx, accepted.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success')));
+    const audit = items.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success'));
+    const open = await writeVotes(deps.db, rows, audit, new Date());
     return items.map((v) => open.has(v.poll.id));
   });
 
