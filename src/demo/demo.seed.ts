@@ -6,7 +6,7 @@ export const DEMO_COURSE_ID = 'demo-course';
 
 /** The demo course's people; demo sign-in mints tokens for exactly these. */
 export const DEMO_USERS = [
-  { id: 'demo-admin', name: 'Grace Hopper (admin)', role: 'admin' },
+  { id: 'demo-admin', name: 'Grace Hopper', role: 'admin' },
   { id: 'demo-mentor', name: 'Ada Lovelace', role: 'mentor' },
   { id: 'demo-student-1', name: 'Alan Turing', role: 'student' },
   { id: 'demo-student-2', name: 'Katherine Johnson', role: 'student' },
