@@ -4,11 +4,13 @@ import type { Redis } from 'ioredis';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { redisWithLocalFallback } from '../cluster/rest-limit-store.ts';
 
 /**
  * Per-user limits on every /api route: keyed by the authenticated user (so users behind one NAT do not share a
  * budget), or by address on public routes. Runs after authentication (preHandler). Replies 429 with Retry-After.
- * With several nodes the counts are kept in Redis, so a budget is per user, not per user per node.
+ * With several nodes the counts are kept in Redis, so a budget is per user, not per user per node (per node only
+ * while Redis is away).
  * The first refusal of each window is audited; the rest of a flood is not, so it cannot flood the log.
  */
 export async function registerRateLimit(app: FastifyInstance, config: Config, audit: AuditService, redis?: Redis): Promise<void> {
@@ -18,9 +20,8 @@ export async function registerRateLimit(app: FastifyInstance, config: Config, au
     hook: 'preHandler',
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
-    // Several nodes count in Redis. While it is away REST requests go uncounted rather than refused (class actions
-    // fall back to per-node budgets; see realtime/action-limits.ts).
-    ...(redis ? { redis, nameSpace: 'sp:rest-limit:', skipOnError: true } : {}),
+    // Several nodes count in Redis; while it is away, each node counts on its own.
+    ...(redis ? { store: redisWithLocalFallback(redis, 'sp:rest-limit:') } : {}),
     allowList: (request) => !request.routeOptions.url?.startsWith('/api/'),
     keyGenerator: (request) => (request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`),
     onExceeded: (request, key) => {

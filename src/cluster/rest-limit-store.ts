@@ -1,0 +1,28 @@
+import { createRequire } from 'node:module';
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
+
+type StoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, ...rest: unknown[]) => FastifyRateLimitStore;
+// The plugin's own two stores (not in its typings): Redis for the shared count, its in-memory LRU for the fallback.
+const require = createRequire(import.meta.url);
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as StoreCtor;
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as StoreCtor;
+
+/**
+ * REST budgets counted in Redis, so several nodes share one budget per user. When Redis cannot answer (the client
+ * does not queue commands, so that is at once), the request is counted on this node instead: a user stays limited
+ * during an outage, per node, as class actions are (realtime/action-limits.ts), rather than going uncounted.
+ */
+export function redisWithLocalFallback(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+  const pair = (remote: FastifyRateLimitStore, local: FastifyRateLimitStore): FastifyRateLimitStore => ({
+    incr(key, callback, timeWindow, max) {
+      remote.incr(key, (err, result) => (err ? local.incr(key, callback, timeWindow, max) : callback(null, result)), timeWindow, max);
+    },
+    child: (routeOptions) => pair(remote.child(routeOptions), local.child(routeOptions)),
+  });
+  // The plugin constructs the store with its resolved options.
+  return function FallbackStore(options: { continueExceeding: boolean; exponentialBackoff: boolean }) {
+    const { continueExceeding, exponentialBackoff } = options;
+    return pair(new RedisStore(continueExceeding, exponentialBackoff, redis, nameSpace), new LocalStore(continueExceeding, exponentialBackoff));
+  } as unknown as FastifyRateLimitStoreCtor;
+}
