@@ -7,7 +7,7 @@ import { encodeEvent, writeFrames, wsTextFrame } from './wire.ts';
  * acks, joins and pings are served in between, so no stall outlasts a slice. Short, because a chat message's commit
  * is about ten database round trips, and each reply that lands during a slice waits for its end. Sustained class
  * (5,000 students, 200 events/s): with 8 ms slices the commits took a median of ~35 ms and a p90 of ~100 ms, with
- * 4 ms ~31 and ~60, with 2 ms ~27 and ~45; the chat p99 went from 249–328 ms (4 ms, six runs) to 189–236 (2 ms, three).
+ * 4 ms ~31 and ~60, with 2 ms ~27 and ~45; the chat p99 went from 249–328 ms (4 ms, six runs) to 189–256 (2 ms, six).
  */
 const DEFAULT_SLICING: Slicing = { sliceMs: 2, checkEvery: 16 };
 
