@@ -80,6 +80,27 @@ describe('the sliced room fan-out', () => {
     for (const m of [a, b, c, d]) m.client.close();
   });
 
+  test('a member that rejoins with a replay ahead of the pass going out gets nothing twice', async () => {
+    // A room of its own, so the slices below go to these three members in this order.
+    const room = 'session:s2';
+    const [a, b, c] = [await member({ join: false }), await member({ join: false }), await member({ join: false })];
+    for (const m of [a, b, c]) m.server.join(room);
+    const fanout = createRoomFanout(io, room, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.push([event(1)]);
+    fanout.push([event(2)]);
+    await new Promise((r) => setImmediate(r));
+    // a has 1, b has 1 and 2 (the next slice), and the pass going out began with 1: a replay ends there.
+    assert.equal(fanout.fanned(), 1);
+    // b sends session:join with sinceSeq 2: its replay is empty, and 2 must not come again.
+    fanout.joined(b.server.id, 2);
+    await untilIdle(fanout);
+    await received([a, b, c], 2);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const m of [a, b, c]) assert.deepEqual(m.seqs, [1, 2]);
+    fanout.close();
+    for (const m of [a, b, c]) m.client.close();
+  });
+
   test('a socket that leaves mid-fan-out hears nothing more of the room', async () => {
     const [a, b, c] = [await member(), await member(), await member()];
     const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });

@@ -160,9 +160,12 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
     fanned(): number {
       return pass?.head ?? head;
     },
-    /** `socketId` joins with a replay up to `fanned()`: no pass may send it those events again. */
-    joined(socketId: string): void {
-      sent.set(socketId, pass?.head ?? head);
+    /**
+     * `socketId` joins with a replay up to `fanned()`, or asked for events after `since`: no pass may send it again
+     * what it has. A member already in the room may have had later events live than the replay reaches.
+     */
+    joined(socketId: string, since?: number): void {
+      sent.set(socketId, Math.min(head, Math.max(pass?.head ?? head, since ?? 0)));
     },
     /** Whether some member may still lack an event (tests use it). */
     busy(): boolean {
