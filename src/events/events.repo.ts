@@ -17,22 +17,25 @@ export interface StoredEvent {
 /**
  * Appends events to the session's log inside the caller's transaction. The range of `seq` comes from
  * live_sessions.last_seq, whose row lock is held until commit: seqs are gap-free, and commit order is seq order.
+ * One statement takes the range and writes the events: every change then holds the session's lock one database
+ * round trip less, and the changes of a busy class (chat, upvote and vote results) queue less behind each other.
  */
 export async function appendEvents(db: Kysely<Database>, sessionId: string, drafts: EventDraft[]): Promise<StoredEvent[]> {
   if (drafts.length === 0) return [];
-  const { last_seq } = await db
-    .updateTable('live_sessions')
-    .set({ last_seq: sql<number>`last_seq + ${drafts.length}` })
-    .where('id', '=', sessionId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  const first = Number(last_seq) - drafts.length + 1;
-  const events = drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }));
-  await db
-    .insertInto('session_events')
-    .values(events.map((e) => ({ session_id: sessionId, seq: e.seq, event: e.event, payload: JSON.stringify(e.payload) })))
-    .execute();
-  return events;
+  const n = drafts.length;
+  const { rows } = await sql<{ seq: string }>`
+    WITH allocated AS (
+      UPDATE live_sessions SET last_seq = last_seq + ${n} WHERE id = ${sessionId} RETURNING last_seq
+    )
+    INSERT INTO session_events (session_id, seq, event, payload)
+    SELECT ${sessionId}, allocated.last_seq - ${n} + d.ord, d.draft->>'event',
+           jsonb_build_object('seq', allocated.last_seq - ${n} + d.ord) || (d.draft->'payload')
+    FROM allocated, jsonb_array_elements(${JSON.stringify(drafts.map((d) => ({ event: d.event, payload: d.payload })))}::jsonb) WITH ORDINALITY AS d(draft, ord)
+    RETURNING seq
+  `.execute(db);
+  if (rows.length !== n) throw new Error(`Live session ${sessionId} was not found`);
+  const first = Math.min(...rows.map((r) => Number(r.seq)));
+  return drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }));
 }
 
 /** Events with since < seq ≤ upTo (when given), in order, at most `limit`. */

@@ -146,7 +146,7 @@ export function createChannels(io: Server, db: Db, slicing?: Slicing) {
       const tail = replay.hasMore ? [] : ch.ring.filter((e) => e.seq > from && e.seq <= upTo);
       const room = sessionRoom(sessionId);
       // A socket already in the room without a replay keeps its live stream; any other gets the run's events by replay.
-      if (since !== undefined || !socket.rooms.has(room)) ch.fanout?.joined(socket.id);
+      if (since !== undefined || !socket.rooms.has(room)) ch.fanout?.joined(socket.id, since);
       socket.join(room);
       onJoined({ events: since === undefined ? [] : [...replay.events, ...tail], hasMore: replay.hasMore });
     },

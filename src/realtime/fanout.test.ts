@@ -1,7 +1,8 @@
 /**
  * The sliced fan-out: each socket hears every event of its room once, in seq order, even when sockets join or leave
- * between slices; events that become ready while a fan-out runs leave together in the next one; sockets that opted
- * in get them as one `events` frame. Sliced to one recipient per slice here, so every gap between slices is visible.
+ * between slices; events that become ready while a pass sweeps the room reach each socket together, with the next
+ * write the sweep makes to it; sockets that opted in get them as one `events` frame. Sliced to one recipient per
+ * slice here, so every gap between slices is visible.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -79,6 +80,27 @@ describe('the sliced room fan-out', () => {
     for (const m of [a, b, c, d]) m.client.close();
   });
 
+  test('a member that rejoins with a replay ahead of the pass going out gets nothing twice', async () => {
+    // A room of its own, so the slices below go to these three members in this order.
+    const room = 'session:s2';
+    const [a, b, c] = [await member({ join: false }), await member({ join: false }), await member({ join: false })];
+    for (const m of [a, b, c]) m.server.join(room);
+    const fanout = createRoomFanout(io, room, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.push([event(1)]);
+    fanout.push([event(2)]);
+    await new Promise((r) => setImmediate(r));
+    // a has 1, b has 1 and 2 (the next slice), and the pass going out began with 1: a replay ends there.
+    assert.equal(fanout.fanned(), 1);
+    // b sends session:join with sinceSeq 2: its replay is empty, and 2 must not come again.
+    fanout.joined(b.server.id, 2);
+    await untilIdle(fanout);
+    await received([a, b, c], 2);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const m of [a, b, c]) assert.deepEqual(m.seqs, [1, 2]);
+    fanout.close();
+    for (const m of [a, b, c]) m.client.close();
+  });
+
   test('a socket that leaves mid-fan-out hears nothing more of the room', async () => {
     const [a, b, c] = [await member(), await member(), await member()];
     const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
@@ -95,20 +117,22 @@ describe('the sliced room fan-out', () => {
     for (const m of [a, b, c]) m.client.close();
   });
 
-  test('events ready during a fan-out leave together: one events frame for batching sockets, in order for the rest', async () => {
-    const [plain, batching, polling] = [await member(), await member({ batch: true }), await member({ transport: 'polling' })];
+  test('events ready during a pass leave together: one events frame for batching sockets, in order for the rest', async () => {
+    const [passed, plain, polling, ahead] = [await member({ batch: true }), await member(), await member({ transport: 'polling' }), await member({ batch: true })];
     const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
     fanout.push([event(1)]);
     fanout.push([event(2)]);
     fanout.push([event(3), event(4)]);
     await untilIdle(fanout);
-    await received([plain, batching, polling], 4);
-    for (const m of [plain, batching, polling]) assert.deepEqual(m.seqs, [1, 2, 3, 4]);
+    await received([passed, plain, polling, ahead], 4);
+    for (const m of [passed, plain, polling, ahead]) assert.deepEqual(m.seqs, [1, 2, 3, 4]);
     assert.deepEqual(plain.frames, ['chat:message', 'chat:message', 'chat:message', 'chat:message']);
-    // The first event went out at once; the three that came during its fan-out went in one frame.
-    assert.deepEqual(batching.frames, [BATCH_EVENT, BATCH_EVENT]);
+    // The first event went out at once to the first member; the three that came meanwhile reach it in one frame on
+    // the next pass, and reach a member the sweep had not come to yet in the same frame as the first.
+    assert.deepEqual(passed.frames, [BATCH_EVENT, BATCH_EVENT]);
+    assert.deepEqual(ahead.frames, [BATCH_EVENT]);
     fanout.close();
-    for (const m of [plain, batching, polling]) m.client.close();
+    for (const m of [passed, plain, polling, ahead]) m.client.close();
   });
 
   test('a closed fan-out sends nothing more', async () => {
