@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Kysely } from 'kysely';
+import { dbTargets, freshDatabase } from '../test/harness.ts';
 import { createBatcher } from './batcher.ts';
 import type { Database } from './tables.ts';
 
@@ -76,14 +77,14 @@ test('a batch never exceeds maxBatch', { timeout: 5000 }, async () => {
   assert.deepEqual(commits.map((c) => c.length), [4, 4, 2]);
 });
 
+const sqlError = (code: string, message: string) => Object.assign(new Error(message), { code });
+const instantDb = { transaction: () => ({ execute: async <R>(fn: (trx: unknown) => Promise<R>) => fn({}) }) } as unknown as Kysely<Database>;
+
 test('a bad write fails alone: its batch is split until it is isolated, and everything else commits', { timeout: 5000 }, async () => {
-  const db = {
-    transaction: () => ({ execute: async <R>(fn: (trx: unknown) => Promise<R>) => fn({}) }),
-  } as unknown as Kysely<Database>;
   let transactions = 0;
-  const batcher = createBatcher<number, number>(db, async (_trx, items) => {
+  const batcher = createBatcher<number, number>(instantDb, async (_trx, items) => {
     transactions += 1;
-    if (items.includes(13)) throw new Error('bad row 13');
+    if (items.includes(13)) throw sqlError('23503', 'bad row 13');
     return items;
   });
   const results = await Promise.allSettled(Array.from({ length: 64 }, (_, i) => batcher.submit(i)));
@@ -94,3 +95,44 @@ test('a bad write fails alone: its batch is split until it is isolated, and ever
   // 1 failed batch of 64, then halves down to the bad row: 2 per level over 6 levels, far fewer than 64 retries.
   assert.ok(transactions <= 1 + 2 * 6, `${transactions} transactions`);
 });
+
+test('a failure no single write caused (the database is away) fails the whole batch at once, without retries', { timeout: 5000 }, async () => {
+  let transactions = 0;
+  const batcher = createBatcher<number, number>(instantDb, async () => {
+    transactions += 1;
+    throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  });
+  const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => batcher.submit(i)));
+  assert.ok(results.every((r) => r.status === 'rejected' && /ECONNREFUSED/.test(String(r.reason))));
+  assert.equal(transactions, 1);
+});
+
+test('a deadlock is retried whole', { timeout: 5000 }, async () => {
+  let transactions = 0;
+  const batcher = createBatcher<number, number>(instantDb, async (_trx, items) => {
+    transactions += 1;
+    if (transactions === 1) throw sqlError('40P01', 'deadlock detected');
+    return items;
+  });
+  assert.deepEqual(await Promise.all([1, 2, 3].map((i) => batcher.submit(i))), [1, 2, 3]);
+  assert.equal(transactions, 2);
+});
+
+for (const target of await dbTargets('batcher')) {
+  test(`on ${target}, a constraint violation carries its SQLSTATE, so only the bad write fails`, async () => {
+    const { db, drop } = await freshDatabase(target);
+    try {
+      const batcher = createBatcher<string, string>(db, async (trx, ids) => {
+        // course_members.user_id references users: the unknown user breaks the batch.
+        await trx.insertInto('course_members').values(ids.map((id) => ({ course_id: 'c1', user_id: id, role: 'student', updated_at: new Date() }))).execute();
+        return ids;
+      });
+      await db.insertInto('users').values([{ id: 'known-1', name: 'One', updated_at: new Date() }, { id: 'known-2', name: 'Two', updated_at: new Date() }]).execute();
+      const results = await Promise.allSettled(['known-1', 'nobody', 'known-2'].map((id) => batcher.submit(id)));
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.equal(((results[1] as PromiseRejectedResult).reason as { code?: string }).code, '23503');
+    } finally {
+      await drop();
+    }
+  });
+}

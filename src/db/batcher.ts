@@ -8,6 +8,17 @@ export interface BatcherOptions {
   eager?: number;
 }
 
+const TRANSIENT_ATTEMPTS = 3;
+
+/** PostgreSQL's SQLSTATE (pg and PGlite both set `code`): classes 22 and 23 are about the data written. */
+function failureKind(err: unknown): 'item' | 'transient' | 'other' {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return 'other';
+  if (code.startsWith('22') || code.startsWith('23')) return 'item';
+  if (code === '40P01' || code === '40001') return 'transient';
+  return 'other';
+}
+
 interface Pending<T, R> {
   item: T;
   resolve: (r: R) => void;
@@ -19,8 +30,10 @@ interface Pending<T, R> {
  * the commit that holds its write. One transaction is in flight at a time, so writes commit in submission order;
  * whatever arrives meanwhile goes in the next one, however many that is (up to `maxBatch`). A flood of 5,000 votes
  * thus becomes a few commits that overlap with receiving the rest, instead of a queue of fixed-size ones.
- * If a batch fails, it is split in halves and each half retried, so one bad write fails alone and costs a few
- * extra transactions rather than one per write.
+ * If a batch fails on something one write can cause (bad data, a constraint), it is split in halves and each half
+ * retried, so the bad write fails alone at the cost of a few extra transactions. A deadlock or serialization failure
+ * is retried whole, a few times. Anything else (the database is unreachable, a timeout) fails the whole batch at
+ * once: retrying it piece by piece would hold every later write for as long as the outage lasts.
  */
 export function createBatcher<T, R>(
   db: Kysely<Database>,
@@ -39,16 +52,26 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatc
   let running = false;
   let scheduled = false;
 
-  async function commit(batch: Pending<T, R>[]): Promise<void> {
+  async function commit(batch: Pending<T, R>[], attempt = 1): Promise<void> {
+    let results: R[];
     try {
-      const results = await write(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i] as R));
+      results = await write(batch.map((b) => b.item));
     } catch (err) {
-      if (batch.length === 1) return batch[0]?.reject(err);
+      const kind = failureKind(err);
+      if (kind === 'transient' && attempt < TRANSIENT_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+        return commit(batch, attempt + 1);
+      }
+      if (kind !== 'item' || batch.length === 1) {
+        for (const b of batch) b.reject(err);
+        return;
+      }
       const half = Math.ceil(batch.length / 2);
       await commit(batch.slice(0, half));
       await commit(batch.slice(half));
+      return;
     }
+    batch.forEach((b, i) => b.resolve(results[i] as R));
   }
 
   async function drain(): Promise<void> {

@@ -34,7 +34,7 @@ export async function appendEvents(db: Kysely<Database>, sessionId: string, draf
     RETURNING seq
   `.execute(db);
   if (rows.length !== n) throw new Error(`Live session ${sessionId} was not found`);
-  const first = Math.min(...rows.map((r) => Number(r.seq)));
+  const first = rows.reduce((min, r) => Math.min(min, Number(r.seq)), Number.POSITIVE_INFINITY);
   return drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }));
 }
 

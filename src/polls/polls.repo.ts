@@ -40,8 +40,10 @@ export async function closeOpenPolls(db: Kysely<Database>, sessionId: string, at
 }
 
 /**
- * A batch of votes in one statement, so one round trip: of the polls voted on, the ones still open are share-locked
- * (a vote batch and a close cannot interleave, so no vote lands after the close that reported the final results);
+ * A batch of votes in one statement, so one round trip: of the polls voted on, the ones still open are locked (a vote
+ * batch and a close cannot interleave, so no vote lands after the close that reported the final results). The lock
+ * is the one the `pending` update needs anyway: taking a share lock first and upgrading it would let two nodes'
+ * batches for one poll deadlock;
  * their responses are upserted (a second vote replaces the first), live polls are marked as owing a poll:results,
  * and the audit rows of the accepted votes are written. Returns the polls that were open. The responses go as arrays
  * in one INSERT … SELECT unnest(…), the statement the vote benchmark takes as its floor. Callers pass at most one row
@@ -57,7 +59,7 @@ export async function writeVotes(
   const pollIds = [...new Set(rows.map((r) => r.pollId))];
   const { rows: open } = await sql<{ id: string }>`
     WITH open AS (
-      SELECT id, results_visibility FROM session_polls WHERE id = any(${pollIds}::uuid[]) AND status = 'open' FOR SHARE
+      SELECT id, results_visibility FROM session_polls WHERE id = any(${pollIds}::uuid[]) AND status = 'open' FOR NO KEY UPDATE
     ), responses AS (
       INSERT INTO poll_responses (poll_id, user_id, choice, updated_at)
       SELECT poll_id, user_id, choice, ${at}::timestamptz
