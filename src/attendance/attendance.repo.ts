@@ -49,8 +49,9 @@ export interface SegmentChange {
 
 /**
  * Applies a batch of segment changes in order, set-wise: each run of opens is one INSERT … SELECT unnest(…) (a user
- * who already has an open segment keeps it), each run of closes one UPDATE … FROM unnest(…). A join storm's 500-join
- * batch is one statement instead of 500; a join followed by a leave of the same user stays in that order.
+ * who already has an open segment keeps it), each run of closes one UPDATE … FROM unnest(…). A join storm's batch
+ * of hundreds of joins is one statement, not one per join; a join followed by a leave of the same user stays in that
+ * order.
  */
 export async function applySegmentChanges(db: Kysely<Database>, changes: SegmentChange[], via: 'rest' | 'socket' = 'socket') {
   for (let i = 0; i < changes.length; ) {
