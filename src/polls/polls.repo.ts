@@ -40,14 +40,15 @@ export async function closeOpenPolls(db: Kysely<Database>, sessionId: string, at
 }
 
 /**
- * A batch of votes in one statement, so one round trip: of the polls voted on, the ones still open are locked (a vote
- * batch and a close cannot interleave, so no vote lands after the close that reported the final results). The lock
- * is the one the `pending` update needs anyway: taking a share lock first and upgrading it would let two nodes'
- * batches for one poll deadlock;
- * their responses are upserted (a second vote replaces the first), live polls are marked as owing a poll:results,
- * and the audit rows of the accepted votes are written. Returns the polls that were open. The responses go as arrays
- * in one INSERT … SELECT unnest(…), the statement the vote benchmark takes as its floor. Callers pass at most one row
- * per (poll, user): PostgreSQL refuses to update a row twice in one statement.
+ * A batch of votes in one statement, so one round trip. Of the polls voted on, the ones still open are locked (a vote
+ * batch and a close cannot interleave, so no vote lands after the close that reported the final results); their
+ * responses are upserted (a second vote replaces the first), live polls are marked as owing a poll:results, and the
+ * audit rows of the accepted votes are written. Returns the polls that were open.
+ *
+ * The lock is the one the `pending` update needs anyway: a share lock upgraded by that update would let two nodes'
+ * batches for one poll deadlock. The responses go as arrays in one INSERT … SELECT unnest(…), the statement the vote
+ * benchmark takes as its floor. Callers pass at most one row per (poll, user): PostgreSQL refuses to update a row
+ * twice in one statement.
  */
 export async function writeVotes(
   db: Kysely<Database>,
