@@ -5,7 +5,7 @@ import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import { findMembership, listMembers } from '../courses/courses.repo.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
-import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../sessions/session-access.ts';
+import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
 import { closeSegment, listAttendeeNames, listSegments, lockSessionStatus, openSegment } from './attendance.repo.ts';
 import { reconcileAttendance } from './attendance.report.ts';
 

@@ -1,5 +1,5 @@
-import type { ClassDeps } from '../realtime/class-deps.ts';
-import type { ClassFeature } from '../realtime/feature.ts';
+import type { ClassDeps } from '../classroom/class-deps.ts';
+import type { ClassFeature } from '../classroom/feature.ts';
 import { chatRoutes } from './chat.routes.ts';
 import { createChatService } from './chat.service.ts';
 import { registerChatSocket } from './chat.socket.ts';

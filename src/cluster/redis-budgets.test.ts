@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
-import { createActionLimits } from '../realtime/action-limits.ts';
+import { createActionLimits } from '../classroom/action-limits.ts';
 import type { Actor } from '../auth/actor.ts';
 import { startRedis, type RedisProcess } from '../test/nodes.ts';
 import { connectRedis } from './redis.ts';

@@ -9,7 +9,7 @@ import { ensureRosterUsers } from '../users/users.repo.ts';
 import { toRosterDto } from './courses.presenter.ts';
 import { deleteMember, listMembers, lockRosterWrites, upsertMembers } from './courses.repo.ts';
 import type { PutMembersBody } from './courses.schemas.ts';
-import { invalidateMembership, membershipOf } from './membership.ts';
+import { invalidateMembership, membershipOf } from '../classroom/membership.ts';
 
 export type CoursesService = ReturnType<typeof createCoursesService>;
 

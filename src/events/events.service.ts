@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/kysely.ts';
-import type { LoadSession } from '../sessions/session-access.ts';
+import type { LoadSession } from '../classroom/session-access.ts';
 import { lastSeq, listEventsAfter } from './events.repo.ts';
 import type { EventsQuery } from './events.schemas.ts';
 

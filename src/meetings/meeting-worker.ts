@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
-import type { ClassDeps } from '../realtime/class-deps.ts';
+import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../sessions/sessions.repo.ts';
 import { meetingOutcomes } from './meeting-outcomes.ts';
 import type { MeetingConfig } from './meetings.config.ts';

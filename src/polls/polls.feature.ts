@@ -1,5 +1,5 @@
-import type { ClassDeps } from '../realtime/class-deps.ts';
-import type { ClassFeature } from '../realtime/feature.ts';
+import type { ClassDeps } from '../classroom/class-deps.ts';
+import type { ClassFeature } from '../classroom/feature.ts';
 import { pollsRoutes } from './polls.routes.ts';
 import { createPollsService } from './polls.service.ts';
 import { registerPollsSocket } from './polls.socket.ts';

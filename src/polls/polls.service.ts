@@ -6,9 +6,9 @@ import { listMembers } from '../courses/courses.repo.ts';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { EventDraft } from '../events/events.repo.ts';
-import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
-import { requireLive, requireSetting } from '../sessions/session-guards.ts';
-import { sessionTarget } from '../sessions/session-access.ts';
+import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
+import { requireLive, requireSetting } from '../classroom/session-guards.ts';
+import { sessionTarget } from '../classroom/session-access.ts';
 import { resultsPublic, toPollDto } from './polls.presenter.ts';
 import { closeOpenPolls, closePoll, findChoices, findPoll, insertPoll, listPolls, type PollRow, quizAnswers } from './polls.repo.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
@@ -16,7 +16,7 @@ import { emptyResults, isCorrect, normalizeChoice } from './polls.results.ts';
 import type { Choice, CreatePollBody } from './polls.schemas.ts';
 import { forBroadcast } from './polls.results.ts';
 import { createVoteWriter, currentResults, pollTarget } from './polls.votes.ts';
-import { createAccessCache } from '../sessions/access-cache.ts';
+import { createAccessCache } from '../classroom/access-cache.ts';
 
 /** How a poll is named: by id alone (socket events), or under its session (REST paths). */
 export interface PollRef {

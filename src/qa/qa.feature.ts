@@ -1,5 +1,5 @@
-import type { ClassDeps } from '../realtime/class-deps.ts';
-import type { ClassFeature } from '../realtime/feature.ts';
+import type { ClassDeps } from '../classroom/class-deps.ts';
+import type { ClassFeature } from '../classroom/feature.ts';
 import { qaRoutes } from './qa.routes.ts';
 import { createQaService } from './qa.service.ts';
 import { registerQaSocket } from './qa.socket.ts';

@@ -7,11 +7,11 @@ import { createBatcher } from '../db/batcher.ts';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
-import { type ClassDeps, recordChange, seqOf } from '../realtime/class-deps.ts';
-import { createAccessCache } from '../sessions/access-cache.ts';
-import { createCoalescer } from '../realtime/coalescer.ts';
-import { sessionTarget } from '../sessions/session-access.ts';
-import { requireLive, requireSetting } from '../sessions/session-guards.ts';
+import { type ClassDeps, recordChange, seqOf } from '../classroom/class-deps.ts';
+import { createAccessCache } from '../classroom/access-cache.ts';
+import { createCoalescer } from '../classroom/coalescer.ts';
+import { sessionTarget } from '../classroom/session-access.ts';
+import { requireLive, requireSetting } from '../classroom/session-guards.ts';
 import { parseQaCursor, qaCursorOf } from './qa.cursor.ts';
 import { toListedQuestionDto, toQuestionDto } from './qa.presenter.ts';
 import {

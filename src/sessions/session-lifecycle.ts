@@ -1,15 +1,16 @@
-import type { Transaction, Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { closeOpenSegments } from '../attendance/attendance.repo.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
-import type { Database, LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
+import type { LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
 import type { EventDraft } from '../events/events.repo.ts';
-import { type ClassDeps, recordChange } from '../realtime/class-deps.ts';
+import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
+import type { ClassEndHook } from '../classroom/feature.ts';
 import { AppError } from '../errors.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
-import { invalidateSession, isEnded, sessionEndedError, sessionTarget } from './session-access.ts';
+import { invalidateSession, isEnded, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { findSession, lockSession, updateSessionIfStatus } from './sessions.repo.ts';
 
@@ -26,9 +27,6 @@ const TRANSITION_ACTIONS: Partial<Record<SessionStatus, string>> = {
   completed: 'session.complete',
   cancelled: 'session.cancel',
 };
-
-/** Something else that must end with the class (open polls), in the same transaction; returns its events. */
-export type ClassEndHook = (trx: Transaction<Database>, sessionId: string, at: Date) => Promise<EventDraft[]>;
 
 export interface LifecycleDeps {
   db: Db;

@@ -1,12 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../auth/actor.ts';
 import type { Presence } from '../attendance/presence.ts';
-import type { ActionLimits } from '../realtime/action-limits.ts';
+import type { ActionLimits } from '../classroom/action-limits.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
 import type { Channels } from '../realtime/channels.ts';
 import { sessionRoom } from '../realtime/channels.ts';
 import type { On } from '../realtime/socket-handler.ts';
-import { isEnded, type LoadSession } from './session-access.ts';
+import { isEnded, type LoadSession } from '../classroom/session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { JOIN_REPLAY_LIMIT, sessionJoinInput, sessionLeaveInput, sessionStatusInput } from './sessions.realtime.schemas.ts';
 import type { SessionsService } from './sessions.service.ts';

@@ -1,8 +1,8 @@
 import type { Actor } from '../auth/actor.ts';
 import { isAdmin, type Membership } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
-import { cachesPerDatabase } from '../sessions/access-cache.ts';
-import { findMembership, findMemberships } from './courses.repo.ts';
+import { cachesPerDatabase } from './access-cache.ts';
+import { findMembership, findMemberships } from '../courses/courses.repo.ts';
 
 // Roster roles, by course and user: every vote, message and join asks, and rosters change rarely.
 const memberships = cachesPerDatabase<Membership>();

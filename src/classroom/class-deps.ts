@@ -3,7 +3,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
 import type { Database } from '../db/tables.ts';
 import { appendEvents, type EventDraft, type StoredEvent } from '../events/events.repo.ts';
-import type { LoadSession } from '../sessions/session-access.ts';
+import type { LoadSession } from './session-access.ts';
 import type { ActionLimits } from './action-limits.ts';
 
 /** What every in-class service (chat, Q&A, polls, presence, lifecycle) is built from. */

@@ -1,11 +1,11 @@
 import type { Actor } from '../auth/actor.ts';
 import { canManageCourse, canViewCourse, type Membership } from '../auth/policies.ts';
 import type { AuditService, AuditTarget } from '../audit/audit.service.ts';
-import { membershipOf } from '../courses/membership.ts';
+import { membershipOf } from './membership.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { findSession } from './sessions.repo.ts';
+import { findSession } from '../sessions/sessions.repo.ts';
 import { cachesPerDatabase } from './access-cache.ts';
 
 // The meeting link is changed by the meeting service and worker, which do not call invalidateSession (yet), so a row
