@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { attendanceRoutes } from './attendance/attendance.routes.ts';
-import { createAttendanceService } from './attendance/attendance.service.ts';
+import { closeAttendanceAtClassEnd, createAttendanceService } from './attendance/attendance.service.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createTokenVerifier } from './auth/tokens.ts';
@@ -131,7 +131,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   const sessions = createSessionsService({
     ...classDeps,
     meetings,
-    onClassEnd: features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])),
+    onSessionChange: [meetings.onSessionChange],
+    onClassEnd: [closeAttendanceAtClassEnd, ...features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : []))],
   });
   const removeFromRooms = (courseId: string, userId: string) => removeFromCourseRooms(io, presence, channels, courseId, userId);
   const courses = createCoursesService(

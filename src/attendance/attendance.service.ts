@@ -6,13 +6,20 @@ import { findMembership, listMembers } from '../courses/courses.repo.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
-import { closeSegment, listAttendeeNames, listSegments, lockSessionStatus, openSegment } from './attendance.repo.ts';
+import type { ClassEndHook } from '../classroom/feature.ts';
+import { closeOpenSegments, closeSegment, listAttendeeNames, listSegments, lockSessionStatus, openSegment } from './attendance.repo.ts';
 import { reconcileAttendance } from './attendance.report.ts';
 
 export type AttendanceService = ReturnType<typeof createAttendanceService>;
 
 /** The meeting link made for one person (see MeetingsService.linkFor). */
 export type LinkFor = (session: LiveSessionRow, actor: Actor, manages: boolean) => Promise<string | null>;
+
+/** The class ended: every open segment closes at that instant, in the transaction that ended it. */
+export const closeAttendanceAtClassEnd: ClassEndHook = async (trx, sessionId, at) => {
+  const closedSegments = await closeOpenSegments(trx, sessionId, at);
+  return closedSegments > 0 ? { audit: { closedSegments } } : {};
+};
 
 export function createAttendanceService(db: Db, audit: AuditService, loadSession: LoadSession, linkFor: LinkFor) {
   return {

@@ -1,11 +1,30 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/tables.ts';
+import type { Database, LiveSessionRow } from '../db/tables.ts';
 import type { EventDraft } from '../events/events.repo.ts';
 import type { On } from '../realtime/socket-handler.ts';
 
-/** Something else that must end with the class (open polls), in the same transaction; returns its events. */
-export type ClassEndHook = (trx: Transaction<Database>, sessionId: string, at: Date) => Promise<EventDraft[]>;
+/** What a class-end hook did: the events that tell the room, and details for the audit entry of the change. */
+export interface ClassEndOutcome {
+  events?: EventDraft[];
+  audit?: Record<string, unknown>;
+}
+
+/**
+ * Something else that must end with the class (attendance segments, open polls), inside the transaction that ends
+ * it, so the class never ends half-way.
+ */
+export type ClassEndHook = (trx: Transaction<Database>, sessionId: string, at: Date) => Promise<ClassEndOutcome>;
+
+/**
+ * Something that follows any change of a session row (a meeting provider told of a new title or time), inside the
+ * change's transaction and against the row as it was (locked). Returns what to run once it has committed, if anything.
+ */
+export type SessionChangeHook = (
+  trx: Transaction<Database>,
+  before: LiveSessionRow,
+  after: LiveSessionRow,
+) => Promise<(() => void) | undefined>;
 
 /** An in-class feature (chat, Q&A, polls): its REST routes, its socket events, and what it does when class ends. */
 export interface ClassFeature {

@@ -54,6 +54,31 @@ export function createMeetingsService(deps: MeetingsDeps) {
     return { ...base, meeting_url: null, meeting_status: 'pending', meeting_external_id: `sp${randomBytes(16).toString('hex')}` };
   }
 
+  /**
+   * Whether a change of the row owes the provider work: a cancelled class's remote meeting is deleted, and a changed
+   * title or time is sent.
+   */
+  async function owesProviderAfter(trx: Transaction<Database>, before: LiveSessionRow, after: LiveSessionRow): Promise<boolean> {
+    if (!providers[after.meeting_provider].remote || !after.meeting_external_id) return false;
+    if (after.status === 'cancelled' && before.status !== 'cancelled') return retire(trx, after);
+    if (isEnded(after.status)) return false;
+    const changed =
+      before.title !== after.title ||
+      before.description !== after.description ||
+      before.scheduled_start.getTime() !== after.scheduled_start.getTime() ||
+      before.duration_minutes !== after.duration_minutes;
+    if (!changed) return false;
+    const current = await findCurrentJob(trx, after.id);
+    if (current?.operation === 'create') {
+      // Rewriting bumps the version: a create already under way sees it and sends the new details afterwards.
+      await setCurrentJob(trx, after.id, 'create', after.meeting_provider, after.meeting_external_id);
+      return true;
+    }
+    if (!current && after.meeting_status !== 'ready') return false;
+    await setCurrentJob(trx, after.id, 'update', after.meeting_provider, after.meeting_external_id);
+    return true;
+  }
+
   /** In the transaction that saved `plan`: owe the provider its creation. Returns whether the worker has work. */
   async function owe(trx: Transaction<Database>, sessionId: string, p: MeetingPlan): Promise<boolean> {
     if (!providers[p.meeting_provider].remote || !p.meeting_external_id) return false;
@@ -112,29 +137,13 @@ export function createMeetingsService(deps: MeetingsDeps) {
       }),
 
     /**
-     * In the transaction of a session change: a cancelled class's remote meeting is deleted, and a changed title or
-     * time is sent to the provider. Returns whether the worker has work.
+     * The session-change hook: a cancelled class's remote meeting is deleted, and a changed title or time is sent to
+     * the provider; the worker is kicked once the change has committed.
      */
-    async onSessionChange(trx: Transaction<Database>, before: LiveSessionRow, after: LiveSessionRow): Promise<boolean> {
-      if (!providers[after.meeting_provider].remote || !after.meeting_external_id) return false;
-      if (after.status === 'cancelled' && before.status !== 'cancelled') return retire(trx, after);
-      if (isEnded(after.status)) return false;
-      const changed =
-        before.title !== after.title ||
-        before.description !== after.description ||
-        before.scheduled_start.getTime() !== after.scheduled_start.getTime() ||
-        before.duration_minutes !== after.duration_minutes;
-      if (!changed) return false;
-      const current = await findCurrentJob(trx, after.id);
-      if (current?.operation === 'create') {
-        // Rewriting bumps the version: a create already under way sees it and sends the new details afterwards.
-        await setCurrentJob(trx, after.id, 'create', after.meeting_provider, after.meeting_external_id);
-        return true;
-      }
-      if (!current && after.meeting_status !== 'ready') return false;
-      await setCurrentJob(trx, after.id, 'update', after.meeting_provider, after.meeting_external_id);
-      return true;
+    async onSessionChange(trx: Transaction<Database>, before: LiveSessionRow, after: LiveSessionRow) {
+      return (await owesProviderAfter(trx, before, after)) ? kick : undefined;
     },
+
 
     /** The link for one person: with Jitsi JWT rooms, their own token (moderator for managers). */
     async linkFor(row: LiveSessionRow, actor: Actor, manages: boolean): Promise<string | null> {

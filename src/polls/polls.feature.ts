@@ -10,7 +10,7 @@ export function createPollsFeature(deps: ClassDeps): ClassFeature {
   return {
     routes: pollsRoutes(polls),
     registerSocket: (on) => registerPollsSocket(on, polls),
-    onClassEnd: polls.onClassEnd,
+    onClassEnd: async (trx, sessionId, at) => ({ events: await polls.onClassEnd(trx, sessionId, at) }),
     stop: polls.stop,
     recover: polls.recover,
   };

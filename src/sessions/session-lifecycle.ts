@@ -1,15 +1,13 @@
 import type { Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import { closeOpenSegments } from '../attendance/attendance.repo.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
 import type { EventDraft } from '../events/events.repo.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
-import type { ClassEndHook } from '../classroom/feature.ts';
+import type { ClassEndHook, SessionChangeHook } from '../classroom/feature.ts';
 import { AppError } from '../errors.ts';
-import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { invalidateSession, isEnded, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { findSession, lockSession, updateSessionIfStatus } from './sessions.repo.ts';
@@ -32,18 +30,19 @@ export interface LifecycleDeps {
   db: Db;
   audit: AuditService;
   publish: ClassDeps['publish'];
+  /** Run in order when a change ends the class (attendance first, then the features). */
   onClassEnd: ClassEndHook[];
-  /** Tells the meeting provider about a cancel or a new title or time (via the meeting worker). */
-  meetings: Pick<MeetingsService, 'plan' | 'owe' | 'onSessionChange' | 'kick'>;
+  /** Run on every change of the row (the meeting provider hears of a cancel or a new title or time). */
+  onSessionChange: SessionChangeHook[];
 }
 
 /**
  * Applies field changes and an optional status transition in one transaction, guarded by the status the caller saw,
- * and tells the room (session:updated). Ending a class closes every open attendance segment at the same instant and
- * runs the class-end hooks. A refused transition is audited.
+ * and tells the room (session:updated). Every change runs the session-change hooks; ending a class runs the class-end
+ * hooks (attendance closes its open segments, polls close) at the same instant. A refused transition is audited.
  */
 export async function applySessionChange(
-  { db, audit, publish, onClassEnd, meetings }: LifecycleDeps,
+  { db, audit, publish, onClassEnd, onSessionChange }: LifecycleDeps,
   actor: Actor,
   session: LiveSessionRow,
   status: SessionStatus | undefined,
@@ -67,21 +66,29 @@ export async function applySessionChange(
   // A transition needs the status the caller saw; a plain edit only needs the class not to have ended meanwhile.
   const guard: SessionStatus[] = transition ? [session.status] : ['scheduled', 'live'];
   const ending = transition !== undefined && isEnded(transition);
-  let owesProvider = false;
+  const afterCommit: (() => void)[] = [];
   const { result: row } = await recordChange({ db, publish: publishFresh(publish) }, session.id, async (trx) => {
-    // Locked first: the meeting provider is told about changes against the row as it was, not as the caller saw it.
+    // Locked first: the hooks see the row as it was, not as the caller saw it.
     const before = await lockSession(trx, session.id);
     const updated = before && (await updateSessionIfStatus(trx, session.id, guard, update));
     if (!updated) return { result: undefined, events: [] };
-    owesProvider = await meetings.onSessionChange(trx, before, updated);
-    const closedSegments = ending ? await closeOpenSegments(trx, session.id, now) : 0;
+    for (const hook of onSessionChange) {
+      const then = await hook(trx, before, updated);
+      if (then) afterCommit.push(then);
+    }
     const endEvents: EventDraft[] = [];
-    if (ending) for (const hook of onClassEnd) endEvents.push(...(await hook(trx, session.id, now)));
-    const details = { fields, ...(transition && { from: session.status, to: transition }), ...(closedSegments && { closedSegments }) };
+    let details: Record<string, unknown> = { fields, ...(transition && { from: session.status, to: transition }) };
+    if (ending) {
+      for (const hook of onClassEnd) {
+        const outcome = await hook(trx, session.id, now);
+        endEvents.push(...(outcome.events ?? []));
+        details = { ...details, ...outcome.audit };
+      }
+    }
     await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
     return { result: updated, events: [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
   });
-  if (owesProvider) meetings.kick();
+  for (const then of afterCommit) then();
   if (row) return toSessionDto(row, true);
   // Lost a race. Someone else already made the same transition (two DELETEs): that is success, as done.
   const current = await findSession(db, session.id);

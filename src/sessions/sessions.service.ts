@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
+import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { applySessionChange, type LifecycleDeps } from './session-lifecycle.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { insertSession, listSessions } from './sessions.repo.ts';
@@ -18,6 +19,8 @@ import type { CreateSessionBody, ListSessionsQuery, SessionSettings, UpdateSessi
 
 export interface SessionsDeps extends LifecycleDeps {
   loadSession: LoadSession;
+  /** A new session's link is planned and owed to its provider in the transaction that schedules it. */
+  meetings: Pick<MeetingsService, 'plan' | 'owe' | 'kick'>;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
