@@ -52,8 +52,6 @@ const envSchema = z.object({
   ...meetingEnv,
 });
 
-export type Env = z.input<typeof envSchema>;
-
 export type AuthConfig =
   | { kind: 'secret'; secret: Uint8Array; issuer?: string; audience?: string }
   | { kind: 'jwks'; jwksUrl: URL; issuer?: string; audience?: string };

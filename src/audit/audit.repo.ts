@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
+import type { AuditAction } from './audit.actions.ts';
 import type { AuditRow, Database } from '../db/tables.ts';
 
 export interface AuditEntry {
   actorId: string | null;
   actorRole: string | null;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string | null;
   courseId?: string | null;

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
+import type { AuditAction } from './audit.actions.ts';
 import { isAdmin } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
@@ -17,7 +18,7 @@ export interface AuditTarget {
 /** What a service hands the audit log: who did what to which target, and any facts worth keeping. */
 export function auditEntry(
   actor: Actor | null,
-  action: string,
+  action: AuditAction,
   target: AuditTarget,
   outcome: AuditEntry['outcome'],
   details?: Record<string, unknown>,
@@ -44,7 +45,7 @@ export function createAuditService(db: Db) {
    * Records a refused attempt and returns the error to throw, so a denial is never silent:
    * `throw await audit.deny(actor, 'session.update', target, new AppError('FORBIDDEN', …))`.
    */
-  async function deny(actor: Actor | null, action: string, target: AuditTarget, error: AppError, ip?: string | null) {
+  async function deny(actor: Actor | null, action: AuditAction, target: AuditTarget, error: AppError, ip?: string | null) {
     await insertAuditEntry(db, auditEntry(actor, action, target, 'denied', { code: error.code }, ip));
     return error;
   }
@@ -56,7 +57,7 @@ export function createAuditService(db: Db) {
      * Runs `work`; a refusal it throws (an AppError: the class ended, a setting is off, …) is audited as denied on
      * its way out, like an access refusal. Other errors pass untouched.
      */
-    async guard<T>(actor: Actor, action: string, target: AuditTarget, work: () => T | Promise<T>): Promise<T> {
+    async guard<T>(actor: Actor, action: AuditAction, target: AuditTarget, work: () => T | Promise<T>): Promise<T> {
       try {
         return await work();
       } catch (err) {

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
+import type { AuditAction } from '../audit/audit.actions.ts';
 import { canManageCourse, canViewCourse, type Membership } from '../auth/policies.ts';
 import type { AuditService, AuditTarget } from '../audit/audit.service.ts';
 import { membershipOf } from './membership.ts';
@@ -52,7 +53,7 @@ export interface SessionAccess {
   manages: boolean;
 }
 
-export type LoadSession = (actor: Actor, sessionId: string, need: 'view' | 'manage', action: string) => Promise<SessionAccess>;
+export type LoadSession = (actor: Actor, sessionId: string, need: 'view' | 'manage', action: AuditAction) => Promise<SessionAccess>;
 
 /**
  * The first step of every session-scoped service call. Outsiders get 404 (a 403 would confirm the session exists);

@@ -186,5 +186,4 @@ export type MeetingJobRow = Selectable<MeetingJobsTable>;
 export type LiveSessionRow = Selectable<LiveSessionsTable>;
 export type NewLiveSession = Insertable<LiveSessionsTable>;
 export type AttendanceRow = Selectable<SessionAttendanceTable>;
-export type CourseMemberRow = Selectable<CourseMembersTable>;
 export type AuditRow = Selectable<AuditLogTable>;

@@ -1,4 +1,5 @@
 import type { Transaction, Updateable } from 'kysely';
+import type { AuditAction } from '../audit/audit.actions.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
 import type { Database, LiveSessionsTable, MeetingJobRow } from '../db/tables.ts';
@@ -19,7 +20,7 @@ async function settle(
   deps: Deps,
   job: MeetingJobRow,
   change: Updateable<LiveSessionsTable> | undefined,
-  action: string,
+  action: AuditAction,
   details: Record<string, unknown>,
   bookkeeping: (trx: Transaction<Database>) => Promise<unknown>,
 ): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AuditAction } from '../audit/audit.actions.ts';
 import type { Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
@@ -96,7 +97,7 @@ export function createMeetingsService(deps: MeetingsDeps) {
   }
 
   /** Replaces the link (PUT …/meeting) or makes a remote one again (POST …/meeting/retry). */
-  async function relink(actor: Actor, sessionId: string, action: string, choose: (s: LiveSessionRow) => MeetingChoice) {
+  async function relink(actor: Actor, sessionId: string, action: AuditAction, choose: (s: LiveSessionRow) => MeetingChoice) {
     const { session } = await loadSession(actor, sessionId, 'manage', action);
     const target = sessionTarget(session);
     if (isEnded(session.status)) throw await audit.deny(actor, action, target, sessionEndedError(session.status, 'change its link'));

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { AuditAction } from '../audit/audit.actions.ts';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
@@ -43,7 +44,7 @@ export function createPollsService(deps: ClassDeps) {
    * Access first: the poll's session decides. An outsider learns nothing, not even that the poll exists. Votes pass
    * the cached finder; what is shown or closed is read afresh.
    */
-  async function accessPoll(actor: Actor, ref: PollRef, need: 'view' | 'manage', action: string, find = findFresh) {
+  async function accessPoll(actor: Actor, ref: PollRef, need: 'view' | 'manage', action: AuditAction, find = findFresh) {
     if (ref.sessionId) {
       const access = await loadSession(actor, ref.sessionId, need, action);
       const poll = await find(ref.pollId);
@@ -114,8 +115,7 @@ export function createPollsService(deps: ClassDeps) {
       const stored = normalizeChoice(poll, choice);
       const target = pollTarget(session, poll.id);
       await audit.guard(actor, 'poll.vote', target, () => {
-        requireLive(session);
-        requireSetting(session, 'polls_enabled');
+        requirePollsOpenable(session);
         if (poll.status !== 'open') throw pollClosed();
       });
       await limits.take(actor, 'vote');
@@ -184,6 +184,7 @@ async function closedEvent(trx: Transaction<Database>, poll: PollRow) {
   return { event: 'poll:closed', payload: { poll: dto } };
 }
 
+/** Polls are opened and answered only in a live class that has them turned on. */
 function requirePollsOpenable(session: LiveSessionRow): void {
   requireLive(session);
   requireSetting(session, 'polls_enabled');

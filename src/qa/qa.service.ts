@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { AuditAction } from '../audit/audit.actions.ts';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
@@ -68,7 +69,7 @@ export function createQaService(deps: ClassDeps) {
    * The question and its session, with the caller's access to it checked first. A question the caller cannot see is
    * QUESTION_NOT_FOUND; `sessionId` (REST) scopes the lookup to that session.
    */
-  async function loadQuestion(actor: Actor, qaId: string, need: 'view' | 'manage', action: string, sessionId?: string, cached = false) {
+  async function loadQuestion(actor: Actor, qaId: string, need: 'view' | 'manage', action: AuditAction, sessionId?: string, cached = false) {
     const scoped = sessionId ? await loadSession(actor, sessionId, need, action) : undefined;
     const question = await (cached ? findQuestionCached(qaId) : findQuestion(db, qaId));
     if (!question || (scoped && question.session_id !== scoped.session.id)) throw questionNotFound(qaId);
@@ -83,7 +84,7 @@ export function createQaService(deps: ClassDeps) {
   /** Changes one question and broadcasts qa:updated with its new state; returns it with the event's seq. */
   async function changeQuestion(
     actor: Actor,
-    action: string,
+    action: AuditAction,
     session: LiveSessionRow,
     question: QuestionRow,
     change: (trx: Transaction<Database>) => Promise<void>,

@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely';
+import type { AuditAction } from '../audit/audit.actions.ts';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
@@ -20,7 +21,7 @@ const TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
   cancelled: [],
 };
 
-const TRANSITION_ACTIONS: Partial<Record<SessionStatus, string>> = {
+const TRANSITION_ACTIONS: Partial<Record<SessionStatus, AuditAction>> = {
   live: 'session.start',
   completed: 'session.complete',
   cancelled: 'session.cancel',

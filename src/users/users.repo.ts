@@ -4,11 +4,6 @@ import type { Database } from '../db/tables.ts';
 import type { Kysely } from 'kysely';
 import { inBatches } from '../db/batches.ts';
 
-/** Records a user as their latest token describes them; a no-op write when nothing changed. */
-export async function upsertUserFromClaims(db: Kysely<Database>, claims: Claims): Promise<void> {
-  await upsertUsersFromClaims(db, [claims]);
-}
-
 /**
  * Records many users in few statements (a join storm signs in thousands at once). One row per user: the last claims
  * given for a user win (PostgreSQL refuses to update one row twice in a statement).
