@@ -5,18 +5,15 @@ import { encodeEvent, writeFrames, wsTextFrame } from './wire.ts';
 /**
  * How long one slice of a fan-out may hold the event loop. 5,000 recipients take tens of milliseconds; in slices,
  * acks, joins and pings are served in between, so no stall outlasts a slice. Short, because a chat message's commit
- * is about ten database round trips, and each reply that lands during a slice waits for its end. Sustained class
- * (5,000 students, 200 events/s): with 8 ms slices the commits took a median of ~35 ms and a p90 of ~100 ms, with
- * 4 ms ~31 and ~60, with 2 ms ~27 and ~45; the chat p99 went from 249–328 ms (4 ms, six runs) to 189–256 (2 ms, six).
+ * is about ten database round trips, and each reply that lands during a slice waits for its end (the measurements
+ * that chose 2 ms are in docs/performance.md, "Sustained class").
  */
 const DEFAULT_SLICING: Slicing = { sliceMs: 2, checkEvery: 16 };
 
 /**
  * While a room is behind, each slice is followed by a rest this many times as long: fan-out then takes at most
- * about 1 / 1.8 ≈ 55% of the core (the rest is a timer, so it is only as exact as a millisecond), and
- * commits, acks and joins the rest. Sustained class with 4 ms slices, one run each: rests as long as the slice gave
- * a chat p99 of 237–326 ms; 0.8 as long, 227–257 ms with the same stalls (27–29 ms) and server CPU 67%; 0.67 as
- * long, 274 ms but a 54 ms stall, and the load client near its limit (more passes mean more frames for it to read).
+ * about 1 / 1.8 ≈ 55% of the core (the rest is a timer, so it is only as exact as a millisecond), and commits, acks
+ * and joins the rest. Longer rests raised the chat p99, shorter ones brought stalls back (docs/performance.md).
  */
 const REST_PER_SLICE = 0.8;
 
