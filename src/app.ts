@@ -85,7 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
   registerAuth(app, services);
-  await registerRateLimit(app, config, services.audit, services.cluster?.redis);
+  await registerRateLimit(app, config, services.audit, services.cluster);
 
   await app.register(healthRoutes(db));
   await registerWebApp(app, config.corsOrigins);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type BudgetStore, localBudgets } from '../http/window-limiter.ts';
+import type { RedisGuard } from './redis-guard.ts';
 
 /** KEYS: counter. ARGV: max, window ms. Returns ms to wait (0 = counted). */
 const SPEND = `
@@ -18,18 +19,19 @@ if n >= tonumber(ARGV[1]) then return math.max(redis.call('PTTL', KEYS[1]), 1) e
 return 0`;
 
 /**
- * Budgets kept in Redis, shared by every node (fixed windows, like the local ones). While Redis is unreachable a
- * node falls back to its own budget, so an outage loosens limits by at most the number of nodes, never blocks users.
+ * Budgets kept in Redis, shared by every node (fixed windows, like the local ones). While Redis is unreachable, or
+ * too slow to answer within the guard's timeout, a node falls back to its own budget, so an outage or a stall
+ * loosens limits by at most the number of nodes, and never blocks or slows users.
  */
-export function redisBudgets(redis: Redis): BudgetStore {
+export function redisBudgets(redis: Redis, guard: RedisGuard): BudgetStore {
   return (name, max, windowMs) => {
     const local = localBudgets(name, max, windowMs);
     const key = (k: string) => `sp:budget:${name}:${k}`;
     const seconds = (ms: unknown) => Math.ceil(Number(ms) / 1000);
     return {
-      retryAfter: (k) => redis.eval(WAIT, 1, key(k), max).then(seconds, () => local.retryAfter(k)),
-      record: (k) => redis.eval(RECORD, 1, key(k), windowMs).then(() => {}, () => local.record(k)),
-      spend: (k) => redis.eval(SPEND, 1, key(k), max, windowMs).then(seconds, () => local.spend(k)),
+      retryAfter: (k) => guard.run(() => redis.eval(WAIT, 1, key(k), max)).then(seconds, () => local.retryAfter(k)),
+      record: (k) => guard.run(() => redis.eval(RECORD, 1, key(k), windowMs)).then(() => {}, () => local.record(k)),
+      spend: (k) => guard.run(() => redis.eval(SPEND, 1, key(k), max, windowMs)).then(seconds, () => local.spend(k)),
     };
   };
 }
