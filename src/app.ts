@@ -121,7 +121,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     cluster?.tell('sp:events', sessionId, events);
   };
   const loadSession = createSessionLoader(db, audit);
-  const limits = createActionLimits(config.realtime.perMinute, budgets);
+  const limits = createActionLimits(config.realtime.perMinute, budgets, { audit, log: app.log });
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];

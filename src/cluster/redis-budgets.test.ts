@@ -65,4 +65,13 @@ describe('rate budgets kept in Redis', () => {
     await a.take(u5, 'chat');
     await assert.rejects(b.take(u5, 'chat'), { code: 'RATE_LIMITED' }, 'one budget across nodes again');
   });
+
+  test('a flood across two nodes has exactly one first refusal per user and window, whichever node it hit', async () => {
+    while (clients.some((c) => c.status !== 'ready')) await sleep(20);
+    const [a, b] = clients.map((c) => redisBudgets(c, createRedisGuard({ timeoutMs: 1000 }))('chat', 2, 60_000));
+    const spent = [];
+    for (let i = 0; i < 8; i++) spent.push(await (i % 2 === 0 ? a : b)?.spend('u6'));
+    assert.deepEqual(spent.map((s) => (s?.wait ?? 0) > 0), [false, false, true, true, true, true, true, true]);
+    assert.deepEqual(spent.map((s) => s?.firstRefusal), [false, false, true, false, false, false, false, false]);
+  });
 });
