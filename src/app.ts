@@ -36,6 +36,7 @@ import type { StoredEvent } from './events/events.repo.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerWebApp } from './http/web.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { createMeetingWorker } from './meetings/meeting-worker.ts';
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerJsonParser(app);
+  registerSecurityHeaders(app, { hstsMaxAge: config.hstsMaxAge });
 
   const { db } = deps;
   const services = await createServices(app, config, db);
