@@ -106,7 +106,7 @@ describe('two nodes while Redis stalls', { skip: !targets.includes('postgres') &
     const deadline = Date.now() + 15_000;
     for (let i = 1; ; i++) {
       const watcher = await join(a, `watcher-${i}`, 'admin');
-      const users = (watcher.ack?.presence.users as { id: string }[]).map((u) => u.id);
+      const users = ((watcher.ack?.presence.users ?? []) as { id: string }[]).map((u) => u.id);
       if (users.includes('s3')) break;
       if (Date.now() > deadline) assert.fail(`node A never learnt that s3 is in class on B: ${users.join(', ')}`);
       await sleep(1100);
