@@ -36,6 +36,7 @@ import type { StoredEvent } from './events/events.repo.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerWebApp } from './http/web.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { createMeetingWorker } from './meetings/meeting-worker.ts';
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerJsonParser(app);
+  registerSecurityHeaders(app, { hstsMaxAge: config.hstsMaxAge });
 
   const { db } = deps;
   const services = await createServices(app, config, db);
@@ -85,7 +87,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
   registerAuth(app, services);
-  await registerRateLimit(app, config, services.audit, services.cluster?.redis);
+  await registerRateLimit(app, config, services.audit, services.cluster);
 
   await app.register(healthRoutes(db));
   await registerWebApp(app, config.corsOrigins);
@@ -121,7 +123,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     cluster?.tell('sp:events', sessionId, events);
   };
   const loadSession = createSessionLoader(db, audit);
-  const limits = createActionLimits(config.realtime.perMinute, budgets);
+  const limits = createActionLimits(config.realtime.perMinute, budgets, { audit, log: app.log });
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];

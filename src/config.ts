@@ -43,6 +43,8 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: intFromEnv(1000, 86_400_000).default(60_000),
   BODY_LIMIT_BYTES: intFromEnv(1024, 10 * 1024 * 1024).default(100 * 1024),
   TRUST_PROXY: boolFromEnv.default(false),
+  /** Strict-Transport-Security max-age in seconds; 0 (the default) sends no HSTS header. Set it only behind TLS. */
+  HSTS_MAX_AGE: intFromEnv(0, 2 * 365 * 86_400).default(0),
   PRESENCE_GRACE_MS: intFromEnv(0, 300_000).default(10_000),
   SOCKET_MAX_MESSAGE_BYTES: intFromEnv(1024, 1024 * 1024).default(16 * 1024),
   CHAT_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
@@ -75,6 +77,8 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   bodyLimit: number;
   trustProxy: boolean;
+  /** Strict-Transport-Security max-age in seconds; 0 = no HSTS header. */
+  hstsMaxAge: number;
   meetings: MeetingConfig;
   realtime: {
     /** How long a user may be disconnected before their attendance segment closes. */
@@ -145,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
     bodyLimit: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
+    hstsMaxAge: e.HSTS_MAX_AGE,
     meetings,
     realtime: {
       presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -1,3 +1,5 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -5,12 +7,18 @@ import { type BudgetStore, localBudgets } from '../http/window-limiter.ts';
 
 export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join';
 
+export interface ActionLimitsAudit {
+  audit: Pick<AuditService, 'deny'>;
+  log: FastifyBaseLogger;
+}
+
 /**
  * Per-user budgets for class actions, shared by Socket.IO and REST so neither is a way around the other (and, with
  * several nodes, kept in Redis so that no node is either). `take` throws RATE_LIMITED (with the wait in the message)
- * once a user's budget for the minute is spent.
+ * once a user's budget for the minute is spent. The first refusal per user, action and window is audited as
+ * `rate_limit.exceeded` (as REST audits its first 429), so a flood shows in the audit log without flooding it.
  */
-export function createActionLimits(perMinute: Config['realtime']['perMinute'], store: BudgetStore = localBudgets) {
+export function createActionLimits(perMinute: Config['realtime']['perMinute'], store: BudgetStore = localBudgets, audited?: ActionLimitsAudit) {
   const budgets = {
     chat: store('chat', perMinute.chat, 60_000),
     question: store('question', perMinute.question, 60_000),
@@ -21,8 +29,16 @@ export function createActionLimits(perMinute: Config['realtime']['perMinute'], s
   };
   return {
     async take(actor: Actor, action: LimitedAction): Promise<void> {
-      const wait = await budgets[action].spend(actor.id);
-      if (wait > 0) throw new AppError('RATE_LIMITED', `Too many ${action} actions; retry in ${wait} s`);
+      const { wait, firstRefusal } = await budgets[action].spend(actor.id);
+      if (wait === 0) return;
+      const error = new AppError('RATE_LIMITED', `Too many ${action} actions; retry in ${wait} s`);
+      if (firstRefusal && audited) {
+        // The refusal stands either way: an audit log that cannot be written must not turn it into a 500.
+        await audited.audit.deny(actor, 'rate_limit.exceeded', { type: 'class_action', id: action }, error).catch((err: unknown) => {
+          audited.log.error({ err, userId: actor.id, action }, 'could not audit a rate-limit refusal');
+        });
+      }
+      throw error;
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Server } from 'socket.io';
 import type { PresenceMirror } from '../attendance/presence-mirror.ts';
 import type { BudgetStore } from '../http/window-limiter.ts';
 import { connectRedis, redactedUrl } from './redis.ts';
+import { createRedisGuard, type RedisGuard } from './redis-guard.ts';
 import { redisBudgets } from './redis-budgets.ts';
 import { createRedisPresence } from './redis-presence.ts';
 
@@ -25,6 +26,8 @@ export interface ClusterNode {
   heal(heal: () => Promise<void>, opts?: { afterOutage: boolean }): void;
   /** The command connection, for the REST rate limiter's store. */
   redis: Redis;
+  /** Bounds the Redis calls a request or an action waits on (the budgets, the presence mirror, the REST store). */
+  guard: RedisGuard;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,14 @@ export async function joinCluster(
     log.info('Redis is back; resyncing presence and class events');
     runHeal(true);
   });
+  // A stall is not a disconnect ('close' never fires): what actions skipped meanwhile is mended the same way.
+  const guard = createRedisGuard({
+    onSlow: () => log.warn({ redis: redactedUrl(config.redisUrl) }, 'Redis is slow; classes go on, each node on its own, until it answers in time'),
+    onBack: () => {
+      log.info('Redis answers in time again; resyncing presence and class events');
+      runHeal(true);
+    },
+  });
   const timer = setInterval(() => runHeal(false), config.resyncMs);
   timer.unref();
   log.info({ nodeId, redis: redactedUrl(config.redisUrl) }, 'joined the cluster');
@@ -73,9 +84,9 @@ export async function joinCluster(
       io = server;
       io.adapter(createAdapter(quietPublisher(pub), sub, { key: 'sp', requestsTimeout: 3000 }));
     },
-    budgets: redisBudgets(pub),
+    budgets: redisBudgets(pub, guard),
     // A node is dead to the others once it has missed three heals.
-    presence: createRedisPresence(pub, nodeId, config.resyncMs * 3),
+    presence: createRedisPresence(pub, nodeId, config.resyncMs * 3, guard),
     tell: (message, ...args) => attached().serverSideEmit(message, ...args),
     on: (message, handler) => attached().on(message as never, handler as never),
     heal(heal, opts) {
@@ -89,6 +100,7 @@ export async function joinCluster(
       heals.push({ run, afterOutage: opts?.afterOutage ?? false });
     },
     redis: pub,
+    guard,
     async close() {
       closing = true;
       clearInterval(timer);

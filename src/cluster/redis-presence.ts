@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Person } from '../attendance/presence.ts';
 import type { PresenceMirror } from '../attendance/presence-mirror.ts';
+import type { RedisGuard } from './redis-guard.ts';
 
 /**
  * The presence mirror in Redis. Each node keeps one hash per session it has people in (user id → person), expiring
@@ -39,12 +40,17 @@ for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out`;
 
-export function createRedisPresence(redis: Redis, nodeId: string, ttlMs: number): PresenceMirror {
+/**
+ * `add`, `remove` and `others` are on a join's or a leave's path, so they go through the guard: a slow Redis makes
+ * them fail fast, and presence goes on as when Redis is down. `refresh` is the heal that mends what they missed (it
+ * runs as soon as Redis answers in time again), so it waits as long as Redis needs.
+ */
+export function createRedisPresence(redis: Redis, nodeId: string, ttlMs: number, guard: RedisGuard): PresenceMirror {
   const keys = (sessionId: string) => ({ nodes: `${KEY}${sessionId}:nodes`, prefix: `${KEY}${sessionId}:`, mine: `${KEY}${sessionId}:${nodeId}` });
   const change = async (sessionId: string, userId: string, person?: Person) => {
     const k = keys(sessionId);
     const args = [k.prefix, nodeId, String(ttlMs), userId, ...(person ? [JSON.stringify(person)] : [])];
-    return (await redis.eval(CHANGE, 2, k.nodes, k.mine, ...args)) === 1;
+    return (await guard.run(() => redis.eval(CHANGE, 2, k.nodes, k.mine, ...args))) === 1;
   };
 
   return {
@@ -53,7 +59,7 @@ export function createRedisPresence(redis: Redis, nodeId: string, ttlMs: number)
 
     async others(sessionId) {
       const k = keys(sessionId);
-      const values = (await redis.eval(OTHERS, 1, k.nodes, k.prefix, nodeId)) as string[];
+      const values = (await guard.run(() => redis.eval(OTHERS, 1, k.nodes, k.prefix, nodeId))) as string[];
       return values.map((v) => JSON.parse(v) as Person);
     },
 

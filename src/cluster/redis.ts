@@ -6,7 +6,9 @@ const CONNECT_TIMEOUT_MS = 5000;
 /**
  * A Redis connection for a node of the cluster. Commands fail at once while Redis is away (no offline queue): every
  * caller has a fallback (the local limiter, the log resync), so a Redis outage slows nothing down and loses nothing.
- * ioredis reconnects by itself and re-subscribes its subscriptions.
+ * ioredis reconnects by itself and re-subscribes its subscriptions. A Redis that is connected but slow is another
+ * matter: the calls an action waits on are bounded far shorter by the guard (redis-guard.ts); the command timeout
+ * only bounds the background ones (heals, publishes).
  */
 export async function connectRedis(url: string, name: string): Promise<Redis> {
   const redis = new Redis(url, {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import type { RedisGuard } from './redis-guard.ts';
 
 type StoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, ...rest: unknown[]) => FastifyRateLimitStore;
 // The plugin's own two stores (not in its typings): Redis for the shared count, its in-memory LRU for the fallback.
@@ -10,13 +11,20 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as StoreCt
 
 /**
  * REST budgets counted in Redis, so several nodes share one budget per user. When Redis cannot answer (the client
- * does not queue commands, so that is at once), the request is counted on this node instead: a user stays limited
- * during an outage, per node, as class actions are (realtime/action-limits.ts), rather than going uncounted.
+ * does not queue commands, so that is at once) or answers too slowly for the guard, the request is counted on this
+ * node instead: a user stays limited during an outage, per node, as class actions are (classroom/action-limits.ts),
+ * rather than going uncounted or waiting on Redis.
  */
-export function redisWithLocalFallback(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+export function redisWithLocalFallback(redis: Redis, nameSpace: string, guard: RedisGuard): FastifyRateLimitStoreCtor {
+  type Count = Parameters<Parameters<FastifyRateLimitStore['incr']>[1]>[1];
   const pair = (remote: FastifyRateLimitStore, local: FastifyRateLimitStore): FastifyRateLimitStore => ({
     incr(key, callback, timeWindow, max) {
-      remote.incr(key, (err, result) => (err ? local.incr(key, callback, timeWindow, max) : callback(null, result)), timeWindow, max);
+      const counted = () =>
+        new Promise<Count>((resolve, reject) => remote.incr(key, (err, result) => (err ? reject(err) : resolve(result)), timeWindow, max));
+      guard.run(counted).then(
+        (result) => callback(null, result),
+        () => local.incr(key, callback, timeWindow, max),
+      );
     },
     child: (routeOptions) => pair(remote.child(routeOptions), local.child(routeOptions)),
   });

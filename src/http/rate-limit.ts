@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { ClusterNode } from '../cluster/cluster.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -13,7 +13,12 @@ import { redisWithLocalFallback } from '../cluster/rest-limit-store.ts';
  * while Redis is away).
  * The first refusal of each window is audited; the rest of a flood is not, so it cannot flood the log.
  */
-export async function registerRateLimit(app: FastifyInstance, config: Config, audit: AuditService, redis?: Redis): Promise<void> {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  config: Config,
+  audit: AuditService,
+  cluster?: Pick<ClusterNode, 'redis' | 'guard'>,
+): Promise<void> {
   const audited = new Map<string, number>();
   await app.register(rateLimit, {
     global: true,
@@ -21,7 +26,7 @@ export async function registerRateLimit(app: FastifyInstance, config: Config, au
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
     // Several nodes count in Redis; while it is away, each node counts on its own.
-    ...(redis ? { store: redisWithLocalFallback(redis, 'sp:rest-limit:') } : {}),
+    ...(cluster ? { store: redisWithLocalFallback(cluster.redis, 'sp:rest-limit:', cluster.guard) } : {}),
     allowList: (request) => !request.routeOptions.url?.startsWith('/api/'),
     keyGenerator: (request) => (request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`),
     onExceeded: (request, key) => {

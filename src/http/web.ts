@@ -24,7 +24,8 @@ export async function registerWebApp(app: FastifyInstance, frameAncestors: strin
     "base-uri 'none'",
     `frame-ancestors ${frameAncestors.length > 0 ? `'self' ${frameAncestors.join(' ')}` : "'self'"}`,
   ].join('; ');
-  const pageHeaders = { 'content-security-policy': csp, 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' };
+  // The standard headers (nosniff, Referrer-Policy, …) are on every response already: security-headers.ts.
+  const pageHeaders = { 'content-security-policy': csp };
   if (!built) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply.type('text/plain').send('The web app is not built: run `npm run build:web` (npm start does it). The API is at /api, its docs at /docs.\n'),

@@ -15,6 +15,11 @@ export function createWindowLimiter(max: number, windowMs: number) {
       const w = windows.get(key);
       return w && w.resetAt > now && w.count >= max ? Math.ceil((w.resetAt - now) / 1000) : 0;
     },
+    /** Events recorded for the key in its current window. */
+    count(key: string, now = Date.now()): number {
+      const w = windows.get(key);
+      return w && w.resetAt > now ? w.count : 0;
+    },
     /** Records one event for the key. */
     record(key: string, now = Date.now()): void {
       if (windows.size >= 10_000) sweep(now);
@@ -34,8 +39,16 @@ export interface Budget {
   retryAfter(key: string): Promise<number>;
   /** Records one event for the key. */
   record(key: string): Promise<void>;
-  /** Records one event if the key is within budget (resolving 0), else resolves the seconds to wait. Atomic. */
-  spend(key: string): Promise<number>;
+  /**
+   * Records one event if the key is within budget (`wait` 0), else says the seconds to wait and whether this is the
+   * key's first refusal in the window (the one worth auditing; the rest of a flood is not). Atomic.
+   */
+  spend(key: string): Promise<Spent>;
+}
+
+export interface Spent {
+  wait: number;
+  firstRefusal: boolean;
 }
 
 export type BudgetStore = (name: string, max: number, windowMs: number) => Budget;
@@ -48,8 +61,9 @@ export const localBudgets: BudgetStore = (_name, max, windowMs) => {
     record: async (key) => limiter.record(key),
     async spend(key) {
       const wait = limiter.retryAfter(key);
-      if (wait === 0) limiter.record(key);
-      return wait;
+      // Refusals are counted too (the window does not move), so the first one is the count just past the budget.
+      limiter.record(key);
+      return { wait, firstRefusal: wait > 0 && limiter.count(key) === max + 1 };
     },
   };
 };
