@@ -1,5 +1,6 @@
 /**
- * The Socket.IO protocol as TypeScript types, for clients (the web app, LMS integrations):
+ * The Socket.IO protocol as TypeScript types (and `ROOM_EVENTS`, its one runtime value), for clients (the web app,
+ * LMS integrations) and for the server itself (its typed Socket.IO `Server` and event drafts):
  *
  *   import type { ClientToServerEvents, ServerToClientEvents } from 'skill-probe-live/src/realtime/protocol.ts';
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
