@@ -42,7 +42,8 @@ export function summarizeSegments(segments: AttendanceRow[], now: Date): PersonA
   };
 }
 
-export interface Person {
+/** Someone a report lists: a roster member or an attendee, by user id and with the email the LMS gave. */
+export interface ReportedPerson {
   userId: string;
   name: string;
   email: string | null;
@@ -53,14 +54,14 @@ export interface Person {
  * who attended — mentors, people no longer on the roster — is listed apart under `others`.
  */
 export function reconcileAttendance(
-  members: (Person & { role: RosterRole })[],
-  attendees: Person[],
+  members: (ReportedPerson & { role: RosterRole })[],
+  attendees: ReportedPerson[],
   segments: AttendanceRow[],
   now: Date,
 ) {
   const byUser = Map.groupBy(segments, (s) => s.user_id);
   const roleOf = new Map(members.map((m) => [m.userId, m.role]));
-  const row = (p: Person) => {
+  const row = (p: ReportedPerson) => {
     const s = summarizeSegments(byUser.get(p.userId) ?? [], now);
     return {
       ...p,
@@ -73,7 +74,7 @@ export function reconcileAttendance(
       segments: s.segments,
     };
   };
-  const person = ({ userId, name, email }: Person) => ({ userId, name, email });
+  const person = ({ userId, name, email }: ReportedPerson) => ({ userId, name, email });
   const students = members.filter((m) => m.role === 'student').map((m) => row(person(m)));
   const others = attendees.filter((a) => roleOf.get(a.userId) !== 'student').map((a) => row(person(a)));
   return {

@@ -8,6 +8,7 @@ import { createSegmentWriter } from './segment-writer.ts';
 const LISTED = 100;
 const FLUSH_MS = 1000;
 
+/** Someone in a class, as presence:update and the join ack list them (the one declaration; protocol.ts re-exports it). */
 export interface Person {
   id: string;
   name: string;

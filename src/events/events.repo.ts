@@ -1,18 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import type { RoomEventName, RoomPayload } from '../realtime/protocol.ts';
 
-/** A draft event: its name and payload, before the session's log gives it a `seq`. */
-export interface EventDraft {
-  event: string;
-  payload: Record<string, unknown>;
-}
+/**
+ * A draft event: its name and payload, before the session's log gives it a `seq`. Derived from the protocol, so a
+ * misspelt event or a wrong payload field in any feature's change fails the type check.
+ */
+export type EventDraft = { [K in RoomEventName]: { event: K; payload: Omit<RoomPayload<K>, 'seq'> } }[RoomEventName];
 
 /** An event in a session's log; the payload carries the same `seq`. */
-export interface StoredEvent {
-  seq: number;
-  event: string;
-  payload: Record<string, unknown> & { seq: number };
-}
+export type StoredEvent = { [K in RoomEventName]: { seq: number; event: K; payload: RoomPayload<K> } }[RoomEventName];
 
 /**
  * Appends events to the session's log inside the caller's transaction. The range of `seq` comes from
@@ -35,7 +32,8 @@ export async function appendEvents(db: Kysely<Database>, sessionId: string, draf
   `.execute(db);
   if (rows.length !== n) throw new Error(`Live session ${sessionId} was not found`);
   const first = rows.reduce((min, r) => Math.min(min, Number(r.seq)), Number.POSITIVE_INFINITY);
-  return drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }));
+  // A spread over a union of payloads loses which payload goes with which name; each draft was checked already.
+  return drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }) as StoredEvent);
 }
 
 /** Events with since < seq ≤ upTo (when given), in order, at most `limit`. */
@@ -53,7 +51,8 @@ export async function listEventsAfter(
     .where('seq', '>', since);
   if (upTo !== undefined) q = q.where('seq', '<=', upTo);
   const rows = await q.orderBy('seq').limit(limit).execute();
-  return rows.map((r) => ({ seq: Number(r.seq), event: r.event, payload: r.payload as StoredEvent['payload'] }));
+  // The log holds only what appendEvents wrote, each event checked against the protocol when it was drafted.
+  return rows.map((r) => ({ seq: Number(r.seq), event: r.event, payload: r.payload }) as StoredEvent);
 }
 
 /** The session's last allocated (and committed) seq. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROOM_EVENTS } from '../realtime/protocol.ts';
 
 export const eventsQuery = z.strictObject({
   /** Events with a seq greater than this (0: from the start). */
@@ -9,7 +10,7 @@ export const eventsQuery = z.strictObject({
 export type EventsQuery = z.infer<typeof eventsQuery>;
 
 export const eventsPage = z.object({
-  events: z.array(z.object({ event: z.string(), payload: z.record(z.string(), z.unknown()) })),
+  events: z.array(z.object({ event: z.enum(ROOM_EVENTS), payload: z.record(z.string(), z.unknown()) })),
   /** More events follow the last one returned: ask again with since = its seq. */
   hasMore: z.boolean(),
   /** The session's newest seq when this page was read. */

@@ -29,6 +29,13 @@ for (const target of await dbTargets('event log')) {
 
     const page = (token: string, query: string) => t.request({ method: 'GET', url: `/api/live-sessions/${sessionId}/events?${query}`, token });
 
+    test('the API docs name every event GET …/events can return', async () => {
+      const doc = (await t.request({ method: 'GET', url: '/docs/json' })).json();
+      const route = JSON.stringify(doc.paths['/api/live-sessions/{sessionId}/events']);
+      const names = ['chat:message', 'chat:deleted', 'qa:question', 'qa:updated', 'poll:opened', 'poll:results', 'poll:closed', 'presence:update', 'session:updated'];
+      for (const name of names) assert.ok(route.includes(`"${name}"`), `${name} in ${route}`);
+    });
+
     test('GET …/events pages through the log in seq order, with hasMore and lastSeq', async () => {
       const first = await page(c.student, 'since=0&limit=200');
       assert.equal(first.statusCode, 200);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text, uuid } from '../http/common.schemas.ts';
+import type { AckReply } from '../realtime/socket-handler.ts';
 
 export const pollType = z.enum(['single', 'multiple', 'rating', 'text']);
 export type PollType = z.infer<typeof pollType>;
@@ -148,3 +149,17 @@ export const quizScores = z.object({
     }),
   ).meta({ description: 'Every roster student, by name.' }),
 });
+
+/** Server → room events of polls, for typed clients. Every payload carries the session's seq. */
+export interface PollServerEvents {
+  'poll:opened': (payload: { seq: number; poll: PollDto }) => void;
+  'poll:results': (payload: { seq: number; pollId: string; results: PollResults }) => void;
+  'poll:closed': (payload: { seq: number; poll: PollDto }) => void;
+}
+
+/** Client → server events of polls, for typed clients; each is answered through its ack. */
+export interface PollClientEvents {
+  'poll:create': (payload: z.input<typeof pollCreateInput>, ack: (reply: AckReply<PollDto>) => void) => void;
+  'poll:vote': (payload: z.input<typeof pollVoteInput>, ack: (reply: AckReply<z.infer<typeof voteResult>>) => void) => void;
+  'poll:close': (payload: z.input<typeof pollCloseInput>, ack: (reply: AckReply<PollDto>) => void) => void;
+}

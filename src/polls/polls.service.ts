@@ -179,7 +179,7 @@ export function createPollsService(deps: ClassDeps) {
 }
 
 /** poll:closed: final results and the quiz answer, for everyone. */
-async function closedEvent(trx: Transaction<Database>, poll: PollRow) {
+async function closedEvent(trx: Transaction<Database>, poll: PollRow): Promise<Extract<EventDraft, { event: 'poll:closed' }>> {
   const dto = toPollDto(poll, { results: forBroadcast(await currentResults(trx, poll)), revealCorrect: true });
   return { event: 'poll:closed', payload: { poll: dto } };
 }

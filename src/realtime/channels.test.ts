@@ -7,21 +7,22 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { Server, type Socket as ServerSocket } from 'socket.io';
+import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import type { Db } from '../db/kysely.ts';
 import type { StoredEvent } from '../events/events.repo.ts';
 import { freshDatabase } from '../test/harness.ts';
 import { createChannels } from './channels.ts';
+import type { RealtimeServer, RealtimeSocket } from './server.ts';
 
-const chat = (seq: number): StoredEvent => ({ seq, event: 'chat:message', payload: { seq, body: `m${seq}` } });
+const chat = (seq: number): StoredEvent => ({ seq, event: 'chat:deleted', payload: { seq, messageId: `m${seq}` } });
 
 describe('channels with sliced fan-outs', () => {
-  let io: Server;
+  let io: RealtimeServer;
   let port: number;
   let db: Db;
   let drop: () => Promise<void>;
-  const connected = new Map<string, ServerSocket>();
+  const connected = new Map<string, RealtimeSocket>();
   before(async () => {
     ({ db, drop } = await freshDatabase('pglite'));
     const http = createServer();
@@ -38,7 +39,7 @@ describe('channels with sliced fan-outs', () => {
   async function client() {
     const c = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
     const seqs: number[] = [];
-    c.on('chat:message', (p: { seq: number }) => seqs.push(p.seq));
+    c.on('chat:deleted', (p: { seq: number }) => seqs.push(p.seq));
     await new Promise<void>((r) => c.once('connect', () => r()));
     while (!connected.has(c.id!)) await new Promise((r) => setImmediate(r));
     return { c, socket: connected.get(c.id!)!, seqs };

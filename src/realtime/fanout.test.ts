@@ -7,29 +7,30 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { Server, type Socket as ServerSocket } from 'socket.io';
+import { Server } from 'socket.io';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { StoredEvent } from '../events/events.repo.ts';
 import { BATCH_EVENT, createRoomFanout } from './fanout.ts';
+import type { RealtimeServer, RealtimeSocket } from './server.ts';
 
 const ROOM = 'session:s1';
-const event = (seq: number): StoredEvent => ({ seq, event: 'chat:message', payload: { seq, body: `m${seq}` } }) as unknown as StoredEvent;
+const event = (seq: number): StoredEvent => ({ seq, event: 'chat:deleted', payload: { seq, messageId: `m${seq}` } });
 const untilIdle = async (fanout: { busy(): boolean }) => {
   while (fanout.busy()) await new Promise((r) => setImmediate(r));
 };
 
 interface Member {
   client: Socket;
-  server: ServerSocket;
+  server: RealtimeSocket;
   /** Seqs in arrival order, whichever frame carried them. */
   seqs: number[];
   frames: string[];
 }
 
 describe('the sliced room fan-out', () => {
-  let io: Server;
+  let io: RealtimeServer;
   let port: number;
-  const connected = new Map<string, ServerSocket>();
+  const connected = new Map<string, RealtimeSocket>();
   before(async () => {
     const http = createServer();
     io = new Server(http);
@@ -126,7 +127,7 @@ describe('the sliced room fan-out', () => {
     await untilIdle(fanout);
     await received([passed, plain, polling, ahead], 4);
     for (const m of [passed, plain, polling, ahead]) assert.deepEqual(m.seqs, [1, 2, 3, 4]);
-    assert.deepEqual(plain.frames, ['chat:message', 'chat:message', 'chat:message', 'chat:message']);
+    assert.deepEqual(plain.frames, ['chat:deleted', 'chat:deleted', 'chat:deleted', 'chat:deleted']);
     // The first event went out at once to the first member; the three that came meanwhile reach it in one frame on
     // the next pass, and reach a member the sweep had not come to yet in the same frame as the first.
     assert.deepEqual(passed.frames, [BATCH_EVENT, BATCH_EVENT]);

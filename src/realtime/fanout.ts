@@ -1,5 +1,6 @@
-import type { Server, Socket } from 'socket.io';
 import type { StoredEvent } from '../events/events.repo.ts';
+import type { RoomEvent } from './protocol.ts';
+import type { RealtimeServer, RealtimeSocket } from './server.ts';
 import { encodeEvent, writeFrames, wsTextFrame } from './wire.ts';
 
 /**
@@ -53,7 +54,7 @@ interface Frames {
  * Only this node's sockets are written to (the local room), whatever adapter is installed: in a cluster every node
  * runs its own fan-out of the same events.
  */
-export function createRoomFanout(io: Server, room: string, fannedAtStart: number, slicing: Slicing = DEFAULT_SLICING) {
+export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart: number, slicing: Slicing = DEFAULT_SLICING) {
   const { sliceMs, checkEvery } = slicing;
   /** Events after `settled`, in seq order: some member may still lack them. */
   let held: StoredEvent[] = [];
@@ -72,16 +73,17 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
 
   const after = (seq: number) => held.filter((e) => e.seq > seq);
 
-  function deliver(socket: Socket, has: number) {
+  function deliver(socket: RealtimeSocket, has: number) {
     let f = frames.get(has);
     if (!f) frames.set(has, (f = {}));
     if (socket.data.batch === true) {
-      const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }));
+      // Casts: TypeScript cannot pair each name with its payload across a union; every event was checked as a draft.
+      const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent);
       f.batch ??= wsTextFrame(encodeEvent(BATCH_EVENT, list()));
       if (!writeFrames(socket, f.batch)) socket.emit(BATCH_EVENT, list());
     } else {
       f.plain ??= Buffer.concat(after(has).map((e) => wsTextFrame(encodeEvent(e.event, e.payload))));
-      if (!writeFrames(socket, f.plain)) for (const e of after(has)) socket.emit(e.event, e.payload);
+      if (!writeFrames(socket, f.plain)) for (const e of after(has)) socket.emit(e.event, e.payload as never);
     }
   }
 

@@ -1,5 +1,6 @@
 /**
- * The Socket.IO protocol as TypeScript types, for clients (the web app, LMS integrations):
+ * The Socket.IO protocol as TypeScript types (and `ROOM_EVENTS`, its one runtime value), for clients (the web app,
+ * LMS integrations) and for the server itself (its typed Socket.IO `Server` and event drafts):
  *
  *   import type { ClientToServerEvents, ServerToClientEvents } from 'skill-probe-live/src/realtime/protocol.ts';
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
@@ -7,26 +8,18 @@
  * Input types come from the same zod schemas the server parses with. docs/realtime.md describes the semantics.
  */
 import type { z } from 'zod';
+import type { Person } from '../attendance/presence.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
-import type { PollDto, PollResults, pollCloseInput, pollCreateInput, pollVoteInput, voteResult } from '../polls/polls.schemas.ts';
+import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';
 import type { sessionJoinInput, sessionLeaveInput, sessionStatusInput } from '../sessions/sessions.realtime.schemas.ts';
 import type { SessionDto } from '../sessions/sessions.schemas.ts';
 import type { AckReply } from './socket-handler.ts';
 
-export type { AckReply };
+export type { AckReply, Person };
 
-export interface Person {
-  id: string;
-  name: string;
-  role: string;
-}
-
-/** An event as it appears in a join replay or GET …/events. */
-export interface ReplayedEvent {
-  event: keyof SessionServerEvents;
-  payload: { seq: number } & Record<string, unknown>;
-}
+/** An event as it appears in a join replay or GET …/events: the same name and payload as when it was live. */
+export type ReplayedEvent = RoomEvent;
 
 export interface JoinResult {
   session: SessionDto;
@@ -46,23 +39,37 @@ export interface SessionClientEvents {
   'session:status': Acked<z.input<typeof sessionStatusInput>, SessionDto>;
 }
 
-export interface PollClientEvents {
-  'poll:create': Acked<z.input<typeof pollCreateInput>, PollDto>;
-  'poll:vote': Acked<z.input<typeof pollVoteInput>, z.infer<typeof voteResult>>;
-  'poll:close': Acked<z.input<typeof pollCloseInput>, PollDto>;
-}
-
 /** Events of a session room: each payload carries the session's seq. */
-export interface SessionServerEvents extends ChatServerEvents, QaServerEvents {
+export interface SessionServerEvents extends ChatServerEvents, QaServerEvents, PollServerEvents {
   'session:updated': (payload: { seq: number; session: SessionDto }) => void;
   'presence:update': (payload: { seq: number; count: number; joined: Person[]; left: Person[]; joinedTotal: number; leftTotal: number }) => void;
-  'poll:opened': (payload: { seq: number; poll: PollDto }) => void;
-  'poll:results': (payload: { seq: number; pollId: string; results: PollResults }) => void;
-  'poll:closed': (payload: { seq: number; poll: PollDto }) => void;
 }
 
+/** The name of a session room event. */
+export type RoomEventName = keyof SessionServerEvents;
+
+/** The payload of one room event, `seq` included. */
+export type RoomPayload<K extends RoomEventName> = Parameters<SessionServerEvents[K]>[0];
+
 /** A session room event as it travels inside an `events` batch. */
-export type RoomEvent = { [K in keyof SessionServerEvents]: { event: K; payload: Parameters<SessionServerEvents[K]>[0] } }[keyof SessionServerEvents];
+export type RoomEvent = { [K in RoomEventName]: { event: K; payload: RoomPayload<K> } }[RoomEventName];
+
+/**
+ * Every room event name, as a value, for clients that subscribe to each by name (and for the API docs). Declared
+ * as a record so that the compiler rejects a name missing from it, or one that is not a room event.
+ */
+const roomEvents: Record<RoomEventName, true> = {
+  'chat:message': true,
+  'chat:deleted': true,
+  'qa:question': true,
+  'qa:updated': true,
+  'poll:opened': true,
+  'poll:results': true,
+  'poll:closed': true,
+  'presence:update': true,
+  'session:updated': true,
+};
+export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
 
 /**
  * Everything the server sends: the room's events plus two notices to one socket (no seq). A socket that connects

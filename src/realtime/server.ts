@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { Actor } from '../auth/actor.ts';
 import type { VerifyToken } from '../auth/tokens.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -8,6 +8,21 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Budget } from '../http/window-limiter.ts';
 import type { RecordUser } from '../users/user-recorder.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
+
+/** What a socket carries from its handshake on (and the sessions it has joined, which session:join keeps). */
+export interface SocketData {
+  actor: Actor;
+  /** When the token expires, in epoch milliseconds. */
+  expiresAt: number;
+  /** Room events arrive as `events` frames (docs/realtime.md). */
+  batch?: boolean;
+  sessions?: Map<string, string>;
+}
+
+/** Socket.IO typed with the protocol: an emit with a misspelt event or a wrong payload field fails the type check. */
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeServerDeps {
   config: Config;
@@ -27,9 +42,9 @@ const EXPIRY_SWEEP_MS = 1000;
  * `cors` option alone does not stop cross-site WebSocket hijacking); the JWT in `handshake.auth.token` is verified
  * exactly as on REST; a socket is disconnected when its token expires.
  */
-export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServerDeps): Server {
+export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServerDeps): RealtimeServer {
   const { config, verify, recordUser, audit, failures, log } = deps;
-  const io = new Server(httpServer, {
+  const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.realtime.maxMessageBytes,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
@@ -91,7 +106,7 @@ function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
  * 0.5 KiB each, which 5,000 students multiply; the sweep itself costs microseconds). A token is honoured at most a
  * sweep past its expiry.
  */
-function disconnectWhenExpired(io: Server): void {
+function disconnectWhenExpired(io: RealtimeServer): void {
   let sweep: NodeJS.Timeout | undefined;
   const check = () => {
     const now = Date.now();

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { AppError, type ErrorCode, type ErrorDetail } from '../errors.ts';
+import type { ClientToServerEvents } from './protocol.ts';
+import type { RealtimeSocket } from './server.ts';
 
 /** Every client event is answered through its ack with one of these. */
 export type AckReply<T = unknown> =
@@ -16,12 +17,12 @@ export type AckReply<T = unknown> =
  * namespace, so a handler must take the socket from its arguments, never from a closure.
  */
 export type On = <S extends z.ZodType, R>(
-  event: string,
+  event: keyof ClientToServerEvents,
   schema: S,
-  handler: (actor: Actor, input: z.infer<S>, socket: Socket, reply: (data: R) => void) => Promise<R | void>,
+  handler: (actor: Actor, input: z.infer<S>, socket: RealtimeSocket, reply: (data: R) => void) => Promise<R | void>,
 ) => void;
 
-type Listener = (this: Socket, raw: unknown, maybeAck: unknown) => Promise<void>;
+type Listener = (this: RealtimeSocket, raw: unknown, maybeAck: unknown) => Promise<void>;
 
 /** Each namespace's listeners, one per event, shared by all its sockets (a closure per socket per event was ~1 KiB). */
 const listeners = new WeakMap<object, Map<string, Listener>>();
@@ -30,7 +31,7 @@ const listeners = new WeakMap<object, Map<string, Listener>>();
  * The socket twin of a route: the same schema, the same service call with the same actor, the same error codes.
  * A client that sends no ack callback still has its action carried out; it just hears nothing back.
  */
-export function createOn(socket: Socket, log: FastifyBaseLogger): On {
+export function createOn(socket: RealtimeSocket, log: FastifyBaseLogger): On {
   let shared = listeners.get(socket.nsp);
   if (!shared) listeners.set(socket.nsp, (shared = new Map()));
   const table = shared;
@@ -38,7 +39,7 @@ export function createOn(socket: Socket, log: FastifyBaseLogger): On {
     let listener = table.get(event);
     if (!listener) {
       // Socket.IO calls a listener with the socket as `this`.
-      listener = async function (this: Socket, raw: unknown, maybeAck: unknown) {
+      listener = async function (this: RealtimeSocket, raw: unknown, maybeAck: unknown) {
         const socket = this;
         let answered = false;
         const ack = (reply: AckReply) => {

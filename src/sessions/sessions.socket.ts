@@ -1,10 +1,10 @@
-import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../auth/actor.ts';
 import type { Presence } from '../attendance/presence.ts';
 import type { ActionLimits } from '../classroom/action-limits.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
 import type { Channels } from '../realtime/channels.ts';
 import { sessionRoom } from '../realtime/channels.ts';
+import type { RealtimeServer, RealtimeSocket } from '../realtime/server.ts';
 import type { On } from '../realtime/socket-handler.ts';
 import { isEnded, type LoadSession } from '../classroom/session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
@@ -21,16 +21,16 @@ export interface SessionSocketDeps {
 }
 
 /** Each app's disconnect listener (keyed by its channels), shared by all its sockets. */
-const disconnectListeners = new WeakMap<Channels, (this: Socket) => void>();
+const disconnectListeners = new WeakMap<Channels, (this: RealtimeSocket) => void>();
 
 /** Sessions this socket is in, with their course (for roster removals). */
-const joinedSessions = (socket: Socket): Map<string, string> => (socket.data.sessions ??= new Map<string, string>());
+const joinedSessions = (socket: RealtimeSocket): Map<string, string> => (socket.data.sessions ??= new Map<string, string>());
 
 /**
  * session:join / session:leave / session:status, and presence on disconnect. Joining a scheduled or live session
  * opens the caller's attendance; an ended one can still be joined to read what was missed.
  */
-export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocketDeps): void {
+export function registerSessionSocket(on: On, socket: RealtimeSocket, deps: SessionSocketDeps): void {
   const { loadSession, limits, sessions, presence, channels, meetings } = deps;
 
   // Handlers are shared by every socket (createOn): they use the socket they are given, not `socket` above.
@@ -69,14 +69,14 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
   let onDisconnect = disconnectListeners.get(channels);
   if (!onDisconnect) {
     // Socket.IO calls it with the socket as `this`; one per app instead of a closure per socket.
-    onDisconnect = function (this: Socket) {
+    onDisconnect = function (this: RealtimeSocket) {
       for (const sessionId of [...joinedSessions(this).keys()]) void leave(this, this.data.actor as Actor, sessionId, true);
     };
     disconnectListeners.set(channels, onDisconnect);
   }
   socket.on('disconnect', onDisconnect);
 
-  async function leave(s: Socket, actor: Actor, sessionId: string, dropped: boolean) {
+  async function leave(s: RealtimeSocket, actor: Actor, sessionId: string, dropped: boolean) {
     if (!joinedSessions(s).delete(sessionId)) return;
     s.leave(sessionRoom(sessionId));
     channels.release(sessionId);
@@ -89,7 +89,7 @@ export function registerSessionSocket(on: On, socket: Socket, deps: SessionSocke
  * attendance was closed with the roster change) and hear session:removed. Other nodes are told to do the same.
  */
 export async function removeFromCourseRooms(
-  io: Server,
+  io: RealtimeServer,
   presence: Presence,
   channels: Channels,
   courseId: string,

@@ -150,6 +150,10 @@ test('a mentor and two students run a whole class', async () => {
   await expect(sky.page.getByText(/Reconnecting/)).toBeHidden({ timeout: 20_000 });
   for (const text of missed) await expect(chatItem(sky.page, text)).toHaveCount(1);
   await screenshot(sky.page, 'student-classroom');
+  // Her own upvote and answer, which the event log does not carry, are read again after a reload.
+  await sky.page.reload();
+  await expect(skyQuestion.getByRole('button', { name: /Upvote/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(sky.page.getByRole('region', { name: 'Polls' })).toContainText(`Your answer: DFS ${XSS}`);
 
   // End; the report reconciles attendance against the roster, and downloads as CSV.
   await m.getByRole('button', { name: 'End class' }).click();
@@ -157,6 +161,8 @@ test('a mentor and two students run a whole class', async () => {
   for (const p of [sam.page, sky.page]) await expect(p.getByRole('status').first()).toContainText(/completed|ended/i);
   await m.getByRole('link', { name: 'Attendance report' }).click();
   await expect(m.getByRole('row').filter({ hasText: 'Sam Student' })).toContainText('Present');
+  await m.getByRole('button', { name: 'Refresh' }).click();
+  await expect(m.getByRole('status').filter({ hasText: /attended/ })).toContainText('2 of 2 students attended');
   await screenshot(m, 'attendance-report');
   const [download] = await Promise.all([m.waitForEvent('download'), m.getByRole('button', { name: 'Download CSV' }).click()]);
   const csv = readFileSync((await download.path())!, 'utf8');

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { me, signOut } from './lib/auth.ts';
 import { href, useRoute } from './lib/router.ts';
@@ -10,6 +11,7 @@ import { SignInPage } from './pages/sign-in.tsx';
 export function App() {
   const route = useRoute();
   const [, setSignedIn] = useState(0);
+  const queryClient = useQueryClient();
   const user = me();
   if (!user) return <SignInPage onSignedIn={() => setSignedIn((n) => n + 1)} />;
   return (
@@ -26,6 +28,8 @@ export function App() {
           className="link"
           onClick={() => {
             signOut();
+            // The next user must not see this one's cached reads.
+            queryClient.clear();
             location.hash = '#/';
             setSignedIn((n) => n + 1);
           }}

@@ -1,7 +1,9 @@
-import { useEffect, useId, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import type { Choice, PollDto, PollResults } from '../../../src/polls/polls.schemas.ts';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { api } from '../lib/api.ts';
+import { keys, pollsQuery } from '../lib/queries.ts';
 import type { Classroom } from '../lib/classroom.ts';
 import type { Mine } from '../lib/use-classroom.ts';
 import { ActionError, connected, useAction } from './class-action.tsx';
@@ -26,6 +28,7 @@ export function ClassPolls({ session, polls, room, manages, mine, setMine }: Pol
   const open = all.filter((p) => p.status === 'open').reverse();
   const closed = all.filter((p) => p.status === 'closed').reverse();
   const answers = useQuizAnswers(session.id, manages, all);
+  const queryClient = useQueryClient();
   const [fresh, setFresh] = useState<Record<string, PollResults>>({});
 
   const item = (p: PollDto) => (
@@ -37,6 +40,7 @@ export function ClassPolls({ session, polls, room, manages, mine, setMine }: Pol
       correctOption={p.correctOption ?? answers.known[p.id]}
       results={p.results ?? fresh[p.id]}
       onRefresh={(r) => setFresh((f) => ({ ...f, [p.id]: r }))}
+      onChanged={() => void queryClient.invalidateQueries({ queryKey: keys.polls(session.id) })}
       mine={mine.choices[p.id]}
       onVoted={(choice) => setMine((m) => ({ ...m, choices: { ...m.choices, [p.id]: choice } }))}
     />
@@ -68,25 +72,22 @@ export function ClassPolls({ session, polls, room, manages, mine, setMine }: Pol
  * manager learns it from the create ack, or after a reload from the REST list, which shows it to managers.
  */
 function useQuizAnswers(sessionId: string, manages: boolean, polls: PollDto[]) {
-  const [known, setKnown] = useState<Record<string, number>>({});
+  const queryClient = useQueryClient();
+  const [learned, setLearned] = useState<Record<string, number>>({});
+  // The list as last read (the query below re-renders this when it changes), whoever read it.
+  const listed = queryClient.getQueryData(pollsQuery(sessionId).queryKey) ?? [];
+  const known: Record<string, number> = {
+    ...Object.fromEntries(listed.flatMap((p) => (p.correctOption === undefined ? [] : [[p.id, p.correctOption] as const]))),
+    ...learned,
+  };
   const missing = manages && polls.some((p) => p.quiz && p.correctOption === undefined && known[p.id] === undefined);
-  useEffect(() => {
-    if (!missing) return;
-    let stale = false;
-    api<{ items: PollDto[] }>('GET', `/api/live-sessions/${sessionId}/polls`).then(
-      (list) => {
-        if (stale) return;
-        const found = list.items.flatMap((p) => (p.correctOption === undefined ? [] : [[p.id, p.correctOption] as const]));
-        setKnown((k) => ({ ...k, ...Object.fromEntries(found) }));
-      },
-      () => undefined, // The answer is only a hint for the mentor; it also arrives when the poll closes.
-    );
-    return () => {
-      stale = true;
-    };
-  }, [missing, sessionId]);
+  // Read only while an answer is missing. A failure is only a lost hint for the mentor: the answer also arrives
+  // when the poll closes.
+  useQuery({ ...pollsQuery(sessionId), enabled: missing });
   const learn = (poll: PollDto) => {
-    if (poll.correctOption !== undefined) setKnown((k) => ({ ...k, [poll.id]: poll.correctOption as number }));
+    if (poll.correctOption !== undefined) setLearned((k) => ({ ...k, [poll.id]: poll.correctOption as number }));
+    // A poll was created: a cached list no longer holds every poll.
+    void queryClient.invalidateQueries({ queryKey: keys.polls(sessionId) });
   };
   return { known, learn };
 }
@@ -98,11 +99,13 @@ interface ItemProps {
   correctOption: number | undefined;
   results: PollResults | undefined;
   onRefresh: (results: PollResults) => void;
+  /** The poll was changed (closed) here: cached reads of the poll list are out of date. */
+  onChanged: () => void;
   mine: Choice | undefined;
   onVoted: (choice: Choice) => void;
 }
 
-function PollItem({ poll, room, manages, correctOption, results, onRefresh, mine, onVoted }: ItemProps) {
+function PollItem({ poll, room, manages, correctOption, results, onRefresh, onChanged, mine, onVoted }: ItemProps) {
   const headingId = useId();
   const action = useAction();
   const isOpen = poll.status === 'open';
@@ -144,7 +147,7 @@ function PollItem({ poll, room, manages, correctOption, results, onRefresh, mine
             type="button"
             className="danger class-small"
             disabled={action.pending}
-            onClick={() => void action.run(() => connected(room).request('poll:close', { pollId: poll.id }))}
+            onClick={() => void action.run(() => connected(room).request('poll:close', { pollId: poll.id })).then(onChanged)}
           >
             Close poll
           </button>

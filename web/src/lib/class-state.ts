@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
-import type { PollDto, PollResults } from '../../../src/polls/polls.schemas.ts';
+import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { Question } from '../../../src/qa/qa.schemas.ts';
-import type { Person, SessionServerEvents } from '../../../src/realtime/protocol.ts';
+import type { Person, RoomEvent } from '../../../src/realtime/protocol.ts';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 
 /** Everything a classroom screen shows, rebuilt from the session's event log (replayed, then live). */
@@ -17,7 +17,8 @@ export interface ClassState {
 
 export const emptyClass: ClassState = { session: null, presence: { count: 0, users: null }, messages: [], questions: {}, polls: {}, lastSeq: 0 };
 
-export type ClassEvent = { [K in keyof SessionServerEvents]: { event: K; payload: Parameters<SessionServerEvents[K]>[0] } }[keyof SessionServerEvents];
+/** A room event as the reducer takes it: the protocol's own union, so a case the server cannot send fails the type check. */
+export type ClassEvent = RoomEvent;
 
 /** Applies one event; events at or below `lastSeq` are ignored, so a replay overlapping live events is harmless. */
 export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
@@ -36,7 +37,7 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
       return { ...next, polls: { ...state.polls, [e.payload.poll.id]: { ...state.polls[e.payload.poll.id], ...e.payload.poll } } };
     case 'poll:results': {
       const poll = state.polls[e.payload.pollId];
-      return poll ? { ...next, polls: { ...state.polls, [poll.id]: { ...poll, results: e.payload.results as PollResults } } } : next;
+      return poll ? { ...next, polls: { ...state.polls, [poll.id]: { ...poll, results: e.payload.results } } } : next;
     }
     case 'presence:update': {
       const users = state.presence.users;

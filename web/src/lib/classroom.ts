@@ -1,13 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, JoinResult, ServerToClientEvents } from '../../../src/realtime/protocol.ts';
+import { type ClientToServerEvents, type JoinResult, ROOM_EVENTS, type ServerToClientEvents } from '../../../src/realtime/protocol.ts';
 import { api, ApiError } from './api.ts';
 import { getToken } from './auth.ts';
 import type { ClassEvent } from './class-state.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 export type ClassSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const ROOM_EVENTS = ['chat:message', 'chat:deleted', 'qa:question', 'qa:updated', 'poll:opened', 'poll:results', 'poll:closed', 'presence:update', 'session:updated'] as const;
 
 export interface ClassroomHandlers {
   /** A (re)join: the session as it is, presence, and the events missed since `lastSeq()`, in order. */
@@ -58,8 +56,9 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
   };
   // A server that batches sends `events`; one that does not (older, or a fallback) sends each event by its name.
   socket.on('events', (batch) => {
-    for (const e of batch) take(e as ClassEvent);
+    for (const e of batch) take(e);
   });
+  // Casts: a listener registered in a loop over the names cannot be typed per name; the payload is the one `name` carries.
   for (const name of ROOM_EVENTS) socket.on(name, ((payload: ClassEvent['payload']) => take({ event: name, payload } as ClassEvent)) as never);
 
   socket.on('connect', () => {
@@ -78,7 +77,7 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
           handlers.onStatus('reconnecting', reply.error.message);
           return resync(2000);
         }
-        const missed = reply.data.events as ClassEvent[];
+        const missed: ClassEvent[] = reply.data.events;
         let more = reply.data.hasMore;
         while (more) {
           const since = missed.at(-1)?.payload.seq ?? handlers.lastSeq();

@@ -1,9 +1,11 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Choice, PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { Question } from '../../../src/qa/qa.schemas.ts';
 import { api } from './api.ts';
 import { applyEvent, type ClassState, emptyClass } from './class-state.ts';
 import { type Classroom, type ConnectionStatus, openClassroom } from './classroom.ts';
+import { keys } from './queries.ts';
 
 export interface Mine {
   /** Questions the viewer has upvoted. */
@@ -20,7 +22,15 @@ export function useClassroom(sessionId: string) {
   const state = useRef<ClassState>(emptyClass);
   const [, rerender] = useState(0);
   const [status, setStatus] = useState<{ status: ConnectionStatus; reason?: string }>({ status: 'connecting' });
-  const [mine, setMine] = useState<Mine>({ upvoted: new Set(), choices: {} });
+  const queryClient = useQueryClient();
+  // Read once the class is joined, and again at every rejoin (below).
+  const mineRead = useQuery({ queryKey: keys.mine(sessionId), queryFn: () => loadMine(sessionId), enabled: state.current.session !== null });
+  const mine = mineRead.data ?? noneYet;
+  /** An action of the viewer's own (upvote, vote) shows at once, before any reread. */
+  const setMine = useCallback(
+    (change: (mine: Mine) => Mine) => queryClient.setQueryData<Mine>(keys.mine(sessionId), (m) => change(m ?? noneYet)),
+    [queryClient, sessionId],
+  );
   const room = useRef<Classroom | null>(null);
   const update = useCallback((next: ClassState) => {
     if (next === state.current) return;
@@ -37,18 +47,21 @@ export function useClassroom(sessionId: string) {
         for (const e of missed) next = applyEvent(next, e);
         // The ack's session and presence are current as of the join, newer than any replayed event about them.
         update({ ...next, session: result.session, presence: { count: result.presence.count, users: result.presence.users ?? null } });
-        // Reloaded at every rejoin: an action whose ack was lost in a drop may still have been applied.
-        void loadMine(sessionId).then(setMine, () => undefined);
+        // Reread at every rejoin: an action whose ack was lost in a drop may still have been applied. (The first
+        // join only marks it stale: the query starts once the session is shown. Invalidation never rejects.)
+        void queryClient.invalidateQueries({ queryKey: keys.mine(sessionId) });
       },
       onEvent: (e) => update(applyEvent(state.current, e)),
       onStatus: (s, reason) => setStatus({ status: s, reason }),
     });
     room.current = r;
     return () => r.close();
-  }, [sessionId, update]);
+  }, [sessionId, update, queryClient]);
 
   return { ...state.current, status, mine, setMine, room: room.current };
 }
+
+const noneYet: Mine = { upvoted: new Set(), choices: {} };
 
 /** The viewer's own upvotes and poll answers, which the event log does not carry. */
 async function loadMine(sessionId: string): Promise<Mine> {

@@ -1,20 +1,14 @@
-import { useEffect, useState } from 'react';
-import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type AttendanceReport, ReportDownloadButton } from '../components/report-csv.tsx';
 import { ReportTable } from '../components/report-table.tsx';
 import { STATUS_LABEL } from '../components/schedule-session-list.tsx';
 import { formatDateTime, plannedEnd, ScheduleWhen, ScheduleZoneNote } from '../components/schedule-when.tsx';
-import { api, ApiError } from '../lib/api.ts';
+import { ApiError } from '../lib/api.ts';
+import { attendanceQuery, keys, sessionQuery } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
 import '../schedule.css';
 
-type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
-
-function settle<T>(result: PromiseSettledResult<T>): Loaded<T> {
-  if (result.status === 'fulfilled') return { ok: true, value: result.value };
-  const err: unknown = result.reason;
-  return { ok: false, message: err instanceof ApiError ? err.message : String(err) };
-}
+const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -29,27 +23,16 @@ function summaryText(report: AttendanceReport): string {
 
 /** The attendance of one session for its mentors: a table of every roster student and a CSV download. */
 export function ReportPage({ sessionId }: { sessionId: string }) {
-  // Tagged with its session id so a route change never shows the previous session's report.
-  const [data, setData] = useState<{ sessionId: string; session: Loaded<SessionDto>; report: Loaded<AttendanceReport> } | null>(null);
-  const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    const path = `/api/live-sessions/${encodeURIComponent(sessionId)}`;
-    // Both at once; each can fail alone (a student may read the session but not its attendance: 403).
-    void Promise.allSettled([api<SessionDto>('GET', path), api<AttendanceReport>('GET', `${path}/attendance`)]).then(([s, r]) => {
-      if (current) setData({ sessionId, session: settle(s), report: settle(r) });
-    });
-    return () => {
-      current = false;
-    };
-  }, [sessionId, reloads]);
-
-  const loaded = data?.sessionId === sessionId ? data : null;
-  const session = loaded?.session.ok ? loaded.session.value : null;
-  const report = loaded?.report.ok ? loaded.report.value : null;
+  const queryClient = useQueryClient();
+  // Both at once, keyed by the session (a route change never shows the previous report); each can fail alone (a
+  // student may read the session but not its attendance: 403).
+  const sessionRead = useQuery(sessionQuery(sessionId));
+  const reportRead = useQuery(attendanceQuery(sessionId));
+  const session = sessionRead.data ?? null;
+  const report = reportRead.data ?? null;
+  const loading = sessionRead.isPending || reportRead.isPending;
   // The same refusal can come from both requests (404 for an outsider); say it once.
-  const errors = [...new Set([loaded?.session, loaded?.report].flatMap((l) => (l && !l.ok ? [l.message] : [])))];
+  const errors = loading ? [] : [...new Set([sessionRead.error, reportRead.error].flatMap((e) => (e ? [messageOf(e)] : [])))];
 
   return (
     <div className="report-page">
@@ -64,7 +47,7 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
         </p>
       )}
       <ScheduleZoneNote />
-      {!loaded && <p className="muted">Loading the report…</p>}
+      {loading && <p className="muted">Loading the report…</p>}
       {errors.map((message) => (
         <p key={message} role="alert" className="error">
           {message}
@@ -78,7 +61,7 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
           </p>
           <div className="sched-actions">
             <ReportDownloadButton report={report} session={session} />
-            <button type="button" className="secondary" onClick={() => setReloads((n) => n + 1)}>
+            <button type="button" className="secondary" onClick={() => void queryClient.invalidateQueries({ queryKey: keys.session(sessionId) })}>
               Refresh
             </button>
           </div>

@@ -1,29 +1,15 @@
-import { useEffect, useId, useState } from 'react';
-import type { z } from 'zod';
-import type { SessionDto, sessionPage } from '../../../src/sessions/sessions.schemas.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { ScheduleSessionForm } from '../components/schedule-session-form.tsx';
 import { ScheduleSessionList } from '../components/schedule-session-list.tsx';
 import { ScheduleZoneNote } from '../components/schedule-when.tsx';
-import { api, ApiError } from '../lib/api.ts';
+import { ApiError } from '../lib/api.ts';
 import { me } from '../lib/auth.ts';
+import { sessionsQuery } from '../lib/queries.ts';
 import '../schedule.css';
 
-type SessionPage = z.infer<typeof sessionPage>;
-
-/** Every session the caller may see (one course, or all their courses), following `nextCursor` to the end. */
-async function loadSessions(courseId: string | null): Promise<SessionDto[]> {
-  const items: SessionDto[] = [];
-  let cursor: string | null = null;
-  do {
-    const query = new URLSearchParams({ limit: '100' });
-    if (courseId) query.set('courseId', courseId);
-    if (cursor) query.set('cursor', cursor);
-    const page: SessionPage = await api<SessionPage>('GET', `/api/live-sessions?${query}`);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
-}
+const toLoadError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'CLIENT', String(err)));
 
 const isUpcoming = (s: SessionDto) => s.status === 'scheduled' || s.status === 'live';
 
@@ -32,31 +18,23 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
   const user = me();
   // The token role only decides what to offer; the server checks the roster role on every request.
   const canManage = user?.role === 'mentor' || user?.role === 'admin';
-  // Tagged with the course they belong to, so switching courses never shows the previous course's list.
-  const [loaded, setLoaded] = useState<{ courseId: string | null; sessions: SessionDto[] } | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [reloads, setReloads] = useState(0);
+  const queryClient = useQueryClient();
+  // Keyed by the course, so switching courses never shows the previous course's list.
+  const list = useQuery(sessionsQuery(courseId));
   const [announcement, setAnnouncement] = useState('');
   const formHeadingId = useId();
 
-  useEffect(() => {
-    let current = true; // ignore a slow answer for a course the viewer has already left
-    setLoadError(null);
-    loadSessions(courseId).then(
-      (sessions) => current && setLoaded({ courseId, sessions }),
-      (err: unknown) => current && setLoadError(err instanceof ApiError ? err : new ApiError(0, 'CLIENT', String(err))),
-    );
-    return () => {
-      current = false;
-    };
-  }, [courseId, reloads]);
-
   function changed(message: string) {
     setAnnouncement(message);
-    setReloads((n) => n + 1);
+    // Every list a session appears in (its course's and the caller's own), and the session's own reads. (Invalidation
+    // never rejects: a failed refetch lands in the query's error.)
+    void queryClient.invalidateQueries({ queryKey: ['sessions'] });
+    void queryClient.invalidateQueries({ queryKey: ['session'] });
   }
 
-  const sessions = loaded?.courseId === courseId ? loaded.sessions : null;
+  const sessions: SessionDto[] | null = list.data ?? null;
+  // A failed refresh keeps the list it had, and says so.
+  const loadError = list.error ? toLoadError(list.error) : null;
   const upcoming = sessions?.filter(isUpcoming) ?? [];
   // Past classes read newest first; the API's order (oldest first) suits only the upcoming ones.
   const past = sessions?.filter((s) => !isUpcoming(s)).reverse() ?? [];
@@ -81,7 +59,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
         <div role="alert" className="error">
           <p>{loadError.message}</p>
           {!forbidden && (
-            <button type="button" className="secondary" onClick={() => setReloads((n) => n + 1)}>
+            <button type="button" className="secondary" onClick={() => void list.refetch()}>
               Try again
             </button>
           )}

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, ApiError } from '../lib/api.ts';
 import { setToken } from '../lib/auth.ts';
+import { keys } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
 
 interface DemoUsers {
@@ -10,11 +12,10 @@ interface DemoUsers {
 
 /** Demo mode: pick a demo user. Otherwise the LMS opens /launch#token=…; this page says so. */
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
-  const [demo, setDemo] = useState<DemoUsers | null | 'none'>(null);
+  // Not in demo mode, the route is not there (404): nothing to pick, so no retry either.
+  const demoUsers = useQuery({ queryKey: keys.demoUsers, queryFn: () => api<DemoUsers>('GET', '/api/demo/users'), retry: false });
+  const demo: DemoUsers | null | 'none' = demoUsers.data ?? (demoUsers.isError ? 'none' : null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<DemoUsers>('GET', '/api/demo/users').then(setDemo, () => setDemo('none'));
-  }, []);
 
   async function signIn(userId: string, courseId: string) {
     setError(null);
