@@ -122,7 +122,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   };
   const loadSession = createSessionLoader(db, audit);
   const limits = createActionLimits(config.realtime.perMinute, budgets);
-  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits };
+  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const providers = createMeetingProviders(config.meetings);
