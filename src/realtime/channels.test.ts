@@ -14,6 +14,8 @@ import type { StoredEvent } from '../events/events.repo.ts';
 import { freshDatabase } from '../test/harness.ts';
 import { createChannels } from './channels.ts';
 
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+
 const chat = (seq: number): StoredEvent => ({ seq, event: 'chat:message', payload: { seq, body: `m${seq}` } });
 
 describe('channels with sliced fan-outs', () => {
@@ -45,7 +47,7 @@ describe('channels with sliced fan-outs', () => {
   }
 
   test('a subscribe between two slices replays what fan-outs began with and hears the rest live, each event once', async () => {
-    const channels = createChannels(io, db, { sliceMs: 0, checkEvery: 1 });
+    const channels = createChannels(io, db, silent, { sliceMs: 0, checkEvery: 1 });
     const sessionId = randomUUID();
     const [a, b, c] = [await client(), await client(), await client()];
     for (const m of [a, b, c]) await channels.subscribe(m.socket, sessionId, undefined, 500, () => {});
