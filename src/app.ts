@@ -12,6 +12,7 @@ import { createPresence } from './attendance/presence.ts';
 import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
+import { handlePromiseError } from './classroom/background.ts';
 import { createChannels } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import type { ClassFeature } from './classroom/feature.ts';
@@ -116,7 +117,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   const failures = budgets('auth-failures', config.rateLimit.max, config.rateLimit.windowMs);
   const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log });
   cluster?.attach(io);
-  const channels = createChannels(io, db);
+  const channels = createChannels(io, db, app.log);
   // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
   const publish = (sessionId: string, events: StoredEvent[]) => {
     channels.publish(sessionId, events);
@@ -124,7 +125,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   };
   const loadSession = createSessionLoader(db, audit);
   const limits = createActionLimits(config.realtime.perMinute, budgets, { audit, log: app.log });
-  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits };
+  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const providers = createMeetingProviders(config.meetings);
@@ -157,7 +158,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     });
     cluster.on('sp:roster-removed', (courseId: string, userId: string) => {
       invalidateMembership(courseId, userId);
-      void removeFromRooms(courseId, userId).catch(() => {});
+      handlePromiseError(removeFromRooms(courseId, userId), app.log, 'removing a user from their course rooms failed', { courseId, userId });
     });
     // Independent heals: one failing (Redis not quite back) must not keep the others from running.
     cluster.heal(() => resyncChannels(io, db, channels).then(() => {}));

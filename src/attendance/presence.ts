@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
+import { createRetries, handlePromiseError } from '../classroom/background.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import { listOpenSocketSegments } from './attendance.repo.ts';
 import { type PresenceMirror, soloMirror } from './presence-mirror.ts';
@@ -7,6 +8,8 @@ import { createSegmentWriter } from './segment-writer.ts';
 /** Names listed per presence:update; a join storm is summarized by the totals. */
 const LISTED = 100;
 const FLUSH_MS = 1000;
+/** A presence:update that failed is tried again after this, doubling while it keeps failing. */
+const FLUSH_RETRY_MAX_MS = 30_000;
 
 /** Someone in a class, as presence:update and the join ack list them (the one declaration; protocol.ts re-exports it). */
 export interface Person {
@@ -33,6 +36,8 @@ interface Room {
   joined: Map<string, Person>;
   left: Map<string, Person>;
   flushTimer?: NodeJS.Timeout;
+  /** presence:update writes that failed in a row (the database is away): the next waits longer. */
+  flushFailures: number;
 }
 
 /**
@@ -44,25 +49,31 @@ interface Room {
  * socket anywhere and closes with their last socket anywhere, and counts are of the whole class.
  */
 export function createPresence(deps: ClassDeps, graceMs: number, mirror: PresenceMirror = soloMirror) {
+  const { log } = deps;
   const rooms = new Map<string, Room>();
   const segments = createSegmentWriter(deps.db);
-  // A Redis outage must not stop attendance: without the mirror, each node counts its own sockets.
-  const added = (sessionId: string, person: Person) => mirror.add(sessionId, person).catch(() => false);
-  const removed = (sessionId: string, userId: string) => mirror.remove(sessionId, userId).catch(() => false);
+  // A closed segment is owed: a failed close is retried until the database answers (or the process stops, when the
+  // segment stays open and the next start adopts and closes it, see recover()).
+  const retries = createRetries(log);
+  // A Redis outage must not stop attendance: without the mirror, each node counts its own sockets. The outage itself
+  // is logged once by the cluster; each call it fails is only worth a debug line.
+  const mirrorFailed = (op: string, sessionId: string) => (err: unknown) => log.debug({ err, op, sessionId }, 'presence mirror unavailable');
+  const added = (sessionId: string, person: Person) => mirror.add(sessionId, person).catch(mirrorFailed('add', sessionId)).then((v) => v ?? false);
+  const removed = (sessionId: string, userId: string) => mirror.remove(sessionId, userId).catch(mirrorFailed('remove', sessionId)).then((v) => v ?? false);
 
   const room = (sessionId: string, courseId: string | null) => {
     let r = rooms.get(sessionId);
-    if (!r) rooms.set(sessionId, (r = { courseId, users: new Map(), others: new Map(), othersAt: 0, joined: new Map(), left: new Map() }));
+    if (!r) rooms.set(sessionId, (r = { courseId, users: new Map(), others: new Map(), othersAt: 0, joined: new Map(), left: new Map(), flushFailures: 0 }));
     return r;
   };
 
-  function announce(sessionId: string, r: Room) {
-    r.flushTimer ??= setTimeout(() => void flush(sessionId, r), FLUSH_MS);
+  function announce(sessionId: string, r: Room, delayMs = FLUSH_MS) {
+    r.flushTimer ??= setTimeout(() => handlePromiseError(flush(sessionId, r), log, 'presence:update failed', { sessionId }), delayMs);
   }
 
   async function readOthers(sessionId: string, r: Room) {
     r.othersAt = Date.now();
-    const others = await mirror.others(sessionId).catch(() => undefined);
+    const others = await mirror.others(sessionId).catch(mirrorFailed('others', sessionId));
     if (others) r.others = new Map(others.filter((p) => !r.users.has(p.id)).map((p) => [p.id, p]));
   }
 
@@ -81,30 +92,57 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       joinedTotal: joined.length,
       leftTotal: left.length,
     };
-    await recordChange(deps, sessionId, async () => ({ result: null, events: [{ event: 'presence:update', payload }] })).catch(
-      () => {},
-    );
+    try {
+      await recordChange(deps, sessionId, async () => ({ result: null, events: [{ event: 'presence:update', payload }] }));
+      r.flushFailures = 0;
+    } catch (err) {
+      // Who joined and left is still owed to the room: put back (unless it changed meanwhile) and try again later.
+      for (const p of joined) if (!r.left.has(p.id)) r.joined.set(p.id, p);
+      for (const p of left) if (!r.joined.has(p.id)) r.left.set(p.id, p);
+      r.flushFailures += 1;
+      const retryInMs = Math.min(FLUSH_RETRY_MAX_MS, FLUSH_MS * 2 ** r.flushFailures);
+      log.warn({ err, sessionId, attempts: r.flushFailures, retryInMs }, 'presence:update failed; retrying');
+      if (rooms.get(sessionId) === r) announce(sessionId, r, retryInMs);
+    }
     if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
   }
 
   async function close(sessionId: string, r: Room, userId: string, present: Present) {
     if (present.sockets > 0 || r.users.get(userId) !== present) return;
     r.users.delete(userId);
-    const elsewhere = await mirror.remove(sessionId, userId).catch(() => (present.adopted ? undefined : false));
+    // Redis away: unknown for a segment no socket here opened (another node may hold them), nobody else otherwise.
+    const elsewhere = await mirror.remove(sessionId, userId).catch((err: unknown) => {
+      mirrorFailed('remove', sessionId)(err);
+      return present.adopted ? undefined : false;
+    });
     // Back on this node meanwhile, or still (or perhaps) on another: their segment stays open, and they never left.
     if (r.users.has(userId) || elsewhere !== false) {
       if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
       return;
     }
-    await segments.submit({ open: false, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
+    const left = new Date();
+    await retries.run('closing an attendance segment', { sessionId, userId }, () => closeSegment(sessionId, r, present.person, left));
+  }
+
+  /** Closes a segment at `at` (the time they left, however late the database answers) and tells the room. */
+  async function closeSegment(sessionId: string, r: Room, person: Person, at: Date) {
+    // Came back while the database was away: the segment that is still open is theirs again.
+    if (rooms.get(sessionId)?.users.has(person.id)) return;
+    await segments.submit({ open: false, sessionId, courseId: r.courseId, person, ip: null, at });
     // A node that took them in meanwhile saw this segment still open and opened none: theirs to reopen now.
-    if (mirror !== soloMirror && (await removed(sessionId, userId))) {
-      await segments.submit({ open: true, sessionId, courseId: r.courseId, person: present.person, ip: null, at: new Date() });
+    if (mirror !== soloMirror && (await removed(sessionId, person.id))) {
+      await segments.submit({ open: true, sessionId, courseId: r.courseId, person, ip: null, at: new Date() });
       return;
     }
-    if (r.joined.has(userId)) r.joined.delete(userId);
-    else r.left.set(userId, present.person);
-    announce(sessionId, r);
+    const current = room(sessionId, r.courseId);
+    if (current.joined.has(person.id)) current.joined.delete(person.id);
+    else current.left.set(person.id, person);
+    announce(sessionId, current);
+  }
+
+  /** After the grace period: closes their segment unless they came back (never rejects; failures are retried). */
+  function closeLater(sessionId: string, r: Room, userId: string, present: Present) {
+    present.closeTimer = setTimeout(() => handlePromiseError(close(sessionId, r, userId, present), log, 'closing attendance failed', { sessionId, userId }), graceMs);
   }
 
   /** Holds a user whose sockets are gone (a restart, a dead node) for the grace period, then closes their segment. */
@@ -114,7 +152,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
     const present: Present = { person, sockets: 0, adopted: true };
     r.users.set(person.id, present);
     // Unknown (Redis away) is not "nobody": another node may hold them, and closing would end a live attendance.
-    const elsewhere = await mirror.add(sessionId, person).catch(() => undefined);
+    const elsewhere = await mirror.add(sessionId, person).catch(mirrorFailed('add', sessionId));
     if (elsewhere !== false) {
       // Another node has them (or may): their attendance is its to close.
       if (r.users.get(person.id) === present && present.sockets === 0) r.users.delete(person.id);
@@ -122,9 +160,21 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
       return;
     }
-    if (present.sockets === 0) {
-      present.closeTimer = setTimeout(() => void close(sessionId, r, person.id, present).catch(() => {}), graceMs);
-    }
+    if (present.sockets === 0) closeLater(sessionId, r, person.id, present);
+  }
+
+  /**
+   * A socket left: at once when it said so, after the grace period when it dropped. Resolves once the segment is
+   * closed, or once its close failed and is being retried (at the time they left); never rejects for that.
+   */
+  async function exit(actor: Actor, sessionId: string, opts: { grace: boolean }): Promise<void> {
+    const r = rooms.get(sessionId);
+    const present = r?.users.get(actor.id);
+    if (!r || !present) return;
+    present.sockets = Math.max(0, present.sockets - 1);
+    if (present.sockets > 0) return;
+    if (opts.grace && graceMs > 0) closeLater(sessionId, r, actor.id, present);
+    else await close(sessionId, r, actor.id, present);
   }
 
   return {
@@ -159,21 +209,11 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       announce(sessionId, r);
     },
 
-    /**
-     * A socket left: at once when it said so (resolving once the segment is closed), after the grace period when it
-     * dropped.
-     */
-    async exit(actor: Actor, sessionId: string, opts: { grace: boolean }): Promise<void> {
-      const r = rooms.get(sessionId);
-      const present = r?.users.get(actor.id);
-      if (!r || !present) return;
-      present.sockets = Math.max(0, present.sockets - 1);
-      if (present.sockets > 0) return;
-      if (opts.grace && graceMs > 0) {
-        present.closeTimer = setTimeout(() => void close(sessionId, r, actor.id, present).catch(() => {}), graceMs);
-      } else {
-        await close(sessionId, r, actor.id, present);
-      }
+    exit,
+
+    /** `exit` for a caller that does not wait (a disconnect, a roster removal): its failures are logged here. */
+    exitInBackground(actor: Actor, sessionId: string, opts: { grace: boolean }): void {
+      handlePromiseError(exit(actor, sessionId, opts), log, 'leaving the session room failed', { sessionId, userId: actor.id });
     },
 
     /** Who is in the room now (users in their grace period still count); the list only when asked for. */
@@ -208,10 +248,14 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
     /** A clean shutdown: this node's part of the mirror goes at once instead of when it expires. */
     async leaveMirror(): Promise<void> {
-      await mirror.refresh(new Map([...rooms.keys()].map((sessionId) => [sessionId, []]))).catch(() => {});
+      // Best effort: whatever is left expires with this node's TTL.
+      await mirror
+        .refresh(new Map([...rooms.keys()].map((sessionId) => [sessionId, []])))
+        .catch((err: unknown) => log.warn({ err }, 'could not clear this node from the presence mirror; it expires instead'));
     },
 
     stop(): void {
+      retries.stop();
       for (const r of rooms.values()) {
         clearTimeout(r.flushTimer);
         for (const p of r.users.values()) clearTimeout(p.closeTimer);

@@ -16,6 +16,9 @@ export type VerifyToken = (token: string) => Promise<VerifiedClaims>;
 /** The signing keys could not be fetched: the caller is not at fault, so this is a 503, not a 401. */
 class KeySetUnavailable extends Error {}
 
+/** Our own secret could not be made into a key: a server fault (500, logged), never "the token is invalid". */
+class SecretUnusable extends Error {}
+
 /** Builds the one verifier REST and Socket.IO both use. Throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
 export function createTokenVerifier(auth: AuthConfig): VerifyToken {
   const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp', 'sub'] };
@@ -29,6 +32,7 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
     try {
       ({ payload } = await verify(token));
     } catch (err) {
+      if (err instanceof SecretUnusable) throw err;
       throw toAuthError(err);
     }
     const claims = claimsSchema.safeParse(payload);
@@ -75,10 +79,16 @@ function createVerifiedTokens() {
  * which a join storm of 5,000 sign-ins pays 5,000 times.
  */
 function secretVerifier(secret: Uint8Array, options: JWTVerifyOptions) {
-  const key = crypto.subtle.importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  // An import failure surfaces on the first verification, not as an unhandled rejection at startup.
-  key.catch(() => {});
-  return async (token: string) => jwtVerify(token, await key, { ...options, algorithms: SECRET_ALGORITHMS });
+  // Settled either way, so an import failure is no unhandled rejection at startup; it fails every verification
+  // instead, as the server fault it is.
+  const imported = crypto.subtle
+    .importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    .then((key) => ({ key }), (err: unknown) => ({ err }));
+  return async (token: string) => {
+    const result = await imported;
+    if ('err' in result) throw new SecretUnusable('JWT_SECRET could not be imported as an HMAC key', { cause: result.err });
+    return jwtVerify(token, result.key, { ...options, algorithms: SECRET_ALGORITHMS });
+  };
 }
 
 function jwksVerifier(url: URL, options: JWTVerifyOptions) {

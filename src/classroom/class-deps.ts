@@ -5,6 +5,7 @@ import type { Database } from '../db/tables.ts';
 import { appendEvents, type EventDraft, type StoredEvent } from '../events/events.repo.ts';
 import type { LoadSession } from './session-access.ts';
 import type { ActionLimits } from './action-limits.ts';
+import type { Log } from './background.ts';
 
 /** What every in-class service (chat, Q&A, polls, presence, lifecycle) is built from. */
 export interface ClassDeps {
@@ -14,6 +15,8 @@ export interface ClassDeps {
   /** The broadcast port: hands committed events to the session's room, in seq order. */
   publish: (sessionId: string, events: StoredEvent[]) => void;
   limits: ActionLimits;
+  /** The app's logger, for work nobody awaits (coalesced broadcasts, presence): its failures are logged here. */
+  log: Log;
 }
 
 /**

@@ -68,6 +68,12 @@ function createRosterReader(db: Db): RosterReader {
     }
   }
 
+  /** readCourse() settles its waiters itself; a failure past it would be a bug, and must not leave anyone waiting. */
+  function failWaiting(err: unknown) {
+    for (const byUser of waiting.values()) for (const list of byUser.values()) for (const w of list) w.reject(err);
+    waiting = new Map();
+  }
+
   return (courseId, userId) =>
     new Promise<Membership>((resolve, reject) => {
       let byUser = waiting.get(courseId);
@@ -75,6 +81,6 @@ function createRosterReader(db: Db): RosterReader {
       let list = byUser.get(userId);
       if (!list) byUser.set(userId, (list = []));
       list.push({ resolve, reject });
-      if (!reading) void readAll();
+      if (!reading) readAll().catch(failWaiting);
     });
 }

@@ -51,9 +51,9 @@ export async function joinCluster(
   };
 
   // Each heal has its own guard: a slow one (a big resync) must not hold back the presence refresh, whose TTL runs.
-  const heals: { run: () => Promise<void>; afterOutage: boolean }[] = [];
+  const heals: { run: () => void; afterOutage: boolean }[] = [];
   const runHeal = (outage: boolean) => {
-    for (const heal of heals) if (outage || !heal.afterOutage) void heal.run();
+    for (const heal of heals) if (outage || !heal.afterOutage) heal.run();
   };
   let lost = false;
   let closing = false;
@@ -82,7 +82,7 @@ export async function joinCluster(
   return {
     attach(server) {
       io = server;
-      io.adapter(createAdapter(quietPublisher(pub), sub, { key: 'sp', requestsTimeout: 3000 }));
+      io.adapter(createAdapter(quietPublisher(pub, log), sub, { key: 'sp', requestsTimeout: 3000 }));
     },
     budgets: redisBudgets(pub, guard),
     // A node is dead to the others once it has missed three heals.
@@ -91,11 +91,11 @@ export async function joinCluster(
     on: (message, handler) => attached().on(message as never, handler as never),
     heal(heal, opts) {
       let running: Promise<void> | undefined;
+      // A failed heal is logged and runs again at the next interval (or when Redis comes back).
       const run = () => {
         running ??= heal()
           .catch((err: unknown) => log.warn({ err }, 'cluster heal failed'))
           .finally(() => (running = undefined));
-        return running;
       };
       heals.push({ run, afterOutage: opts?.afterOutage ?? false });
     },
@@ -110,11 +110,21 @@ export async function joinCluster(
   };
 }
 
-/** The adapter publishes without handling a failure; while Redis is away that would be an unhandled rejection. */
-function quietPublisher(redis: Redis): Redis {
+/**
+ * The adapter publishes without handling a failure; while Redis is away that would be an unhandled rejection. What a
+ * lost message carried is made good by the periodic heal (events are reread from the log), and the outage itself is
+ * logged once above, so each lost message is only worth a debug line.
+ */
+function quietPublisher(redis: Redis, log: FastifyBaseLogger): Redis {
   return new Proxy(redis, {
     get(target, prop) {
-      if (prop === 'publish') return (...args: Parameters<Redis['publish']>) => target.publish(...args).catch(() => 0);
+      if (prop === 'publish') {
+        return (...args: Parameters<Redis['publish']>) =>
+          target.publish(...args).catch((err: unknown) => {
+            log.debug({ err, channel: String(args[0]) }, 'Redis publish failed; the next heal makes good what it carried');
+            return 0;
+          });
+      }
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

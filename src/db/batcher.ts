@@ -89,6 +89,18 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatc
     }
   }
 
+  /**
+   * commit() settles each write's promise itself, so drain() rejecting would be a bug; should it happen, the writes
+   * it held and those queued behind it fail with it rather than wait forever or take the process down.
+   */
+  function drainNow() {
+    const held = queue;
+    drain().catch((err: unknown) => {
+      for (const b of [...held, ...queue]) b.reject(err);
+      queue = [];
+    });
+  }
+
   return {
     /** Queues a write; resolves with its result after its batch commits. */
     submit(item: T): Promise<R> {
@@ -96,10 +108,10 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatc
         queue.push({ item, resolve, reject });
         // While a commit is in flight, drain() picks this up when it ends.
         if (running) return;
-        if (queue.length >= eager) void drain();
+        if (queue.length >= eager) drainNow();
         else if (!scheduled) {
           scheduled = true;
-          setImmediate(() => void drain());
+          setImmediate(drainNow);
         }
       });
     },

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { handlePromiseError } from '../classroom/background.ts';
 import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../sessions/sessions.repo.ts';
@@ -33,11 +34,13 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
   let stopped = false;
   let pumping = false;
   let again = false;
+  // pump() catches what it can foresee; anything else is logged, and the next kick or the poll timer pumps again.
+  const pumpNow = () => handlePromiseError(pump(), log, 'meeting worker failed');
 
   function wakeIn(ms: number) {
     clearTimeout(timer);
     if (stopped) return;
-    timer = setTimeout(() => void pump(), Math.max(10, Math.min(ms, POLL_MS)));
+    timer = setTimeout(pumpNow, Math.max(10, Math.min(ms, POLL_MS)));
     timer.unref();
   }
 
@@ -57,7 +60,7 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
           if (!job) break;
           const run: Promise<void> = runJob(job).finally(() => {
             inflight.delete(run);
-            void pump();
+            pumpNow();
           });
           inflight.add(run);
         }
@@ -98,7 +101,12 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
         await meetingOutcomes.updated(deps, job, session.meeting_error !== null);
       }
     } catch (err) {
-      if (stopped) return void (await releaseJob(db, job.id).catch(() => undefined));
+      if (stopped) {
+        // Unreleased, the job waits for its lease to expire (LEASE_MS) before the next start takes it up.
+        await releaseJob(db, job.id).catch((e: unknown) => log.warn({ err: e, jobId: job.id }, 'could not release a meeting job while stopping'));
+        return;
+      }
+      // Bookkeeping that fails (the database is away) is logged; the job's lease then expires and it is claimed again.
       await failed(job, session, asProviderError(err)).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'meeting job bookkeeping failed'));
     }
   }
@@ -140,8 +148,8 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
 
   return {
     /** Looks for due work now (after a job was committed). */
-    kick: () => void pump(),
-    start: () => void pump(),
+    kick: pumpNow,
+    start: pumpNow,
     /** Stops taking jobs; calls under way are aborted and their jobs left for the next start. */
     async stop() {
       stopped = true;

@@ -132,7 +132,6 @@ export async function markBroadcastPending(db: Kysely<Database>, pollIds: string
 }
 
 /** Polls whose poll:results was still owed when the process stopped. */
-export async function listPendingBroadcasts(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('session_polls').select('id').where('broadcast_pending', '=', true).execute();
-  return rows.map((r) => r.id);
+export async function listPendingBroadcasts(db: Kysely<Database>): Promise<{ sessionId: string; id: string }[]> {
+  return db.selectFrom('session_polls').select(['session_id as sessionId', 'id']).where('broadcast_pending', '=', true).execute();
 }

@@ -122,7 +122,7 @@ export function createPollsService(deps: ClassDeps) {
       // False when the poll closed while the vote waited for its batch.
       const written = await votes.write({ actor, session, poll, choice: stored });
       if (!written) throw await audit.deny(actor, 'poll.vote', target, pollClosed());
-      if (poll.results_visibility === 'live') votes.changed(poll.id);
+      if (poll.results_visibility === 'live') votes.changed(poll);
       return { pollId: poll.id, choice: stored };
     },
 

@@ -2,8 +2,8 @@ import type { Actor } from '../auth/actor.ts';
 import { auditEntry } from '../audit/audit.service.ts';
 import { groupCommit } from '../db/batcher.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
-import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
-import { createCoalescer } from '../classroom/coalescer.ts';
+import type { ClassDeps } from '../classroom/class-deps.ts';
+import { createOwedBroadcasts } from '../classroom/owed-broadcasts.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
 import { countChoices, findPoll, listPendingBroadcasts, markBroadcastPending, type PollRow, writeVotes } from './polls.repo.ts';
 import { forBroadcast, tallyResults } from './polls.results.ts';
@@ -47,28 +47,27 @@ export function createVoteWriter(deps: ClassDeps) {
     return items.map((v) => open.has(v.poll.id));
   });
 
-  const results = createCoalescer(RESULTS_INTERVAL_MS, async (pollId) => {
-    const poll = await findPoll(deps.db, pollId);
-    if (!poll) return;
-    // The session lock orders this after any close in flight: no poll:results follows a poll:closed.
-    await recordChange(deps, poll.session_id, async (trx) => {
-      await lockSession(trx, poll.session_id);
+  const results = createOwedBroadcasts(deps, {
+    what: 'poll:results broadcast',
+    intervalMs: RESULTS_INTERVAL_MS,
+    listOwed: listPendingBroadcasts,
+    send: async (trx, { sessionId, id: pollId }) => {
+      // The session lock orders this after any close in flight: no poll:results follows a poll:closed.
+      await lockSession(trx, sessionId);
       await markBroadcastPending(trx, [pollId], false);
       const current = await findPoll(trx, pollId);
-      if (current?.status !== 'open' || current.results_visibility !== 'live') return { result: null, events: [] };
-      return { result: null, events: [{ event: 'poll:results', payload: { pollId, results: forBroadcast(await currentResults(trx, current)) } }] };
-    });
+      if (current?.status !== 'open' || current.results_visibility !== 'live') return [];
+      return [{ event: 'poll:results', payload: { pollId, results: forBroadcast(await currentResults(trx, current)) } }];
+    },
   });
 
   return {
     /** Resolves after the vote's commit: true when stored, false when its poll had closed meanwhile. */
     write: (vote: VoteWrite): Promise<boolean> => writes.submit(vote),
     /** A vote changed this poll's tally: a poll:results follows within RESULTS_INTERVAL_MS. */
-    changed: (pollId: string): void => results.mark(pollId),
+    changed: (poll: Pick<PollRow, 'id' | 'session_id'>): void => results.owe(poll.session_id, poll.id),
     stop: (): Promise<void> => results.stop(),
     /** Tallies a stopped process still owed go out again. */
-    recover: async (): Promise<void> => {
-      for (const pollId of await listPendingBroadcasts(deps.db)) results.mark(pollId);
-    },
+    recover: (): Promise<void> => results.recover(),
   };
 }

@@ -171,6 +171,6 @@ export async function clearBroadcastPending(db: Kysely<Database>, qaId: string):
 }
 
 /** Questions whose qa:updated was still owed when the process stopped. */
-export async function listPendingBroadcasts(db: Kysely<Database>): Promise<{ id: string; session_id: string }[]> {
-  return db.selectFrom('session_qa').select(['id', 'session_id']).where('broadcast_pending', '=', true).execute();
+export async function listPendingBroadcasts(db: Kysely<Database>): Promise<{ sessionId: string; id: string }[]> {
+  return db.selectFrom('session_qa').select(['session_id as sessionId', 'id']).where('broadcast_pending', '=', true).execute();
 }

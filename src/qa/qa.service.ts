@@ -10,7 +10,7 @@ import { AppError } from '../errors.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { type ClassDeps, recordChange, seqOf } from '../classroom/class-deps.ts';
 import { createAccessCache } from '../classroom/access-cache.ts';
-import { createCoalescer } from '../classroom/coalescer.ts';
+import { createOwedBroadcasts } from '../classroom/owed-broadcasts.ts';
 import { sessionTarget } from '../classroom/session-access.ts';
 import { requireLive, requireSetting } from '../classroom/session-guards.ts';
 import { parseQaCursor, qaCursorOf } from './qa.cursor.ts';
@@ -55,15 +55,16 @@ export function createQaService(deps: ClassDeps) {
   // upvote batch (openQuestionIds): upvotes read each question once per TTL, not once per click.
   const questions = createAccessCache<QuestionRow | undefined>((row) => row !== undefined);
   const findQuestionCached = (qaId: string) => questions.get(qaId, () => findQuestion(db, qaId));
-  const upvoteBroadcasts = createCoalescer(UPVOTE_BROADCAST_MS, async (key) => {
-    const [sessionId = '', qaId = ''] = key.split(' ');
-    await recordChange(deps, sessionId, async (trx) => {
+  const upvoteBroadcasts = createOwedBroadcasts(deps, {
+    what: 'qa:updated broadcast',
+    intervalMs: UPVOTE_BROADCAST_MS,
+    listOwed: listPendingBroadcasts,
+    send: async (trx, { id: qaId }) => {
       await clearBroadcastPending(trx, qaId);
       const view = await findQuestionView(trx, qaId);
-      return { result: null, events: view ? [{ event: 'qa:updated', payload: { question: toQuestionDto(view) } }] : [] };
-    });
+      return view ? [{ event: 'qa:updated', payload: { question: toQuestionDto(view) } }] : [];
+    },
   });
-
 
   /**
    * The question and its session, with the caller's access to it checked first. A question the caller cannot see is
@@ -142,7 +143,7 @@ export function createQaService(deps: ClassDeps) {
       await limits.take(actor, 'upvote');
       const outcome = await upvotes.submit({ actor, qaId: question.id, target: questionTarget(session, question.id) });
       if (outcome === 'closed') throw await audit.deny(actor, 'qa.upvote', sessionTarget(session), questionClosed('answered or dismissed'));
-      upvoteBroadcasts.mark(`${session.id} ${question.id}`);
+      upvoteBroadcasts.owe(session.id, question.id);
       return outcome;
     },
 
@@ -184,8 +185,8 @@ export function createQaService(deps: ClassDeps) {
     },
 
     /** Counts a stopped process still owed go out again. */
-    async recover(): Promise<void> {
-      for (const q of await listPendingBroadcasts(db)) upvoteBroadcasts.mark(`${q.session_id} ${q.id}`);
+    recover(): Promise<void> {
+      return upvoteBroadcasts.recover();
     },
   };
 }

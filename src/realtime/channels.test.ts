@@ -7,13 +7,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import type { Db } from '../db/kysely.ts';
 import type { StoredEvent } from '../events/events.repo.ts';
+import { eventually } from '../test/eventually.ts';
 import { freshDatabase } from '../test/harness.ts';
 import { createChannels } from './channels.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
 const chat = (seq: number): StoredEvent => ({ seq, event: 'chat:deleted', payload: { seq, messageId: `m${seq}` } });
 
@@ -46,7 +50,7 @@ describe('channels with sliced fan-outs', () => {
   }
 
   test('a subscribe between two slices replays what fan-outs began with and hears the rest live, each event once', async () => {
-    const channels = createChannels(io, db, { sliceMs: 0, checkEvery: 1 });
+    const channels = createChannels(io, db, silent, { sliceMs: 0, checkEvery: 1 });
     const sessionId = randomUUID();
     const [a, b, c] = [await client(), await client(), await client()];
     for (const m of [a, b, c]) await channels.subscribe(m.socket, sessionId, undefined, 500, () => {});
@@ -65,5 +69,38 @@ describe('channels with sliced fan-outs', () => {
     for (const m of [a, b, c, late]) assert.deepEqual([...(replays.get(m.socket.id) ?? []), ...m.seqs], [1, 2, 3, 4]);
     channels.closeAll();
     for (const m of [a, b, c, late]) m.c.close();
+  });
+
+  test('a gap the log cannot be read for is logged and read again, and the later event waits for it', async () => {
+    const sessionId = randomUUID();
+    await sql`INSERT INTO users (id, name) VALUES ('gap-mentor', 'M') ON CONFLICT DO NOTHING`.execute(db);
+    await sql`INSERT INTO live_sessions (id, course_id, title, mentor_id, scheduled_start, duration_minutes, meeting_provider, meeting_status)
+      VALUES (${sessionId}, 'c', 'Gap', 'gap-mentor', now(), 60, 'manual', 'ready')`.execute(db);
+    // Reads fail while `down`, as when the database is away.
+    let down = false;
+    const reads = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'selectFrom' && down) return () => { throw new Error('database away'); };
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const warnings: { fields: Record<string, unknown>; msg: string }[] = [];
+    const log = { ...silent, warn: (fields: Record<string, unknown>, msg: string) => void warnings.push({ fields, msg }) };
+    const channels = createChannels(io, reads, log as never);
+    const m = await client();
+    await channels.subscribe(m.socket, sessionId, undefined, 500, () => {});
+    down = true;
+    channels.publish(sessionId, [chat(2)]); // seq 1 committed elsewhere, not yet heard of here
+    await eventually(() => warnings.length >= 2, 'the failed reads to be logged');
+    assert.equal(warnings[0]?.msg, 'could not read missing events from the log; retrying');
+    assert.equal(warnings[0]?.fields.sessionId, sessionId);
+    assert.deepEqual(m.seqs, [], 'seq 2 waits for seq 1');
+    await sql`INSERT INTO session_events (session_id, seq, event, payload) VALUES (${sessionId}, 1, 'chat:deleted', '{"seq":1,"messageId":"m1"}')`.execute(db);
+    down = false;
+    await eventually(() => m.seqs.length === 2, 'both events, once the log answers', 15_000);
+    assert.deepEqual(m.seqs, [1, 2]);
+    channels.closeAll();
+    m.c.close();
   });
 });

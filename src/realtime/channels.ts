@@ -1,3 +1,4 @@
+import { backoffMs, handlePromiseError, type Log } from '../classroom/background.ts';
 import type { Db } from '../db/kysely.ts';
 import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
 import { createRoomFanout, type RoomFanout, type Slicing } from './fanout.ts';
@@ -7,6 +8,8 @@ import type { RealtimeServer, RealtimeSocket } from './server.ts';
 const RING_SIZE = 2048;
 /** A seq that has not arrived this long after a later one is read from the log. */
 const GAP_WAIT_MS = 200;
+/** The longest wait between two reads of a gap while the log cannot be read (the database is away). */
+const GAP_RETRY_MAX_MS = 10_000;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -19,6 +22,8 @@ interface Channel {
   ready: Promise<void>;
   loaded: boolean;
   gapTimer?: NodeJS.Timeout;
+  /** Reads of the log for a gap that failed in a row: the next waits longer. */
+  gapFailures: number;
   /** Subscribes between opening the channel and joining the room: the channel must outlive them. */
   joining: number;
   /** Created once the head is known. */
@@ -36,7 +41,7 @@ export interface Replay {
  * order, framed once per fan-out and written to this node's sockets only (fanout.ts). `subscribe` replays what a client missed and joins it to the room in one step,
  * so every event reaches it exactly once: either in the replay or live, never both, never neither.
  */
-export function createChannels(io: RealtimeServer, db: Db, slicing?: Slicing) {
+export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: Slicing) {
   const channels = new Map<string, Channel>();
 
   function drain(sessionId: string, ch: Channel) {
@@ -50,13 +55,24 @@ export function createChannels(io: RealtimeServer, db: Db, slicing?: Slicing) {
     if (ch.ring.length > RING_SIZE) ch.ring.splice(0, ch.ring.length - RING_SIZE);
     ch.fanout?.push(ready);
     for (const seq of ch.pending.keys()) if (seq <= ch.head) ch.pending.delete(seq);
-    if (ch.pending.size > 0 && !ch.gapTimer) ch.gapTimer = setTimeout(() => void fillGap(sessionId, ch), GAP_WAIT_MS);
+    if (ch.pending.size > 0 && !ch.gapTimer) {
+      const wait = ch.gapFailures === 0 ? GAP_WAIT_MS : backoffMs(ch.gapFailures, GAP_WAIT_MS, GAP_RETRY_MAX_MS);
+      ch.gapTimer = setTimeout(() => handlePromiseError(fillGap(sessionId, ch), log, 'filling a gap in the event stream failed', { sessionId }), wait);
+    }
   }
 
   /** A later event committed first (another transaction, another node): the missing ones are in the log. */
   async function fillGap(sessionId: string, ch: Channel) {
     ch.gapTimer = undefined;
-    const missing = await listEventsAfter(db, sessionId, ch.head, 1000).catch(() => []);
+    let missing: StoredEvent[] = [];
+    try {
+      missing = await listEventsAfter(db, sessionId, ch.head, 1000);
+      ch.gapFailures = 0;
+    } catch (err) {
+      // The later events wait (the room must not see them out of order); drain() schedules the next read.
+      ch.gapFailures += 1;
+      log.warn({ err, sessionId, head: ch.head, waiting: ch.pending.size, attempts: ch.gapFailures }, 'could not read missing events from the log; retrying');
+    }
     // Released while reading: a channel opened since then delivers these, and this one must not again.
     if (channels.get(sessionId) !== ch) return;
     for (const e of missing) if (e.seq > ch.head) ch.pending.set(e.seq, e);
@@ -66,7 +82,7 @@ export function createChannels(io: RealtimeServer, db: Db, slicing?: Slicing) {
   function open(sessionId: string): Channel {
     let ch = channels.get(sessionId);
     if (ch) return ch;
-    const created: Channel = { head: 0, ring: [], pending: new Map(), loaded: false, ready: Promise.resolve(), joining: 0 };
+    const created: Channel = { head: 0, ring: [], pending: new Map(), loaded: false, ready: Promise.resolve(), joining: 0, gapFailures: 0 };
     created.ready = (async () => {
       const seq = await lastSeq(db, sessionId);
       // Warm the ring, so a reconnect storm after a restart replays from memory instead of one query per client.

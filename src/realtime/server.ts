@@ -79,7 +79,10 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
     const wait = await failures.retryAfter(ip);
     if (wait > 0) return new AppError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${wait} s`);
     if (err.status === 401) await failures.record(ip);
-    await audit.deny(null, 'auth.reject', { type: 'socket', id: null }, err, ip).catch(() => {});
+    // The refusal goes out even when its audit row cannot be written (the database is away); the gap is logged.
+    await audit.deny(null, 'auth.reject', { type: 'socket', id: null }, err, ip).catch((auditErr: unknown) => {
+      log.error({ err: auditErr, ip, code: err.code }, 'could not audit a refused socket handshake');
+    });
     return err;
   }
 

@@ -60,7 +60,7 @@ export function registerSessionSocket(on: On, socket: RealtimeSocket, deps: Sess
   });
 
   on('session:leave', sessionLeaveInput, async (actor, input, socket) => {
-    await leave(socket, actor, input.sessionId, false);
+    if (leaveRoom(socket, input.sessionId)) await presence.exit(actor, input.sessionId, { grace: false });
     return { sessionId: input.sessionId };
   });
 
@@ -70,17 +70,21 @@ export function registerSessionSocket(on: On, socket: RealtimeSocket, deps: Sess
   if (!onDisconnect) {
     // Socket.IO calls it with the socket as `this`; one per app instead of a closure per socket.
     onDisconnect = function (this: RealtimeSocket) {
-      for (const sessionId of [...joinedSessions(this).keys()]) void leave(this, this.data.actor as Actor, sessionId, true);
+      // Nobody awaits a disconnect: presence logs and retries what fails.
+      for (const sessionId of [...joinedSessions(this).keys()]) {
+        if (leaveRoom(this, sessionId)) presence.exitInBackground(this.data.actor as Actor, sessionId, { grace: true });
+      }
     };
     disconnectListeners.set(channels, onDisconnect);
   }
   socket.on('disconnect', onDisconnect);
 
-  async function leave(s: RealtimeSocket, actor: Actor, sessionId: string, dropped: boolean) {
-    if (!joinedSessions(s).delete(sessionId)) return;
+  /** Takes the socket out of the session's room; false when it was not in it. */
+  function leaveRoom(s: RealtimeSocket, sessionId: string): boolean {
+    if (!joinedSessions(s).delete(sessionId)) return false;
     s.leave(sessionRoom(sessionId));
     channels.release(sessionId);
-    await presence.exit(actor, sessionId, { grace: dropped });
+    return true;
   }
 }
 
@@ -102,7 +106,7 @@ export async function removeFromCourseRooms(
       joined.delete(sessionId);
       s.leave(sessionRoom(sessionId));
       channels.release(sessionId);
-      void presence.exit(s.data.actor as Actor, sessionId, { grace: false });
+      presence.exitInBackground(s.data.actor as Actor, sessionId, { grace: false });
       s.emit('session:removed', { sessionId, reason: 'You are no longer on this course roster' });
     }
   }
