@@ -20,12 +20,13 @@ import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
 import { createRealtimeServer } from './realtime/server.ts';
-import { createOn } from './realtime/socket-handler.ts';
+import { createSocketEvents } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
 import type { Config } from './config.ts';
 import { coursesRoutes } from './courses/courses.routes.ts';
 import { createCoursesService } from './courses/courses.service.ts';
 import type { Db } from './db/kysely.ts';
+import { createOutageLog, type OutageLog } from './db/outage.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import { createDemoService } from './demo/demo.service.ts';
 import { registerAuth } from './http/auth.ts';
@@ -59,6 +60,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every client → server socket event, as registered at start. */
+    clientEvents: readonly string[];
+  }
+}
+
 export interface AppDeps {
   db: Db;
   /** Override the logger (tests pass `false`). */
@@ -78,19 +86,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  const { db } = deps;
+  const outage = createOutageLog(db, app.log);
+  app.addHook('onClose', async () => outage.stop());
+  registerErrorHandling(app, outage);
   registerJsonParser(app);
   registerSecurityHeaders(app, { hstsMaxAge: config.hstsMaxAge });
 
-  const { db } = deps;
-  const services = await createServices(app, config, db);
+  const services = await createServices(app, config, db, outage);
+  app.decorate('clientEvents', services.clientEvents);
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
   registerAuth(app, services);
   await registerRateLimit(app, config, services.audit, services.cluster);
 
-  await app.register(healthRoutes(db));
+  await app.register(healthRoutes(db, outage));
   await registerWebApp(app, config.corsOrigins);
   await app.register(sessionsRoutes(services.sessions));
   await app.register(attendanceRoutes(services.attendance));
@@ -108,14 +119,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
  * REST routes and socket handlers. Also restores what a stopped process owed (presence grace, pending broadcasts)
  * and closes it all before the app closes.
  */
-async function createServices(app: FastifyInstance, config: Config, db: Db) {
+async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog) {
   const audit = createAuditService(db);
   const verify = createTokenVerifier(config.auth);
   const recordUser = createUserRecorder(db);
   const cluster = config.cluster ? await joinCluster(config.cluster, app.log) : undefined;
   const budgets = cluster?.budgets ?? localBudgets;
   const failures = budgets('auth-failures', config.rateLimit.max, config.rateLimit.windowMs);
-  const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log });
+  const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log, outage });
   cluster?.attach(io);
   const channels = createChannels(io, db, app.log);
   // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
@@ -169,11 +180,14 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
     cluster.heal(async () => void (++heals % 6 === 0 && (await presence.recover())));
   }
 
+  // The event table is built once; a connecting socket (5,000 in a join storm) only gets its listeners.
+  const socketEvents = createSocketEvents(app.log, outage);
+  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings });
+  for (const feature of features) feature.registerSocket(socketEvents.on);
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
-    const on = createOn(socket, app.log);
-    registerSessionSocket(on, socket, { loadSession, limits, sessions, presence, channels, meetings });
-    for (const feature of features) feature.registerSocket(on);
+    socketEvents.attach(socket);
+    socket.on('disconnect', leaveOnDisconnect);
   });
   await presence.recover();
   for (const feature of features) await feature.recover?.();
@@ -191,5 +205,6 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
 
   const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
   const events = createEventsService(db, loadSession);
-  return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features, cluster };
+  const clientEvents = socketEvents.names();
+  return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features, cluster, clientEvents };
 }

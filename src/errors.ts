@@ -1,6 +1,6 @@
 /**
  * Every error the API returns, declared once with its stable code and HTTP status. Services throw these; the HTTP
- * error handler and (later) socket acks turn them into `{ error: { code, message, details? } }`.
+ * error handler and socket acks turn them into `{ error: { code, message, details? } }`.
  */
 export const ERRORS = {
   VALIDATION_FAILED: 400,
@@ -15,6 +15,8 @@ export const ERRORS = {
   MESSAGE_NOT_FOUND: 404,
   QUESTION_NOT_FOUND: 404,
   POLL_NOT_FOUND: 404,
+  /** Socket only: a client event the server does not know (a misspelt name, an old client). */
+  UNKNOWN_EVENT: 404,
   INVALID_TRANSITION: 409,
   SESSION_CANCELLED: 409,
   SESSION_COMPLETED: 409,
@@ -32,7 +34,10 @@ export const ERRORS = {
   HEADERS_TOO_LARGE: 431,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** REST: the database (or another dependency) is unavailable; retry after `Retry-After` seconds. */
   SERVICE_UNAVAILABLE: 503,
+  /** Socket acks and the handshake: the same, with `retryable: true`. */
+  UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERRORS;

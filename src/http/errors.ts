@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { type OutageLog, RETRY_AFTER_SECONDS } from '../db/outage.ts';
 import { AppError, type ErrorCode, errorBody } from '../errors.ts';
 
 /** Fastify's own error codes that are the client's fault, mapped to ours. */
@@ -38,9 +39,16 @@ export function registerJsonParser(app: FastifyInstance): void {
   });
 }
 
-/** One error handler: stable codes for clients, internals only in the log. */
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * One error handler: stable codes for clients, internals only in the log. A database outage is a retryable 503 with
+ * Retry-After, logged once per episode by `outage` rather than once per request.
+ */
+export function registerErrorHandling(app: FastifyInstance, outage: OutageLog): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (outage.report(err)) {
+      const e = new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly');
+      return reply.code(e.status).header('retry-after', RETRY_AFTER_SECONDS).send(errorBody(e));
+    }
     const appError = toAppError(err);
     if (appError.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: appError.code }, appError.message);

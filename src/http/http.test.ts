@@ -165,7 +165,7 @@ for (const target of await dbTargets('HTTP behaviour')) {
       assert.match(html.body, /<html/i);
     });
 
-    test('with the database gone, /healthz is 503 and an /api route is a 500 that hides internals', async () => {
+    test('with the database gone, /healthz is 503 and an /api route a retryable 503 that hides internals', async () => {
       const broken = await makeTestApp(target);
       const token = await broken.token({ sub: 'someone' });
       await broken.db.destroy();
@@ -174,8 +174,9 @@ for (const target of await dbTargets('HTTP behaviour')) {
         assert.equal(health.statusCode, 503);
         assert.deepEqual(health.json(), { status: 'unavailable', database: 'unreachable' });
         const res = await broken.request({ method: 'GET', url: '/api/live-sessions', token });
-        assert.equal(res.statusCode, 500);
-        assert.deepEqual(res.json(), { error: { code: 'INTERNAL', message: 'Internal server error' } });
+        assert.equal(res.statusCode, 503);
+        assert.deepEqual(res.json(), { error: { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; retry shortly' } });
+        assert.equal(res.headers['retry-after'], '5');
       } finally {
         await broken.app.close();
       }

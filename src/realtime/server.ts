@@ -5,9 +5,11 @@ import type { Actor } from '../auth/actor.ts';
 import type { VerifyToken } from '../auth/tokens.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Config } from '../config.ts';
+import type { OutageLog } from '../db/outage.ts';
 import { AppError } from '../errors.ts';
 import type { Budget } from '../http/window-limiter.ts';
 import type { RecordUser } from '../users/user-recorder.ts';
+import { unavailableAck } from './socket-handler.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
 
 /** What a socket carries from its handshake on (and the sessions it has joined, which session:join keeps). */
@@ -32,6 +34,8 @@ export interface RealtimeServerDeps {
   /** The same per-address budget of failed authentications as REST. */
   failures: Budget;
   log: FastifyBaseLogger;
+  /** Recording the user needs the database: an outage refuses the handshake as retryable, logged once per episode. */
+  outage: OutageLog;
 }
 
 /** How often connected sockets are checked for an expired token. */
@@ -43,7 +47,7 @@ const EXPIRY_SWEEP_MS = 1000;
  * exactly as on REST; a socket is disconnected when its token expires.
  */
 export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServerDeps): RealtimeServer {
-  const { config, verify, recordUser, audit, failures, log } = deps;
+  const { config, verify, recordUser, audit, failures, log, outage } = deps;
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.realtime.maxMessageBytes,
@@ -66,7 +70,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
       if (socket.handshake.auth?.batch === true) socket.data.batch = true;
       next();
     } catch (err) {
-      next(handshakeError(await refusal(err, socket.handshake.address)));
+      if (outage.report(err)) return next(handshakeError(unavailableAck));
+      const e = await refusal(err, socket.handshake.address);
+      next(handshakeError({ code: e.code, message: e.message }));
     }
   });
 
@@ -90,9 +96,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
   return io;
 }
 
-/** Socket.IO hands `data` to the client's connect_error. */
-function handshakeError(e: AppError): Error {
-  return Object.assign(new Error(e.message), { data: { code: e.code, message: e.message } });
+/** Socket.IO hands `data` to the client's connect_error: `{ code, message }`, plus `retryable: true` in an outage. */
+function handshakeError(data: { code: string; message: string; retryable?: true }): Error {
+  return Object.assign(new Error(data.message), { data });
 }
 
 /** Browsers always send Origin; a non-browser client (no Origin) is judged by its token alone. */

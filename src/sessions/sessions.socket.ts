@@ -27,13 +27,14 @@ const disconnectListeners = new WeakMap<Channels, (this: RealtimeSocket) => void
 const joinedSessions = (socket: RealtimeSocket): Map<string, string> => (socket.data.sessions ??= new Map<string, string>());
 
 /**
- * session:join / session:leave / session:status, and presence on disconnect. Joining a scheduled or live session
- * opens the caller's attendance; an ended one can still be joined to read what was missed.
+ * session:join / session:leave / session:status, registered once at start; returns the disconnect listener each
+ * socket gets (presence). Joining a scheduled or live session opens the caller's attendance; an ended one can still
+ * be joined to read what was missed.
  */
-export function registerSessionSocket(on: On, socket: RealtimeSocket, deps: SessionSocketDeps): void {
+export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: RealtimeSocket) => void {
   const { loadSession, limits, sessions, presence, channels, meetings } = deps;
 
-  // Handlers are shared by every socket (createOn): they use the socket they are given, not `socket` above.
+  // Handlers are shared by every socket: they use the socket they are given.
   on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
     await limits.take(actor, 'join');
     const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
@@ -77,7 +78,7 @@ export function registerSessionSocket(on: On, socket: RealtimeSocket, deps: Sess
     };
     disconnectListeners.set(channels, onDisconnect);
   }
-  socket.on('disconnect', onDisconnect);
+  return onDisconnect;
 
   /** Takes the socket out of the session's room; false when it was not in it. */
   function leaveRoom(s: RealtimeSocket, sessionId: string): boolean {
