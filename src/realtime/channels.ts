@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Db } from '../db/kysely.ts';
 import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
-import { createRoomFanout, type RoomFanout, type Slicing } from './fanout.ts';
+import { createRoomFanout, type FanoutObserver, type RoomFanout, type Slicing } from './fanout.ts';
 
 /** Recent events kept per session, so a reconnecting client usually catches up without a query. */
 const RING_SIZE = 2048;
@@ -36,7 +36,7 @@ export interface Replay {
  * order, framed once per fan-out and written to this node's sockets only (fanout.ts). `subscribe` replays what a client missed and joins it to the room in one step,
  * so every event reaches it exactly once: either in the replay or live, never both, never neither.
  */
-export function createChannels(io: Server, db: Db, slicing?: Slicing) {
+export function createChannels(io: Server, db: Db, slicing?: Slicing, observer?: FanoutObserver) {
   const channels = new Map<string, Channel>();
 
   function drain(sessionId: string, ch: Channel) {
@@ -73,7 +73,7 @@ export function createChannels(io: Server, db: Db, slicing?: Slicing) {
       const recent = await listEventsAfter(db, sessionId, Math.max(0, seq - RING_SIZE), RING_SIZE, seq);
       created.head = seq;
       created.ring = recent;
-      created.fanout = createRoomFanout(io, sessionRoom(sessionId), seq, slicing);
+      created.fanout = createRoomFanout(io, sessionRoom(sessionId), seq, slicing, observer);
       created.loaded = true;
       drain(sessionId, created);
     })().catch((err: unknown) => {

@@ -29,12 +29,21 @@ export interface Slicing {
 /** The opt-in batch frame: every room event a write carries, in seq order, in one Socket.IO event. */
 export const BATCH_EVENT = 'events';
 
+/** What the metrics see of fan-out: a count per push and per pass, and each write that fell back to socket.emit. */
+export interface FanoutObserver {
+  pushed(events: number): void;
+  passed(writes: number): void;
+  fellBack(socket: Socket): void;
+}
+
 interface Pass {
   /** The room's local members when the pass began; a joiner after that is caught up by its replay and later passes. */
   members: string[];
   next: number;
   /** The newest seq when the pass began: once the pass is over, every member has every event up to it. */
   head: number;
+  /** Sockets written to so far. */
+  writes: number;
 }
 
 /** What one write carries to a socket that has every event up to some seq: every later one, framed once per pass. */
@@ -56,7 +65,7 @@ interface Frames {
  * Only this node's sockets are written to (the local room), whatever adapter is installed: in a cluster every node
  * runs its own fan-out of the same events.
  */
-export function createRoomFanout(io: Server, room: string, fannedAtStart: number, slicing: Slicing = DEFAULT_SLICING) {
+export function createRoomFanout(io: Server, room: string, fannedAtStart: number, slicing: Slicing = DEFAULT_SLICING, observer?: FanoutObserver) {
   const { sliceMs, checkEvery } = slicing;
   /** Events after `settled`, in seq order: some member may still lack them. */
   let held: StoredEvent[] = [];
@@ -81,10 +90,14 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
     if (socket.data.batch === true) {
       const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }));
       f.batch ??= wsTextFrame(encodeEvent(BATCH_EVENT, list()));
-      if (!writeFrames(socket, f.batch)) socket.emit(BATCH_EVENT, list());
+      if (writeFrames(socket, f.batch)) return;
+      observer?.fellBack(socket);
+      socket.emit(BATCH_EVENT, list());
     } else {
       f.plain ??= Buffer.concat(after(has).map((e) => wsTextFrame(encodeEvent(e.event, e.payload))));
-      if (!writeFrames(socket, f.plain)) for (const e of after(has)) socket.emit(e.event, e.payload);
+      if (writeFrames(socket, f.plain)) return;
+      observer?.fellBack(socket);
+      for (const e of after(has)) socket.emit(e.event, e.payload);
     }
   }
 
@@ -101,6 +114,7 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
       if (has < head) {
         deliver(socket!, has);
         sent.set(id, head);
+        p.writes += 1;
       }
       if (p.next % checkEvery === 0 && performance.now() >= deadline) return p.next >= p.members.length;
     }
@@ -109,6 +123,7 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
 
   /** A pass is over: what every member has is dropped, and so is what is remembered of sockets that left. */
   function finish(p: Pass) {
+    observer?.passed(p.writes);
     settled = p.head;
     held = after(settled);
     const current = io.sockets.adapter.rooms.get(room);
@@ -130,7 +145,7 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
     for (;;) {
       if (!pass) {
         if (head === settled) return;
-        pass = { members: [...(io.sockets.adapter.rooms.get(room) ?? [])], next: 0, head };
+        pass = { members: [...(io.sockets.adapter.rooms.get(room) ?? [])], next: 0, head, writes: 0 };
       }
       const done = advance(pass, deadline);
       if (done) {
@@ -152,6 +167,7 @@ export function createRoomFanout(io: Server, room: string, fannedAtStart: number
     push(events: StoredEvent[]): void {
       if (events.length === 0) return;
       held.push(...events);
+      observer?.pushed(events.length);
       head = events.at(-1)!.seq;
       frames = new Map();
       if (!timer) pump();
