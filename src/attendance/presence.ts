@@ -44,7 +44,7 @@ interface Room {
  */
 export function createPresence(deps: ClassDeps, graceMs: number, mirror: PresenceMirror = soloMirror) {
   const rooms = new Map<string, Room>();
-  const segments = createSegmentWriter(deps.db);
+  const segments = createSegmentWriter(deps.db, deps.observeBatches?.('attendance'));
   // A Redis outage must not stop attendance: without the mirror, each node counts its own sockets.
   const added = (sessionId: string, person: Person) => mirror.add(sessionId, person).catch(() => false);
   const removed = (sessionId: string, userId: string) => mirror.remove(sessionId, userId).catch(() => false);

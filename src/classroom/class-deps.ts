@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { BatchObserver } from '../db/batcher.ts';
 import type { Db } from '../db/kysely.ts';
 import type { Database } from '../db/tables.ts';
 import { appendEvents, type EventDraft, type StoredEvent } from '../events/events.repo.ts';
@@ -14,6 +15,8 @@ export interface ClassDeps {
   /** The broadcast port: hands committed events to the session's room, in seq order. */
   publish: (sessionId: string, events: StoredEvent[]) => void;
   limits: ActionLimits;
+  /** The metrics' view of a named group-commit batcher (absent in tests that build deps by hand). */
+  observeBatches?: (batcher: string) => BatchObserver;
 }
 
 /**
