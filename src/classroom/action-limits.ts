@@ -10,7 +10,12 @@ export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join';
  * several nodes, kept in Redis so that no node is either). `take` throws RATE_LIMITED (with the wait in the message)
  * once a user's budget for the minute is spent.
  */
-export function createActionLimits(perMinute: Config['realtime']['perMinute'], store: BudgetStore = localBudgets) {
+export function createActionLimits(
+  perMinute: Config['realtime']['perMinute'],
+  store: BudgetStore = localBudgets,
+  /** Counts each refusal (the metrics). */
+  onRefused?: (action: LimitedAction) => void,
+) {
   const budgets = {
     chat: store('chat', perMinute.chat, 60_000),
     question: store('question', perMinute.question, 60_000),
@@ -22,7 +27,9 @@ export function createActionLimits(perMinute: Config['realtime']['perMinute'], s
   return {
     async take(actor: Actor, action: LimitedAction): Promise<void> {
       const wait = await budgets[action].spend(actor.id);
-      if (wait > 0) throw new AppError('RATE_LIMITED', `Too many ${action} actions; retry in ${wait} s`);
+      if (wait <= 0) return;
+      onRefused?.(action);
+      throw new AppError('RATE_LIMITED', `Too many ${action} actions; retry in ${wait} s`);
     },
   };
 }

@@ -13,7 +13,14 @@ import { redisWithLocalFallback } from '../cluster/rest-limit-store.ts';
  * while Redis is away).
  * The first refusal of each window is audited; the rest of a flood is not, so it cannot flood the log.
  */
-export async function registerRateLimit(app: FastifyInstance, config: Config, audit: AuditService, redis?: Redis): Promise<void> {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  config: Config,
+  audit: AuditService,
+  redis?: Redis,
+  /** Counts every refusal, audited or not (the metrics). */
+  onRefused?: () => void,
+): Promise<void> {
   const audited = new Map<string, number>();
   await app.register(rateLimit, {
     global: true,
@@ -25,6 +32,7 @@ export async function registerRateLimit(app: FastifyInstance, config: Config, au
     allowList: (request) => !request.routeOptions.url?.startsWith('/api/'),
     keyGenerator: (request) => (request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`),
     onExceeded: (request, key) => {
+      onRefused?.();
       const now = Date.now();
       if ((audited.get(key) ?? 0) > now) return;
       if (audited.size >= 10_000) audited.clear();
