@@ -12,9 +12,11 @@ import type { Socket as ServerSocket } from 'socket.io';
 import { makeClassFixture } from '../chat/class.fixture.ts';
 import { dbTargets, makeCourse, makeSession, makeTestApp } from '../test/harness.ts';
 import { listen, request } from '../test/sockets.ts';
+import { groupCommit } from '../db/batcher.ts';
 import { createMetrics } from './metrics.ts';
 
 const TOKEN = 'metrics-token-for-the-tests-0123';
+const silentLog = Object.fromEntries(['info', 'warn', 'error', 'debug', 'trace', 'fatal'].map((level) => [level, () => {}])) as never;
 
 /** Every sample of the Prometheus text, by `name{labels}` exactly as printed. */
 function samples(text: string): Map<string, number> {
@@ -103,6 +105,32 @@ describe('the /metrics endpoint', () => {
       assert.equal(res.headers['www-authenticate'], 'Bearer');
     }
     assert.equal((await get(`Bearer ${TOKEN}`)).statusCode, 200);
+  });
+
+  test('a REST request over the per-user limit is counted as a rest refusal', async () => {
+    const t = await makeTestApp('pglite', { METRICS_TOKEN: TOKEN, RATE_LIMIT_MAX: '2' });
+    apps.push(t);
+    const c = await makeCourse(t);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await t.request({ method: 'GET', url: `/api/live-sessions?courseId=${c.courseId}`, token: c.student })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 429]);
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(value(samples(res.body), 'skill_probe_rate_limit_refusals_total{limit="rest"}'), 1);
+  });
+
+  test('a batch the database refuses counts its writes as failed, not as committed', async () => {
+    const metrics = createMetrics(silentLog);
+    const batcher = groupCommit<number, number>(
+      async () => {
+        throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+      },
+      { observer: metrics.batches('votes') },
+    );
+    const outcomes = await Promise.allSettled([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+    const m = samples(await metrics.registry.metrics());
+    assert.equal(value(m, 'skill_probe_db_batch_failed_writes_total{batcher="votes"}'), 3);
+    assert.equal(m.get('skill_probe_db_batch_size_count{batcher="votes"}') ?? 0, 0);
   });
 
   test('with neither METRICS_TOKEN nor METRICS_PORT there is no /metrics', async () => {
