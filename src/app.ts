@@ -25,8 +25,11 @@ import { registerSessionSocket, removeFromCourseRooms } from './sessions/session
 import type { Config } from './config.ts';
 import { coursesRoutes } from './courses/courses.routes.ts';
 import { createCoursesService } from './courses/courses.service.ts';
-import type { Db } from './db/kysely.ts';
+import { type Db, poolStats } from './db/kysely.ts';
 import { createOutageLog, type OutageLog } from './db/outage.ts';
+import { countJobsByState } from './meetings/meetings.repo.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { registerMetrics } from './metrics/metrics.routes.ts';
 import { demoRoutes } from './demo/demo.routes.ts';
 import { createDemoService } from './demo/demo.service.ts';
 import { registerAuth } from './http/auth.ts';
@@ -92,14 +95,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerErrorHandling(app, outage);
   registerJsonParser(app);
   registerSecurityHeaders(app, { hstsMaxAge: config.hstsMaxAge });
+  // Off unless METRICS_TOKEN or METRICS_PORT is set: then nothing is counted either.
+  const metrics = config.metrics ? createMetrics(app.log, { defaults: true }) : undefined;
+  if (metrics && config.metrics) registerMetrics(app, metrics, config.metrics, config.host);
 
-  const services = await createServices(app, config, db, outage);
+  const services = await createServices(app, config, db, outage, metrics);
   app.decorate('clientEvents', services.clientEvents);
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await registerOpenApi(app, VERSION);
   registerAuth(app, services);
-  await registerRateLimit(app, config, services.audit, services.cluster);
+  await registerRateLimit(app, config, services.audit, services.cluster, metrics && (() => metrics.refused('rest')));
 
   await app.register(healthRoutes(db, outage));
   await registerWebApp(app, config.corsOrigins);
@@ -119,24 +125,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
  * REST routes and socket handlers. Also restores what a stopped process owed (presence grace, pending broadcasts)
  * and closes it all before the app closes.
  */
-async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog) {
+async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog, metrics?: Metrics) {
   const audit = createAuditService(db);
   const verify = createTokenVerifier(config.auth);
-  const recordUser = createUserRecorder(db);
+  const recordUser = createUserRecorder(db, metrics?.batches('users'));
   const cluster = config.cluster ? await joinCluster(config.cluster, app.log) : undefined;
   const budgets = cluster?.budgets ?? localBudgets;
   const failures = budgets('auth-failures', config.rateLimit.max, config.rateLimit.windowMs);
   const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log, outage });
   cluster?.attach(io);
-  const channels = createChannels(io, db, app.log);
+  const channels = createChannels(io, db, app.log, undefined, metrics?.fanout);
+  metrics?.watch({ io, pool: () => poolStats(db), meetingJobs: () => countJobsByState(db) });
   // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
   const publish = (sessionId: string, events: StoredEvent[]) => {
+    metrics?.appended(events);
     channels.publish(sessionId, events);
     cluster?.tell('sp:events', sessionId, events);
   };
   const loadSession = createSessionLoader(db, audit);
-  const limits = createActionLimits(config.realtime.perMinute, budgets, { audit, log: app.log });
-  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log };
+  const limits = createActionLimits(config.realtime.perMinute, budgets, { audit, log: app.log, onRefused: metrics && ((action) => metrics.refused(action)) });
+  const observeBatches = metrics && ((name: string) => metrics.batches(name));
+  const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const providers = createMeetingProviders(config.meetings);

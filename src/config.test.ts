@@ -194,3 +194,17 @@ describe('meeting-link configuration', () => {
     assert.deepEqual(loadConfig({}, demoSecret).meetings.retry, { baseMs: 5000, maxMs: 300_000, maxAttempts: 8 });
   });
 });
+
+describe('metrics configuration', () => {
+  test('metrics are off by default; METRICS_TOKEN or METRICS_PORT turns them on', () => {
+    assert.equal(loadConfig({}, demoSecret).metrics, undefined);
+    assert.deepEqual(loadConfig({ METRICS_TOKEN: 'a-token-of-16-bytes+' }, demoSecret).metrics, { token: 'a-token-of-16-bytes+', port: undefined });
+    assert.deepEqual(loadConfig({ METRICS_PORT: '9100' }, demoSecret).metrics, { token: undefined, port: 9100 });
+  });
+
+  test('a METRICS_TOKEN under 16 bytes, or METRICS_PORT equal to PORT, is refused, naming the variable', () => {
+    assertRefused({ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/, /16 bytes/);
+    assertRefused({ METRICS_PORT: '3000' }, /METRICS_PORT must differ from PORT/);
+    assertRefused({ METRICS_PORT: 'x' }, /METRICS_PORT/);
+  });
+});

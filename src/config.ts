@@ -51,6 +51,11 @@ const envSchema = z.object({
   QA_RATE_PER_MIN: intFromEnv(1, 10_000).default(10),
   UPVOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(60),
   VOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
+  METRICS_TOKEN: z
+    .string()
+    .refine((s) => Buffer.byteLength(s) >= 16, 'must be at least 16 bytes')
+    .optional(),
+  METRICS_PORT: intFromEnv(0, 65535).optional(),
   ...meetingEnv,
 });
 
@@ -80,6 +85,11 @@ export interface Config {
   /** Strict-Transport-Security max-age in seconds; 0 = no HSTS header. */
   hstsMaxAge: number;
   meetings: MeetingConfig;
+  /**
+   * Prometheus metrics at `/metrics`: on the main port behind `Authorization: Bearer <token>`, or on `port` (on the
+   * same host) instead, also behind the token when one is set. Absent: no /metrics at all.
+   */
+  metrics?: { token?: string; port?: number };
   realtime: {
     /** How long a user may be disconnected before their attendance segment closes. */
     presenceGraceMs: number;
@@ -132,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
   else if (e.JWT_SECRET) auth = { kind: 'secret', secret: new TextEncoder().encode(e.JWT_SECRET), ...claims };
   else if (demoSecret) auth = { kind: 'secret', secret: demoSecret(e.DATA_DIR), ...claims };
   else throw new ConfigError('Invalid configuration: demo mode needs a signing secret');
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration: METRICS_PORT must differ from PORT');
+  }
   const meetings = meetingConfigFrom(e);
   if (typeof meetings === 'string') throw new ConfigError(`Invalid configuration: ${meetings}`);
 
@@ -151,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     trustProxy: e.TRUST_PROXY,
     hstsMaxAge: e.HSTS_MAX_AGE,
     meetings,
+    metrics: e.METRICS_TOKEN || e.METRICS_PORT !== undefined ? { token: e.METRICS_TOKEN, port: e.METRICS_PORT } : undefined,
     realtime: {
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       maxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,

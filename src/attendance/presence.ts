@@ -51,7 +51,7 @@ interface Room {
 export function createPresence(deps: ClassDeps, graceMs: number, mirror: PresenceMirror = soloMirror) {
   const { log } = deps;
   const rooms = new Map<string, Room>();
-  const segments = createSegmentWriter(deps.db);
+  const segments = createSegmentWriter(deps.db, deps.observeBatches?.('attendance'));
   // A closed segment is owed: a failed close is retried until the database answers (or the process stops, when the
   // segment stays open and the next start adopts and closes it, see recover()).
   const retries = createRetries(log);

@@ -1,5 +1,5 @@
 import { insertAuditEntries } from '../audit/audit.repo.ts';
-import { createBatcher } from '../db/batcher.ts';
+import { type BatchObserver, createBatcher } from '../db/batcher.ts';
 import type { Db } from '../db/kysely.ts';
 import { applySegmentChanges } from './attendance.repo.ts';
 import type { Person } from './presence.ts';
@@ -11,7 +11,7 @@ export type SegmentOp = { open: boolean; sessionId: string; courseId: string | n
  * one statement per run of opens or closes.
  * Each op is audited like a REST join or leave, in the same transaction; submits commit in submission order.
  */
-export function createSegmentWriter(db: Db) {
+export function createSegmentWriter(db: Db, observer?: BatchObserver) {
   return createBatcher<SegmentOp, void>(db, async (trx, ops) => {
     const changes = ops.map((op) => ({ open: op.open, sessionId: op.sessionId, userId: op.person.id, at: op.at }));
     await applySegmentChanges(trx, changes, 'socket');
@@ -31,5 +31,5 @@ export function createSegmentWriter(db: Db) {
       })),
     );
     return ops.map(() => undefined);
-  });
+  }, { observer });
 }

@@ -7,9 +7,11 @@ import { type BudgetStore, localBudgets } from '../http/window-limiter.ts';
 
 export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join';
 
-export interface ActionLimitsAudit {
+/** Where refusals go: the first of each window to the audit log, every one to `onRefused` (the metrics). */
+export interface ActionLimitsDeps {
   audit: Pick<AuditService, 'deny'>;
   log: FastifyBaseLogger;
+  onRefused?: (action: LimitedAction) => void;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface ActionLimitsAudit {
  * once a user's budget for the minute is spent. The first refusal per user, action and window is audited as
  * `rate_limit.exceeded` (as REST audits its first 429), so a flood shows in the audit log without flooding it.
  */
-export function createActionLimits(perMinute: Config['realtime']['perMinute'], store: BudgetStore = localBudgets, audited?: ActionLimitsAudit) {
+export function createActionLimits(perMinute: Config['realtime']['perMinute'], store: BudgetStore = localBudgets, audited?: ActionLimitsDeps) {
   const budgets = {
     chat: store('chat', perMinute.chat, 60_000),
     question: store('question', perMinute.question, 60_000),
@@ -31,6 +33,7 @@ export function createActionLimits(perMinute: Config['realtime']['perMinute'], s
     async take(actor: Actor, action: LimitedAction): Promise<void> {
       const { wait, firstRefusal } = await budgets[action].spend(actor.id);
       if (wait === 0) return;
+      audited?.onRefused?.(action);
       const error = new AppError('RATE_LIMITED', `Too many ${action} actions; retry in ${wait} s`);
       if (firstRefusal && audited) {
         // The refusal stands either way: an audit log that cannot be written must not turn it into a 500.

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { BatchObserver } from '../db/batcher.ts';
 import type { Db } from '../db/kysely.ts';
 import type { Database } from '../db/tables.ts';
 import { appendEvents, type EventDraft, type StoredEvent } from '../events/events.repo.ts';
@@ -17,6 +18,8 @@ export interface ClassDeps {
   limits: ActionLimits;
   /** The app's logger, for work nobody awaits (coalesced broadcasts, presence): its failures are logged here. */
   log: Log;
+  /** The metrics' view of a named group-commit batcher (absent in tests that build deps by hand). */
+  observeBatches?: (batcher: string) => BatchObserver;
 }
 
 /**

@@ -6,6 +6,13 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** With nothing in flight, this many queued writes start a commit at once instead of at the end of the turn. */
   eager?: number;
+  /** Sees each batch committed (its size and seconds) and each write failed: the metrics. */
+  observer?: BatchObserver;
+}
+
+export interface BatchObserver {
+  committed(writes: number, seconds: number): void;
+  failed(writes: number): void;
 }
 
 const TRANSIENT_ATTEMPTS = 3;
@@ -47,13 +54,14 @@ export function createBatcher<T, R>(
  * The same grouping around any atomic write of many items, e.g. one statement that needs no transaction around it
  * (which saves the BEGIN and COMMIT round trips, each of which waits its turn on a busy event loop).
  */
-export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatch = 5000, eager = 250 }: BatcherOptions = {}) {
+export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatch = 5000, eager = 250, observer }: BatcherOptions = {}) {
   let queue: Pending<T, R>[] = [];
   let running = false;
   let scheduled = false;
 
   async function commit(batch: Pending<T, R>[], attempt = 1): Promise<void> {
     let results: R[];
+    const start = performance.now();
     try {
       results = await write(batch.map((b) => b.item));
     } catch (err) {
@@ -63,6 +71,7 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatc
         return commit(batch, attempt + 1);
       }
       if (kind !== 'item' || batch.length === 1) {
+        observer?.failed(batch.length);
         for (const b of batch) b.reject(err);
         return;
       }
@@ -71,6 +80,7 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatc
       await commit(batch.slice(half));
       return;
     }
+    observer?.committed(batch.length, (performance.now() - start) / 1000);
     batch.forEach((b, i) => b.resolve(results[i] as R));
   }
 

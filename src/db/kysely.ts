@@ -9,6 +9,12 @@ import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
 
+/** Connections of a database's pool now; PGlite has one, so only `total`. */
+export type PoolStats = { total: number; idle?: number; waiting?: number };
+/** Kysely does not expose its pool: the metrics read it here, by database. */
+const pools = new WeakMap<Db, () => PoolStats>();
+export const poolStats = (db: Db): PoolStats | undefined => pools.get(db)?.();
+
 export interface DatabaseTarget {
   /** PostgreSQL connection string; when absent, PGlite in `dataDir` (or in memory for `memory://`). */
   databaseUrl?: string;
@@ -31,7 +37,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; ki
     });
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on('error', () => {});
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
+    return { db, kind: 'postgres' };
   }
   if (target.dataDir.startsWith('memory://')) return { db: await openPGlite(target.dataDir), kind: 'pglite' };
   const dir = resolve(target.dataDir, 'pglite');
@@ -48,7 +56,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; ki
 async function openPGlite(dir: string): Promise<Db> {
   const client = new PGlite(dir);
   await client.waitReady;
-  return new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  pools.set(db, () => ({ total: 1 }));
+  return db;
 }
 
 /** Releases the folder lock once the database has closed. */

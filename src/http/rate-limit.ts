@@ -18,6 +18,8 @@ export async function registerRateLimit(
   config: Config,
   audit: AuditService,
   cluster?: Pick<ClusterNode, 'redis' | 'guard'>,
+  /** Counts every refusal, audited or not (the metrics). */
+  onRefused?: () => void,
 ): Promise<void> {
   const audited = new Map<string, number>();
   await app.register(rateLimit, {
@@ -30,6 +32,7 @@ export async function registerRateLimit(
     allowList: (request) => !request.routeOptions.url?.startsWith('/api/'),
     keyGenerator: (request) => (request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`),
     onExceeded: (request, key) => {
+      onRefused?.();
       const now = Date.now();
       if ((audited.get(key) ?? 0) > now) return;
       if (audited.size >= 10_000) audited.clear();

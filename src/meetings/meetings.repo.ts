@@ -146,3 +146,20 @@ export async function rosterEmails(db: Q, courseId: string): Promise<string[]> {
     .execute();
   return rows.map((r) => r.email as string);
 }
+
+/** The states outstanding meeting jobs are in, for the metrics. */
+export const MEETING_JOB_STATES = ['running', 'queued', 'retrying'] as const;
+
+/**
+ * Outstanding jobs by state: `running` (a worker holds its lease), `retrying` (failed at least once, waiting for its
+ * next attempt), `queued` (not tried yet). The table holds only what is still owed, so this stays cheap.
+ */
+export async function countJobsByState(db: Q): Promise<Record<(typeof MEETING_JOB_STATES)[number], number>> {
+  const { rows } = await sql<{ state: (typeof MEETING_JOB_STATES)[number]; n: string | number }>`
+    SELECT CASE WHEN claimed_until >= now() THEN 'running' WHEN attempts > 0 THEN 'retrying' ELSE 'queued' END AS state,
+           count(*) AS n
+    FROM meeting_jobs GROUP BY 1`.execute(db);
+  const counts = { running: 0, queued: 0, retrying: 0 };
+  for (const row of rows) counts[row.state] = Number(row.n);
+  return counts;
+}

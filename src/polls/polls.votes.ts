@@ -45,7 +45,7 @@ export function createVoteWriter(deps: ClassDeps) {
     const audit = items.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success'));
     const open = await writeVotes(deps.db, rows, audit, new Date());
     return items.map((v) => open.has(v.poll.id));
-  });
+  }, { observer: deps.observeBatches?.('votes') });
 
   const results = createOwedBroadcasts(deps, {
     what: 'poll:results broadcast',

@@ -50,7 +50,7 @@ const questionTarget = (session: LiveSessionRow, qaId: string) => ({ type: 'ques
  */
 export function createQaService(deps: ClassDeps) {
   const { db, audit, loadSession, limits } = deps;
-  const upvotes = createBatcher<UpvoteToggle, UpvoteOutcome>(db, applyUpvoteToggles);
+  const upvotes = createBatcher<UpvoteToggle, UpvoteOutcome>(db, applyUpvoteToggles, { observer: deps.observeBatches?.('upvotes') });
   // A question's session never changes, and an upvote on a question answered or dismissed meanwhile is refused by the
   // upvote batch (openQuestionIds): upvotes read each question once per TTL, not once per click.
   const questions = createAccessCache<QuestionRow | undefined>((row) => row !== undefined);

@@ -1,7 +1,7 @@
 import { backoffMs, handlePromiseError, type Log } from '../classroom/background.ts';
 import type { Db } from '../db/kysely.ts';
 import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
-import { createRoomFanout, type RoomFanout, type Slicing } from './fanout.ts';
+import { createRoomFanout, type FanoutObserver, type RoomFanout, type Slicing } from './fanout.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
 
 /** Recent events kept per session, so a reconnecting client usually catches up without a query. */
@@ -41,7 +41,7 @@ export interface Replay {
  * order, framed once per fan-out and written to this node's sockets only (fanout.ts). `subscribe` replays what a client missed and joins it to the room in one step,
  * so every event reaches it exactly once: either in the replay or live, never both, never neither.
  */
-export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: Slicing) {
+export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: Slicing, observer?: FanoutObserver) {
   const channels = new Map<string, Channel>();
 
   function drain(sessionId: string, ch: Channel) {
@@ -89,7 +89,7 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
       const recent = await listEventsAfter(db, sessionId, Math.max(0, seq - RING_SIZE), RING_SIZE, seq);
       created.head = seq;
       created.ring = recent;
-      created.fanout = createRoomFanout(io, sessionRoom(sessionId), seq, slicing);
+      created.fanout = createRoomFanout(io, sessionRoom(sessionId), seq, slicing, observer);
       created.loaded = true;
       drain(sessionId, created);
     })().catch((err: unknown) => {

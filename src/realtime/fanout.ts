@@ -27,12 +27,21 @@ export interface Slicing {
 /** The opt-in batch frame: every room event a write carries, in seq order, in one Socket.IO event. */
 export const BATCH_EVENT = 'events';
 
+/** What the metrics see of fan-out: a count per push and per pass, and each write that fell back to socket.emit. */
+export interface FanoutObserver {
+  pushed(events: number): void;
+  passed(writes: number): void;
+  fellBack(socket: RealtimeSocket): void;
+}
+
 interface Pass {
   /** The room's local members when the pass began; a joiner after that is caught up by its replay and later passes. */
   members: string[];
   next: number;
   /** The newest seq when the pass began: once the pass is over, every member has every event up to it. */
   head: number;
+  /** Sockets written to so far. */
+  writes: number;
 }
 
 /** What one write carries to a socket that has every event up to some seq: every later one, framed once per pass. */
@@ -54,7 +63,13 @@ interface Frames {
  * Only this node's sockets are written to (the local room), whatever adapter is installed: in a cluster every node
  * runs its own fan-out of the same events.
  */
-export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart: number, slicing: Slicing = DEFAULT_SLICING) {
+export function createRoomFanout(
+  io: RealtimeServer,
+  room: string,
+  fannedAtStart: number,
+  slicing: Slicing = DEFAULT_SLICING,
+  observer?: FanoutObserver,
+) {
   const { sliceMs, checkEvery } = slicing;
   /** Events after `settled`, in seq order: some member may still lack them. */
   let held: StoredEvent[] = [];
@@ -80,10 +95,14 @@ export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart
       // Casts: TypeScript cannot pair each name with its payload across a union; every event was checked as a draft.
       const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent);
       f.batch ??= wsTextFrame(encodeEvent(BATCH_EVENT, list()));
-      if (!writeFrames(socket, f.batch)) socket.emit(BATCH_EVENT, list());
+      if (writeFrames(socket, f.batch)) return;
+      observer?.fellBack(socket);
+      socket.emit(BATCH_EVENT, list());
     } else {
       f.plain ??= Buffer.concat(after(has).map((e) => wsTextFrame(encodeEvent(e.event, e.payload))));
-      if (!writeFrames(socket, f.plain)) for (const e of after(has)) socket.emit(e.event, e.payload as never);
+      if (writeFrames(socket, f.plain)) return;
+      observer?.fellBack(socket);
+      for (const e of after(has)) socket.emit(e.event, e.payload as never);
     }
   }
 
@@ -100,6 +119,7 @@ export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart
       if (has < head) {
         deliver(socket!, has);
         sent.set(id, head);
+        p.writes += 1;
       }
       if (p.next % checkEvery === 0 && performance.now() >= deadline) return p.next >= p.members.length;
     }
@@ -108,6 +128,7 @@ export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart
 
   /** A pass is over: what every member has is dropped, and so is what is remembered of sockets that left. */
   function finish(p: Pass) {
+    observer?.passed(p.writes);
     settled = p.head;
     held = after(settled);
     const current = io.sockets.adapter.rooms.get(room);
@@ -129,7 +150,7 @@ export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart
     for (;;) {
       if (!pass) {
         if (head === settled) return;
-        pass = { members: [...(io.sockets.adapter.rooms.get(room) ?? [])], next: 0, head };
+        pass = { members: [...(io.sockets.adapter.rooms.get(room) ?? [])], next: 0, head, writes: 0 };
       }
       const done = advance(pass, deadline);
       if (done) {
@@ -151,6 +172,7 @@ export function createRoomFanout(io: RealtimeServer, room: string, fannedAtStart
     push(events: StoredEvent[]): void {
       if (events.length === 0) return;
       held.push(...events);
+      observer?.pushed(events.length);
       head = events.at(-1)!.seq;
       frames = new Map();
       if (!timer) pump();

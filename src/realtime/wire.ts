@@ -58,31 +58,54 @@ export function wsTextFrame(text: string): Buffer {
 /** Whether this process ever refused the fast path, and why; tests read it, nothing else should. */
 export const wireStats = { direct: 0, fallback: 0 };
 
+/** Why `writeFrames` fell back to the caller's socket.emit. */
+export type DirectWriteBlocker = 'closed' | 'polling' | 'busy' | 'unrecognised';
+
+/**
+ * Why a frame cannot be written straight to this socket now, or undefined when it can: `closed` (not open),
+ * `polling` (not on the WebSocket transport), `busy` (something for it is queued: the frame would overtake it) or
+ * `unrecognised` (the internals are not shaped as VERIFIED_WITH: an upgrade changed them).
+ */
+export function directWriteBlocker(socket: Socket): DirectWriteBlocker | undefined {
+  const conn = socket.conn as unknown as EngineConnection | undefined;
+  const transport = conn?.transport;
+  const sender = transport?.socket?._sender;
+  if (!socket.connected || conn?.readyState !== 'open') return 'closed';
+  if (transport?.name !== 'websocket') return 'polling';
+  if (
+    typeof sender?.sendFrame !== 'function' ||
+    !Array.isArray(sender._queue) ||
+    typeof sender._state !== 'number' ||
+    !Array.isArray(conn.writeBuffer) ||
+    typeof transport.writable !== 'boolean'
+  ) {
+    return 'unrecognised';
+  }
+  if (
+    conn.writeBuffer.length !== 0 ||
+    !transport.writable ||
+    transport.socket?.readyState !== 1 ||
+    sender._queue.length !== 0 ||
+    sender._state !== 0
+  ) {
+    return 'busy';
+  }
+  return undefined;
+}
+
 /**
  * Writes `frames` (one or more complete WebSocket frames) to the socket's WebSocket in one write, when nothing else
  * for this socket is queued anywhere: its Engine.IO connection is open on the websocket transport, the transport is
  * writable (no send in progress), its write buffer is empty, and ws has nothing queued. Then the frames land on the
- * wire exactly where a normal emit made now would. Returns false, having written nothing, otherwise.
+ * wire exactly where a normal emit made now would. Returns false, having written nothing, otherwise
+ * (`directWriteBlocker` says why).
  */
 export function writeFrames(socket: Socket, frames: Buffer): boolean {
-  const conn = socket.conn as unknown as EngineConnection | undefined;
-  const transport = conn?.transport;
-  const sender = transport?.socket?._sender;
-  if (
-    !socket.connected ||
-    conn?.readyState !== 'open' ||
-    conn.writeBuffer?.length !== 0 ||
-    transport?.name !== 'websocket' ||
-    transport.writable !== true ||
-    transport.socket?.readyState !== 1 ||
-    typeof sender?.sendFrame !== 'function' ||
-    sender._queue?.length !== 0 ||
-    sender._state !== 0
-  ) {
+  if (directWriteBlocker(socket) !== undefined) {
     wireStats.fallback += 1;
     return false;
   }
-  sender.sendFrame([frames]);
+  (socket.conn as unknown as EngineConnection).transport.socket!._sender!.sendFrame([frames]);
   wireStats.direct += 1;
   return true;
 }

@@ -1,5 +1,5 @@
 import type { Claims } from '../auth/actor.ts';
-import { createBatcher } from '../db/batcher.ts';
+import { type BatchObserver, createBatcher } from '../db/batcher.ts';
 import type { Db } from '../db/kysely.ts';
 import { upsertUsersFromClaims } from './users.repo.ts';
 
@@ -11,12 +11,12 @@ const KNOWN_USERS_CAP = 50_000;
  * together (a join storm) are written together, in one statement per batch, and each caller goes on after the commit
  * that holds its row.
  */
-export function createUserRecorder(db: Db) {
+export function createUserRecorder(db: Db, observer?: BatchObserver) {
   const known = new Map<string, string>();
   const writes = createBatcher<Claims, void>(db, async (trx, claims) => {
     await upsertUsersFromClaims(trx, claims);
     return claims.map(() => undefined);
-  });
+  }, { observer });
   return async function recordUser(claims: Claims): Promise<void> {
     const fingerprint = `${claims.name}\u0000${claims.email ?? ''}\u0000${claims.role}`;
     if (known.get(claims.sub) === fingerprint) return;
