@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.ts';
 import { isAdmin, type Membership } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
 import { cachesPerDatabase } from './access-cache.ts';
-import { findMembership, findMemberships } from '../courses/courses.repo.ts';
+import { findMembership, findMemberships } from './access.repo.ts';
 
 // Roster roles, by course and user: every vote, message and join asks, and rosters change rarely.
 const memberships = cachesPerDatabase<Membership>();

@@ -6,7 +6,7 @@ import { membershipOf } from './membership.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { findSession } from '../sessions/sessions.repo.ts';
+import { findSession } from './access.repo.ts';
 import { cachesPerDatabase } from './access-cache.ts';
 
 // The meeting link is changed by the meeting service and worker, which do not call invalidateSession (yet), so a row

@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { Actor } from '../auth/actor.ts';
-import { findMemberships } from '../courses/courses.repo.ts';
+import { findMemberships } from '../classroom/access.repo.ts';
 import { inBatches } from '../db/batches.ts';
 import type { Db } from '../db/kysely.ts';
 

@@ -2,34 +2,6 @@ import { type Kysely, sql } from 'kysely';
 import { inBatches } from '../db/batches.ts';
 import type { Database, RosterRole } from '../db/tables.ts';
 
-/**
- * The user's role in the course roster, or null. `lock` holds the row until the transaction ends, so a concurrent
- * roster removal waits for (and then sees) what the caller writes.
- */
-export async function findMembership(
-  db: Kysely<Database>,
-  courseId: string,
-  userId: string,
-  lock = false,
-): Promise<RosterRole | null> {
-  let q = db.selectFrom('course_members').select('role').where('course_id', '=', courseId).where('user_id', '=', userId);
-  if (lock) q = q.forShare();
-  const row = await q.executeTakeFirst();
-  return row?.role ?? null;
-}
-
-/** Many users' roster roles in one course, in one statement; users not on the roster are absent from the map. */
-export async function findMemberships(db: Kysely<Database>, courseId: string, userIds: string[]): Promise<Map<string, RosterRole>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('course_members')
-    .select(['user_id', 'role'])
-    .where('course_id', '=', courseId)
-    .where('user_id', '=', sql<string>`any(${userIds}::text[])`)
-    .execute();
-  return new Map(rows.map((r) => [r.user_id, r.role]));
-}
-
 export async function upsertMembers(
   db: Kysely<Database>,
   courseId: string,

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { handlePromiseError } from '../classroom/background.ts';
 import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
-import { findSession } from '../sessions/sessions.repo.ts';
+import { findSession } from '../classroom/access.repo.ts';
 import { meetingOutcomes } from './meeting-outcomes.ts';
 import type { MeetingConfig } from './meetings.config.ts';
 import { claimDueJob, finishJob, nextDueAt, notePendingAttempt, releaseJob, retryJobLater, rosterEmails } from './meetings.repo.ts';

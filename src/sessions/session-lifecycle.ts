@@ -11,7 +11,8 @@ import type { ClassEndHook, SessionChangeHook } from '../classroom/feature.ts';
 import { AppError } from '../errors.ts';
 import { invalidateSession, isEnded, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
 import { toSessionDto } from './sessions.presenter.ts';
-import { findSession, lockSession, updateSessionIfStatus } from './sessions.repo.ts';
+import { lockSession, updateSessionIfStatus } from './sessions.repo.ts';
+import { findSession } from '../classroom/access.repo.ts';
 
 /** The lifecycle: scheduled → live → completed, and scheduled | live → cancelled. */
 const TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {

@@ -5,10 +5,6 @@ export async function insertSession(db: Kysely<Database>, values: NewLiveSession
   return db.insertInto('live_sessions').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findSession(db: Kysely<Database>, id: string): Promise<LiveSessionRow | undefined> {
-  return db.selectFrom('live_sessions').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /**
  * Updates a session only while its status is one of `expectedStatuses`, so two concurrent transitions cannot both
  * win. Returns undefined when the status moved underneath the caller.
