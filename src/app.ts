@@ -12,7 +12,7 @@ import { createPresence } from './attendance/presence.ts';
 import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
-import { handlePromiseError } from './classroom/background.ts';
+import { handlePromiseError } from './background.ts';
 import { createChannels } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import type { ClassFeature } from './classroom/feature.ts';

@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
-import { createRetries, handlePromiseError } from '../classroom/background.ts';
+import { createRetries, handlePromiseError } from '../background.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import { listOpenSocketSegments } from './attendance.repo.ts';
 import { type PresenceMirror, soloMirror } from './presence-mirror.ts';

@@ -6,7 +6,7 @@ import type { Database } from '../db/tables.ts';
 import { appendEvents, type EventDraft, type StoredEvent } from '../events/events.repo.ts';
 import type { LoadSession } from './session-access.ts';
 import type { ActionLimits } from './action-limits.ts';
-import type { Log } from './background.ts';
+import type { Log } from '../background.ts';
 
 /** What every in-class service (chat, Q&A, polls, presence, lifecycle) is built from. */
 export interface ClassDeps {

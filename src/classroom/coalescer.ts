@@ -1,4 +1,4 @@
-import { backoffMs, handlePromiseError, type Log } from './background.ts';
+import { backoffMs, handlePromiseError, type Log } from '../background.ts';
 
 /** The longest wait between two attempts of a failing flush (the database is away). */
 const RETRY_MAX_MS = 30_000;

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { handlePromiseError } from '../classroom/background.ts';
+import { handlePromiseError } from '../background.ts';
 import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../classroom/access.repo.ts';

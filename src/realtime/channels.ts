@@ -1,4 +1,4 @@
-import { backoffMs, handlePromiseError, type Log } from '../classroom/background.ts';
+import { backoffMs, handlePromiseError, type Log } from '../background.ts';
 import type { Db } from '../db/kysely.ts';
 import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
 import { createRoomFanout, type FanoutObserver, type RoomFanout, type Slicing } from './fanout.ts';
