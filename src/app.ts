@@ -19,6 +19,7 @@ import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
 import { createRealtimeServer } from './realtime/server.ts';
+import { startEventRetention } from './events/retention.ts';
 import { createOn } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
 import type { Config } from './config.ts';
@@ -174,7 +175,9 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   await presence.recover();
   for (const feature of features) await feature.recover?.();
   worker.start();
+  const retention = startEventRetention(db, { retentionDays: config.eventRetentionDays, log: app.log });
   app.addHook('preClose', async () => {
+    await retention.stop();
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();

@@ -49,6 +49,7 @@ const envSchema = z.object({
   QA_RATE_PER_MIN: intFromEnv(1, 10_000).default(10),
   UPVOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(60),
   VOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
+  EVENT_RETENTION_DAYS: intFromEnv(0, 36_500).default(30),
   ...meetingEnv,
 });
 
@@ -85,6 +86,8 @@ export interface Config {
     /** Per-user actions per minute over Socket.IO and REST alike. */
     perMinute: { chat: number; question: number; upvote: number; vote: number };
   };
+  /** Days after a class ends that its event log is kept (replay and GET …/events); 0 keeps it forever. */
+  eventRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
       maxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
       perMinute: { chat: e.CHAT_RATE_PER_MIN, question: e.QA_RATE_PER_MIN, upvote: e.UPVOTE_RATE_PER_MIN, vote: e.VOTE_RATE_PER_MIN },
     },
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
   };
 }
 
