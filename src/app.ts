@@ -19,6 +19,7 @@ import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
 import { createRealtimeServer } from './realtime/server.ts';
+import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
 import { createOn } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
@@ -115,6 +116,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   const failures = budgets('auth-failures', config.rateLimit.max, config.rateLimit.windowMs);
   const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log });
   cluster?.attach(io);
+  const drain = createSocketDrain(io);
   const channels = createChannels(io, db);
   // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
   const publish = (sessionId: string, events: StoredEvent[]) => {
@@ -177,13 +179,17 @@ async function createServices(app: FastifyInstance, config: Config, db: Db) {
   worker.start();
   const retention = startEventRetention(db, { retentionDays: config.eventRetentionDays, log: app.log });
   app.addHook('preClose', async () => {
+    // Take no new work, and let what was taken commit and be acked before any socket closes (half the deadline:
+    // an ack that never comes must not use all of it).
+    const { unanswered } = await drain.settle(config.shutdownTimeoutMs / 2);
+    if (unanswered > 0) app.log.warn({ unanswered }, 'closing with client events still unanswered');
     await retention.stop();
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();
     await Promise.all(features.map((feature) => feature.stop?.()));
     channels.closeAll();
-    io.disconnectSockets(true);
+    await drain.closeSockets(1000);
     io.engine.close();
     await cluster?.close();
   });

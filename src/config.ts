@@ -50,6 +50,7 @@ const envSchema = z.object({
   UPVOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(60),
   VOTE_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
   EVENT_RETENTION_DAYS: intFromEnv(0, 36_500).default(30),
+  SHUTDOWN_TIMEOUT_MS: intFromEnv(100, 600_000).default(10_000),
   ...meetingEnv,
 });
 
@@ -88,6 +89,8 @@ export interface Config {
   };
   /** Days after a class ends that its event log is kept (replay and GET …/events); 0 keeps it forever. */
   eventRetentionDays: number;
+  /** How long a graceful shutdown may take before the process exits anyway (non-zero). */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
       perMinute: { chat: e.CHAT_RATE_PER_MIN, question: e.QA_RATE_PER_MIN, upvote: e.UPVOTE_RATE_PER_MIN, vote: e.VOTE_RATE_PER_MIN },
     },
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 
