@@ -20,6 +20,8 @@ import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
 import { createRealtimeServer } from './realtime/server.ts';
+import { createSocketDrain } from './realtime/drain.ts';
+import { startEventRetention } from './events/retention.ts';
 import { createSocketEvents } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
 import type { Config } from './config.ts';
@@ -134,6 +136,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const failures = budgets('auth-failures', config.rateLimit.max, config.rateLimit.windowMs);
   const io = createRealtimeServer(app.server, { config, verify, recordUser, audit, failures, log: app.log, outage });
   cluster?.attach(io);
+  const drain = createSocketDrain(io);
   const channels = createChannels(io, db, app.log, undefined, metrics?.fanout);
   metrics?.watch({ io, pool: () => poolStats(db), meetingJobs: () => countJobsByState(db) });
   // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
@@ -201,13 +204,19 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   await presence.recover();
   for (const feature of features) await feature.recover?.();
   worker.start();
+  const retention = startEventRetention(db, { retentionDays: config.eventRetentionDays, log: app.log });
   app.addHook('preClose', async () => {
+    // Take no new work, and let what was taken commit and be acked before any socket closes (half the deadline:
+    // an ack that never comes must not use all of it).
+    const { unanswered } = await drain.settle(config.shutdownTimeoutMs / 2);
+    if (unanswered > 0) app.log.warn({ unanswered }, 'closing with client events still unanswered');
+    await retention.stop();
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();
     await Promise.all(features.map((feature) => feature.stop?.()));
     channels.closeAll();
-    io.disconnectSockets(true);
+    await drain.closeSockets(1000);
     io.engine.close();
     await cluster?.close();
   });

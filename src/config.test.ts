@@ -116,6 +116,15 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PORT: '8080' }, demoSecret).port, 8080);
   });
 
+  test('EVENT_RETENTION_DAYS (default 30, 0 keeps the log) and SHUTDOWN_TIMEOUT_MS (default 10 s) are read and checked', () => {
+    const defaults = loadConfig({}, demoSecret);
+    assert.deepEqual([defaults.eventRetentionDays, defaults.shutdownTimeoutMs], [30, 10_000]);
+    const set = loadConfig({ EVENT_RETENTION_DAYS: '0', SHUTDOWN_TIMEOUT_MS: '2500' }, demoSecret);
+    assert.deepEqual([set.eventRetentionDays, set.shutdownTimeoutMs], [0, 2500]);
+    for (const EVENT_RETENTION_DAYS of ['-1', '1.5', 'forever']) assertRefused({ EVENT_RETENTION_DAYS }, /EVENT_RETENTION_DAYS/);
+    for (const SHUTDOWN_TIMEOUT_MS of ['0', '10s']) assertRefused({ SHUTDOWN_TIMEOUT_MS }, /SHUTDOWN_TIMEOUT_MS/);
+  });
+
   test('a blank PORT is refused rather than read as 0, which would listen on a random port', () => {
     assertRefused({ PORT: ' ' }, /PORT/);
   });

@@ -56,6 +56,8 @@ const envSchema = z.object({
     .refine((s) => Buffer.byteLength(s) >= 16, 'must be at least 16 bytes')
     .optional(),
   METRICS_PORT: intFromEnv(0, 65535).optional(),
+  EVENT_RETENTION_DAYS: intFromEnv(0, 36_500).default(30),
+  SHUTDOWN_TIMEOUT_MS: intFromEnv(100, 600_000).default(10_000),
   ...meetingEnv,
 });
 
@@ -97,6 +99,10 @@ export interface Config {
     /** Per-user actions per minute over Socket.IO and REST alike. */
     perMinute: { chat: number; question: number; upvote: number; vote: number };
   };
+  /** Days after a class ends that its event log is kept (replay and GET …/events); 0 keeps it forever. */
+  eventRetentionDays: number;
+  /** How long a graceful shutdown may take before the process exits anyway (non-zero). */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -170,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
       maxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
       perMinute: { chat: e.CHAT_RATE_PER_MIN, question: e.QA_RATE_PER_MIN, upvote: e.UPVOTE_RATE_PER_MIN, vote: e.VOTE_RATE_PER_MIN },
     },
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

@@ -28,6 +28,8 @@ export const ERRORS = {
   POLL_CLOSED: 409,
   QUESTION_CLOSED: 409,
   MEETING_NOT_RETRYABLE: 409,
+  /** The asked range of a session's event log was dropped by retention (EVENT_RETENTION_DAYS). */
+  EVENTS_EXPIRED: 410,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

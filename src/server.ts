@@ -1,10 +1,15 @@
+import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { loadConfigOrExit } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/kysely.ts';
 import { readOrCreateDemoSecret } from './demo/demo-secret.ts';
 import { seedDemo } from './demo/demo.seed.ts';
 
-/** The process: config → database (migrated) → app → listen; SIGTERM/SIGINT close gracefully. */
+/**
+ * The process: config → database (migrated) → app → listen. SIGTERM/SIGINT (or a crash) close gracefully within
+ * SHUTDOWN_TIMEOUT_MS: stop taking work, let taken work commit and be acked, tell sockets to reconnect, close the
+ * database (which releases the PGlite data folder), exit 0. Past the deadline the process exits 1, saying so.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env, readOrCreateDemoSecret);
   const { db, kind } = await openDatabase(config);
@@ -13,16 +18,19 @@ async function main(): Promise<void> {
   const app = await buildApp(config, { db });
   app.addHook('onClose', async () => db.destroy());
 
-  let closing = false;
-  const close = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void close('SIGTERM'));
-  process.on('SIGINT', () => void close('SIGINT'));
+  closeWithGrace(
+    {
+      delay: config.shutdownTimeoutMs,
+      logger: { error: (msg: unknown) => app.log.error(msg) },
+      onTimeout: (delay) => app.log.error({ timeoutMs: delay }, 'graceful shutdown timed out (SHUTDOWN_TIMEOUT_MS); exiting anyway'),
+    },
+    async ({ signal, err }) => {
+      if (err) app.log.error({ err }, 'closing after an unexpected error');
+      app.log.info({ signal }, 'shutting down');
+      await app.close();
+      app.log.info('closed');
+    },
+  );
 
   await app.listen({ port: config.port, host: config.host });
   app.log.info(

@@ -103,7 +103,7 @@ for (const target of await dbTargets('database schema')) {
     test('running the migrations again applies nothing', async () => {
       assert.deepEqual(await migrateToLatest(db), []);
       const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_realtime' }, { name: '0003_pending_broadcasts' }, { name: '0004_meeting_jobs' }]);
+      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_realtime' }, { name: '0003_pending_broadcasts' }, { name: '0004_meeting_jobs' }, { name: '0005_event_retention' }]);
     });
   });
 }

@@ -52,6 +52,10 @@ export interface LiveSessionsTable {
   polls_enabled: Generated<boolean>;
   anonymous_questions: Generated<boolean>;
   last_seq: BigIntColumn;
+  /** Events with a seq up to this were dropped by retention (0: the log is whole); see migration 0005. */
+  events_expired_through_seq: Generated<string | number>;
+  /** When retention last finished dropping this session's expired events. */
+  events_compacted_at: Generated<Date | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

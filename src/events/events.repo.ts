@@ -60,3 +60,13 @@ export async function lastSeq(db: Kysely<Database>, sessionId: string): Promise<
   const row = await db.selectFrom('live_sessions').select('last_seq').where('id', '=', sessionId).executeTakeFirst();
   return Number(row?.last_seq ?? 0);
 }
+
+/** The session's last seq and how far retention dropped its log (0: nothing dropped); undefined when unknown. */
+export async function logBounds(db: Kysely<Database>, sessionId: string): Promise<{ lastSeq: number; expiredThrough: number } | undefined> {
+  const row = await db
+    .selectFrom('live_sessions')
+    .select(['last_seq', 'events_expired_through_seq'])
+    .where('id', '=', sessionId)
+    .executeTakeFirst();
+  return row && { lastSeq: Number(row.last_seq), expiredThrough: Number(row.events_expired_through_seq) };
+}

@@ -80,6 +80,8 @@ export interface ServerToClientEvents extends SessionServerEvents {
   events: (batch: RoomEvent[]) => void;
   'auth:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
   'session:removed': (payload: { sessionId: string; reason: string }) => void;
+  /** The server is shutting down and closes the connection next: reconnect after about `retryAfterMs`. */
+  'server:shutdown': (payload: { reconnect: true; retryAfterMs: number }) => void;
 }
 
 export interface ClientToServerEvents extends SessionClientEvents, ChatClientEvents, QaClientEvents, PollClientEvents {}

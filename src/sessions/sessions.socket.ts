@@ -7,6 +7,7 @@ import { sessionRoom } from '../realtime/channels.ts';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/server.ts';
 import type { On } from '../realtime/socket-handler.ts';
 import { isEnded, type LoadSession } from '../classroom/session-access.ts';
+import { requireEventsKept } from '../events/events.service.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { JOIN_REPLAY_LIMIT, sessionJoinInput, sessionLeaveInput, sessionStatusInput } from './sessions.realtime.schemas.ts';
 import type { SessionsService } from './sessions.service.ts';
@@ -38,6 +39,7 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
   on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
     await limits.take(actor, 'join');
     const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
+    if (input.sinceSeq !== undefined) requireEventsKept(session, input.sinceSeq);
     const joined = joinedSessions(socket);
     // Claimed before any await: a second join on this socket, or a disconnect meanwhile, sees it.
     const attends = !isEnded(session.status) && !joined.has(session.id);

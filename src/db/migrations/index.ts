@@ -3,6 +3,7 @@ import * as initial from './0001_initial.ts';
 import * as realtime from './0002_realtime.ts';
 import * as pendingBroadcasts from './0003_pending_broadcasts.ts';
 import * as meetingJobs from './0004_meeting_jobs.ts';
+import * as eventRetention from './0005_event_retention.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_realtime': realtime,
   '0003_pending_broadcasts': pendingBroadcasts,
   '0004_meeting_jobs': meetingJobs,
+  '0005_event_retention': eventRetention,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -71,7 +71,7 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
         if (gen !== generation) return;
         if (!reply.ok) {
           // No access or no such session will not change by retrying; anything else might.
-          if (['SESSION_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'TOKEN_EXPIRED'].includes(reply.error.code)) {
+          if (['SESSION_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'TOKEN_EXPIRED', 'EVENTS_EXPIRED'].includes(reply.error.code)) {
             return finish(reply.error.message);
           }
           handlers.onStatus('reconnecting', reply.error.message);
