@@ -73,7 +73,10 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
         sentAt.set(body, performance.now());
         void pick()
           .request('chat:send', { sessionId, body })
-          .then((reply: { ok: boolean }) => (reply.ok ? (acked += 1) : (refused += 1)));
+          .then((reply: { ok: boolean }) => {
+            if (reply.ok) acked += 1;
+            else refused += 1;
+          });
       }
       for (let k = 0; k < (RATES.upvote * tick) / 1000; k++) void pick().request('qa:upvote', { qaId: asked.data.id });
       for (let k = 0; k < (RATES.vote * tick) / 1000; k++) void pick().request('poll:vote', { pollId: poll.data.id, choice: Math.floor(Math.random() * 3) });

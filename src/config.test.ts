@@ -105,7 +105,10 @@ describe('loadConfig', () => {
 
   test('demo mode signs with the secret kept in DATA_DIR', () => {
     let askedFor = '';
-    const c = loadConfig({ DATA_DIR: '/var/lib/spl' }, (dir) => ((askedFor = dir), demoKey));
+    const c = loadConfig({ DATA_DIR: '/var/lib/spl' }, (dir) => {
+      askedFor = dir;
+      return demoKey;
+    });
     assert.equal(askedFor, '/var/lib/spl');
     assert.deepEqual(c.auth, { kind: 'secret', secret: demoKey, issuer: undefined, audience: undefined });
   });

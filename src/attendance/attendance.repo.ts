@@ -55,9 +55,9 @@ export interface SegmentChange {
  */
 export async function applySegmentChanges(db: Kysely<Database>, changes: SegmentChange[], via: 'rest' | 'socket' = 'socket') {
   for (let i = 0; i < changes.length; ) {
-    const open = changes[i]!.open;
+    const open = changes[i]?.open;
     let end = i;
-    while (end < changes.length && changes[end]!.open === open) end++;
+    while (end < changes.length && changes[end]?.open === open) end++;
     const run = changes.slice(i, end);
     const sessions = run.map((c) => c.sessionId);
     const users = run.map((c) => c.userId);

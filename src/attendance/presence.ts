@@ -4,6 +4,7 @@ import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import { listOpenSocketSegments } from './attendance.repo.ts';
 import { type PresenceMirror, soloMirror } from './presence-mirror.ts';
 import { createSegmentWriter } from './segment-writer.ts';
+import { getOrCreate } from '../maps.ts';
 
 /** Names listed per presence:update; a join storm is summarized by the totals. */
 const LISTED = 100;
@@ -62,9 +63,15 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
   const removed = (sessionId: string, userId: string) => mirror.remove(sessionId, userId).catch(mirrorFailed('remove', sessionId)).then((v) => v ?? false);
 
   const room = (sessionId: string, courseId: string | null) => {
-    let r = rooms.get(sessionId);
-    if (!r) rooms.set(sessionId, (r = { courseId, users: new Map(), others: new Map(), othersAt: 0, joined: new Map(), left: new Map(), flushFailures: 0 }));
-    return r;
+    return getOrCreate(rooms, sessionId, (): Room => ({
+      courseId,
+      users: new Map(),
+      others: new Map(),
+      othersAt: 0,
+      joined: new Map(),
+      left: new Map(),
+      flushFailures: 0,
+    }));
   };
 
   function announce(sessionId: string, r: Room, delayMs = FLUSH_MS) {

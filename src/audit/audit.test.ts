@@ -53,7 +53,7 @@ for (const target of await dbTargets('audit log')) {
         { action: 'attendance.join', actor_id: 'course-1-s1', actor_role: 'student', ...sessionRow },
       ]);
       // Field names as the API spells them, not as the columns are named.
-      assert.deepEqual((rows[1]?.details as { fields: string[] }).fields, ['title', 'scheduledStart', 'settings.qaEnabled']);
+      assert.deepEqual((rows[1]!.details as { fields: string[] }).fields, ['title', 'scheduledStart', 'settings.qaEnabled']);
       assert.deepEqual([rows[2]?.details?.from, rows[2]?.details?.to], ['scheduled', 'live']);
 
       const roster = (await auditRows(t.db, { action: 'roster.put', actorId: 'lms' })).find((r) => r.course_id === c.courseId);

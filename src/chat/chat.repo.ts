@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { instantKey, instantParam, writeInstant } from '../db/instants.ts';
 import type { Database, LiveSessionRow, SessionChatTable } from '../db/tables.ts';
 

@@ -43,7 +43,10 @@ describe('the access cache', () => {
   test('values the cache may not keep are loaded every time', async () => {
     const cache = createAccessCache<string | undefined>((v) => v !== undefined);
     let loads = 0;
-    const load = async () => (++loads, undefined);
+    const load = async () => {
+      loads += 1;
+      return undefined;
+    };
     await cache.get('missing', load);
     await cache.get('missing', load);
     assert.equal(loads, 2);

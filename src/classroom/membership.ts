@@ -3,6 +3,7 @@ import { isAdmin, type Membership } from '../auth/policies.ts';
 import type { Db } from '../db/kysely.ts';
 import { cachesPerDatabase } from './access-cache.ts';
 import { findMembership, findMemberships } from './access.repo.ts';
+import { getOrCreate } from '../maps.ts';
 
 // Roster roles, by course and user: every vote, message and join asks, and rosters change rarely.
 const memberships = cachesPerDatabase<Membership>();
@@ -18,9 +19,7 @@ const readers = new WeakMap<Db, RosterReader>();
 export async function membershipOf(db: Db, actor: Actor, courseId: string): Promise<Membership> {
   if (isAdmin(actor)) return null;
   if (db.isTransaction) return findMembership(db, courseId, actor.id);
-  let reader = readers.get(db);
-  if (!reader) readers.set(db, (reader = createRosterReader(db)));
-  const read = reader;
+  const read = getOrCreate(readers, db, () => createRosterReader(db));
   return memberships.of(db).get(key(courseId, actor.id), () => read(courseId, actor.id));
 }
 
@@ -30,7 +29,9 @@ export async function membershipOf(db: Db, actor: Actor, courseId: string): Prom
  */
 export function invalidateMembership(courseId: string, userId: string): void {
   const k = key(courseId, userId);
-  memberships.forEach((cache) => cache.invalidate(k));
+  memberships.forEach((cache) => {
+    cache.invalidate(k);
+  });
 }
 
 type RosterReader = (courseId: string, userId: string) => Promise<Membership>;
@@ -76,11 +77,8 @@ function createRosterReader(db: Db): RosterReader {
 
   return (courseId, userId) =>
     new Promise<Membership>((resolve, reject) => {
-      let byUser = waiting.get(courseId);
-      if (!byUser) waiting.set(courseId, (byUser = new Map()));
-      let list = byUser.get(userId);
-      if (!list) byUser.set(userId, (list = []));
-      list.push({ resolve, reject });
+      const byUser = getOrCreate(waiting, courseId, () => new Map());
+      getOrCreate(byUser, userId, () => []).push({ resolve, reject });
       if (!reading) readAll().catch(failWaiting);
     });
 }

@@ -8,6 +8,7 @@ import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { findSession } from './access.repo.ts';
 import { cachesPerDatabase } from './access-cache.ts';
+import { getOrCreate } from '../maps.ts';
 
 // The meeting link is changed by the meeting service and worker, which do not call invalidateSession (yet), so a row
 // is cached only for actions that read nothing of it but the course, the status and the settings: those change only
@@ -30,8 +31,7 @@ export function findSessionCached(db: Db, sessionId: string): Promise<LiveSessio
  * kept once the read returns.
  */
 export function findSessionShared(db: Db, sessionId: string): Promise<LiveSessionRow | undefined> {
-  let reads = inFlight.get(db);
-  if (!reads) inFlight.set(db, (reads = new Map()));
+  const reads = getOrCreate(inFlight, db, () => new Map());
   const pending = reads.get(sessionId);
   if (pending) return pending;
   const read = findSession(db, sessionId).finally(() => reads.delete(sessionId));
@@ -44,7 +44,9 @@ export function findSessionShared(db: Db, sessionId: string): Promise<LiveSessio
  * lifecycle after each commit that changes a session, and by whatever relays session changes from other nodes.
  */
 export function invalidateSession(sessionId: string): void {
-  sessions.forEach((cache) => cache.invalidate(sessionId));
+  sessions.forEach((cache) => {
+    cache.invalidate(sessionId);
+  });
 }
 
 export interface SessionAccess {

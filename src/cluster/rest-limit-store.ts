@@ -29,6 +29,7 @@ export function redisWithLocalFallback(redis: Redis, nameSpace: string, guard: R
     child: (routeOptions) => pair(remote.child(routeOptions), local.child(routeOptions)),
   });
   // The plugin constructs the store with its resolved options.
+  // biome-ignore lint/correctness/noComponentHookFactories: the plugin calls this with `new`, like a class; it is no React component.
   return function FallbackStore(options: { continueExceeding: boolean; exponentialBackoff: boolean }) {
     const { continueExceeding, exponentialBackoff } = options;
     return pair(new RedisStore(continueExceeding, exponentialBackoff, redis, nameSpace), new LocalStore(continueExceeding, exponentialBackoff));

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { findMemberships } from '../classroom/access.repo.ts';
 import { inBatches } from '../db/batches.ts';
 import type { Db } from '../db/kysely.ts';
+import { getOrCreate } from '../maps.ts';
 
 /**
  * A roster removal made on another node while Redis was away never reached this node: its sockets would go on
@@ -20,9 +21,7 @@ export async function dropRemovedMembers(
     const joined = socket.data.sessions as Map<string, string> | undefined;
     if (!actor || actor.role === 'admin' || !joined) continue;
     for (const courseId of joined.values()) {
-      let users = byCourse.get(courseId);
-      if (!users) byCourse.set(courseId, (users = new Set()));
-      users.add(actor.id);
+      getOrCreate(byCourse, courseId, () => new Set<string>()).add(actor.id);
     }
   }
   let dropped = 0;

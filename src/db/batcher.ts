@@ -81,7 +81,7 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, { maxBatc
       return;
     }
     observer?.committed(batch.length, (performance.now() - start) / 1000);
-    batch.forEach((b, i) => b.resolve(results[i] as R));
+    for (const [i, b] of batch.entries()) b.resolve(results[i] as R);
   }
 
   async function drain(): Promise<void> {

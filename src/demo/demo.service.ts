@@ -19,7 +19,8 @@ export function createDemoService(db: Db, auth: Extract<AuthConfig, { kind: 'sec
     /** Mints a token for a demo user; audited, since one of them is an admin. */
     async signIn(userId: (typeof DEMO_USERS)[number]['id'], ip: string) {
       // The route's schema only admits demo user ids, so the lookup always finds one.
-      const user = DEMO_USERS.find((u) => u.id === userId)!;
+      const user = DEMO_USERS.find((u) => u.id === userId);
+      if (!user) throw new Error(`${userId} is not a demo user`);
       const token = await signToken(auth.secret, { sub: user.id, name: user.name, role: user.role }, {
         ttlSeconds: TOKEN_TTL_SECONDS,
         issuer: auth.issuer,

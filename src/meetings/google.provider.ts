@@ -121,7 +121,7 @@ function meetingOf(event: calendar_v3.Schema$Event): ProviderMeeting {
   if (state === 'pending') throw new MeetingProviderError('Google is still creating the Meet conference', true);
   if (state === 'failure') throw new MeetingProviderError('Google could not create a Meet conference for the event', false);
   const url = event.hangoutLink ?? event.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video')?.uri;
-  if (!url || !url.startsWith('https://')) {
+  if (!url?.startsWith('https://')) {
     throw new MeetingProviderError('Google made the event without a Meet link (is Google Meet enabled for this calendar?)', false);
   }
   return { url };

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../events/events.repo.ts';
 import type { RoomEvent } from './protocol.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
 import { encodeEvent, writeFrames, wsTextFrame } from './wire.ts';
+import { getOrCreate } from '../maps.ts';
 
 /**
  * How long one slice of a fan-out may hold the event loop. 5,000 recipients take tens of milliseconds; in slices,
@@ -89,8 +90,7 @@ export function createRoomFanout(
   const after = (seq: number) => held.filter((e) => e.seq > seq);
 
   function deliver(socket: RealtimeSocket, has: number) {
-    let f = frames.get(has);
-    if (!f) frames.set(has, (f = {}));
+    const f = getOrCreate(frames, has, (): Frames => ({}));
     if (socket.data.batch === true) {
       // Casts: TypeScript cannot pair each name with its payload across a union; every event was checked as a draft.
       const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent);
@@ -111,13 +111,13 @@ export function createRoomFanout(
     const current = io.sockets.adapter.rooms.get(room);
     const sockets = io.sockets.sockets;
     while (p.next < p.members.length) {
-      const id = p.members[p.next++]!;
+      const id = p.members[p.next++] as string;
       // A socket that left (or disconnected) since the pass began hears no more of this room.
       const socket = current?.has(id) ? sockets.get(id) : undefined;
       // A member never recorded (joined the room other than by subscribing) has at least what everyone has.
       const has = socket ? (sent.get(id) ?? settled) : head;
-      if (has < head) {
-        deliver(socket!, has);
+      if (socket && has < head) {
+        deliver(socket, has);
         sent.set(id, head);
         p.writes += 1;
       }
@@ -173,7 +173,7 @@ export function createRoomFanout(
       if (events.length === 0) return;
       held.push(...events);
       observer?.pushed(events.length);
-      head = events.at(-1)!.seq;
+      head = (events.at(-1) as StoredEvent).seq;
       frames = new Map();
       if (!timer) pump();
     },

@@ -11,8 +11,14 @@ const refusedWith = (code: string) => (err: Error & { data?: { code: string } })
 function pollingConnect(base: string, token: string, origin: string): Promise<void> {
   const socket = io(base, { auth: { token }, transports: ['polling'], reconnection: false, forceNew: true, extraHeaders: { origin } });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => (socket.close(), resolve()));
-    socket.once('connect_error', (err) => (socket.close(), reject(err)));
+    socket.once('connect', () => {
+      socket.close();
+      resolve();
+    });
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
   });
 }
 

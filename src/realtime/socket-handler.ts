@@ -13,6 +13,10 @@ export type AckReply<T = unknown> =
 
 type AckError = Extract<AckReply, { ok: false }>['error'];
 
+/** A client event's handler: its result is the ack, or it calls `reply` itself and returns nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that replies itself returns nothing (`void`), which `undefined` would not admit.
+type Handler<S extends z.ZodType, R> = (actor: Actor, input: z.infer<S>, socket: RealtimeSocket, reply: (data: R) => void) => Promise<R | void>;
+
 /**
  * Registers a client event: parse with the shared zod schema → service → ack with what the handler returns.
  * A handler that must ack at an exact moment (session:join acks in the same tick it joins the room) calls `reply`
@@ -22,7 +26,7 @@ type AckError = Extract<AckReply, { ok: false }>['error'];
 export type On = <S extends z.ZodType, R>(
   event: keyof ClientToServerEvents,
   schema: S,
-  handler: (actor: Actor, input: z.infer<S>, socket: RealtimeSocket, reply: (data: R) => void) => Promise<R | void>,
+  handler: Handler<S, R>,
 ) => void;
 
 type Listener = (this: RealtimeSocket, ...args: unknown[]) => Promise<void>;
@@ -76,7 +80,7 @@ export function createSocketEvents(log: FastifyBaseLogger, outage: OutageLog): S
 function listenerFor<S extends z.ZodType, R>(
   event: string,
   schema: S,
-  handler: (actor: Actor, input: z.infer<S>, socket: RealtimeSocket, reply: (data: R) => void) => Promise<R | void>,
+  handler: Handler<S, R>,
   toError: (err: unknown, event: string) => AckError,
 ): Listener {
   return async function (this: RealtimeSocket, ...args: unknown[]) {

@@ -105,7 +105,8 @@ export function writeFrames(socket: Socket, frames: Buffer): boolean {
     wireStats.fallback += 1;
     return false;
   }
-  (socket.conn as unknown as EngineConnection).transport.socket!._sender!.sendFrame([frames]);
+  // directWriteBlocker has just checked that the transport has a socket with a sender.
+  (socket.conn as unknown as EngineConnection).transport.socket?._sender?.sendFrame([frames]);
   wireStats.direct += 1;
   return true;
 }

@@ -29,6 +29,7 @@ export function expect(locator: Locator) {
     toBeHidden: (o: { timeout?: number } = {}) => poll(`${name} to be hidden`, async () => ({ ok: !(await locator.isVisible()), saw: 'visible' }), o.timeout),
     toContainText: (text: string | RegExp, o: { timeout?: number } = {}) =>
       poll(`${name} to contain ${String(text)}`, async () => {
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's locator.innerText (what is shown), not the DOM property.
         const content = (await locator.innerText({ timeout: 1000 })) ?? '';
         return { ok: typeof text === 'string' ? content.includes(text) : text.test(content), saw: content.slice(0, 300) };
       }, o.timeout),

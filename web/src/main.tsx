@@ -9,7 +9,7 @@ import './styles.css';
 // /launch#token=…&course=… from the LMS: keep the token in this tab, scrub it from the address bar.
 if (location.pathname === '/launch') takeLaunchToken();
 
-createRoot(document.getElementById('root')!).render(
+createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <QueryClientProvider client={createQueryClient()}>
       <App />

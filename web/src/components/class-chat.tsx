@@ -17,6 +17,7 @@ export function ClassChat({ session, messages, room, manages }: ChatProps) {
   const atBottom = useRef(true);
 
   // Follow new messages only while the reader is at the bottom, so scrolling back to read is not interrupted.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a message arrives; the count is the trigger, not an input.
   useEffect(() => {
     const el = list.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;

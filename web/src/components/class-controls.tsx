@@ -24,7 +24,9 @@ export function ClassControls({ session, room }: { session: SessionDto; room: Cl
         </button>
       )}
       {session.status === 'live' && confirming && (
-        // Ending cannot be undone: asked in the page (a dialog would be easy to click through).
+        // Ending cannot be undone: asked in the page (a dialog would be easy to click through). A group of two
+        // buttons and a question, not a form's fieldset (which would bring a form's semantics and frame).
+        // biome-ignore lint/a11y/useSemanticElements: see above.
         <div role="group" aria-label="Confirm ending the class">
           <p>End the class for everyone?</p>
           <button type="button" className="danger" disabled={action.pending} onClick={() => setStatus('completed')}>

@@ -36,6 +36,7 @@ export function ClassPollBuilder({ session, room, onCreated }: { session: Sessio
   const fieldId = (field: string) => `${id}-${field.replace('.', '-')}`;
 
   // Move focus to the first field at fault, so keyboard and screen-reader users land on its message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a new set of errors arrives; they are the trigger, read from the DOM.
   useEffect(() => {
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [errors]);

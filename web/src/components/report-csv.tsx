@@ -44,7 +44,7 @@ export function attendanceCsv(report: AttendanceReport): string {
     r.presentNow ? 'yes' : 'no',
     r.segments,
   ]);
-  return [header, ...rows].map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((cells) => cells.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 /** A file-name-safe form of a title: ASCII letters and digits joined by hyphens ("Café: Graphs!" → "cafe-graphs"). */

@@ -27,7 +27,7 @@ function When({ iso }: { iso: string | null }) {
 export function ReportTable({ caption, rows, emptyText }: { caption: string; rows: Row[]; emptyText: string }) {
   const captionId = useId();
   return (
-    <div className="report-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
+    <section className="report-scroll" aria-labelledby={captionId} tabIndex={0}>
       <table className="report-table">
         <caption id={captionId}>{caption}</caption>
         <thead>
@@ -62,6 +62,6 @@ export function ReportTable({ caption, rows, emptyText }: { caption: string; row
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

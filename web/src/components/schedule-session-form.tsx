@@ -169,6 +169,7 @@ export function ScheduleSessionForm({ mode, labelledBy, onDone, onDiscard }: {
     >
       <Field id={fieldId('title')} field="title" error={errors.title} wide>
         {/* An edit form opens on a click of "Edit": move focus into it rather than leave it on the button. */}
+        {/* biome-ignore lint/a11y/noAutofocus: only the edit form the user just opened takes focus, never the page on load. */}
         <input {...common('title')} type="text" required autoComplete="off" autoFocus={mode.kind === 'edit'} value={values.title} onChange={set('title')} />
       </Field>
       <Field id={fieldId('description')} field="description" error={errors.description} wide>
