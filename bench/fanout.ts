@@ -9,7 +9,14 @@ import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget, type TargetKind } from './lib/targets.ts';
 import { median, percentile } from './lib/stats.ts';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1000,5000' }, messages: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'floor,socketio,ours' } } });
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000,5000' },
+    messages: { type: 'string', default: '40' },
+    runs: { type: 'string', default: '3' },
+    kinds: { type: 'string', default: 'floor,socketio,ours' },
+  },
+});
 const SIZES = values.n.split(',').map(Number);
 const MESSAGES = Number(values.messages);
 const RUNS = Number(values.runs);
@@ -65,7 +72,13 @@ export async function runFanout(): Promise<FanoutResult[]> {
     for (const kind of KINDS) {
       const runs: FanoutResult[] = [];
       for (let r = 0; r < RUNS; r++) runs.push(await measure(kind, n, port++));
-      const result = { kind, n, p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), cpuUsPerDelivery: median(runs.map((x) => x.cpuUsPerDelivery)) };
+      const result = {
+        kind,
+        n,
+        p50: median(runs.map((x) => x.p50)),
+        p99: median(runs.map((x) => x.p99)),
+        cpuUsPerDelivery: median(runs.map((x) => x.cpuUsPerDelivery)),
+      };
       console.log(JSON.stringify(result));
       results.push(result);
     }
@@ -75,9 +88,13 @@ export async function runFanout(): Promise<FanoutResult[]> {
 
 if (import.meta.main) {
   const results = await runFanout();
-  console.log('\n| N | server | last-recipient p50 (ms) | p99 (ms) | CPU per delivery (µs) | p50 vs floor | CPU vs floor |\n|---|---|---|---|---|---|---|');
+  console.log(
+    '\n| N | server | last-recipient p50 (ms) | p99 (ms) | CPU per delivery (µs) | p50 vs floor | CPU vs floor |\n|---|---|---|---|---|---|---|',
+  );
   for (const r of results) {
     const floor = results.find((f) => f.kind === 'floor' && f.n === r.n) ?? r;
-    console.log(`| ${r.n} | ${r.kind} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerDelivery.toFixed(2)} | ${(r.p50 / floor.p50).toFixed(2)}× | ${(r.cpuUsPerDelivery / floor.cpuUsPerDelivery).toFixed(2)}× |`);
+    console.log(
+      `| ${r.n} | ${r.kind} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerDelivery.toFixed(2)} | ${(r.p50 / floor.p50).toFixed(2)}× | ${(r.cpuUsPerDelivery / floor.cpuUsPerDelivery).toFixed(2)}× |`,
+    );
   }
 }

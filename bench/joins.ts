@@ -67,13 +67,26 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<JoinR
       await new Promise((r) => setTimeout(r, 1000)); // presence writes are batched
       const db = new pg.Client({ connectionString: target.databaseUrl });
       await db.connect();
-      const { rows } = await db.query<{ users: string }>('SELECT count(DISTINCT user_id) AS users FROM session_attendance WHERE session_id = $1', [sessionId]);
+      const { rows } = await db.query<{ users: string }>(
+        'SELECT count(DISTINCT user_id) AS users FROM session_attendance WHERE session_id = $1',
+        [sessionId],
+      );
       segmentsPersisted = Number(rows[0]?.users ?? 0);
       await db.end();
     }
     for (const c of again.clients) c.close();
     const connectRetries = first.retries + again.retries;
-    return { kind, n, stormP50: first.p50, stormP99: first.p99, reconnectP50: again.p50, reconnectP99: again.p99, cpuUsPerJoin, segmentsPersisted, connectRetries };
+    return {
+      kind,
+      n,
+      stormP50: first.p50,
+      stormP99: first.p99,
+      reconnectP50: again.p50,
+      reconnectP99: again.p99,
+      cpuUsPerJoin,
+      segmentsPersisted,
+      connectRetries,
+    };
   } finally {
     await target.stop();
   }
@@ -105,11 +118,21 @@ export async function runJoins(n: number, runs: number, kinds: TargetKind[] = ['
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'floor,ours' } } });
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '5000' },
+      runs: { type: 'string', default: '3' },
+      kinds: { type: 'string', default: 'floor,ours' },
+    },
+  });
   const results = await runJoins(Number(values.n), Number(values.runs), values.kinds.split(',') as TargetKind[]);
-  console.log('\n| N | server | storm join-ack p50 | p99 | reconnect-all p50 | p99 | CPU per join | CPU vs floor | segments persisted | connect retries |\n|---|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '\n| N | server | storm join-ack p50 | p99 | reconnect-all p50 | p99 | CPU per join | CPU vs floor | segments persisted | connect retries |\n|---|---|---|---|---|---|---|---|---|---|',
+  );
   const floor = results.find((r) => r.kind === 'floor') ?? results[0]!;
   for (const r of results) {
-    console.log(`| ${r.n} | ${r.kind} | ${r.stormP50.toFixed(0)} ms | ${r.stormP99.toFixed(0)} ms | ${r.reconnectP50.toFixed(0)} ms | ${r.reconnectP99.toFixed(0)} ms | ${r.cpuUsPerJoin.toFixed(0)} µs | ${(r.cpuUsPerJoin / floor.cpuUsPerJoin).toFixed(1)}× | ${r.segmentsPersisted ?? '—'} | ${r.connectRetries} |`);
+    console.log(
+      `| ${r.n} | ${r.kind} | ${r.stormP50.toFixed(0)} ms | ${r.stormP99.toFixed(0)} ms | ${r.reconnectP50.toFixed(0)} ms | ${r.reconnectP99.toFixed(0)} ms | ${r.cpuUsPerJoin.toFixed(0)} µs | ${(r.cpuUsPerJoin / floor.cpuUsPerJoin).toFixed(1)}× | ${r.segmentsPersisted ?? '—'} | ${r.connectRetries} |`,
+    );
   }
 }

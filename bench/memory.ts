@@ -31,13 +31,22 @@ async function measure(kind: TargetKind, n: number, port: number): Promise<Memor
     const after = await target.probe();
     for (const c of clients) c.close();
     const perStudent = (bytes: number) => bytes / clients.length / 1024;
-    return { kind, n, heapPerStudentKiB: perStudent(after.heapUsed - before.heapUsed), rssPerStudentKiB: perStudent(after.rss - before.rss) };
+    return {
+      kind,
+      n,
+      heapPerStudentKiB: perStudent(after.heapUsed - before.heapUsed),
+      rssPerStudentKiB: perStudent(after.rss - before.rss),
+    };
   } finally {
     await target.stop();
   }
 }
 
-export async function runMemory(sizes: number[], runs: number, kinds: TargetKind[] = ['floor', 'socketio', 'ours']): Promise<MemoryResult[]> {
+export async function runMemory(
+  sizes: number[],
+  runs: number,
+  kinds: TargetKind[] = ['floor', 'socketio', 'ours'],
+): Promise<MemoryResult[]> {
   pinSelf(1);
   const results: MemoryResult[] = [];
   let port = 4300;
@@ -45,7 +54,12 @@ export async function runMemory(sizes: number[], runs: number, kinds: TargetKind
     for (const kind of kinds) {
       const all: MemoryResult[] = [];
       for (let r = 0; r < runs; r++) all.push(await measure(kind, n, port++));
-      const result = { kind, n, heapPerStudentKiB: median(all.map((x) => x.heapPerStudentKiB)), rssPerStudentKiB: median(all.map((x) => x.rssPerStudentKiB)) };
+      const result = {
+        kind,
+        n,
+        heapPerStudentKiB: median(all.map((x) => x.heapPerStudentKiB)),
+        rssPerStudentKiB: median(all.map((x) => x.rssPerStudentKiB)),
+      };
       console.log(JSON.stringify(result));
       results.push(result);
     }
@@ -54,11 +68,21 @@ export async function runMemory(sizes: number[], runs: number, kinds: TargetKind
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'floor,socketio,ours' } } });
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '5000' },
+      runs: { type: 'string', default: '3' },
+      kinds: { type: 'string', default: 'floor,socketio,ours' },
+    },
+  });
   const results = await runMemory(values.n.split(',').map(Number), Number(values.runs), values.kinds.split(',') as TargetKind[]);
-  console.log('\n| N | server | heap per student (KiB) | RSS per student (KiB) | heap vs floor | RSS vs floor |\n|---|---|---|---|---|---|');
+  console.log(
+    '\n| N | server | heap per student (KiB) | RSS per student (KiB) | heap vs floor | RSS vs floor |\n|---|---|---|---|---|---|',
+  );
   for (const r of results) {
     const floor = results.find((f) => f.kind === 'floor' && f.n === r.n) ?? r;
-    console.log(`| ${r.n} | ${r.kind} | ${r.heapPerStudentKiB.toFixed(1)} | ${r.rssPerStudentKiB.toFixed(1)} | ${(r.heapPerStudentKiB / floor.heapPerStudentKiB).toFixed(2)}× | ${(r.rssPerStudentKiB / floor.rssPerStudentKiB).toFixed(2)}× |`);
+    console.log(
+      `| ${r.n} | ${r.kind} | ${r.heapPerStudentKiB.toFixed(1)} | ${r.rssPerStudentKiB.toFixed(1)} | ${(r.heapPerStudentKiB / floor.heapPerStudentKiB).toFixed(2)}× | ${(r.rssPerStudentKiB / floor.rssPerStudentKiB).toFixed(2)}× |`,
+    );
   }
 }

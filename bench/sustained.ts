@@ -10,7 +10,17 @@ import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget } from './lib/targets.ts';
 import { median, percentile } from './lib/stats.ts';
 
-const ROOM_EVENTS = ['chat:message', 'chat:deleted', 'qa:question', 'qa:updated', 'poll:opened', 'poll:results', 'poll:closed', 'presence:update', 'session:updated'];
+const ROOM_EVENTS = [
+  'chat:message',
+  'chat:deleted',
+  'qa:question',
+  'qa:updated',
+  'poll:opened',
+  'poll:results',
+  'poll:closed',
+  'presence:update',
+  'session:updated',
+];
 const RATES = { chat: 10, upvote: 95, vote: 95 };
 
 export interface SustainedResult {
@@ -79,7 +89,8 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
           });
       }
       for (let k = 0; k < (RATES.upvote * tick) / 1000; k++) void pick().request('qa:upvote', { qaId: asked.data.id });
-      for (let k = 0; k < (RATES.vote * tick) / 1000; k++) void pick().request('poll:vote', { pollId: poll.data.id, choice: Math.floor(Math.random() * 3) });
+      for (let k = 0; k < (RATES.vote * tick) / 1000; k++)
+        void pick().request('poll:vote', { pollId: poll.data.id, choice: Math.floor(Math.random() * 3) });
       const next = start + (t + 1) * tick;
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
@@ -138,8 +149,14 @@ export async function runSustained(n: number, seconds: number, runs: number): Pr
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: { n: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } },
+  });
   const r = await runSustained(Number(values.n), Number(values.seconds), Number(values.runs));
-  console.log('\n| N | events/s in | delivered/s | chat p99 | longest stall | backlog drained after | dropped | server CPU | client CPU |\n|---|---|---|---|---|---|---|---|---|');
-  console.log(`| ${r.n} | 200 | ${r.deliveredPerSecond.toFixed(0)} | ${r.chatP99.toFixed(0)} ms | ${r.longestStallMs.toFixed(0)} ms | ${r.drainMs.toFixed(0)} ms | ${r.dropped} | ${(100 * r.serverCpu).toFixed(0)}% | ${(100 * r.clientCpu).toFixed(0)}% |`);
+  console.log(
+    '\n| N | events/s in | delivered/s | chat p99 | longest stall | backlog drained after | dropped | server CPU | client CPU |\n|---|---|---|---|---|---|---|---|---|',
+  );
+  console.log(
+    `| ${r.n} | 200 | ${r.deliveredPerSecond.toFixed(0)} | ${r.chatP99.toFixed(0)} ms | ${r.longestStallMs.toFixed(0)} ms | ${r.drainMs.toFixed(0)} ms | ${r.dropped} | ${(100 * r.serverCpu).toFixed(0)}% | ${(100 * r.clientCpu).toFixed(0)}% |`,
+  );
 }

@@ -10,7 +10,9 @@ import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { median, percentile } from './lib/stats.ts';
 import { pinSelf, startTarget } from './lib/targets.ts';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, messages: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '2000' }, messages: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' } },
+});
 const BODY = 'x'.repeat(110);
 
 export interface TwoNodeResult {
@@ -34,7 +36,10 @@ async function measure(n: number, messages: number, port: number): Promise<TwoNo
     const onB = await connectMany(b.base, studentTokens.slice(half));
     const arrivals = { a: 0, b: 0 };
     const done = { a: () => {}, b: () => {} };
-    for (const [side, clients] of [['a', onA], ['b', onB]] as const) {
+    for (const [side, clients] of [
+      ['a', onA],
+      ['b', onB],
+    ] as const) {
       for (const c of clients) c.on('chat:message', () => void (++arrivals[side] === clients.length && done[side]()));
     }
     await joinAll([sender!, ...onA, ...onB], sessionId);
@@ -52,7 +57,13 @@ async function measure(n: number, messages: number, port: number): Promise<TwoNo
       await new Promise((r) => setTimeout(r, 20));
     }
     for (const c of [sender!, ...onA, ...onB]) c.close();
-    return { n, localP50: percentile(local, 0.5), localP99: percentile(local, 0.99), remoteP50: percentile(remote, 0.5), remoteP99: percentile(remote, 0.99) };
+    return {
+      n,
+      localP50: percentile(local, 0.5),
+      localP99: percentile(local, 0.99),
+      remoteP50: percentile(remote, 0.5),
+      remoteP99: percentile(remote, 0.99),
+    };
   } finally {
     await b.stop();
     await a.stop();
@@ -65,13 +76,23 @@ export async function runTwoNode(n: number, messages: number, runs: number): Pro
   const all: TwoNodeResult[] = [];
   for (let r = 0; r < runs; r++) all.push(await measure(n, messages, 4600 + r * 2));
   const mid = (pick: (x: TwoNodeResult) => number) => median(all.map(pick));
-  const result = { n, localP50: mid((x) => x.localP50), localP99: mid((x) => x.localP99), remoteP50: mid((x) => x.remoteP50), remoteP99: mid((x) => x.remoteP99) };
+  const result = {
+    n,
+    localP50: mid((x) => x.localP50),
+    localP99: mid((x) => x.localP99),
+    remoteP50: mid((x) => x.remoteP50),
+    remoteP99: mid((x) => x.remoteP99),
+  };
   console.log(JSON.stringify(result));
   return result;
 }
 
 if (import.meta.main) {
   const r = await runTwoNode(Number(values.n), Number(values.messages), Number(values.runs));
-  console.log('\n| N (half per node) | local p50 | local p99 | remote p50 | remote p99 | remote − local (p50) |\n|---|---|---|---|---|---|');
-  console.log(`| ${r.n} | ${r.localP50.toFixed(1)} ms | ${r.localP99.toFixed(1)} ms | ${r.remoteP50.toFixed(1)} ms | ${r.remoteP99.toFixed(1)} ms | ${(r.remoteP50 - r.localP50).toFixed(1)} ms |`);
+  console.log(
+    '\n| N (half per node) | local p50 | local p99 | remote p50 | remote p99 | remote − local (p50) |\n|---|---|---|---|---|---|',
+  );
+  console.log(
+    `| ${r.n} | ${r.localP50.toFixed(1)} ms | ${r.localP99.toFixed(1)} ms | ${r.remoteP50.toFixed(1)} ms | ${r.remoteP99.toFixed(1)} ms | ${(r.remoteP50 - r.localP50).toFixed(1)} ms |`,
+  );
 }

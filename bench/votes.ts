@@ -54,7 +54,12 @@ async function cast(students: SioClient[], pollId: string, spreadMs: number): Pr
   return { allPersistedMs: end - t0, afterLastMs: end - lastSent, ackP50: percentile(acks, 0.5), ackP99: percentile(acks, 0.99) };
 }
 
-async function withClass<T>(kind: TargetKind, n: number, port: number, body: (mentor: SioClient, students: SioClient[], sessionId: string, databaseUrl?: string) => Promise<T>): Promise<T> {
+async function withClass<T>(
+  kind: TargetKind,
+  n: number,
+  port: number,
+  body: (mentor: SioClient, students: SioClient[], sessionId: string, databaseUrl?: string) => Promise<T>,
+): Promise<T> {
   const target = await startTarget(kind, port);
   try {
     const { sessionId, tokens } = await prepareClass(target, n);
@@ -82,7 +87,10 @@ async function measure(n: number, spreadMs: number, port: number): Promise<VoteR
     await db.connect();
     try {
       const tally = async (pollId: string) => {
-        const { rows } = await db.query<{ choice: number; votes: string }>('SELECT choice::int AS choice, count(*) AS votes FROM poll_responses WHERE poll_id = $1 GROUP BY 1', [pollId]);
+        const { rows } = await db.query<{ choice: number; votes: string }>(
+          'SELECT choice::int AS choice, count(*) AS votes FROM poll_responses WHERE poll_id = $1 GROUP BY 1',
+          [pollId],
+        );
         const counts = [0, 1, 2].map((c) => Number(rows.find((r) => r.choice === c)?.votes ?? 0));
         return counts.every((c, i) => c === students.filter((_, k) => k % 3 === i).length);
       };
@@ -101,7 +109,10 @@ async function measure(n: number, spreadMs: number, port: number): Promise<VoteR
         const pollId = await poll();
         await sleep(500);
         const s0 = performance.now();
-        await db.query('INSERT INTO poll_responses (poll_id, user_id, choice) SELECT $1, u, c FROM unnest($2::text[], $3::jsonb[]) AS t(u, c)', [pollId, users, choices]);
+        await db.query(
+          'INSERT INTO poll_responses (poll_id, user_id, choice) SELECT $1, u, c FROM unnest($2::text[], $3::jsonb[]) AS t(u, c)',
+          [pollId, users, choices],
+        );
         inserts.push(performance.now() - s0);
       }
       return { n, spreadMs, burst, paced, socketioBurstMs, singleInsertMs: median(inserts), tallyExact };
@@ -139,13 +150,28 @@ export async function runVotes(n: number, runs: number, spreadMs = 2000): Promis
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' }, 'spread-ms': { type: 'string', default: '2000' } } });
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '5000' },
+      runs: { type: 'string', default: '3' },
+      'spread-ms': { type: 'string', default: '2000' },
+    },
+  });
   const r = await runVotes(Number(values.n), Number(values.runs), Number(values['spread-ms']));
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log(`\n| N | shape | all persisted | after the last vote | ack p50 | ack p99 | tally exact |\n|---|---|---|---|---|---|---|`);
-  for (const [name, s] of [['burst', r.burst], [`paced over ${r.spreadMs} ms`, r.paced]] as const) {
-    console.log(`| ${r.n} | ${name} | ${ms(s.allPersistedMs)} | ${ms(s.afterLastMs)} | ${ms(s.ackP50)} | ${ms(s.ackP99)} | ${r.tallyExact ? 'yes' : 'NO'} |`);
+  for (const [name, s] of [
+    ['burst', r.burst],
+    [`paced over ${r.spreadMs} ms`, r.paced],
+  ] as const) {
+    console.log(
+      `| ${r.n} | ${name} | ${ms(s.allPersistedMs)} | ${ms(s.afterLastMs)} | ${ms(s.ackP50)} | ${ms(s.ackP99)} | ${r.tallyExact ? 'yes' : 'NO'} |`,
+    );
   }
-  console.log(`\nSingle INSERT … unnest of ${r.n} rows: ${r.singleInsertMs.toFixed(1)} ms; burst all persisted vs that: ${(r.burst.allPersistedMs / r.singleInsertMs).toFixed(2)}×.`);
-  console.log(`Bare Socket.IO, receiving and acking the same burst: ${ms(r.socketioBurstMs)}; ours vs that: ${(r.burst.allPersistedMs / r.socketioBurstMs).toFixed(2)}×.`);
+  console.log(
+    `\nSingle INSERT … unnest of ${r.n} rows: ${r.singleInsertMs.toFixed(1)} ms; burst all persisted vs that: ${(r.burst.allPersistedMs / r.singleInsertMs).toFixed(2)}×.`,
+  );
+  console.log(
+    `Bare Socket.IO, receiving and acking the same burst: ${ms(r.socketioBurstMs)}; ours vs that: ${(r.burst.allPersistedMs / r.socketioBurstMs).toFixed(2)}×.`,
+  );
 }

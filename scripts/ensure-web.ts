@@ -30,7 +30,11 @@ const vite = join(root, 'node_modules/vite/bin/vite.js');
 
 if (!stale) process.exit(0);
 if (!existsSync(vite)) {
-  console.warn(existsSync(built) ? 'web app may be stale, but Vite is not installed; serving the existing build' : 'Vite is not installed: serving the API without the web app');
+  console.warn(
+    existsSync(built)
+      ? 'web app may be stale, but Vite is not installed; serving the existing build'
+      : 'Vite is not installed: serving the API without the web app',
+  );
   process.exit(0);
 }
 console.log('Building the web app (web/dist)…');

@@ -31,8 +31,10 @@ function fail(message: string): never {
 
 const claims = claimsSchema.safeParse({ sub: values.sub, role: values.role, name: values.name, email: values.email });
 if (!claims.success) {
-  fail(`Usage: npm run token -- --sub <userId> --role student|mentor|admin --name <name> [--email e] [--ttl seconds]\n` +
-    claims.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n'));
+  fail(
+    `Usage: npm run token -- --sub <userId> --role student|mentor|admin --name <name> [--email e] [--ttl seconds]\n` +
+      claims.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n'),
+  );
 }
 const ttlSeconds = Number(values.ttl);
 if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) fail('--ttl must be a positive number of seconds');

@@ -146,7 +146,11 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     cluster?.tell('sp:events', sessionId, events);
   };
   const loadSession = createSessionLoader(db, audit);
-  const limits = createActionLimits(config.realtime.perMinute, budgets, { audit, log: app.log, onRefused: metrics && ((action) => metrics.refused(action)) });
+  const limits = createActionLimits(config.realtime.perMinute, budgets, {
+    audit,
+    log: app.log,
+    onRefused: metrics && ((action) => metrics.refused(action)),
+  });
   const observeBatches = metrics && ((name: string) => metrics.batches(name));
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
@@ -181,7 +185,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     });
     cluster.on('sp:roster-removed', (courseId: string, userId: string) => {
       invalidateMembership(courseId, userId);
-      handlePromiseError(removeFromRooms(courseId, userId), app.log, 'removing a user from their course rooms failed', { courseId, userId });
+      handlePromiseError(removeFromRooms(courseId, userId), app.log, 'removing a user from their course rooms failed', {
+        courseId,
+        userId,
+      });
     });
     // Independent heals: one failing (Redis not quite back) must not keep the others from running.
     cluster.heal(() => resyncChannels(io, db, channels).then(() => {}));

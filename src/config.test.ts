@@ -173,10 +173,17 @@ describe('meeting-link configuration', () => {
   });
 
   test('google needs a refresh token or a delegated service account, and says which variables', () => {
-    assertRefused({ MEETING_PROVIDER: 'google' }, /GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REFRESH_TOKEN/, /GOOGLE_SERVICE_ACCOUNT_KEY_FILE/);
+    assertRefused(
+      { MEETING_PROVIDER: 'google' },
+      /GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REFRESH_TOKEN/,
+      /GOOGLE_SERVICE_ACCOUNT_KEY_FILE/,
+    );
     assertRefused({ MEETING_PROVIDER: 'google', GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' }, /GOOGLE_REFRESH_TOKEN/);
     assertRefused({ MEETING_PROVIDER: 'google', GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/k.json' }, /GOOGLE_IMPERSONATE_USER/);
-    assertRefused({ MEETING_PROVIDER: 'google', ...oauth, GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/k.json', GOOGLE_IMPERSONATE_USER: 'a@b.edu' }, /not both/);
+    assertRefused(
+      { MEETING_PROVIDER: 'google', ...oauth, GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/k.json', GOOGLE_IMPERSONATE_USER: 'a@b.edu' },
+      /not both/,
+    );
     const google = loadConfig({ MEETING_PROVIDER: 'google', ...oauth }, demoSecret).meetings;
     assert.deepEqual(google.providers, ['google', 'manual']);
     assert.equal(google.google?.calendarId, 'primary');
@@ -188,14 +195,17 @@ describe('meeting-link configuration', () => {
     assert.deepEqual(loadConfig({ MEETING_PROVIDERS: 'jitsi, google', ...oauth }, demoSecret).meetings.providers, ['jitsi', 'google']);
     assertRefused({ MEETING_PROVIDERS: 'manual' }, /MEETING_PROVIDERS must include MEETING_PROVIDER/);
     assertRefused({ MEETING_PROVIDERS: 'zoom' }, /MEETING_PROVIDERS/);
-    assertRefused({ MEETING_PROVIDERS: 'google' , MEETING_PROVIDER: 'google' }, /GOOGLE_REFRESH_TOKEN/);
+    assertRefused({ MEETING_PROVIDERS: 'google', MEETING_PROVIDER: 'google' }, /GOOGLE_REFRESH_TOKEN/);
   });
 
   test('Jitsi JWT rooms need both the app id and a secret of at least 32 bytes; the base URL must be https', () => {
     assertRefused({ JITSI_APP_ID: 'app' }, /JITSI_APP_ID and JITSI_APP_SECRET/);
     assertRefused({ JITSI_APP_ID: 'app', JITSI_APP_SECRET: 'short' }, /JITSI_APP_SECRET/);
     assertRefused({ JITSI_BASE_URL: 'http://meet.example.com' }, /JITSI_BASE_URL/);
-    const app = loadConfig({ JITSI_APP_ID: 'app', JITSI_APP_SECRET: 'x'.repeat(32), JITSI_BASE_URL: 'https://meet.example.com/' }, demoSecret).meetings.jitsi;
+    const app = loadConfig(
+      { JITSI_APP_ID: 'app', JITSI_APP_SECRET: 'x'.repeat(32), JITSI_BASE_URL: 'https://meet.example.com/' },
+      demoSecret,
+    ).meetings.jitsi;
     assert.equal(app.baseUrl, 'https://meet.example.com');
     assert.equal(app.app?.id, 'app');
   });
@@ -210,7 +220,10 @@ describe('meeting-link configuration', () => {
 describe('metrics configuration', () => {
   test('metrics are off by default; METRICS_TOKEN or METRICS_PORT turns them on', () => {
     assert.equal(loadConfig({}, demoSecret).metrics, undefined);
-    assert.deepEqual(loadConfig({ METRICS_TOKEN: 'a-token-of-16-bytes+' }, demoSecret).metrics, { token: 'a-token-of-16-bytes+', port: undefined });
+    assert.deepEqual(loadConfig({ METRICS_TOKEN: 'a-token-of-16-bytes+' }, demoSecret).metrics, {
+      token: 'a-token-of-16-bytes+',
+      port: undefined,
+    });
     assert.deepEqual(loadConfig({ METRICS_PORT: '9100' }, demoSecret).metrics, { token: undefined, port: 9100 });
   });
 

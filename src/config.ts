@@ -3,12 +3,7 @@ import { type MeetingConfig, meetingConfigFrom, meetingEnv } from './meetings/me
 
 const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intFromEnv = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** Every environment variable the service reads; README's configuration table mirrors this schema. */
 const envSchema = z.object({
@@ -30,12 +25,20 @@ const envSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z.array(
         z
           .url({ protocol: /^https?$/ })
-          .refine((u) => !URL.canParse(u) || new URL(u).origin === u, 'must be an origin (scheme://host[:port]) with no path or trailing slash'),
+          .refine(
+            (u) => !URL.canParse(u) || new URL(u).origin === u,
+            'must be an origin (scheme://host[:port]) with no path or trailing slash',
+          ),
       ),
     ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

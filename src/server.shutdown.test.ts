@@ -85,8 +85,16 @@ async function busyClass(base: string, students: number) {
     durationMinutes: 60,
   });
   await call(base, mentor, 'PUT', `/api/live-sessions/${session.id}`, { status: 'live' });
-  const poll = await call(base, mentor, 'POST', `/api/live-sessions/${session.id}/polls`, { question: 'Pick', type: 'single', options: ['A', 'B', 'C'] });
-  return { sessionId: session.id as string, pollId: poll.id as string, students: await Promise.all(ids.map(async (id) => ({ id, token: await token(id, 'student') }))) };
+  const poll = await call(base, mentor, 'POST', `/api/live-sessions/${session.id}/polls`, {
+    question: 'Pick',
+    type: 'single',
+    options: ['A', 'B', 'C'],
+  });
+  return {
+    sessionId: session.id as string,
+    pollId: poll.id as string,
+    students: await Promise.all(ids.map(async (id) => ({ id, token: await token(id, 'student') }))),
+  };
 }
 
 type Outcome = 'pending' | 'ok' | string;
@@ -207,9 +215,14 @@ for (const target of await dbTargets('graceful shutdown')) {
 
       const db = await openAfter();
       try {
-        const chat = new Set((await db.selectFrom('session_chat').select('body').where('session_id', '=', cls.sessionId).execute()).map((r) => r.body));
+        const chat = new Set(
+          (await db.selectFrom('session_chat').select('body').where('session_id', '=', cls.sessionId).execute()).map((r) => r.body),
+        );
         const choices = new Map(
-          (await db.selectFrom('poll_responses').select(['user_id', 'choice']).where('poll_id', '=', cls.pollId).execute()).map((r) => [r.user_id, r.choice]),
+          (await db.selectFrom('poll_responses').select(['user_id', 'choice']).where('poll_id', '=', cls.pollId).execute()).map((r) => [
+            r.user_id,
+            r.choice,
+          ]),
         );
         for (const s of students) {
           await sleep(0);
@@ -225,7 +238,11 @@ for (const target of await dbTargets('graceful shutdown')) {
           // The stored vote is the last acknowledged one, or a later one that was never acknowledged.
           const lastOk = s.votes.findLastIndex((v) => v.outcome === 'ok');
           const allowed = s.votes.slice(lastOk).map((v) => v.choice);
-          if (lastOk >= 0) assert.ok(allowed.includes(choices.get(s.id) as number), `${s.id}: stored ${choices.get(s.id)}, acked ${s.votes[lastOk]?.choice}`);
+          if (lastOk >= 0)
+            assert.ok(
+              allowed.includes(choices.get(s.id) as number),
+              `${s.id}: stored ${choices.get(s.id)}, acked ${s.votes[lastOk]?.choice}`,
+            );
         }
         const all = students.flatMap((s) => s.actions());
         const ackedDuring = all.filter((a) => a.outcome === 'ok').length - ackedBefore;

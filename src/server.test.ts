@@ -143,7 +143,10 @@ describe('the server process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spl-migrate-'));
     try {
       const first = await run(process.execPath, ['scripts/migrate.ts'], { cwd: root, env: bareEnv({ DATA_DIR: dir }) });
-      assert.match(first.stdout, /Applied on pglite: 0001_initial, 0002_realtime, 0003_pending_broadcasts, 0004_meeting_jobs, 0005_event_retention/);
+      assert.match(
+        first.stdout,
+        /Applied on pglite: 0001_initial, 0002_realtime, 0003_pending_broadcasts, 0004_meeting_jobs, 0005_event_retention/,
+      );
       const second = await run(process.execPath, ['scripts/migrate.ts'], { cwd: root, env: bareEnv({ DATA_DIR: dir }) });
       assert.match(second.stdout, /up to date/);
     } finally {

@@ -3,7 +3,8 @@ import { signToken } from '../../src/auth/tokens.ts';
 import { connectSio, type SioClient } from './sio-client.ts';
 import { BENCH_SECRET, type Target } from './targets.ts';
 
-export const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(new TextEncoder().encode(BENCH_SECRET), { sub, name: sub, role }, { ttlSeconds: 3600 });
+export const token = (sub: string, role: 'student' | 'mentor' | 'admin') =>
+  signToken(new TextEncoder().encode(BENCH_SECRET), { sub, name: sub, role }, { ttlSeconds: 3600 });
 
 /**
  * Opens `count` connections, a bounded number at a time (a real class does not connect in one instant either). They
@@ -24,13 +25,22 @@ export async function prepareClass(target: Target, n: number) {
   const admin = await token('lms', 'admin');
   const mentor = await token('m0', 'mentor');
   const call = async (method: string, path: string, body: unknown, bearer: string) => {
-    const res = await fetch(`${target.base}${path}`, { method, headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${target.base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
   const members = [{ userId: 'm0', name: 'Mentor', role: 'mentor' }, ...students.map((id) => ({ userId: id, name: id, role: 'student' }))];
   await call('PUT', '/api/courses/bench/members', { members }, admin);
-  const s = (await call('POST', '/api/live-sessions', { courseId: 'bench', title: 'Bench', scheduledStart: new Date().toISOString(), durationMinutes: 60 }, mentor)) as { id: string };
+  const s = (await call(
+    'POST',
+    '/api/live-sessions',
+    { courseId: 'bench', title: 'Bench', scheduledStart: new Date().toISOString(), durationMinutes: 60 },
+    mentor,
+  )) as { id: string };
   await call('PUT', `/api/live-sessions/${s.id}`, { status: 'live' }, mentor);
   return { sessionId: s.id, tokens: [mentor, ...(await Promise.all(students.map((id) => token(id, 'student'))))] };
 }

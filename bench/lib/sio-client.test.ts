@@ -35,6 +35,9 @@ describe('the benchmark load client speaks our Socket.IO protocol', () => {
   }
 
   test('a bad token is refused at connect', async () => {
-    await assert.rejects(connectSio(base, { token: 'nope' }), (e: Error & { data?: { code?: string } }) => e.data?.code === 'UNAUTHENTICATED');
+    await assert.rejects(
+      connectSio(base, { token: 'nope' }),
+      (e: Error & { data?: { code?: string } }) => e.data?.code === 'UNAUTHENTICATED',
+    );
   });
 });

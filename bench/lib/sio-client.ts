@@ -76,7 +76,12 @@ export function connectSio(base: string, auth: Record<string, unknown>): Promise
  * Connects like a real client does: a connection reset or refused while the server is swamped is retried after a
  * short, growing pause (up to `attempts`); a refusal by the server (a bad token) is not. Counts the retries.
  */
-export async function connectWithRetry(base: string, auth: Record<string, unknown>, retries: { count: number }, attempts = 6): Promise<SioClient> {
+export async function connectWithRetry(
+  base: string,
+  auth: Record<string, unknown>,
+  retries: { count: number },
+  attempts = 6,
+): Promise<SioClient> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await connectSio(base, auth);

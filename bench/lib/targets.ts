@@ -75,7 +75,11 @@ export async function startTarget(kind: TargetKind, port: number, env: Record<st
   const profile = kind === 'ours' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const node = [process.execPath, ...profile, '--expose-gc', '--import', './bench/lib/probe.ts', script];
   const [command, ...args] = HAS_TASKSET ? ['taskset', '-c', '0', ...node] : node;
-  const child: ChildProcess = spawn(command!, args, { cwd: root, env: { ...process.env, ...childEnv, PROBE_FILE: probeFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(command!, args, {
+    cwd: root,
+    env: { ...process.env, ...childEnv, PROBE_FILE: probeFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const base = `http://127.0.0.1:${port}`;
   await waitUntilUp(base, child);
   return {
@@ -105,7 +109,12 @@ async function waitUntilUp(base: string, child: ChildProcess) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     const listening = await new Promise<boolean>((resolve) => {
       const probe = connect(Number(new URL(base).port), '127.0.0.1');
-      probe.once('connect', () => { probe.end(); resolve(true); }).once('error', () => resolve(false));
+      probe
+        .once('connect', () => {
+          probe.end();
+          resolve(true);
+        })
+        .once('error', () => resolve(false));
       probe.once('close', () => probe.destroy());
       setTimeout(() => probe.destroy(), 1000);
       probe.unref();

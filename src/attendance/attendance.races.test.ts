@@ -13,8 +13,7 @@ for (const target of await dbTargets('attendance races')) {
     test('a join racing the end of class never leaves an open segment behind', async () => {
       for (let round = 0; round < 15; round++) {
         const s = await makeSession(t, c.mentor, c.courseId);
-        const put = (status: string) =>
-          t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { status } });
+        const put = (status: string) => t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { status } });
         assert.equal((await put('live')).statusCode, 200);
         const [join, end] = await Promise.all([
           t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/join`, token: c.student }),
@@ -60,11 +59,12 @@ for (const target of await dbTargets('attendance races')) {
       const namedLate = people.map((p, i) => (i >= 100 ? { ...p, name: `Late ${i}` } : p));
       const bodies = [named, [...namedLate].reverse(), people.slice(50), [...named.slice(0, 150)].reverse(), namedLate];
       const results = await Promise.all(
-        bodies.map((members) =>
-          t.request({ method: 'PUT', url: `/api/courses/bulk/members`, token: c.admin, body: { members } }),
-        ),
+        bodies.map((members) => t.request({ method: 'PUT', url: `/api/courses/bulk/members`, token: c.admin, body: { members } })),
       );
-      assert.deepEqual(results.map((r) => r.statusCode), [200, 200, 200, 200, 200]);
+      assert.deepEqual(
+        results.map((r) => r.statusCode),
+        [200, 200, 200, 200, 200],
+      );
       const roster = await t.request({ method: 'GET', url: '/api/courses/bulk/members', token: c.admin });
       assert.equal(roster.json().members.length, 200);
     });

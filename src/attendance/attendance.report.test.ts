@@ -9,7 +9,14 @@ const minutes = (ms: number) => ms / 60_000;
 
 /** A segment from minute `from` to minute `to` after BASE; `to` null means still open. */
 function seg(from: number, to: number | null): AttendanceRow {
-  return { id: `seg-${from}-${to}`, session_id: 'session-1', user_id: 'u1', joined_at: at(from), left_at: to === null ? null : at(to), via: 'rest' };
+  return {
+    id: `seg-${from}-${to}`,
+    session_id: 'session-1',
+    user_id: 'u1',
+    joined_at: at(from),
+    left_at: to === null ? null : at(to),
+    via: 'rest',
+  };
 }
 
 describe('summarizeSegments', () => {

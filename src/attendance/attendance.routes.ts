@@ -21,7 +21,13 @@ export function attendanceRoutes(attendance: AttendanceService): FastifyPluginAs
     });
 
     app.delete('/api/live-sessions/:sessionId/join', {
-      schema: { tags, summary: "Leave: close the caller's attendance segment", params: sessionParams, querystring: noQuery, response: { 200: leaveResult, ...errors } },
+      schema: {
+        tags,
+        summary: "Leave: close the caller's attendance segment",
+        params: sessionParams,
+        querystring: noQuery,
+        response: { 200: leaveResult, ...errors },
+      },
       handler: async (req) => attendance.leave(req.actor, req.params.sessionId),
     });
 

@@ -4,7 +4,7 @@ import { meetingSchema, sessionStatus } from '../sessions/sessions.schemas.ts';
 
 export const joinResult = z.object({
   sessionId: z.string(),
-  joinedAt: z.string().meta({ description: 'Start of the caller\'s open attendance segment (unchanged when already present).' }),
+  joinedAt: z.string().meta({ description: "Start of the caller's open attendance segment (unchanged when already present)." }),
   meeting: meetingSchema,
 });
 
@@ -18,7 +18,7 @@ export const attendanceRow = z.object({
   userId: z.string(),
   name: z.string(),
   email: z.string().nullable(),
-  rosterRole: rosterRole.nullable().meta({ description: 'The person\'s role on the course roster; null for someone no longer on it.' }),
+  rosterRole: rosterRole.nullable().meta({ description: "The person's role on the course roster; null for someone no longer on it." }),
   status: z.enum(['present', 'absent']),
   firstJoin: z.string().nullable(),
   lastLeave: z.string().nullable().meta({ description: 'Last time they left; null while present or when they never joined.' }),

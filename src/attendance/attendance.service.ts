@@ -30,9 +30,8 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
       if (isEnded(session.status)) {
         throw await audit.deny(actor, 'attendance.join', sessionTarget(session), sessionEndedError(session.status, 'join it'));
       }
-      const segment = await audit.guard(actor, 'attendance.join', sessionTarget(session), () => db
-        .transaction()
-        .execute(async (trx) => {
+      const segment = await audit.guard(actor, 'attendance.join', sessionTarget(session), () =>
+        db.transaction().execute(async (trx) => {
           // Checked again under lock: the class may have ended, or the caller left the roster, since the check above.
           const status = await lockSessionStatus(trx, session.id);
           if (!status) throw sessionNotFound(session.id);
@@ -41,7 +40,8 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
           const seg = await openSegment(trx, session.id, actor.id, new Date());
           await insertAuditEntry(trx, auditEntry(actor, 'attendance.join', sessionTarget(session), 'success'));
           return seg;
-        }));
+        }),
+      );
       return {
         sessionId: session.id,
         joinedAt: segment.joined_at.toISOString(),

@@ -22,10 +22,8 @@ for (const target of await dbTargets('attendance API')) {
     before(async () => ({ t, c, other } = await makeTwoCourseApp(target)));
     after(() => t.close());
 
-    const join = (token: string, sessionId: string) =>
-      t.request({ method: 'POST', url: `/api/live-sessions/${sessionId}/join`, token });
-    const leave = (token: string, sessionId: string) =>
-      t.request({ method: 'DELETE', url: `/api/live-sessions/${sessionId}/join`, token });
+    const join = (token: string, sessionId: string) => t.request({ method: 'POST', url: `/api/live-sessions/${sessionId}/join`, token });
+    const leave = (token: string, sessionId: string) => t.request({ method: 'DELETE', url: `/api/live-sessions/${sessionId}/join`, token });
     const setStatus = (sessionId: string, status: string) =>
       t.request({ method: 'PUT', url: `/api/live-sessions/${sessionId}`, token: c.mentor, body: { status } });
     const segmentsOf = (sessionId: string, userId?: string) => {
@@ -204,8 +202,16 @@ for (const target of await dbTargets('attendance API')) {
       assert.ok(present.firstJoin);
 
       assert.deepEqual(rows.get(id('s3')), {
-        userId: id('s3'), name: 'Student s3', email: null, rosterRole: 'student', status: 'absent',
-        firstJoin: null, lastLeave: null, minutesPresent: 0, presentNow: false, segments: 0,
+        userId: id('s3'),
+        name: 'Student s3',
+        email: null,
+        rosterRole: 'student',
+        status: 'absent',
+        firstJoin: null,
+        lastLeave: null,
+        minutesPresent: 0,
+        presentNow: false,
+        segments: 0,
       });
 
       const tabs = rows.get(id('s4'))!;

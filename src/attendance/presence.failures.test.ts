@@ -34,7 +34,12 @@ for (const target of await dbTargets('presence when the database fails')) {
       const s = await makeSession(t, c.mentor, c.courseId);
       const userId = `${c.courseId}-s1`;
       const segment = () =>
-        t.db.selectFrom('session_attendance').selectAll().where('session_id', '=', s.id).where('user_id', '=', userId).executeTakeFirstOrThrow();
+        t.db
+          .selectFrom('session_attendance')
+          .selectAll()
+          .where('session_id', '=', s.id)
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow();
       const student = await pool.open(c.student);
       assert.ok((await request(student, 'session:join', { sessionId: s.id })).ok);
       assert.equal((await segment()).left_at, null, 'joining opened attendance');
@@ -53,7 +58,10 @@ for (const target of await dbTargets('presence when the database fails')) {
       const back = Date.now();
       faults.up();
       const closed = await eventually(async () => (await segment()).left_at ?? undefined, 'the segment to be closed', 15_000);
-      assert.ok(closed.getTime() >= leftAt - 1000 && closed.getTime() <= back, 'closed at the time they left, not when the database came back');
+      assert.ok(
+        closed.getTime() >= leftAt - 1000 && closed.getTime() <= back,
+        'closed at the time they left, not when the database came back',
+      );
       assert.deepEqual(unhandled, [], 'no unhandled rejection (Node would have exited)');
     });
   });

@@ -42,7 +42,9 @@ for (const target of await dbTargets('presence')) {
       assert.ok(ack1.ok);
       assert.equal(ack1.data.presence.users, undefined, 'students get the count, not the list');
       assert.equal((await openSegments(s.id, `${c.courseId}-s1`)).length, 1);
-      const update = await heard.waitFor((e) => e.event === 'presence:update' && e.payload.joined.some((p: { id: string }) => p.id === `${c.courseId}-s1`));
+      const update = await heard.waitFor(
+        (e) => e.event === 'presence:update' && e.payload.joined.some((p: { id: string }) => p.id === `${c.courseId}-s1`),
+      );
       assert.equal(update.payload.count, 2, 'mentor and one student, however many tabs');
       const snapshot = await request(mentor, 'session:join', { sessionId: s.id });
       assert.ok(snapshot.ok);
@@ -75,7 +77,9 @@ for (const target of await dbTargets('presence')) {
       const student = await open(c.student);
       assert.ok((await request(student, 'session:join', { sessionId: s.id })).ok);
       // A join and a leave inside one presence window cancel out; wait for the join to be announced first.
-      await heard.waitFor((e) => e.event === 'presence:update' && e.payload.joined.some((p: { id: string }) => p.id === `${c.courseId}-s1`));
+      await heard.waitFor(
+        (e) => e.event === 'presence:update' && e.payload.joined.some((p: { id: string }) => p.id === `${c.courseId}-s1`),
+      );
       assert.ok((await request(student, 'session:leave', { sessionId: s.id })).ok);
       assert.equal((await openSegments(s.id, `${c.courseId}-s1`)).length, 0);
       await heard.waitFor((e) => e.event === 'presence:update' && e.payload.left.some((p: { id: string }) => p.id === `${c.courseId}-s1`));

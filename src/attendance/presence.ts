@@ -58,20 +58,33 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
   const retries = createRetries(log);
   // A Redis outage must not stop attendance: without the mirror, each node counts its own sockets. The outage itself
   // is logged once by the cluster; each call it fails is only worth a debug line.
-  const mirrorFailed = (op: string, sessionId: string) => (err: unknown) => log.debug({ err, op, sessionId }, 'presence mirror unavailable');
-  const added = (sessionId: string, person: Person) => mirror.add(sessionId, person).catch(mirrorFailed('add', sessionId)).then((v) => v ?? false);
-  const removed = (sessionId: string, userId: string) => mirror.remove(sessionId, userId).catch(mirrorFailed('remove', sessionId)).then((v) => v ?? false);
+  const mirrorFailed = (op: string, sessionId: string) => (err: unknown) =>
+    log.debug({ err, op, sessionId }, 'presence mirror unavailable');
+  const added = (sessionId: string, person: Person) =>
+    mirror
+      .add(sessionId, person)
+      .catch(mirrorFailed('add', sessionId))
+      .then((v) => v ?? false);
+  const removed = (sessionId: string, userId: string) =>
+    mirror
+      .remove(sessionId, userId)
+      .catch(mirrorFailed('remove', sessionId))
+      .then((v) => v ?? false);
 
   const room = (sessionId: string, courseId: string | null) => {
-    return getOrCreate(rooms, sessionId, (): Room => ({
-      courseId,
-      users: new Map(),
-      others: new Map(),
-      othersAt: 0,
-      joined: new Map(),
-      left: new Map(),
-      flushFailures: 0,
-    }));
+    return getOrCreate(
+      rooms,
+      sessionId,
+      (): Room => ({
+        courseId,
+        users: new Map(),
+        others: new Map(),
+        othersAt: 0,
+        joined: new Map(),
+        left: new Map(),
+        flushFailures: 0,
+      }),
+    );
   };
 
   function announce(sessionId: string, r: Room, delayMs = FLUSH_MS) {
@@ -149,7 +162,10 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
   /** After the grace period: closes their segment unless they came back (never rejects; failures are retried). */
   function closeLater(sessionId: string, r: Room, userId: string, present: Present) {
-    present.closeTimer = setTimeout(() => handlePromiseError(close(sessionId, r, userId, present), log, 'closing attendance failed', { sessionId, userId }), graceMs);
+    present.closeTimer = setTimeout(
+      () => handlePromiseError(close(sessionId, r, userId, present), log, 'closing attendance failed', { sessionId, userId }),
+      graceMs,
+    );
   }
 
   /** Holds a user whose sockets are gone (a restart, a dead node) for the grace period, then closes their segment. */

@@ -68,7 +68,9 @@ export function createAuditService(db: Db) {
     /** Admins read the log, newest first, filtered by session, course, actor or outcome. */
     async list(actor: Actor, query: AuditQuery) {
       if (!isAdmin(actor)) throw await deny(actor, 'audit.read', { type: 'audit', id: null }, forbidden());
-      const beforeId = query.cursor ? decodeCursor(query.cursor, (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null)) : undefined;
+      const beforeId = query.cursor
+        ? decodeCursor(query.cursor, (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null))
+        : undefined;
       const rows = await listAuditEntries(db, { ...query, beforeId, limit: query.limit + 1 });
       return toPage(rows, query.limit, toAuditDto, (row) => Number(row.id));
     },

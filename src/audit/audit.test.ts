@@ -3,7 +3,17 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyLoggerOptions } from 'fastify';
 import { buildApp, loggerOptions } from '../app.ts';
 import { signToken } from '../auth/tokens.ts';
-import { auditRows, type Course, dbTargets, freshDatabase, makeSession, makeTwoCourseApp, TEST_SECRET, type TestApp, testConfig } from '../test/harness.ts';
+import {
+  auditRows,
+  type Course,
+  dbTargets,
+  freshDatabase,
+  makeSession,
+  makeTwoCourseApp,
+  TEST_SECRET,
+  type TestApp,
+  testConfig,
+} from '../test/harness.ts';
 
 interface AuditItem {
   id: number;
@@ -27,13 +37,23 @@ for (const target of await dbTargets('audit log')) {
     test('a create, an update, a start, a roster PUT and a join each leave a success row with actor, target and ip', async () => {
       const s = await makeSession(t, c.mentor, c.courseId);
       const put = (body: object) => t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body });
-      assert.equal((await put({ title: 'Renamed', scheduledStart: '2026-12-02T10:00:00Z', settings: { qaEnabled: false } })).statusCode, 200);
+      assert.equal(
+        (await put({ title: 'Renamed', scheduledStart: '2026-12-02T10:00:00Z', settings: { qaEnabled: false } })).statusCode,
+        200,
+      );
       assert.equal((await put({ status: 'live' })).statusCode, 200);
       const join = await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/join`, token: c.student });
       assert.equal(join.statusCode, 200);
 
       const rows = (await auditRows(t.db, { outcome: 'success' })).filter((r) => r.session_id === s.id);
-      const sessionRow = { target_type: 'session', target_id: s.id, course_id: c.courseId, session_id: s.id, outcome: 'success', ip: '127.0.0.1' };
+      const sessionRow = {
+        target_type: 'session',
+        target_id: s.id,
+        course_id: c.courseId,
+        session_id: s.id,
+        outcome: 'success',
+        ip: '127.0.0.1',
+      };
       const pick = (r: (typeof rows)[number]) => ({
         action: r.action,
         actor_id: r.actor_id,
@@ -59,7 +79,14 @@ for (const target of await dbTargets('audit log')) {
       const roster = (await auditRows(t.db, { action: 'roster.put', actorId: 'lms' })).find((r) => r.course_id === c.courseId);
       assert.ok(roster, 'makeCourse wrote the roster');
       assert.deepEqual(
-        { outcome: roster.outcome, role: roster.actor_role, type: roster.target_type, id: roster.target_id, ip: roster.ip, details: roster.details },
+        {
+          outcome: roster.outcome,
+          role: roster.actor_role,
+          type: roster.target_type,
+          id: roster.target_id,
+          ip: roster.ip,
+          details: roster.details,
+        },
         { outcome: 'success', role: 'admin', type: 'course', id: c.courseId, ip: '127.0.0.1', details: { count: 3 } },
       );
     });
@@ -89,7 +116,10 @@ for (const target of await dbTargets('audit log')) {
       const rows = await auditRows(t.db, { action: 'auth.reject' });
       const last = rows.at(-1);
       assert.ok(last);
-      assert.deepEqual([last.outcome, last.actor_id, last.target_type, last.target_id, last.ip], ['denied', null, 'route', 'GET /api/live-sessions', '127.0.0.1']);
+      assert.deepEqual(
+        [last.outcome, last.actor_id, last.target_type, last.target_id, last.ip],
+        ['denied', null, 'route', 'GET /api/live-sessions', '127.0.0.1'],
+      );
     });
 
     test("an admin reads a session's log newest first, a page at a time", async () => {
@@ -132,7 +162,10 @@ for (const target of await dbTargets('audit log')) {
       assert.deepEqual(paged, all.items);
 
       const denied = await read('outcome=denied');
-      assert.deepEqual(denied.items.map((i) => i.action), ['session.update']);
+      assert.deepEqual(
+        denied.items.map((i) => i.action),
+        ['session.update'],
+      );
     });
 
     test('only admins read the audit log, and a refused read is itself audited', async () => {
@@ -142,7 +175,10 @@ for (const target of await dbTargets('audit log')) {
         assert.equal(res.json().error.code, 'FORBIDDEN');
       }
       const rows = await auditRows(t.db, { action: 'audit.read', outcome: 'denied' });
-      assert.deepEqual(rows.map((r) => r.actor_id), ['course-1-mentor', 'course-1-s1']);
+      assert.deepEqual(
+        rows.map((r) => r.actor_id),
+        ['course-1-mentor', 'course-1-s1'],
+      );
     });
 
     test('a cursor the audit log did not issue is a 400, not a 500', async () => {
@@ -175,7 +211,12 @@ for (const target of await dbTargets('audit log')) {
       const admin = await signToken(secret, { sub: 'lms', name: 'LMS', role: 'admin' });
       const expired = await signToken(secret, { sub: 'late', name: 'Late', role: 'student' }, { ttlSeconds: -60 });
       const send = (token: string, method: 'GET' | 'PUT' | 'POST', url: string, payload?: string) =>
-        app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}`, cookie: `sid=${token}`, 'content-type': 'application/json' } });
+        app.inject({
+          method,
+          url,
+          payload,
+          headers: { authorization: `Bearer ${token}`, cookie: `sid=${token}`, 'content-type': 'application/json' },
+        });
       try {
         const roster = { members: [{ userId: 'u1', name: 'U', role: 'student' }] };
         assert.equal((await send(admin, 'PUT', '/api/courses/c1/members', JSON.stringify(roster))).statusCode, 200);

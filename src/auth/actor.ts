@@ -19,7 +19,7 @@ export const emailAddress = z.email().max(320);
 export const claimsSchema = z.object({
   sub: externalId.meta({ description: 'The LMS user id.' }),
   name: text(1, 200).meta({ description: 'Display name shown to other participants.' }),
-  role: tokenRole.meta({ description: '`student`, `mentor` or `admin` (the LMS\'s service token).' }),
+  role: tokenRole.meta({ description: "`student`, `mentor` or `admin` (the LMS's service token)." }),
   email: emailAddress.optional().meta({ description: 'Optional; used for meeting invitations.' }),
 });
 

@@ -54,7 +54,9 @@ for (const target of await dbTargets('authentication')) {
     });
 
     test('an expired token is refused as TOKEN_EXPIRED', async () => {
-      const token = await jwt().setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(SECRET);
+      const token = await jwt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(SECRET);
       assertRejected(await getWith(token), 'TOKEN_EXPIRED');
     });
 
@@ -127,7 +129,9 @@ for (const target of await dbTargets('authentication')) {
       assert.equal((await getWith(await valid())).statusCode, 200);
       assert.equal((await auditRows(t.db, { action: 'auth.reject' })).length, before.length);
 
-      const expired = await jwt().setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(SECRET);
+      const expired = await jwt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(SECRET);
       assertRejected(await getWith(expired), 'TOKEN_EXPIRED');
       const rows = await auditRows(t.db, { action: 'auth.reject', outcome: 'denied' });
       assert.equal(rows.length, before.length + 1);
@@ -178,7 +182,8 @@ describe('failed authentications', () => {
     const t = await makeTestApp('pglite', { RATE_LIMIT_MAX: '3' });
     try {
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await t.request({ method: 'GET', url: '/api/live-sessions', token: 'not.a.jwt' })).statusCode);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await t.request({ method: 'GET', url: '/api/live-sessions', token: 'not.a.jwt' })).statusCode);
       assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
       const limited = await t.request({ method: 'GET', url: '/api/live-sessions', token: 'not.a.jwt' });
       assert.equal(limited.json().error.code, 'RATE_LIMITED');

@@ -1,5 +1,14 @@
 import type { KeyObject, webcrypto } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload, type JWTVerifyOptions, jwtVerify, SignJWT } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import type { AuthConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { type Claims, claimsSchema } from './actor.ts';
@@ -83,7 +92,10 @@ function secretVerifier(secret: Uint8Array, options: JWTVerifyOptions) {
   // instead, as the server fault it is.
   const imported = crypto.subtle
     .importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
-    .then((key) => ({ key }), (err: unknown) => ({ err }));
+    .then(
+      (key) => ({ key }),
+      (err: unknown) => ({ err }),
+    );
   return async (token: string) => {
     const result = await imported;
     if ('err' in result) throw new SecretUnusable('JWT_SECRET could not be imported as an HMAC key', { cause: result.err });
@@ -128,7 +140,11 @@ export interface SignOptions {
 }
 
 /** Signs a token with our claims, for demo sign-in and `npm run token`. */
-export async function signToken(key: Uint8Array | KeyObject | webcrypto.CryptoKey, claims: Claims, opts: SignOptions = {}): Promise<string> {
+export async function signToken(
+  key: Uint8Array | KeyObject | webcrypto.CryptoKey,
+  claims: Claims,
+  opts: SignOptions = {},
+): Promise<string> {
   let jwt = new SignJWT({ name: claims.name, role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
     .setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT', ...(opts.kid ? { kid: opts.kid } : {}) })
     .setSubject(claims.sub)

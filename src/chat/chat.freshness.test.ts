@@ -20,7 +20,12 @@ for (const target of await dbTargets('chat and upvotes with cached access')) {
 
     test('a student removed from the roster can neither chat nor upvote on their next try', async () => {
       const sessionId = (await liveSession(t, c)).id;
-      const asked = await t.request({ method: 'POST', url: `/api/live-sessions/${sessionId}/qa`, token: c.student, body: { question: 'Why?' } });
+      const asked = await t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${sessionId}/qa`,
+        token: c.student,
+        body: { question: 'Why?' },
+      });
       assert.equal(asked.statusCode, 201, asked.body);
       assert.equal(codeOf(await say(c.student2, sessionId, 'hello')), null);
       assert.equal(codeOf(await upvote(c.student2, sessionId, asked.json().id)), null);
@@ -29,16 +34,30 @@ for (const target of await dbTargets('chat and upvotes with cached access')) {
       assert.equal(codeOf(await say(c.student2, sessionId, 'still here?')), 'SESSION_NOT_FOUND');
       assert.equal(codeOf(await upvote(c.student2, sessionId, asked.json().id)), 'SESSION_NOT_FOUND');
       const upvotes = await t.db.selectFrom('qa_upvotes').select('user_id').where('qa_id', '=', asked.json().id).execute();
-      assert.deepEqual(upvotes.map((u) => u.user_id), [`${c.courseId}-s2`], 'the refused toggle did not undo the upvote');
+      assert.deepEqual(
+        upvotes.map((u) => u.user_id),
+        [`${c.courseId}-s2`],
+        'the refused toggle did not undo the upvote',
+      );
     });
 
     test('chat turned off, then the class cancelled: each refuses the very next message', async () => {
       const sessionId = (await liveSession(t, c)).id;
       assert.equal(codeOf(await say(c.student, sessionId, 'hi')), null);
-      const off = await t.request({ method: 'PUT', url: `/api/live-sessions/${sessionId}`, token: c.mentor, body: { settings: { chatEnabled: false } } });
+      const off = await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${sessionId}`,
+        token: c.mentor,
+        body: { settings: { chatEnabled: false } },
+      });
       assert.equal(off.statusCode, 200, off.body);
       assert.equal(codeOf(await say(c.student, sessionId, 'hi again')), 'CHAT_DISABLED');
-      const on = await t.request({ method: 'PUT', url: `/api/live-sessions/${sessionId}`, token: c.mentor, body: { settings: { chatEnabled: true } } });
+      const on = await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${sessionId}`,
+        token: c.mentor,
+        body: { settings: { chatEnabled: true } },
+      });
       assert.equal(on.statusCode, 200, on.body);
       assert.equal(codeOf(await say(c.student, sessionId, 'back')), null);
       const cancelled = await t.request({ method: 'DELETE', url: `/api/live-sessions/${sessionId}`, token: c.mentor });

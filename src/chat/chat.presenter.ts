@@ -18,7 +18,10 @@ export function actorAsAuthor(actor: Actor, membership: Membership): Author {
 }
 
 /** A listed row's author. */
-export function rowAuthor(userId: string, row: { author_name: string | null; token_role: string | null; roster_role: string | null }): Author {
+export function rowAuthor(
+  userId: string,
+  row: { author_name: string | null; token_role: string | null; roster_role: string | null },
+): Author {
   return { id: userId, name: row.author_name ?? userId, role: authorRole(row.token_role, row.roster_role) };
 }
 

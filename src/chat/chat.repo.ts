@@ -55,7 +55,16 @@ export async function listMessages(
     .selectFrom('session_chat as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .leftJoin('course_members as cm', (join) => join.onRef('cm.user_id', '=', 'm.user_id').on('cm.course_id', '=', session.course_id))
-    .select(['m.id', 'm.type', 'm.body', 'm.user_id', 'm.created_at', 'u.name as author_name', 'u.role as token_role', 'cm.role as roster_role'])
+    .select([
+      'm.id',
+      'm.type',
+      'm.body',
+      'm.user_id',
+      'm.created_at',
+      'u.name as author_name',
+      'u.role as token_role',
+      'cm.role as roster_role',
+    ])
     .select(instantKey('m.created_at').as('created_key'))
     .where('m.session_id', '=', session.id)
     .where('m.deleted_at', 'is', null);

@@ -19,7 +19,9 @@ for (const target of await dbTargets('chat rules')) {
       const restCodes = [];
       for (const token of tokens) {
         socketCodes.push(codeOf(await request(await f.open(token), 'chat:send', { sessionId: s.id, body: 'hello' })));
-        restCodes.push((await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/chat`, token, body: { body: 'hello' } })).statusCode);
+        restCodes.push(
+          (await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/chat`, token, body: { body: 'hello' } })).statusCode,
+        );
       }
       assert.deepEqual(socketCodes, ['ok', 'SESSION_NOT_FOUND', 'ok', 'SESSION_NOT_FOUND', 'ok', 'ok']);
       assert.deepEqual(restCodes, [201, 404, 201, 404, 201, 201]);
@@ -35,7 +37,8 @@ for (const target of await dbTargets('chat rules')) {
     test('who may delete: course mentors and admins; a student is refused, an outsider hears the message does not exist', async () => {
       const s = await f.live();
       const { c, other } = f;
-      const send = async () => (await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/chat`, token: c.student, body: { body: 'x' } })).json().id;
+      const send = async () =>
+        (await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/chat`, token: c.student, body: { body: 'x' } })).json().id;
       const messageId = await send();
       const codes = [];
       for (const token of [c.student, other.student, other.mentor, c.mentorWithStudentToken, c.mentor]) {
@@ -45,7 +48,9 @@ for (const target of await dbTargets('chat rules')) {
       const second = await send();
       const rest = [];
       for (const token of [c.student, other.mentor, c.mentorWithStudentToken, c.admin]) {
-        rest.push((await f.t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}/chat/${second}`, token })).json().error?.code ?? 'ok');
+        rest.push(
+          (await f.t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}/chat/${second}`, token })).json().error?.code ?? 'ok',
+        );
       }
       assert.deepEqual(rest, ['FORBIDDEN', 'SESSION_NOT_FOUND', 'FORBIDDEN', 'ok']);
     });
@@ -54,7 +59,12 @@ for (const target of await dbTargets('chat rules')) {
       const off = await f.live({ chatEnabled: false });
       const student = await f.open(f.c.student);
       assert.equal(codeOf(await request(student, 'chat:send', { sessionId: off.id, body: 'hi' })), 'CHAT_DISABLED');
-      const rest = await f.t.request({ method: 'POST', url: `/api/live-sessions/${off.id}/chat`, token: f.c.student, body: { body: 'hi' } });
+      const rest = await f.t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${off.id}/chat`,
+        token: f.c.student,
+        body: { body: 'hi' },
+      });
       assert.equal(rest.statusCode, 409);
       assert.equal(rest.json().error.code, 'CHAT_DISABLED');
       const scheduled = await makeSession(f.t, f.c.mentor, f.c.courseId);
@@ -64,7 +74,10 @@ for (const target of await dbTargets('chat rules')) {
       await f.t.request({ method: 'PUT', url: `/api/live-sessions/${ended.id}`, token: f.c.mentor, body: { status: 'completed' } });
       assert.equal(codeOf(await request(student, 'chat:send', { sessionId: ended.id, body: 'after' })), 'SESSION_NOT_LIVE');
       const history = await f.t.request({ method: 'GET', url: `/api/live-sessions/${ended.id}/chat`, token: f.c.student });
-      assert.deepEqual(history.json().items.map((m: { body: string }) => m.body), ['before the end']);
+      assert.deepEqual(
+        history.json().items.map((m: { body: string }) => m.body),
+        ['before the end'],
+      );
     });
 
     test('messages racing the end of class land before session:updated or are refused: none after it', async () => {
@@ -75,8 +88,12 @@ for (const target of await dbTargets('chat rules')) {
       const end = f.t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: f.c.mentor, body: { status: 'completed' } });
       const acks = await Promise.all(sends);
       assert.equal((await end).statusCode, 200);
-      assert.ok(acks.every((a) => a.ok || a.error.code === 'SESSION_NOT_LIVE'), JSON.stringify(acks.find((a) => !a.ok)));
-      const ended = (await watcher.heard.waitFor((e) => e.event === 'session:updated' && e.payload.session.status === 'completed')).payload.seq;
+      assert.ok(
+        acks.every((a) => a.ok || a.error.code === 'SESSION_NOT_LIVE'),
+        JSON.stringify(acks.find((a) => !a.ok)),
+      );
+      const ended = (await watcher.heard.waitFor((e) => e.event === 'session:updated' && e.payload.session.status === 'completed')).payload
+        .seq;
       for (const a of acks) if (a.ok) assert.ok(a.data.seq < ended, 'an accepted message precedes the end');
       const stored = await f.t.db.selectFrom('session_chat').select('id').where('session_id', '=', s.id).execute();
       assert.equal(stored.length, acks.filter((a) => a.ok).length);
@@ -104,8 +121,12 @@ for (const target of await dbTargets('chat rules')) {
         ['chat:delete', { messageId: randomUUID() }, 'MESSAGE_NOT_FOUND'],
       ];
       const codes = [];
-      for (const [event, payload] of payloads) codes.push(codeOf(await request(event === 'chat:delete' ? mentor : student, event, payload)));
-      assert.deepEqual(codes, payloads.map((p) => p[2]));
+      for (const [event, payload] of payloads)
+        codes.push(codeOf(await request(event === 'chat:delete' ? mentor : student, event, payload)));
+      assert.deepEqual(
+        codes,
+        payloads.map((p) => p[2]),
+      );
       const unknown = await request(student, 'chat:send', { sessionId: s.id, body: 'hi', extra: 1 });
       assert.equal(!unknown.ok && unknown.error.details?.[0]?.field, 'extra');
       assert.equal(codeOf(await request(student, 'chat:send', { sessionId: s.id, body: 'x'.repeat(2000) })), 'ok', '2000 is the limit');

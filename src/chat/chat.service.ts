@@ -30,7 +30,6 @@ function requireChatOpen(session: LiveSessionRow | undefined): asserts session i
 export function createChatService(deps: ClassDeps) {
   const { db, audit, loadSession, limits } = deps;
 
-
   return {
     /** Persists a message and broadcasts chat:message; returns the message with its event's seq. */
     async send(actor: Actor, sessionId: string, input: Omit<ChatSendInput, 'sessionId'>) {
@@ -38,22 +37,24 @@ export function createChatService(deps: ClassDeps) {
       await audit.guard(actor, 'chat.send', sessionTarget(session), () => requireChatOpen(session));
       await limits.take(actor, 'chat');
       const author = actorAsAuthor(actor, membership);
-      const { result: message, events } = await audit.guard(actor, 'chat.send', sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
-        // Again under the session lock: the class may have ended (or chat been turned off) since the check above.
-        requireChatOpen(await lockSession(trx, session.id));
-        const row = await insertMessage(trx, {
-          session_id: session.id,
-          user_id: actor.id,
-          type: input.type,
-          body: input.body,
-          deleted_at: null,
-          deleted_by: null,
-        });
-        const target = { type: 'chat_message', id: row.id, courseId: session.course_id, sessionId: session.id };
-        await insertAuditEntry(trx, auditEntry(actor, 'chat.send', target, 'success', { type: row.type }));
-        const dto = toMessageDto(row, author);
-        return { result: dto, events: [{ event: 'chat:message', payload: { message: dto } }] };
-      }));
+      const { result: message, events } = await audit.guard(actor, 'chat.send', sessionTarget(session), () =>
+        recordChange(deps, session.id, async (trx) => {
+          // Again under the session lock: the class may have ended (or chat been turned off) since the check above.
+          requireChatOpen(await lockSession(trx, session.id));
+          const row = await insertMessage(trx, {
+            session_id: session.id,
+            user_id: actor.id,
+            type: input.type,
+            body: input.body,
+            deleted_at: null,
+            deleted_by: null,
+          });
+          const target = { type: 'chat_message', id: row.id, courseId: session.course_id, sessionId: session.id };
+          await insertAuditEntry(trx, auditEntry(actor, 'chat.send', target, 'success', { type: row.type }));
+          const dto = toMessageDto(row, author);
+          return { result: dto, events: [{ event: 'chat:message', payload: { message: dto } }] };
+        }),
+      );
       return { ...message, seq: seqOf(events) };
     },
 

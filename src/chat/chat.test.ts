@@ -19,14 +19,17 @@ for (const target of await dbTargets('chat')) {
       const ack = await request(student.socket, 'chat:send', { sessionId: s.id, body: 'Is recursion on the exam?' });
       assert.ok(ack.ok, JSON.stringify(ack));
       assert.match(ack.data.id, /^[0-9a-f-]{36}$/);
-      assert.deepEqual({ ...ack.data, id: 'x', createdAt: 'x' }, {
-        id: 'x',
-        type: 'text',
-        body: 'Is recursion on the exam?',
-        author: { id: 'course-1-s1', name: 'Sam Student', role: 'student' },
-        createdAt: 'x',
-        seq: ack.data.seq,
-      });
+      assert.deepEqual(
+        { ...ack.data, id: 'x', createdAt: 'x' },
+        {
+          id: 'x',
+          type: 'text',
+          body: 'Is recursion on the exam?',
+          author: { id: 'course-1-s1', name: 'Sam Student', role: 'student' },
+          createdAt: 'x',
+          seq: ack.data.seq,
+        },
+      );
       const heard = await mentor.heard.waitFor((e) => e.event === 'chat:message');
       const { seq, ...message } = ack.data;
       assert.deepEqual(heard.payload, { seq, message });
@@ -37,7 +40,12 @@ for (const target of await dbTargets('chat')) {
     test('a REST post is heard by socket clients as the same chat:message, with the same shape', async () => {
       const s = await f.live();
       const student = await f.joined(f.c.student, s.id);
-      const res = await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/chat`, token: f.c.mentor, body: { body: 'Welcome', type: 'answer' } });
+      const res = await f.t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${s.id}/chat`,
+        token: f.c.mentor,
+        body: { body: 'Welcome', type: 'answer' },
+      });
       assert.equal(res.statusCode, 201, res.body);
       const { seq, ...message } = res.json();
       assert.equal(message.author.role, 'mentor');
@@ -63,7 +71,12 @@ for (const target of await dbTargets('chat')) {
       const s = await f.live();
       const sent = [];
       for (let i = 1; i <= 7; i++) {
-        const res = await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/chat`, token: f.c.student, body: { body: `m${i}` } });
+        const res = await f.t.request({
+          method: 'POST',
+          url: `/api/live-sessions/${s.id}/chat`,
+          token: f.c.student,
+          body: { body: `m${i}` },
+        });
         sent.push(res.json());
       }
       const del = await f.t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}/chat/${sent[5].id}`, token: f.c.mentor });
@@ -77,7 +90,10 @@ for (const target of await dbTargets('chat')) {
         bodies.unshift(page.json().items.map((m: { body: string }) => m.body));
         cursor = page.json().nextCursor;
       } while (cursor);
-      assert.deepEqual(bodies, [['m1', 'm2', 'm3'], ['m4', 'm5', 'm7']]);
+      assert.deepEqual(bodies, [
+        ['m1', 'm2', 'm3'],
+        ['m4', 'm5', 'm7'],
+      ]);
       const bad = await f.t.request({ method: 'GET', url: `/api/live-sessions/${s.id}/chat?cursor=bm9wZQ`, token: f.c.student });
       assert.equal(bad.json().error.code, 'INVALID_CURSOR');
     });
@@ -85,10 +101,15 @@ for (const target of await dbTargets('chat')) {
     test('history lists a concurrent burst in exactly the order the room heard it (seq order)', async () => {
       const s = await f.live();
       const senders = [await f.open(f.c.student), await f.open(f.c.student2), await f.open(f.c.mentor)];
-      const acks = await Promise.all(Array.from({ length: 30 }, (_, i) => request(senders[i % 3]!, 'chat:send', { sessionId: s.id, body: `b${i}` })));
+      const acks = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => request(senders[i % 3]!, 'chat:send', { sessionId: s.id, body: `b${i}` })),
+      );
       const bySeq = acks.map((a) => (a.ok ? a.data : assert.fail(JSON.stringify(a)))).sort((a, b) => a.seq - b.seq);
       const list = await f.t.request({ method: 'GET', url: `/api/live-sessions/${s.id}/chat?limit=100`, token: f.c.student });
-      assert.deepEqual(list.json().items.map((m: { id: string }) => m.id), bySeq.map((m) => m.id));
+      assert.deepEqual(
+        list.json().items.map((m: { id: string }) => m.id),
+        bySeq.map((m) => m.id),
+      );
     });
 
     test('chat:delete by the mentor soft-deletes, is audited, and the room hears chat:deleted', async () => {

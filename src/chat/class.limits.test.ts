@@ -35,7 +35,12 @@ for (const target of await dbTargets('class action limits')) {
       const student = await f.open(f.c.student);
       const asks = [];
       for (let i = 0; i < 3; i++) asks.push(await request(student, 'qa:ask', { sessionId: s.id, question: `Q${i}` }));
-      const fourth = await f.t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/qa`, token: f.c.student, body: { question: 'Q3' } });
+      const fourth = await f.t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${s.id}/qa`,
+        token: f.c.student,
+        body: { question: 'Q3' },
+      });
       assert.deepEqual([...asks.map(codeOf), fourth.statusCode, fourth.json().error.code], ['ok', 'ok', 'ok', 429, 'RATE_LIMITED']);
       const qaId = asks[0]?.ok ? asks[0].data.id : '';
       const voter = await f.open(f.c.student2);

@@ -54,7 +54,12 @@ describe('the access cache', () => {
 
   test('a failed load is not cached', async () => {
     const cache = createAccessCache<string>();
-    await assert.rejects(cache.get('k', async () => { throw new Error('down'); }), /down/);
+    await assert.rejects(
+      cache.get('k', async () => {
+        throw new Error('down');
+      }),
+      /down/,
+    );
     assert.equal(await cache.get('k', async () => 'up'), 'up');
   });
 });

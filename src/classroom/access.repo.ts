@@ -12,12 +12,7 @@ export async function findSession(db: Kysely<Database>, id: string): Promise<Liv
  * The user's role in the course roster, or null. `lock` holds the row until the transaction ends, so a concurrent
  * roster removal waits for (and then sees) what the caller writes.
  */
-export async function findMembership(
-  db: Kysely<Database>,
-  courseId: string,
-  userId: string,
-  lock = false,
-): Promise<RosterRole | null> {
+export async function findMembership(db: Kysely<Database>, courseId: string, userId: string, lock = false): Promise<RosterRole | null> {
   let q = db.selectFrom('course_members').select('role').where('course_id', '=', courseId).where('user_id', '=', userId);
   if (lock) q = q.forShare();
   const row = await q.executeTakeFirst();

@@ -10,7 +10,10 @@ import { type RedisProcess, startRedis } from '../test/nodes.ts';
 import { request } from '../test/sockets.ts';
 
 const targets = await dbTargets('audited action limits');
-const setups = [...targets.map((target) => ({ target, redis: false })), ...(targets.includes('postgres') ? [{ target: 'postgres' as const, redis: true }] : [])];
+const setups = [
+  ...targets.map((target) => ({ target, redis: false })),
+  ...(targets.includes('postgres') ? [{ target: 'postgres' as const, redis: true }] : []),
+];
 
 for (const { target, redis: withRedis } of setups) {
   describe(`rate-limit refusals in the audit log on ${target}${withRedis ? ' with budgets in Redis' : ''}`, () => {
@@ -30,8 +33,16 @@ for (const { target, redis: withRedis } of setups) {
     const refusals = async (userId: string) => {
       const res = await f.t.request({ method: 'GET', url: `/api/audit?actorId=${userId}&outcome=denied`, token: f.c.admin });
       assert.equal(res.statusCode, 200, res.body);
-      const items = res.json().items as { action: string; target: { type: string; id: string }; outcome: string; details: { code: string } }[];
-      return items.filter((e) => e.action === 'rate_limit.exceeded').map((e) => `${e.target.type}:${e.target.id} ${e.outcome} ${e.details.code}`).sort();
+      const items = res.json().items as {
+        action: string;
+        target: { type: string; id: string };
+        outcome: string;
+        details: { code: string };
+      }[];
+      return items
+        .filter((e) => e.action === 'rate_limit.exceeded')
+        .map((e) => `${e.target.type}:${e.target.id} ${e.outcome} ${e.details.code}`)
+        .sort();
     };
 
     test('a flood of chat messages and upvotes leaves one audit row per user and action', async () => {

@@ -20,7 +20,11 @@ export interface ActionLimitsDeps {
  * once a user's budget for the minute is spent. The first refusal per user, action and window is audited as
  * `rate_limit.exceeded` (as REST audits its first 429), so a flood shows in the audit log without flooding it.
  */
-export function createActionLimits(perMinute: Config['realtime']['perMinute'], store: BudgetStore = localBudgets, audited?: ActionLimitsDeps) {
+export function createActionLimits(
+  perMinute: Config['realtime']['perMinute'],
+  store: BudgetStore = localBudgets,
+  audited?: ActionLimitsDeps,
+) {
   const budgets = {
     chat: store('chat', perMinute.chat, 60_000),
     question: store('question', perMinute.question, 60_000),

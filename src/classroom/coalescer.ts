@@ -56,7 +56,9 @@ export function createCoalescer(intervalMs: number, flush: (key: string) => Prom
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       await Promise.all(
-        keys.map((key) => flush(key).catch((err: unknown) => log.warn({ err, key }, `${what} failed while stopping; sent at the next start`))),
+        keys.map((key) =>
+          flush(key).catch((err: unknown) => log.warn({ err, key }, `${what} failed while stopping; sent at the next start`)),
+        ),
       );
     },
   };

@@ -76,9 +76,22 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     database = await freshDatabase('postgres');
     redis = await startRedis();
     // The periodic heal is out of the way: what reaches the other node does so through Redis or its recovery.
-    env = { DATABASE_URL: database.url as string, REDIS_URL: redis.url, CLUSTER_RESYNC_MS: '60000', PRESENCE_GRACE_MS: '0', CHAT_RATE_PER_MIN: '10000' };
+    env = {
+      DATABASE_URL: database.url as string,
+      REDIS_URL: redis.url,
+      CLUSTER_RESYNC_MS: '60000',
+      PRESENCE_GRACE_MS: '0',
+      CHAT_RATE_PER_MIN: '10000',
+    };
     [a, b] = await Promise.all([startNode(env), startNode(env)]);
-    for (const [sub, role] of [['lms', 'admin'], ['mentor', 'mentor'], ['s1', 'student'], ['s2', 'student'], ['s3', 'student'], ['s4', 'student']] as const) {
+    for (const [sub, role] of [
+      ['lms', 'admin'],
+      ['mentor', 'mentor'],
+      ['s1', 'student'],
+      ['s2', 'student'],
+      ['s3', 'student'],
+      ['s4', 'student'],
+    ] as const) {
       tokens[sub] = await token(sub, role);
     }
     const members = ['s1', 's2', 's3', 's4'].map((userId) => ({ userId, name: userId, role: 'student' }));
@@ -91,7 +104,12 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     const created = await fetch(`${b.base}/api/live-sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.mentor}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ courseId: 'c1', title: 'Two nodes', scheduledStart: new Date(Date.now() + 60_000).toISOString(), durationMinutes: 60 }),
+      body: JSON.stringify({
+        courseId: 'c1',
+        title: 'Two nodes',
+        scheduledStart: new Date(Date.now() + 60_000).toISOString(),
+        durationMinutes: 60,
+      }),
     });
     const body = await created.text();
     assert.equal(created.status, 201, body);
@@ -118,12 +136,21 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     const [s1, s3] = await Promise.all([on(a, 's1'), on(b, 's3')]);
     const [fromA, fromB] = await Promise.all([say(mentor.socket, 'a', 15), say(s3.socket, 'b', 15)]);
     assert.equal(fromA.length + fromB.length, 30);
-    for (const [s, who] of [[mentor, 'mentor on A'], [s1, 's1 on A'], [s3, 's3 on B']] as const) {
+    for (const [s, who] of [
+      [mentor, 'mentor on A'],
+      [s1, 's1 on A'],
+      [s3, 's3 on B'],
+    ] as const) {
       await heardAll(s, [...fromA, ...fromB], who);
       assertInOrder(s, who);
     }
     assert.deepEqual(s1.seqs.slice(-30), s3.seqs.slice(-30), 'both nodes deliver the same events in the same order');
-    const logged = await database.db.selectFrom('session_events').select('seq').where('session_id', '=', sessionId).orderBy('seq').execute();
+    const logged = await database.db
+      .selectFrom('session_events')
+      .select('seq')
+      .where('session_id', '=', sessionId)
+      .orderBy('seq')
+      .execute();
     assert.deepEqual(
       logged.map((r) => Number(r.seq)),
       logged.map((_, i) => i + 1),
@@ -135,7 +162,12 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     const onA = await on(a, 's2');
     const onB = await on(b, 's2');
     const open = () =>
-      database.db.selectFrom('session_attendance').select('left_at').where('session_id', '=', sessionId).where('user_id', '=', 's2').execute();
+      database.db
+        .selectFrom('session_attendance')
+        .select('left_at')
+        .where('session_id', '=', sessionId)
+        .where('user_id', '=', 's2')
+        .execute();
     assert.equal((await request(onA.socket, 'session:leave', { sessionId })).ok, true);
     assert.deepEqual(await open(), [{ left_at: null }], 'still in class through node B: one open segment');
     // A join rereads the other nodes' people when its node's copy is over a second old (a storm reads once a second).
@@ -158,7 +190,10 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     const removed: unknown[] = [];
     const leaving = await on(b, 's2');
     leaving.socket.on('session:removed', (e: unknown) => removed.push(e));
-    const gone = await fetch(`${a.base}/api/courses/c1/members/s2`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.lms}` } });
+    const gone = await fetch(`${a.base}/api/courses/c1/members/s2`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${tokens.lms}` },
+    });
     assert.equal(gone.status, 204, await gone.text());
     assert.equal(during.length, 5, 'the class goes on while Redis is away');
     const rest = await fetch(`${b.base}/api/live-sessions/${sessionId}`, { headers: { authorization: `Bearer ${tokens.s1}` } });
@@ -181,7 +216,10 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
     await sleep(150);
     await b.kill();
     const acked = [...(await fromB), ...(await fromA)];
-    assert.ok(acked.some((m) => m.startsWith('doomed')), 'node B acknowledged messages before it died');
+    assert.ok(
+      acked.some((m) => m.startsWith('doomed')),
+      'node B acknowledged messages before it died',
+    );
     const last = onB.seqs.at(-1) ?? 0;
     const resumed = await on(a, 's3', last);
     // What s3 heard on both nodes; what is still on its way arrives live after the replay.
@@ -209,19 +247,36 @@ describe('two nodes with fast heals and a small REST budget', { skip: !targets.i
   before(async () => {
     database = await freshDatabase('postgres');
     redis = await startRedis();
-    const env = { DATABASE_URL: database.url as string, REDIS_URL: redis.url, CLUSTER_RESYNC_MS: '200', PRESENCE_GRACE_MS: '0', RATE_LIMIT_MAX: '5' };
+    const env = {
+      DATABASE_URL: database.url as string,
+      REDIS_URL: redis.url,
+      CLUSTER_RESYNC_MS: '200',
+      PRESENCE_GRACE_MS: '0',
+      RATE_LIMIT_MAX: '5',
+    };
     [a, b] = await Promise.all([startNode(env), startNode(env)]);
     const lms = await token('lms', 'admin');
     const put = await fetch(`${a.base}/api/courses/c2/members`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${lms}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ members: [{ userId: 'stays', role: 'student' }, { userId: 'gone', role: 'student' }, { userId: 'busy', role: 'student' }] }),
+      body: JSON.stringify({
+        members: [
+          { userId: 'stays', role: 'student' },
+          { userId: 'gone', role: 'student' },
+          { userId: 'busy', role: 'student' },
+        ],
+      }),
     });
     assert.equal(put.status, 200, await put.text());
     const created = await fetch(`${b.base}/api/live-sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${lms}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ courseId: 'c2', title: 'x', scheduledStart: new Date(Date.now() + 60_000).toISOString(), durationMinutes: 60 }),
+      body: JSON.stringify({
+        courseId: 'c2',
+        title: 'x',
+        scheduledStart: new Date(Date.now() + 60_000).toISOString(),
+        durationMinutes: 60,
+      }),
     });
     sessionId = ((await created.json()) as { id: string }).id;
   });
@@ -243,7 +298,7 @@ describe('two nodes with fast heals and a small REST budget', { skip: !targets.i
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
   });
 
-  test("while Redis is away no node closes attendance another node holds", async () => {
+  test('while Redis is away no node closes attendance another node holds', async () => {
     const held = await student(b.base, await token('busy', 'student'), sessionId);
     sockets.push(held.socket);
     await redis.kill();
@@ -265,7 +320,12 @@ describe('two nodes with fast heals and a small REST budget', { skip: !targets.i
     sockets.push((await student(b.base, await token('gone', 'student'), sessionId)).socket);
     await b.kill();
     const segment = (user: string) =>
-      database.db.selectFrom('session_attendance').select('left_at').where('session_id', '=', sessionId).where('user_id', '=', user).executeTakeFirstOrThrow();
+      database.db
+        .selectFrom('session_attendance')
+        .select('left_at')
+        .where('session_id', '=', sessionId)
+        .where('user_id', '=', user)
+        .executeTakeFirstOrThrow();
     const deadline = Date.now() + 15_000;
     while ((await segment('gone')).left_at === null) {
       if (Date.now() > deadline) assert.fail("the dead node's student is still present after 15 s");

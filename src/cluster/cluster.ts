@@ -37,10 +37,7 @@ export interface ClusterNode {
  * not rely on Redis keeping anything, because every event is in the PostgreSQL log and nodes read what they missed
  * from it (a gap, a Redis restart, the periodic heal), so the streams adapter's replay would only duplicate that.
  */
-export async function joinCluster(
-  config: { redisUrl: string; resyncMs: number },
-  log: FastifyBaseLogger,
-): Promise<ClusterNode> {
+export async function joinCluster(config: { redisUrl: string; resyncMs: number }, log: FastifyBaseLogger): Promise<ClusterNode> {
   const nodeId = randomUUID();
   const pub = await connectRedis(config.redisUrl, `skill-probe-live:${nodeId}`);
   const sub = await connectRedis(config.redisUrl, `skill-probe-live:${nodeId}:sub`);
@@ -58,7 +55,8 @@ export async function joinCluster(
   let lost = false;
   let closing = false;
   pub.on('close', () => {
-    if (!lost && !closing) log.warn({ redis: redactedUrl(config.redisUrl) }, 'lost Redis; classes go on, each node on its own, until it is back');
+    if (!lost && !closing)
+      log.warn({ redis: redactedUrl(config.redisUrl) }, 'lost Redis; classes go on, each node on its own, until it is back');
     lost = true;
   });
   pub.on('ready', () => {
@@ -69,7 +67,8 @@ export async function joinCluster(
   });
   // A stall is not a disconnect ('close' never fires): what actions skipped meanwhile is mended the same way.
   const guard = createRedisGuard({
-    onSlow: () => log.warn({ redis: redactedUrl(config.redisUrl) }, 'Redis is slow; classes go on, each node on its own, until it answers in time'),
+    onSlow: () =>
+      log.warn({ redis: redactedUrl(config.redisUrl) }, 'Redis is slow; classes go on, each node on its own, until it answers in time'),
     onBack: () => {
       log.info('Redis answers in time again; resyncing presence and class events');
       runHeal(true);

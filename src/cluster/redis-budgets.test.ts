@@ -26,7 +26,10 @@ describe('rate budgets kept in Redis', () => {
   });
 
   test('two nodes spend from one budget: a user cannot double their chat by switching node', async () => {
-    const [a, b] = clients.map((c) => createActionLimits(perMinute, redisBudgets(c, createRedisGuard()))) as [ReturnType<typeof createActionLimits>, ReturnType<typeof createActionLimits>];
+    const [a, b] = clients.map((c) => createActionLimits(perMinute, redisBudgets(c, createRedisGuard()))) as [
+      ReturnType<typeof createActionLimits>,
+      ReturnType<typeof createActionLimits>,
+    ];
     await a.take(actor, 'chat');
     await b.take(actor, 'chat');
     await a.take(actor, 'chat');
@@ -71,7 +74,13 @@ describe('rate budgets kept in Redis', () => {
     const [a, b] = clients.map((c) => redisBudgets(c, createRedisGuard({ timeoutMs: 1000 }))('chat', 2, 60_000));
     const spent = [];
     for (let i = 0; i < 8; i++) spent.push(await (i % 2 === 0 ? a : b)?.spend('u6'));
-    assert.deepEqual(spent.map((s) => (s?.wait ?? 0) > 0), [false, false, true, true, true, true, true, true]);
-    assert.deepEqual(spent.map((s) => s?.firstRefusal), [false, false, true, false, false, false, false, false]);
+    assert.deepEqual(
+      spent.map((s) => (s?.wait ?? 0) > 0),
+      [false, false, true, true, true, true, true, true],
+    );
+    assert.deepEqual(
+      spent.map((s) => s?.firstRefusal),
+      [false, false, true, false, false, false, false, false],
+    );
   });
 });

@@ -37,12 +37,20 @@ export function redisBudgets(redis: Redis, guard: RedisGuard): BudgetStore {
     const seconds = (ms: unknown) => Math.ceil(Number(ms) / 1000);
     return {
       retryAfter: (k) => guard.run(() => redis.eval(WAIT, 1, key(k), max)).then(seconds, () => local.retryAfter(k)),
-      record: (k) => guard.run(() => redis.eval(RECORD, 1, key(k), windowMs)).then(() => {}, () => local.record(k)),
+      record: (k) =>
+        guard
+          .run(() => redis.eval(RECORD, 1, key(k), windowMs))
+          .then(
+            () => {},
+            () => local.record(k),
+          ),
       spend: (k) =>
-        guard.run(() => redis.eval(SPEND, 1, key(k), max, windowMs) as Promise<[number, number]>).then(
-          ([wait, first]) => ({ wait: seconds(wait), firstRefusal: first === 1 }),
-          () => local.spend(k),
-        ),
+        guard
+          .run(() => redis.eval(SPEND, 1, key(k), max, windowMs) as Promise<[number, number]>)
+          .then(
+            ([wait, first]) => ({ wait: seconds(wait), firstRefusal: first === 1 }),
+            () => local.spend(k),
+          ),
     };
   };
 }

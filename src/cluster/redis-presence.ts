@@ -46,7 +46,11 @@ return out`;
  * runs as soon as Redis answers in time again), so it waits as long as Redis needs.
  */
 export function createRedisPresence(redis: Redis, nodeId: string, ttlMs: number, guard: RedisGuard): PresenceMirror {
-  const keys = (sessionId: string) => ({ nodes: `${KEY}${sessionId}:nodes`, prefix: `${KEY}${sessionId}:`, mine: `${KEY}${sessionId}:${nodeId}` });
+  const keys = (sessionId: string) => ({
+    nodes: `${KEY}${sessionId}:nodes`,
+    prefix: `${KEY}${sessionId}:`,
+    mine: `${KEY}${sessionId}:${nodeId}`,
+  });
   const change = async (sessionId: string, userId: string, person?: Person) => {
     const k = keys(sessionId);
     const args = [k.prefix, nodeId, String(ttlMs), userId, ...(person ? [JSON.stringify(person)] : [])];

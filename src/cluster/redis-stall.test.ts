@@ -31,7 +31,13 @@ describe('two nodes while Redis stalls', { skip: !targets.includes('postgres') &
     database = await freshDatabase('postgres');
     redis = await startRedis();
     // No periodic heal within the test: what is mended after the stall is mended because Redis answered again.
-    const env = { DATABASE_URL: database.url as string, REDIS_URL: redis.url, CLUSTER_RESYNC_MS: '60000', PRESENCE_GRACE_MS: '0', CHAT_RATE_PER_MIN: String(CHATS_PER_MIN) };
+    const env = {
+      DATABASE_URL: database.url as string,
+      REDIS_URL: redis.url,
+      CLUSTER_RESYNC_MS: '60000',
+      PRESENCE_GRACE_MS: '0',
+      CHAT_RATE_PER_MIN: String(CHATS_PER_MIN),
+    };
     [a, b] = await Promise.all([startNode(env), startNode(env)]);
     const lms = await token('lms', 'admin');
     const members = ['s1', 's2', 's3'].map((userId) => ({ userId, name: userId, role: 'student' }));
@@ -44,7 +50,12 @@ describe('two nodes while Redis stalls', { skip: !targets.includes('postgres') &
     const created = await fetch(`${a.base}/api/live-sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${lms}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ courseId: 'c1', title: 'Stall', scheduledStart: new Date(Date.now() + 60_000).toISOString(), durationMinutes: 60 }),
+      body: JSON.stringify({
+        courseId: 'c1',
+        title: 'Stall',
+        scheduledStart: new Date(Date.now() + 60_000).toISOString(),
+        durationMinutes: 60,
+      }),
     });
     assert.equal(created.status, 201);
     sessionId = ((await created.json()) as { id: string }).id;
@@ -82,7 +93,11 @@ describe('two nodes while Redis stalls', { skip: !targets.includes('postgres') &
     pauser.disconnect();
     const acks = [];
     for (let i = 0; i < CHATS_PER_MIN; i++) acks.push(await chat(s1.socket, `stalled-${i}`));
-    assert.deepEqual(acks.map((x) => x.ok), acks.map(() => true), 'every chat within the budget is accepted');
+    assert.deepEqual(
+      acks.map((x) => x.ok),
+      acks.map(() => true),
+      'every chat within the budget is accepted',
+    );
     const ms = acks.map((x) => x.ms).sort((x, y) => x - y);
     const p50 = ms[Math.floor(ms.length / 2)] as number;
     t.diagnostic(`chat acks during the stall: ${ms.join(', ')} ms (p50 ${p50} ms)`);

@@ -11,7 +11,12 @@ import { redisWithLocalFallback } from './rest-limit-store.ts';
 /** A node's REST limit as app.ts sets it up with Redis: 3 requests a minute per caller. */
 async function node(redis: Redis): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(rateLimit, { max: 3, timeWindow: 60_000, store: redisWithLocalFallback(redis, 'test-rest:', createRedisGuard()), keyGenerator: (r) => String(r.headers['x-user']) });
+  await app.register(rateLimit, {
+    max: 3,
+    timeWindow: 60_000,
+    store: redisWithLocalFallback(redis, 'test-rest:', createRedisGuard()),
+    keyGenerator: (r) => String(r.headers['x-user']),
+  });
   app.get('/api/ping', async () => ({ ok: true }));
   return app;
 }

@@ -32,6 +32,9 @@ export function redisWithLocalFallback(redis: Redis, nameSpace: string, guard: R
   // biome-ignore lint/correctness/noComponentHookFactories: the plugin calls this with `new`, like a class; it is no React component.
   return function FallbackStore(options: { continueExceeding: boolean; exponentialBackoff: boolean }) {
     const { continueExceeding, exponentialBackoff } = options;
-    return pair(new RedisStore(continueExceeding, exponentialBackoff, redis, nameSpace), new LocalStore(continueExceeding, exponentialBackoff));
+    return pair(
+      new RedisStore(continueExceeding, exponentialBackoff, redis, nameSpace),
+      new LocalStore(continueExceeding, exponentialBackoff),
+    );
   } as unknown as FastifyRateLimitStoreCtor;
 }

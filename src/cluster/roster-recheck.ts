@@ -10,11 +10,7 @@ import { getOrCreate } from '../maps.ts';
  * hearing the class. After an outage, every local member of a session room is checked against the roster once, and
  * those no longer on it are removed as if the message had arrived. Admins need no roster entry.
  */
-export async function dropRemovedMembers(
-  io: Server,
-  db: Db,
-  remove: (courseId: string, userId: string) => Promise<void>,
-): Promise<number> {
+export async function dropRemovedMembers(io: Server, db: Db, remove: (courseId: string, userId: string) => Promise<void>): Promise<number> {
   const byCourse = new Map<string, Set<string>>();
   for (const socket of io.sockets.sockets.values()) {
     const actor = socket.data.actor as Actor | undefined;

@@ -23,11 +23,7 @@ export async function upsertMembers(
 }
 
 export async function deleteMember(db: Kysely<Database>, courseId: string, userId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('course_members')
-    .where('course_id', '=', courseId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('course_members').where('course_id', '=', courseId).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 

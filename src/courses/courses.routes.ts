@@ -24,7 +24,13 @@ export function coursesRoutes(courses: CoursesService, bodyLimit: number): Fasti
     });
 
     app.get('/api/courses/:courseId/members', {
-      schema: { tags, summary: "List a course's roster (its mentors, admins)", params: courseParams, querystring: noQuery, response: { 200: rosterSchema, ...commonErrors } },
+      schema: {
+        tags,
+        summary: "List a course's roster (its mentors, admins)",
+        params: courseParams,
+        querystring: noQuery,
+        response: { 200: rosterSchema, ...commonErrors },
+      },
       handler: async (req) => courses.listMembers(req.actor, req.params.courseId),
     });
 

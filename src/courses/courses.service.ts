@@ -36,13 +36,19 @@ export function createCoursesService(
       const members = body.members;
       await db.transaction().execute(async (trx) => {
         await lockRosterWrites(trx);
-        await ensureRosterUsers(trx, members.map((m) => ({ id: m.userId, name: m.name, email: m.email })));
+        await ensureRosterUsers(
+          trx,
+          members.map((m) => ({ id: m.userId, name: m.name, email: m.email })),
+        );
         await upsertMembers(trx, courseId, members);
         await insertAuditEntry(trx, auditEntry(actor, 'roster.put', courseTarget(courseId), 'success', { count: members.length }));
       });
       // Committed: a role change (or a new member) counts from the members' next action.
       for (const m of members) invalidateMembership(courseId, m.userId);
-      onMembersChanged(courseId, members.map((m) => m.userId));
+      onMembersChanged(
+        courseId,
+        members.map((m) => m.userId),
+      );
       return roster(courseId);
     },
 

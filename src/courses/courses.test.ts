@@ -21,13 +21,16 @@ for (const target of await dbTargets('course rosters API')) {
 
     const putMembers = (courseId: string, token: string, body: unknown) =>
       t.request({ method: 'PUT', url: `/api/courses/${courseId}/members`, token, body });
-    const getMembers = (courseId: string, token: string) =>
-      t.request({ method: 'GET', url: `/api/courses/${courseId}/members`, token });
+    const getMembers = (courseId: string, token: string) => t.request({ method: 'GET', url: `/api/courses/${courseId}/members`, token });
 
     test('an admin PUT upserts: changes roles and names, adds members, keeps the rest, returns the whole roster', async () => {
       const r = await makeCourse(t, 'roster-upsert');
       // An old stamp, so a changed row is told apart from an untouched one regardless of clock resolution.
-      await t.db.updateTable('course_members').set({ updated_at: '2020-01-01T00:00:00.000Z' }).where('course_id', '=', r.courseId).execute();
+      await t.db
+        .updateTable('course_members')
+        .set({ updated_at: '2020-01-01T00:00:00.000Z' })
+        .where('course_id', '=', r.courseId)
+        .execute();
       const before = (await getMembers(r.courseId, r.admin)).json().members as Member[];
       const res = await putMembers(r.courseId, r.admin, {
         members: [
@@ -75,7 +78,15 @@ for (const target of await dbTargets('course rosters API')) {
 
     test('bad roster input gets a 400 naming the field and writes nothing', async () => {
       const cases: [unknown, string][] = [
-        [{ members: [{ userId: 'v-a', role: 'student' }, { userId: 'v-a', role: 'mentor' }] }, 'body.members.1.userId'],
+        [
+          {
+            members: [
+              { userId: 'v-a', role: 'student' },
+              { userId: 'v-a', role: 'mentor' },
+            ],
+          },
+          'body.members.1.userId',
+        ],
         [{ members: [{ userId: 'v-a', role: 'admin' }] }, 'body.members.0.role'],
         [{ members: [] }, 'body.members'],
         [{ members: [{ userId: 'v-a', role: 'student', nickname: 'A' }] }, 'body.members.0.nickname'],
@@ -87,7 +98,10 @@ for (const target of await dbTargets('course rosters API')) {
         assert.equal(res.statusCode, 400, JSON.stringify(body));
         const err = res.json().error;
         assert.equal(err.code, 'VALIDATION_FAILED');
-        assert.ok(err.details.some((d: { field: string }) => d.field === field), `${field} in ${JSON.stringify(err.details)}`);
+        assert.ok(
+          err.details.some((d: { field: string }) => d.field === field),
+          `${field} in ${JSON.stringify(err.details)}`,
+        );
       }
       assert.deepEqual((await getMembers('validation', c.admin)).json(), { courseId: 'validation', members: [] });
     });

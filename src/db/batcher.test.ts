@@ -36,20 +36,37 @@ function fakeDb() {
   return { db, commits, release, maxInFlight: () => maxInFlight };
 }
 
-test('writes that arrive while a commit is in flight all go in the next one, in order, one transaction at a time', { timeout: 5000 }, async () => {
+test('writes that arrive while a commit is in flight all go in the next one, in order, one transaction at a time', {
+  timeout: 5000,
+}, async () => {
   const { db, commits, release, maxInFlight } = fakeDb();
-  const batcher = createBatcher<number, number>(db, async (_trx, items) => {
-    commits.push(items);
-    return items.map((i) => i * 10);
-  }, { eager: 3 });
+  const batcher = createBatcher<number, number>(
+    db,
+    async (_trx, items) => {
+      commits.push(items);
+      return items.map((i) => i * 10);
+    },
+    { eager: 3 },
+  );
   const first = [1, 2, 3].map((i) => batcher.submit(i)); // reaches `eager`: commits at once
   const rest = Array.from({ length: 1000 }, (_, i) => batcher.submit(i + 4));
   await release();
   await release();
   assert.deepEqual(await Promise.all(first), [10, 20, 30]);
-  assert.deepEqual(await Promise.all(rest), Array.from({ length: 1000 }, (_, i) => (i + 4) * 10));
-  assert.deepEqual(commits.map((c) => c.length), [3, 1000], 'the thousand waiting writes shared one transaction');
-  assert.deepEqual(commits.flat(), Array.from({ length: 1003 }, (_, i) => i + 1), 'in submission order');
+  assert.deepEqual(
+    await Promise.all(rest),
+    Array.from({ length: 1000 }, (_, i) => (i + 4) * 10),
+  );
+  assert.deepEqual(
+    commits.map((c) => c.length),
+    [3, 1000],
+    'the thousand waiting writes shared one transaction',
+  );
+  assert.deepEqual(
+    commits.flat(),
+    Array.from({ length: 1003 }, (_, i) => i + 1),
+    'in submission order',
+  );
   assert.equal(maxInFlight(), 1);
 });
 
@@ -67,18 +84,30 @@ test('a single write commits at the end of the turn, without waiting for company
 
 test('a batch never exceeds maxBatch', { timeout: 5000 }, async () => {
   const { db, commits, release } = fakeDb();
-  const batcher = createBatcher<number, number>(db, async (_trx, items) => {
-    commits.push(items);
-    return items;
-  }, { maxBatch: 4, eager: 100 });
+  const batcher = createBatcher<number, number>(
+    db,
+    async (_trx, items) => {
+      commits.push(items);
+      return items;
+    },
+    { maxBatch: 4, eager: 100 },
+  );
   const all = Array.from({ length: 10 }, (_, i) => batcher.submit(i));
   for (let i = 0; i < 3; i++) await release();
-  assert.deepEqual(await Promise.all(all), Array.from({ length: 10 }, (_, i) => i));
-  assert.deepEqual(commits.map((c) => c.length), [4, 4, 2]);
+  assert.deepEqual(
+    await Promise.all(all),
+    Array.from({ length: 10 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    commits.map((c) => c.length),
+    [4, 4, 2],
+  );
 });
 
 const sqlError = (code: string, message: string) => Object.assign(new Error(message), { code });
-const instantDb = { transaction: () => ({ execute: async <R>(fn: (trx: unknown) => Promise<R>) => fn({}) }) } as unknown as Kysely<Database>;
+const instantDb = {
+  transaction: () => ({ execute: async <R>(fn: (trx: unknown) => Promise<R>) => fn({}) }),
+} as unknown as Kysely<Database>;
 
 test('a bad write fails alone: its batch is split until it is isolated, and everything else commits', { timeout: 5000 }, async () => {
   let transactions = 0;
@@ -96,7 +125,9 @@ test('a bad write fails alone: its batch is split until it is isolated, and ever
   assert.ok(transactions <= 1 + 2 * 6, `${transactions} transactions`);
 });
 
-test('a failure no single write caused (the database is away) fails the whole batch at once, without retries', { timeout: 5000 }, async () => {
+test('a failure no single write caused (the database is away) fails the whole batch at once, without retries', {
+  timeout: 5000,
+}, async () => {
   let transactions = 0;
   const batcher = createBatcher<number, number>(instantDb, async () => {
     transactions += 1;
@@ -124,12 +155,24 @@ for (const target of await dbTargets('batcher')) {
     try {
       const batcher = createBatcher<string, string>(db, async (trx, ids) => {
         // course_members.user_id references users: the unknown user breaks the batch.
-        await trx.insertInto('course_members').values(ids.map((id) => ({ course_id: 'c1', user_id: id, role: 'student', updated_at: new Date() }))).execute();
+        await trx
+          .insertInto('course_members')
+          .values(ids.map((id) => ({ course_id: 'c1', user_id: id, role: 'student', updated_at: new Date() })))
+          .execute();
         return ids;
       });
-      await db.insertInto('users').values([{ id: 'known-1', name: 'One', updated_at: new Date() }, { id: 'known-2', name: 'Two', updated_at: new Date() }]).execute();
+      await db
+        .insertInto('users')
+        .values([
+          { id: 'known-1', name: 'One', updated_at: new Date() },
+          { id: 'known-2', name: 'Two', updated_at: new Date() },
+        ])
+        .execute();
       const results = await Promise.allSettled(['known-1', 'nobody', 'known-2'].map((id) => batcher.submit(id)));
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
       assert.equal(((results[1] as PromiseRejectedResult).reason as { code?: string }).code, '23503');
     } finally {
       await drop();

@@ -23,7 +23,8 @@ for (const target of await dbTargets('database schema')) {
     after(() => drop());
 
     test('a user has at most one open attendance segment per session; after closing, a new one may open', async () => {
-      const open = () => db.insertInto('session_attendance').values({ session_id: sessionId, user_id: 'ann', joined_at: new Date() }).execute();
+      const open = () =>
+        db.insertInto('session_attendance').values({ session_id: sessionId, user_id: 'ann', joined_at: new Date() }).execute();
       await open();
       await assert.rejects(open(), UNIQUE_VIOLATION);
       await db.insertInto('session_attendance').values({ session_id: sessionId, user_id: 'bob', joined_at: new Date() }).execute();
@@ -41,11 +42,25 @@ for (const target of await dbTargets('database schema')) {
     test('a user answers a poll at most once', async () => {
       const poll = await db
         .insertInto('session_polls')
-        .values({ session_id: sessionId, created_by: 'mentor', question: 'Ready?', type: 'single', options: JSON.stringify(['yes', 'no']), correct_option: null, results_visibility: 'live', anonymous: false, status: 'open', closed_at: null })
+        .values({
+          session_id: sessionId,
+          created_by: 'mentor',
+          question: 'Ready?',
+          type: 'single',
+          options: JSON.stringify(['yes', 'no']),
+          correct_option: null,
+          results_visibility: 'live',
+          anonymous: false,
+          status: 'open',
+          closed_at: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       const answer = (user: string, choice: number) =>
-        db.insertInto('poll_responses').values({ poll_id: poll.id, user_id: user, choice: JSON.stringify(choice), updated_at: new Date() }).execute();
+        db
+          .insertInto('poll_responses')
+          .values({ poll_id: poll.id, user_id: user, choice: JSON.stringify(choice), updated_at: new Date() })
+          .execute();
       await answer('ann', 0);
       await assert.rejects(answer('ann', 1), UNIQUE_VIOLATION);
       await answer('bob', 1);
@@ -54,7 +69,17 @@ for (const target of await dbTargets('database schema')) {
     test('a user upvotes a question at most once', async () => {
       const question = await db
         .insertInto('session_qa')
-        .values({ session_id: sessionId, user_id: 'ann', question: 'Why?', anonymous: false, status: 'open', answer: null, answered_by: null, answered_at: null, updated_at: new Date() })
+        .values({
+          session_id: sessionId,
+          user_id: 'ann',
+          question: 'Why?',
+          anonymous: false,
+          status: 'open',
+          answer: null,
+          answered_by: null,
+          answered_at: null,
+          updated_at: new Date(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       const upvote = (user: string) => db.insertInto('qa_upvotes').values({ qa_id: question.id, user_id: user }).execute();
@@ -87,8 +112,15 @@ for (const target of await dbTargets('database schema')) {
       const row = await db.selectFrom('live_sessions').select('scheduled_start').where('id', '=', id).executeTakeFirstOrThrow();
       assert.ok(row.scheduled_start instanceof Date);
       assert.equal(row.scheduled_start.toISOString(), '2026-06-01T06:30:00.000Z');
-      const matched = await db.selectFrom('live_sessions').select('id').where('scheduled_start', '=', new Date('2026-06-01T01:30:00-05:00')).execute();
-      assert.deepEqual(matched.map((r) => r.id), [id]);
+      const matched = await db
+        .selectFrom('live_sessions')
+        .select('id')
+        .where('scheduled_start', '=', new Date('2026-06-01T01:30:00-05:00'))
+        .execute();
+      assert.deepEqual(
+        matched.map((r) => r.id),
+        [id],
+      );
     });
 
     test('every timestamp column is timestamptz', async () => {
@@ -102,8 +134,17 @@ for (const target of await dbTargets('database schema')) {
 
     test('running the migrations again applies nothing', async () => {
       assert.deepEqual(await migrateToLatest(db), []);
-      const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_realtime' }, { name: '0003_pending_broadcasts' }, { name: '0004_meeting_jobs' }, { name: '0005_event_retention' }]);
+      const applied = await db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
+      assert.deepEqual(applied, [
+        { name: '0001_initial' },
+        { name: '0002_realtime' },
+        { name: '0003_pending_broadcasts' },
+        { name: '0004_meeting_jobs' },
+        { name: '0005_event_retention' },
+      ]);
     });
   });
 }

@@ -57,7 +57,12 @@ describe('a database outage', { skip: !bin && 'needs PostgreSQL server binaries 
       db,
       token: (claims) => signToken(key, { name: claims.sub, role: 'student', ...claims } as Claims, { issuer, audience }),
       request: ({ method, url, token, body }) =>
-        app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body !== undefined ? { payload: body as object } : {}) }),
+        app.inject({
+          method,
+          url,
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          ...(body !== undefined ? { payload: body as object } : {}),
+        }),
       close: async () => {
         await app.close();
         await db.destroy();
@@ -80,7 +85,8 @@ describe('a database outage', { skip: !bin && 'needs PostgreSQL server binaries 
     sockets.push(student);
     assert.equal((await request(student, 'session:join', { sessionId: session.id })).ok, true);
     assert.equal((await request(student, 'chat:send', { sessionId: session.id, body: 'before' })).ok, true);
-    const post = () => t.request({ method: 'POST', url: `/api/live-sessions/${session.id}/chat`, token: c.mentor, body: { body: 'hello' } });
+    const post = () =>
+      t.request({ method: 'POST', url: `/api/live-sessions/${session.id}/chat`, token: c.mentor, body: { body: 'hello' } });
     const newcomer = await t.token({ sub: 'newcomer' });
 
     await pgp.stop();
@@ -94,7 +100,10 @@ describe('a database outage', { skip: !bin && 'needs PostgreSQL server binaries 
     // A user the process has not seen is recorded on their first request: that needs the database too.
     assert.equal((await t.request({ method: 'GET', url: `/api/live-sessions/${session.id}`, token: newcomer })).statusCode, 503);
     for (let i = 0; i < 10; i++) {
-      assert.deepEqual(await request(student, 'chat:send', { sessionId: session.id, body: `during ${i}` }), { ok: false, error: UNAVAILABLE });
+      assert.deepEqual(await request(student, 'chat:send', { sessionId: session.id, body: `during ${i}` }), {
+        ok: false,
+        error: UNAVAILABLE,
+      });
     }
     await assert.rejects(connect(base, newcomer), (err: Error & { data?: unknown }) => {
       assert.deepEqual(err.data, UNAVAILABLE);

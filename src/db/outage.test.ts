@@ -55,7 +55,10 @@ describe('what counts as the database being unavailable, from what the drivers r
     errors.push(await caught(victim.query('SELECT 1')));
     await killer.end();
     await victim.end().catch(() => {}); // already closed by the server
-    assert.ok(errors.some((e) => (e as { code?: string }).code === '57P01'), JSON.stringify(errors.map(String)));
+    assert.ok(
+      errors.some((e) => (e as { code?: string }).code === '57P01'),
+      JSON.stringify(errors.map(String)),
+    );
     for (const e of errors) assert.equal(isDatabaseUnavailable(e), true, String(e));
   });
 
@@ -106,13 +109,19 @@ describe('the outage log', () => {
       const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
       assert.equal(outage.report(new Error('a bug')), false);
       for (let i = 0; i < 50; i++) assert.equal(outage.report(down), true);
-      assert.deepEqual(lines.map((l) => l.level), ['error']);
+      assert.deepEqual(
+        lines.map((l) => l.level),
+        ['error'],
+      );
       // The probe finds the database answering and closes the episode without any request.
       for (let i = 0; i < 100 && lines.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-      assert.deepEqual(lines.map((l) => [l.level, l.msg]), [
-        ['error', 'database unavailable: answering 503 SERVICE_UNAVAILABLE / UNAVAILABLE until it is back'],
-        ['warn', 'database available again'],
-      ]);
+      assert.deepEqual(
+        lines.map((l) => [l.level, l.msg]),
+        [
+          ['error', 'database unavailable: answering 503 SERVICE_UNAVAILABLE / UNAVAILABLE until it is back'],
+          ['warn', 'database available again'],
+        ],
+      );
       assert.equal(lines[1]?.fields.refused, 50);
       outage.report(down);
       outage.recovered();

@@ -16,7 +16,10 @@ export const DEMO_USERS = [
 /** Seeds the demo course roster. Idempotent: restarts keep whatever the demo users did. */
 export async function seedDemo(db: Db): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await ensureRosterUsers(trx, DEMO_USERS.map((u) => ({ id: u.id, name: u.name })));
+    await ensureRosterUsers(
+      trx,
+      DEMO_USERS.map((u) => ({ id: u.id, name: u.name })),
+    );
     const members = DEMO_USERS.filter((u) => u.role !== 'admin').map((u) => ({
       userId: u.id,
       role: u.role as 'mentor' | 'student',

@@ -21,15 +21,18 @@ export function createDemoService(db: Db, auth: Extract<AuthConfig, { kind: 'sec
       // The route's schema only admits demo user ids, so the lookup always finds one.
       const user = DEMO_USERS.find((u) => u.id === userId);
       if (!user) throw new Error(`${userId} is not a demo user`);
-      const token = await signToken(auth.secret, { sub: user.id, name: user.name, role: user.role }, {
-        ttlSeconds: TOKEN_TTL_SECONDS,
-        issuer: auth.issuer,
-        audience: auth.audience,
-      });
+      const token = await signToken(
+        auth.secret,
+        { sub: user.id, name: user.name, role: user.role },
+        {
+          ttlSeconds: TOKEN_TTL_SECONDS,
+          issuer: auth.issuer,
+          audience: auth.audience,
+        },
+      );
       const actor = { id: user.id, name: user.name, role: user.role, email: null, ip };
       await insertAuditEntry(db, auditEntry(actor, 'demo.sign_in', { type: 'user', id: user.id }, 'success'));
       return { token, user: { ...user }, expiresIn: TOKEN_TTL_SECONDS };
     },
   };
 }
-

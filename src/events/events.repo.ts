@@ -44,11 +44,7 @@ export async function listEventsAfter(
   limit: number,
   upTo?: number,
 ): Promise<StoredEvent[]> {
-  let q = db
-    .selectFrom('session_events')
-    .select(['seq', 'event', 'payload'])
-    .where('session_id', '=', sessionId)
-    .where('seq', '>', since);
+  let q = db.selectFrom('session_events').select(['seq', 'event', 'payload']).where('session_id', '=', sessionId).where('seq', '>', since);
   if (upTo !== undefined) q = q.where('seq', '<=', upTo);
   const rows = await q.orderBy('seq').limit(limit).execute();
   // The log holds only what appendEvents wrote, each event checked against the protocol when it was drafted.

@@ -18,7 +18,12 @@ for (const target of await dbTargets('event log')) {
       sessionId = (await makeSession(t, c.mentor, c.courseId)).id;
       // More events than one join ack replays: title edits are session:updated events.
       for (let i = 1; i <= TOTAL; i++) {
-        const res = await t.request({ method: 'PUT', url: `/api/live-sessions/${sessionId}`, token: c.mentor, body: { title: `Edit ${i}` } });
+        const res = await t.request({
+          method: 'PUT',
+          url: `/api/live-sessions/${sessionId}`,
+          token: c.mentor,
+          body: { title: `Edit ${i}` },
+        });
         assert.equal(res.statusCode, 200);
       }
     });
@@ -27,12 +32,23 @@ for (const target of await dbTargets('event log')) {
       await t.close();
     });
 
-    const page = (token: string, query: string) => t.request({ method: 'GET', url: `/api/live-sessions/${sessionId}/events?${query}`, token });
+    const page = (token: string, query: string) =>
+      t.request({ method: 'GET', url: `/api/live-sessions/${sessionId}/events?${query}`, token });
 
     test('the API docs name every event GET …/events can return', async () => {
       const doc = (await t.request({ method: 'GET', url: '/docs/json' })).json();
       const route = JSON.stringify(doc.paths['/api/live-sessions/{sessionId}/events']);
-      const names = ['chat:message', 'chat:deleted', 'qa:question', 'qa:updated', 'poll:opened', 'poll:results', 'poll:closed', 'presence:update', 'session:updated'];
+      const names = [
+        'chat:message',
+        'chat:deleted',
+        'qa:question',
+        'qa:updated',
+        'poll:opened',
+        'poll:results',
+        'poll:closed',
+        'presence:update',
+        'session:updated',
+      ];
       for (const name of names) assert.ok(route.includes(`"${name}"`), `${name} in ${route}`);
     });
 
@@ -43,11 +59,17 @@ for (const target of await dbTargets('event log')) {
       assert.equal(body.events.length, 200);
       assert.equal(body.hasMore, true);
       assert.equal(body.lastSeq, TOTAL);
-      assert.deepEqual(body.events.map((e: { payload: { seq: number } }) => e.payload.seq), Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.deepEqual(
+        body.events.map((e: { payload: { seq: number } }) => e.payload.seq),
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
       assert.equal(body.events[0].event, 'session:updated');
       assert.equal(body.events[0].payload.session.title, 'Edit 1');
       const rest = (await page(c.student, 'since=500')).json();
-      assert.deepEqual(rest.events.map((e: { payload: { seq: number } }) => e.payload.seq), Array.from({ length: 20 }, (_, i) => 501 + i));
+      assert.deepEqual(
+        rest.events.map((e: { payload: { seq: number } }) => e.payload.seq),
+        Array.from({ length: 20 }, (_, i) => 501 + i),
+      );
       assert.equal(rest.hasMore, false);
     });
 
@@ -67,7 +89,10 @@ for (const target of await dbTargets('event log')) {
       const last = joined.data.events.at(-1).payload.seq;
       const rest = (await page(c.student2, `since=${last}`)).json();
       const seqs = [...joined.data.events, ...rest.events].map((e: { payload: { seq: number } }) => e.payload.seq);
-      assert.deepEqual(seqs.slice(0, TOTAL), Array.from({ length: TOTAL }, (_, i) => i + 1));
+      assert.deepEqual(
+        seqs.slice(0, TOTAL),
+        Array.from({ length: TOTAL }, (_, i) => i + 1),
+      );
     });
   });
 }

@@ -24,14 +24,24 @@ for (const target of await dbTargets('event retention')) {
       await t.close();
     });
 
-    const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, token = c.mentor, body?: unknown) => t.request({ method, url, token, body });
+    const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, token = c.mentor, body?: unknown) =>
+      t.request({ method, url, token, body });
     const eventCount = async (sessionId: string) =>
-      Number((await t.db.selectFrom('session_events').select((e) => e.fn.countAll().as('n')).where('session_id', '=', sessionId).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.db
+            .selectFrom('session_events')
+            .select((e) => e.fn.countAll().as('n'))
+            .where('session_id', '=', sessionId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     /** A class that ran: attendance, chat, a question and a poll with a vote, then ended `daysAgo` days ago. */
     async function classThatEnded(daysAgo: number) {
       const s = await liveSession(t, c);
       assert.equal((await api('POST', `/api/live-sessions/${s.id}/join`, c.student)).statusCode, 200);
-      for (let i = 0; i < 12; i++) assert.equal((await api('POST', `/api/live-sessions/${s.id}/chat`, c.student, { body: `message ${i}` })).statusCode, 201);
+      for (let i = 0; i < 12; i++)
+        assert.equal((await api('POST', `/api/live-sessions/${s.id}/chat`, c.student, { body: `message ${i}` })).statusCode, 201);
       assert.equal((await api('POST', `/api/live-sessions/${s.id}/qa`, c.student, { question: 'Why BFS?' })).statusCode, 201);
       const pollId = await pollIn(t, c, s.id);
       assert.equal((await vote(t, c.student, s.id, pollId, 1)).statusCode, 200);
@@ -65,8 +75,11 @@ for (const target of await dbTargets('event retention')) {
       assert.equal(await eventCount(cancelled.id), 0);
       assert.equal(await eventCount(recent.id), recentBefore);
       assert.equal(await eventCount(live.id), liveBefore);
-      const marks = await t.db.selectFrom('live_sessions').select(['id', 'last_seq', 'events_expired_through_seq', 'events_compacted_at'])
-        .where('id', 'in', [old.id, recent.id]).execute();
+      const marks = await t.db
+        .selectFrom('live_sessions')
+        .select(['id', 'last_seq', 'events_expired_through_seq', 'events_compacted_at'])
+        .where('id', 'in', [old.id, recent.id])
+        .execute();
       const oldMark = marks.find((m) => m.id === old.id);
       assert.equal(Number(oldMark?.events_expired_through_seq), Number(oldMark?.last_seq));
       assert.ok(oldMark?.events_compacted_at);
@@ -82,7 +95,10 @@ for (const target of await dbTargets('event retention')) {
       assert.equal(expired.statusCode, 410);
       assert.equal(expired.json().error.code, 'EVENTS_EXPIRED');
       assert.match(expired.json().error.message, /deleted/);
-      assert.equal((await api('GET', `/api/live-sessions/${old.id}/events?since=${old.events - 1}`, c.student)).json().error.code, 'EVENTS_EXPIRED');
+      assert.equal(
+        (await api('GET', `/api/live-sessions/${old.id}/events?since=${old.events - 1}`, c.student)).json().error.code,
+        'EVENTS_EXPIRED',
+      );
       const fromEnd = await api('GET', `/api/live-sessions/${old.id}/events?since=${old.events}`, c.student);
       assert.equal(fromEnd.statusCode, 200);
       assert.deepEqual(fromEnd.json(), { events: [], hasMore: false, lastSeq: old.events });

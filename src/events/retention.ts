@@ -96,7 +96,8 @@ export function startEventRetention(db: Db, opts: { retentionDays: number; log: 
     running = compactExpiredEvents(db, { retentionDays: opts.retentionDays, stopped: () => stopped })
       .then(
         (r) => {
-          if (r.sessions > 0) opts.log.info({ sessions: r.sessions, events: r.events }, 'event retention: dropped the events of ended classes');
+          if (r.sessions > 0)
+            opts.log.info({ sessions: r.sessions, events: r.events }, 'event retention: dropped the events of ended classes');
         },
         (err: unknown) => opts.log.error({ err }, 'event retention run failed; the next run retries'),
       )

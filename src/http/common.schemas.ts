@@ -42,14 +42,16 @@ export const uuid = z.uuid({ message: 'must be a UUID' });
 export const noQuery = z.strictObject({});
 
 export const pageQuery = {
-  cursor: z.string().max(500).optional().meta({ description: 'Opaque cursor from the previous page\'s `nextCursor`.' }),
+  cursor: z.string().max(500).optional().meta({ description: "Opaque cursor from the previous page's `nextCursor`." }),
   limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Page size, 1–100 (default 20).' }),
 };
 
 export const errorResponse = z
   .object({
     error: z.object({
-      code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]).meta({ description: 'A stable code from docs/api.md; clients branch on it, never on the message.' }),
+      code: z
+        .enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]])
+        .meta({ description: 'A stable code from docs/api.md; clients branch on it, never on the message.' }),
       message: z.string(),
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     }),

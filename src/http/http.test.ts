@@ -54,7 +54,10 @@ for (const target of await dbTargets('HTTP behaviour')) {
       for (const [query, field] of cases) {
         const res = await t.request({ method: 'GET', url: `/api/live-sessions?${query}`, token: c.mentor });
         const err = assertError(res, 400, 'VALIDATION_FAILED');
-        assert.ok(err.details?.some((d) => d.field === field), `${field} in ${JSON.stringify(err.details)}`);
+        assert.ok(
+          err.details?.some((d) => d.field === field),
+          `${field} in ${JSON.stringify(err.details)}`,
+        );
       }
     });
 
@@ -214,7 +217,10 @@ for (const target of await dbTargets('HTTP behaviour')) {
         pages.push(page.items.map((s) => s.id));
         cursor = page.nextCursor;
       } while (cursor && pages.length < 10);
-      assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [2, 2, 1],
+      );
       assert.deepEqual(pages.flat(), ids);
       assert.equal(cursor, null);
     });
@@ -222,16 +228,28 @@ for (const target of await dbTargets('HTTP behaviour')) {
     test('status filters by lifecycle state', async () => {
       const live = await t.request({ method: 'PUT', url: `/api/live-sessions/${ids[3]}`, token: c.mentor, body: { status: 'live' } });
       assert.equal(live.statusCode, 200);
-      assert.deepEqual((await list('status=live')).items.map((s) => s.id), [ids[3]]);
-      assert.deepEqual((await list('status=scheduled')).items.map((s) => s.id), [ids[0], ids[1], ids[2], ids[4]]);
+      assert.deepEqual(
+        (await list('status=live')).items.map((s) => s.id),
+        [ids[3]],
+      );
+      assert.deepEqual(
+        (await list('status=scheduled')).items.map((s) => s.id),
+        [ids[0], ids[1], ids[2], ids[4]],
+      );
       assert.deepEqual((await list('status=cancelled')).items, []);
     });
 
     test('from is inclusive and to is exclusive', async () => {
       const window = await list(`from=${starts[1]}&to=${starts[3]}`);
-      assert.deepEqual(window.items.map((s) => s.id), [ids[1], ids[2]]);
+      assert.deepEqual(
+        window.items.map((s) => s.id),
+        [ids[1], ids[2]],
+      );
       const offset = await list(`from=${encodeURIComponent('2026-12-04T11:00:00+01:00')}`);
-      assert.deepEqual(offset.items.map((s) => s.id), [ids[3], ids[4]]);
+      assert.deepEqual(
+        offset.items.map((s) => s.id),
+        [ids[3], ids[4]],
+      );
     });
   });
 }

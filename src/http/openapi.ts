@@ -14,7 +14,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
           'Live classes for the Skill Probe LMS. Every /api route takes `Authorization: Bearer <JWT>` issued by the LMS ' +
           '(claims: sub, name, role = student | mentor | admin, optional email; exp required). Errors are ' +
           '`{ "error": { "code", "message", "details"? } }` with one of these codes:\n\n' +
-          Object.entries(ERRORS).map(([code, status]) => `- \`${code}\` (${status})`).join('\n'),
+          Object.entries(ERRORS)
+            .map(([code, status]) => `- \`${code}\` (${status})`)
+            .join('\n'),
         version,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

@@ -43,7 +43,6 @@ export async function registerRateLimit(
         request.log.error({ err }, 'could not audit a rate-limit refusal');
       });
     },
-    errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', `Too many requests; retry in ${context.after}`),
+    errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', `Too many requests; retry in ${context.after}`),
   });
 }

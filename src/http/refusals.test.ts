@@ -47,7 +47,10 @@ describe('requests refused before routing, and audited refusals', () => {
       const res = await t.request({ method: 'POST', url: '/api/demo/sign-in', body: { userId: 'demo-admin' } });
       assert.equal(res.statusCode, 200);
       const rows = await auditRows(t.db, { action: 'demo.sign_in' });
-      assert.deepEqual(rows.map((r) => [r.actor_id, r.outcome]), [['demo-admin', 'success']]);
+      assert.deepEqual(
+        rows.map((r) => [r.actor_id, r.outcome]),
+        [['demo-admin', 'success']],
+      );
     } finally {
       await t.close();
     }
@@ -57,7 +60,12 @@ describe('requests refused before routing, and audited refusals', () => {
     const t = await makeTestApp();
     try {
       const c = await makeCourse(t);
-      const res = await t.request({ method: 'POST', url: '/api/live-sessions', token: c.mentor, body: { ...sessionBody, title: 'a\ud800b' } });
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/live-sessions',
+        token: c.mentor,
+        body: { ...sessionBody, title: 'a\ud800b' },
+      });
       assertError(res, 400, 'VALIDATION_FAILED');
     } finally {
       await t.close();

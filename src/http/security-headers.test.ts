@@ -38,7 +38,10 @@ describe('standard security headers', () => {
       const res = await t.app.inject({
         method: req.method,
         url: req.url,
-        headers: { ...('token' in req ? { authorization: `Bearer ${req.token}` } : {}), ...('body' in req ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...('token' in req ? { authorization: `Bearer ${req.token}` } : {}),
+          ...('body' in req ? { 'content-type': 'application/json' } : {}),
+        },
         ...('body' in req ? { payload: req.body } : {}),
       });
       assert.equal(res.statusCode, status, `${what}: ${res.body.slice(0, 200)}`);

@@ -28,7 +28,9 @@ export async function registerWebApp(app: FastifyInstance, frameAncestors: strin
   const pageHeaders = { 'content-security-policy': csp };
   if (!built) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-      reply.type('text/plain').send('The web app is not built: run `npm run build:web` (npm start does it). The API is at /api, its docs at /docs.\n'),
+      reply
+        .type('text/plain')
+        .send('The web app is not built: run `npm run build:web` (npm start does it). The API is at /api, its docs at /docs.\n'),
     );
     return;
   }

@@ -42,7 +42,12 @@ before(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  opts = { clientId: 'client-123.apps.googleusercontent.com', clientSecret: SECRET, redirectUri: 'http://localhost:3000/oauth2/callback', tokenUrl: `http://127.0.0.1:${port}/token` };
+  opts = {
+    clientId: 'client-123.apps.googleusercontent.com',
+    clientSecret: SECRET,
+    redirectUri: 'http://localhost:3000/oauth2/callback',
+    tokenUrl: `http://127.0.0.1:${port}/token`,
+  };
 });
 after(() => server.close());
 beforeEach(() => {

@@ -88,7 +88,7 @@ export async function exchangeCode(opts: ConsentOptions, input: string): Promise
   if (!refreshToken) {
     throw new Error(
       'Google returned no refresh token. It only sends one on the first consent of an account, or with prompt=consent. ' +
-        'Revoke this app\'s access at https://myaccount.google.com/permissions and run the script again.',
+        "Revoke this app's access at https://myaccount.google.com/permissions and run the script again.",
     );
   }
   return refreshToken;
@@ -133,7 +133,9 @@ export function consentOptionsFromEnv(env: NodeJS.ProcessEnv): ConsentOptions {
     redirectUri: required('GOOGLE_REDIRECT_URI'),
   };
   if (missing.length > 0) {
-    throw new Error(`Missing ${missing.join(', ')}: set them to the OAuth client's values from the Google Cloud console (see docs/meetings.md)`);
+    throw new Error(
+      `Missing ${missing.join(', ')}: set them to the OAuth client's values from the Google Cloud console (see docs/meetings.md)`,
+    );
   }
   assertHttpUrl('GOOGLE_REDIRECT_URI', opts.redirectUri);
   const tokenUrl = read('GOOGLE_TOKEN_URL');

@@ -15,11 +15,21 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_A
  */
 export function googleFailure(err: unknown): { status: number | undefined; error: MeetingProviderError } {
   if (err instanceof MeetingProviderError) return { status: undefined, error: err };
-  const e = err as { status?: number; code?: string | number; name?: string; message?: string; response?: { status?: number; data?: unknown; headers?: unknown } };
+  const e = err as {
+    status?: number;
+    code?: string | number;
+    name?: string;
+    message?: string;
+    response?: { status?: number; data?: unknown; headers?: unknown };
+  };
   const status = e.response?.status ?? e.status;
   if (status === undefined) {
     const code = String(e.code ?? e.name ?? 'error');
-    const retryable = NETWORK_CODES.has(code) || code === 'AbortError' || code === 'TimeoutError' || /timeout|socket|network|fetch failed/i.test(e.message ?? '');
+    const retryable =
+      NETWORK_CODES.has(code) ||
+      code === 'AbortError' ||
+      code === 'TimeoutError' ||
+      /timeout|socket|network|fetch failed/i.test(e.message ?? '');
     return { status, error: new MeetingProviderError(`Could not reach Google (${code})`, retryable) };
   }
   const body = (e.response?.data ?? {}) as GoogleErrorBody;
@@ -27,12 +37,19 @@ export function googleFailure(err: unknown): { status: number | undefined; error
     // The OAuth token endpoint: the grant itself is bad, which no retry will fix.
     const hint = body.error === 'invalid_grant' ? '; the refresh token was revoked or expired: run npm run google:auth again' : '';
     const retryable = status >= 500 || status === 429;
-    return { status, error: new MeetingProviderError(`Google refused the credentials (${body.error})${hint}`, retryable, retryAfter(e.response?.headers)) };
+    return {
+      status,
+      error: new MeetingProviderError(`Google refused the credentials (${body.error})${hint}`, retryable, retryAfter(e.response?.headers)),
+    };
   }
   const reason = body.error?.errors?.[0]?.reason;
-  const message = `Google Calendar answered ${status}${reason ? ` ${reason}` : ''}: ${body.error?.message ?? e.message ?? 'error'}`.slice(0, 500);
+  const message = `Google Calendar answered ${status}${reason ? ` ${reason}` : ''}: ${body.error?.message ?? e.message ?? 'error'}`.slice(
+    0,
+    500,
+  );
   // 401: the access token died; the provider drops it, and the next attempt gets a new one or the grant's real error.
-  const retryable = status === 401 || status === 429 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason));
+  const retryable =
+    status === 401 || status === 429 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason));
   return { status, error: new MeetingProviderError(message, retryable, retryAfter(e.response?.headers)) };
 }
 

@@ -82,10 +82,16 @@ describe('Google Calendar provider against a fake Calendar API', () => {
 
   test('a conference still pending after the polls is a retryable failure; a failed one is final', async () => {
     fake.state.conference = { pendingGets: 50 };
-    await assert.rejects(provider().create('spslow00000000000', spec), (e: MeetingProviderError) => e.retryable && /still creating/.test(e.message));
+    await assert.rejects(
+      provider().create('spslow00000000000', spec),
+      (e: MeetingProviderError) => e.retryable && /still creating/.test(e.message),
+    );
     assert.equal(fake.calendarRequests('GET').length, 5);
     fake.state.conference = 'failure';
-    await assert.rejects(provider().create('spfail00000000000', spec), (e: MeetingProviderError) => !e.retryable && /could not create a Meet/.test(e.message));
+    await assert.rejects(
+      provider().create('spfail00000000000', spec),
+      (e: MeetingProviderError) => !e.retryable && /could not create a Meet/.test(e.message),
+    );
   });
 
   test('rate limits, 429 and 5xx are retryable; Retry-After is read; other refusals are final', async () => {
@@ -122,7 +128,8 @@ describe('Google Calendar provider against a fake Calendar API', () => {
     fake.state.tokenError = 'invalid_grant';
     await assert.rejects(
       provider().create('spgrant0000000000', spec),
-      (e: MeetingProviderError) => !e.retryable && /invalid_grant/.test(e.message) && /google:auth/.test(e.message) && !/fake-client-secret/.test(e.message),
+      (e: MeetingProviderError) =>
+        !e.retryable && /invalid_grant/.test(e.message) && /google:auth/.test(e.message) && !/fake-client-secret/.test(e.message),
     );
     assert.equal(fake.calendarRequests().length, 0);
   });
@@ -130,21 +137,37 @@ describe('Google Calendar provider against a fake Calendar API', () => {
   test('update patches title and time; cancel deletes, and a deleted or missing event counts as done', async () => {
     const google = provider();
     await google.create('spupdate000000000', spec);
-    await google.update('spupdate000000000', { ...spec, title: 'Graphs II', start: new Date('2026-12-02T09:00:00Z'), end: new Date('2026-12-02T10:30:00Z') });
+    await google.update('spupdate000000000', {
+      ...spec,
+      title: 'Graphs II',
+      start: new Date('2026-12-02T09:00:00Z'),
+      end: new Date('2026-12-02T10:30:00Z'),
+    });
     const [patch] = fake.calendarRequests('PATCH');
     assert.equal(patch?.path, '/calendar/v3/calendars/primary/events/spupdate000000000');
     assert.deepEqual(patch?.query, { sendUpdates: 'none' });
-    assert.deepEqual(patch?.body, { summary: 'Graphs II', description: 'Week 3', start: { dateTime: '2026-12-02T09:00:00.000Z' }, end: { dateTime: '2026-12-02T10:30:00.000Z' } });
+    assert.deepEqual(patch?.body, {
+      summary: 'Graphs II',
+      description: 'Week 3',
+      start: { dateTime: '2026-12-02T09:00:00.000Z' },
+      end: { dateTime: '2026-12-02T10:30:00.000Z' },
+    });
     await google.cancel('spupdate000000000');
     assert.equal(fake.events.get('spupdate000000000').status, 'cancelled');
     await google.cancel('spupdate000000000'); // 410 Gone
     await google.cancel('spnever0000000000'); // 404
-    assert.deepEqual(fake.calendarRequests('DELETE').map((r) => r.query.sendUpdates), ['all', 'all', 'all']);
+    assert.deepEqual(
+      fake.calendarRequests('DELETE').map((r) => r.query.sendUpdates),
+      ['all', 'all', 'all'],
+    );
     assert.equal(await google.get('spupdate000000000'), null);
   });
 
   test('with roster invitations, attendees are added and Google is asked to email them', async () => {
-    await provider({ GOOGLE_INVITE_ROSTER: 'true' }).create('spinvite000000000', { ...spec, attendees: ['sam@example.edu', 'sky@example.edu'] });
+    await provider({ GOOGLE_INVITE_ROSTER: 'true' }).create('spinvite000000000', {
+      ...spec,
+      attendees: ['sam@example.edu', 'sky@example.edu'],
+    });
     const [insert] = fake.calendarRequests('POST');
     assert.equal(insert?.query.sendUpdates, 'all');
     assert.deepEqual(insert?.body.attendees, [{ email: 'sam@example.edu' }, { email: 'sky@example.edu' }]);
@@ -155,7 +178,11 @@ describe('Google Calendar provider against a fake Calendar API', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const dir = mkdtempSync(join(tmpdir(), 'spl-sa-'));
     const keyFile = join(dir, 'key.json');
-    const key = { type: 'service_account', client_email: 'meet@proj.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+    const key = {
+      type: 'service_account',
+      client_email: 'meet@proj.iam.gserviceaccount.com',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    };
     writeFileSync(keyFile, JSON.stringify(key));
     const env = fake.env({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: keyFile, GOOGLE_IMPERSONATE_USER: 'organizer@school.edu' });
     delete env.GOOGLE_CLIENT_ID;

@@ -80,7 +80,12 @@ export function createGoogleProvider(config: GoogleConfig, timing: GoogleTiming)
     },
     async update(externalId, spec, signal) {
       try {
-        const params = { calendarId, eventId: externalId, sendUpdates: spec.attendees.length > 0 ? 'all' : 'none', requestBody: eventFields(spec) };
+        const params = {
+          calendarId,
+          eventId: externalId,
+          sendUpdates: spec.attendees.length > 0 ? 'all' : 'none',
+          requestBody: eventFields(spec),
+        };
         await api.events.patch(params, call(signal));
       } catch (err) {
         throw failure(err).error;
@@ -158,7 +163,9 @@ function readServiceAccountKey(path: string): { client_email: string; private_ke
   }
   const { client_email, private_key } = (key ?? {}) as Record<string, unknown>;
   if (typeof client_email !== 'string' || typeof private_key !== 'string') {
-    throw new ConfigError('Invalid configuration: GOOGLE_SERVICE_ACCOUNT_KEY_FILE is not a service-account key (client_email, private_key)');
+    throw new ConfigError(
+      'Invalid configuration: GOOGLE_SERVICE_ACCOUNT_KEY_FILE is not a service-account key (client_email, private_key)',
+    );
   }
   return { client_email, private_key };
 }

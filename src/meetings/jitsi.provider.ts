@@ -14,7 +14,11 @@ export function createJitsiProvider(baseUrl: string): MeetingProvider & { newRoo
     name: 'jitsi',
     remote: false,
     newRoom(title) {
-      const slug = title.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '').slice(0, 24) || 'Class';
+      const slug =
+        title
+          .normalize('NFKD')
+          .replace(/[^A-Za-z0-9]+/g, '')
+          .slice(0, 24) || 'Class';
       return `SkillProbe-${slug}-${randomBytes(16).toString('hex')}`;
     },
     create: async (room) => ({ url: `${baseUrl}/${room}` }),
@@ -35,12 +39,7 @@ export interface JitsiViewer {
  * With JITSI_APP_ID / JITSI_APP_SECRET, rooms are JWT-secured (Prosody token auth): each person's link carries their
  * own token for that room only, valid until well after the class, with the moderator claim for mentors and admins.
  */
-export async function personalJitsiUrl(
-  jitsi: MeetingConfig['jitsi'],
-  room: string,
-  viewer: JitsiViewer,
-  classEnd: Date,
-): Promise<string> {
+export async function personalJitsiUrl(jitsi: MeetingConfig['jitsi'], room: string, viewer: JitsiViewer, classEnd: Date): Promise<string> {
   const url = `${jitsi.baseUrl}/${room}`;
   if (!jitsi.app) return url;
   const affiliation = viewer.moderator ? 'owner' : 'member';

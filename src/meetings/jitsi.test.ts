@@ -20,7 +20,13 @@ describe('Jitsi and pasted links on the embedded defaults', () => {
       method: 'POST',
       url: '/api/live-sessions',
       token: c.mentor,
-      body: { courseId: c.courseId, title: 'Intro', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30, ...(meeting !== undefined && { meeting }) },
+      body: {
+        courseId: c.courseId,
+        title: 'Intro',
+        scheduledStart: '2026-12-01T10:00:00Z',
+        durationMinutes: 30,
+        ...(meeting !== undefined && { meeting }),
+      },
     });
 
   test('a fresh install hands out a ready, unguessable Jitsi room', async () => {
@@ -35,7 +41,12 @@ describe('Jitsi and pasted links on the embedded defaults', () => {
   test('a mentor may paste an https link; google is refused when the operator has not configured it', async () => {
     const pasted = await schedule({ url: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_x' });
     assert.equal(pasted.statusCode, 201, pasted.body);
-    assert.deepEqual(pasted.json().meeting, { provider: 'manual', url: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_x', status: 'ready', error: null });
+    assert.deepEqual(pasted.json().meeting, {
+      provider: 'manual',
+      url: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_x',
+      status: 'ready',
+      error: null,
+    });
     const google = await schedule({ provider: 'google' });
     assertError(google, 400, 'VALIDATION_FAILED');
     assert.deepEqual(google.json().error.details, [{ field: 'body.meeting.provider', message: 'must be one of: jitsi, manual' }]);
@@ -49,7 +60,11 @@ describe('JWT-secured Jitsi rooms (JITSI_APP_ID / JITSI_APP_SECRET)', () => {
   let t: TestApp;
   let c: Course;
   before(async () => {
-    t = await makeTestApp('pglite', { JITSI_BASE_URL: 'https://meet.school.edu', JITSI_APP_ID: 'skillprobe', JITSI_APP_SECRET: APP_SECRET });
+    t = await makeTestApp('pglite', {
+      JITSI_BASE_URL: 'https://meet.school.edu',
+      JITSI_APP_ID: 'skillprobe',
+      JITSI_APP_SECRET: APP_SECRET,
+    });
     c = await makeCourse(t);
   });
   after(() => t.close());
@@ -69,7 +84,11 @@ describe('JWT-secured Jitsi rooms (JITSI_APP_ID / JITSI_APP_SECRET)', () => {
       const url = new URL(res.json().meeting.url);
       assert.equal(url.origin + url.pathname, `https://meet.school.edu/${room}`);
       const jwt = url.searchParams.get('jwt') ?? '';
-      const { payload } = await jwtVerify(jwt, new TextEncoder().encode(APP_SECRET), { issuer: 'skillprobe', audience: 'jitsi', algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(jwt, new TextEncoder().encode(APP_SECRET), {
+        issuer: 'skillprobe',
+        audience: 'jitsi',
+        algorithms: ['HS256'],
+      });
       return payload as any;
     };
     const student = await joinAs(c.student);

@@ -27,7 +27,8 @@ async function settle(
   await recordChange(deps, job.session_id, async (trx) => {
     const session = await lockSession(trx, job.session_id);
     await bookkeeping(trx);
-    if (!session || !change || session.meeting_external_id !== job.external_id || session.status === 'cancelled') return { result: undefined, events: [] };
+    if (!session || !change || session.meeting_external_id !== job.external_id || session.status === 'cancelled')
+      return { result: undefined, events: [] };
     // Not cancelled (checked above, under the lock): any other status takes the link's outcome.
     const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live', 'completed'], change);
     if (!updated) return { result: undefined, events: [] };

@@ -103,17 +103,24 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
     } catch (err) {
       if (stopped) {
         // Unreleased, the job waits for its lease to expire (LEASE_MS) before the next start takes it up.
-        await releaseJob(db, job.id).catch((e: unknown) => log.warn({ err: e, jobId: job.id }, 'could not release a meeting job while stopping'));
+        await releaseJob(db, job.id).catch((e: unknown) =>
+          log.warn({ err: e, jobId: job.id }, 'could not release a meeting job while stopping'),
+        );
         return;
       }
       // Bookkeeping that fails (the database is away) is logged; the job's lease then expires and it is claimed again.
-      await failed(job, session, asProviderError(err)).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'meeting job bookkeeping failed'));
+      await failed(job, session, asProviderError(err)).catch((e: unknown) =>
+        log.error({ err: e, jobId: job.id }, 'meeting job bookkeeping failed'),
+      );
     }
   }
 
   async function failed(job: MeetingJobRow, session: LiveSessionRow | undefined, error: MeetingProviderError) {
     const attempts = job.attempts + 1;
-    log.warn({ jobId: job.id, sessionId: job.session_id, operation: job.operation, attempts, reason: error.message }, 'meeting provider call failed');
+    log.warn(
+      { jobId: job.id, sessionId: job.session_id, operation: job.operation, attempts, reason: error.message },
+      'meeting provider call failed',
+    );
     if (error.retryable && attempts < config.retry.maxAttempts) {
       const delay = Math.max(backoff(attempts), Math.min(error.retryAfterMs ?? 0, 3_600_000));
       const note = `Attempt ${attempts} of ${config.retry.maxAttempts} failed (${error.message}); retrying`;

@@ -11,7 +11,12 @@ export const meetingEnv = {
   MEETING_PROVIDER: z.enum(providerNames).default('jitsi'),
   MEETING_PROVIDERS: z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(providerNames)).min(1))
     .optional(),
   MEETING_RETRY_BASE_MS: intFromEnv(10, 600_000).default(5_000),
@@ -24,7 +29,10 @@ export const meetingEnv = {
   GOOGLE_SERVICE_ACCOUNT_KEY_FILE: z.string().min(1).optional(),
   GOOGLE_IMPERSONATE_USER: z.email().optional(),
   GOOGLE_CALENDAR_ID: z.string().min(1).max(1024).default('primary'),
-  GOOGLE_INVITE_ROSTER: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').default(false),
+  GOOGLE_INVITE_ROSTER: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
   GOOGLE_API_ROOT_URL: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com/'),
   GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
   JITSI_BASE_URL: z.url({ protocol: /^https$/ }).default('https://meet.jit.si'),
@@ -86,7 +94,11 @@ export function meetingConfigFrom(e: MeetingEnv): MeetingConfig | string {
       ...(e.JITSI_APP_ID && e.JITSI_APP_SECRET && { app: { id: e.JITSI_APP_ID, secret: new TextEncoder().encode(e.JITSI_APP_SECRET) } }),
     },
     google,
-    retry: { baseMs: e.MEETING_RETRY_BASE_MS, maxMs: Math.max(e.MEETING_RETRY_MAX_MS, e.MEETING_RETRY_BASE_MS), maxAttempts: e.MEETING_MAX_ATTEMPTS },
+    retry: {
+      baseMs: e.MEETING_RETRY_BASE_MS,
+      maxMs: Math.max(e.MEETING_RETRY_MAX_MS, e.MEETING_RETRY_BASE_MS),
+      maxAttempts: e.MEETING_MAX_ATTEMPTS,
+    },
   };
 }
 

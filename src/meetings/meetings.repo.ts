@@ -7,29 +7,37 @@ type Q = Kysely<Database>;
  * Makes `operation` the session's current job for `externalId`: a new row, or the existing one rewritten with a new
  * version, so a worker finishing an older version can tell that more is owed.
  */
-export async function setCurrentJob(db: Q, sessionId: string, operation: MeetingJobOperation, provider: MeetingProvider, externalId: string) {
+export async function setCurrentJob(
+  db: Q,
+  sessionId: string,
+  operation: MeetingJobOperation,
+  provider: MeetingProvider,
+  externalId: string,
+) {
   await db
     .insertInto('meeting_jobs')
     .values({ session_id: sessionId, operation, provider, external_id: externalId })
     .onConflict((oc) =>
-      oc
-        .column('session_id')
-        .where('operation', '<>', 'delete')
-        .doUpdateSet({
-          operation,
-          provider,
-          external_id: externalId,
-          version: sql`meeting_jobs.version + 1`,
-          attempts: 0,
-          run_at: sql`now()`,
-          last_error: null,
-        }),
+      oc.column('session_id').where('operation', '<>', 'delete').doUpdateSet({
+        operation,
+        provider,
+        external_id: externalId,
+        version: sql`meeting_jobs.version + 1`,
+        attempts: 0,
+        run_at: sql`now()`,
+        last_error: null,
+      }),
     )
     .execute();
 }
 
 export async function findCurrentJob(db: Q, sessionId: string): Promise<MeetingJobRow | undefined> {
-  return db.selectFrom('meeting_jobs').selectAll().where('session_id', '=', sessionId).where('operation', '<>', 'delete').executeTakeFirst();
+  return db
+    .selectFrom('meeting_jobs')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('operation', '<>', 'delete')
+    .executeTakeFirst();
 }
 
 /** The current link is being thrown away: whatever was owed for it becomes its deletion. Returns whether one existed. */
@@ -87,7 +95,9 @@ export async function nextDueAt(db: Q): Promise<Date | undefined> {
   const { rows } = await sql<{ at: Date | string | null }>`
     SELECT min(j.run_at) AS at FROM meeting_jobs j
     WHERE (j.claimed_until IS NULL OR j.claimed_until < now())
-      AND NOT EXISTS (SELECT 1 FROM meeting_jobs o WHERE o.session_id = j.session_id AND o.id <> j.id AND o.claimed_until >= now())`.execute(db);
+      AND NOT EXISTS (SELECT 1 FROM meeting_jobs o WHERE o.session_id = j.session_id AND o.id <> j.id AND o.claimed_until >= now())`.execute(
+    db,
+  );
   const at = rows[0]?.at;
   return at ? new Date(at) : undefined;
 }
@@ -104,7 +114,12 @@ export async function finishJob(db: Q, job: MeetingJobRow): Promise<MeetingJobRo
  * about `externalId` (a job rewritten for another link keeps what it was rewritten to).
  */
 export async function releaseJob(db: Q, jobId: string, change?: { operation: MeetingJobOperation; externalId: string }) {
-  const released = await db.updateTable('meeting_jobs').set({ claimed_until: null }).where('id', '=', jobId).returningAll().executeTakeFirst();
+  const released = await db
+    .updateTable('meeting_jobs')
+    .set({ claimed_until: null })
+    .where('id', '=', jobId)
+    .returningAll()
+    .executeTakeFirst();
   if (!change || released?.external_id !== change.externalId) return released;
   return db
     .updateTable('meeting_jobs')

@@ -24,7 +24,10 @@ for (const target of await dbTargets('meeting jobs across a restart')) {
 
     test('a link whose creation was failing when the process stopped is made by the next process', async () => {
       const start = async (retryBaseMs: string) => {
-        const app = await buildApp(testConfig(fake.env({ MEETING_RETRY_BASE_MS: retryBaseMs, MEETING_RETRY_MAX_MS: '60000' })), { db: database.db, logger: false });
+        const app = await buildApp(testConfig(fake.env({ MEETING_RETRY_BASE_MS: retryBaseMs, MEETING_RETRY_MAX_MS: '60000' })), {
+          db: database.db,
+          logger: false,
+        });
         await app.ready();
         return app;
       };
@@ -35,17 +38,29 @@ for (const target of await dbTargets('meeting jobs across a restart')) {
       await first.inject({ method: 'PUT', url: '/api/courses/c1/members', headers: { authorization: `Bearer ${admin}` }, payload: roster });
       fake.failWhen((r) => r.body?.summary === 'Restart-proof class', serverError());
       const body = { courseId: 'c1', title: 'Restart-proof class', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 45 };
-      const created = await first.inject({ method: 'POST', url: '/api/live-sessions', headers: { authorization: `Bearer ${mentor}` }, payload: body });
+      const created = await first.inject({
+        method: 'POST',
+        url: '/api/live-sessions',
+        headers: { authorization: `Bearer ${mentor}` },
+        payload: body,
+      });
       const s = created.json();
       assert.equal(s.meeting.status, 'pending');
       await eventually(() => fake.insertsOf('Restart-proof class').length === 1, 'the first, failing attempt');
-      await eventually(async () => (await database.db.selectFrom('meeting_jobs').select('attempts').executeTakeFirst())?.attempts === 1, 'the retry to be scheduled');
+      await eventually(
+        async () => (await database.db.selectFrom('meeting_jobs').select('attempts').executeTakeFirst())?.attempts === 1,
+        'the retry to be scheduled',
+      );
       await first.close(); // stopped while the retry waits out its backoff
 
       const second = await start('20');
       try {
         const meeting = await eventually(async () => {
-          const res = await second.inject({ method: 'GET', url: `/api/live-sessions/${s.id}`, headers: { authorization: `Bearer ${mentor}` } });
+          const res = await second.inject({
+            method: 'GET',
+            url: `/api/live-sessions/${s.id}`,
+            headers: { authorization: `Bearer ${mentor}` },
+          });
           const m = res.json().meeting;
           return m.status === 'ready' ? m : undefined;
         }, 'the link after the restart');

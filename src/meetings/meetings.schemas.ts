@@ -11,13 +11,17 @@ export const pastedUrl = z
 /** How a session's link is made: a provider the operator allows, or a pasted link (`url` alone implies `manual`). */
 export const meetingChoice = z
   .strictObject({
-    provider: z.enum(providerNames).optional().meta({ description: '`google`, `jitsi` or `manual`; must be one the operator allows (MEETING_PROVIDERS). Defaults to MEETING_PROVIDER, or to `manual` when `url` is given.' }),
+    provider: z.enum(providerNames).optional().meta({
+      description:
+        '`google`, `jitsi` or `manual`; must be one the operator allows (MEETING_PROVIDERS). Defaults to MEETING_PROVIDER, or to `manual` when `url` is given.',
+    }),
     url: pastedUrl.optional(),
   })
   .superRefine((m, ctx) => {
     const provider = m.provider ?? (m.url ? 'manual' : undefined);
     if (provider === 'manual' && !m.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required for a manual (pasted) link' });
-    if (provider !== 'manual' && m.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `cannot be given for the ${provider} provider` });
+    if (provider !== 'manual' && m.url)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `cannot be given for the ${provider} provider` });
   });
 export type MeetingChoice = z.infer<typeof meetingChoice>;
 
@@ -27,9 +31,11 @@ export const meetingSchema = z.object({
     description: 'The join link: shown to the course mentors and admins; others get it from POST …/join. Null while pending or failed.',
   }),
   status: z.enum(['pending', 'ready', 'failed']).meta({
-    description: '`pending` while a Google link is being made (retried with backoff), `ready`, or `failed` (see `error`; retry or replace it).',
+    description:
+      '`pending` while a Google link is being made (retried with backoff), `ready`, or `failed` (see `error`; retry or replace it).',
   }),
   error: z.string().nullable().meta({
-    description: 'Course managers only: why the link failed, why the last attempt failed while pending, or why Google Calendar missed an update.',
+    description:
+      'Course managers only: why the link failed, why the last attempt failed while pending, or why Google Calendar missed an update.',
   }),
 });

@@ -106,7 +106,11 @@ export function createMeetingsService(deps: MeetingsDeps) {
     const { result } = await recordChange<Outcome>(deps, session.id, async (trx) => {
       // Decided again on the locked row: a concurrent replace, or the link becoming ready, must not be built upon.
       const current = await lockSession(trx, session.id);
-      const refused = !current ? sessionNotFound(session.id) : isEnded(current.status) ? sessionEndedError(current.status, 'change its link') : refusal(() => choose(current));
+      const refused = !current
+        ? sessionNotFound(session.id)
+        : isEnded(current.status)
+          ? sessionEndedError(current.status, 'change its link')
+          : refusal(() => choose(current));
       if (refused || !current) return { result: { refused }, events: [] };
       const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live'], next);
       if (!updated) return { result: { refused: sessionEndedError('completed', 'change its link') }, events: [] };
@@ -144,7 +148,6 @@ export function createMeetingsService(deps: MeetingsDeps) {
     async onSessionChange(trx: Transaction<Database>, before: LiveSessionRow, after: LiveSessionRow) {
       return (await owesProviderAfter(trx, before, after)) ? kick : undefined;
     },
-
 
     /** The link for one person: with Jitsi JWT rooms, their own token (moderator for managers). */
     async linkFor(row: LiveSessionRow, actor: Actor, manages: boolean): Promise<string | null> {

@@ -23,11 +23,13 @@ for (const target of await dbTargets('meeting links')) {
       assert.equal(res.statusCode, 201, res.body);
       return res.json();
     };
-    const meetingOf = async (id: string, token = c.mentor) => (await t.request({ method: 'GET', url: `/api/live-sessions/${id}`, token })).json().meeting;
-    const settled = (id: string) => eventually(async () => {
-      const m = await meetingOf(id);
-      return m.status === 'pending' ? undefined : m;
-    }, 'the meeting link to settle');
+    const meetingOf = async (id: string, token = c.mentor) =>
+      (await t.request({ method: 'GET', url: `/api/live-sessions/${id}`, token })).json().meeting;
+    const settled = (id: string) =>
+      eventually(async () => {
+        const m = await meetingOf(id);
+        return m.status === 'pending' ? undefined : m;
+      }, 'the meeting link to settle');
 
     before(async () => {
       fake = await startFakeGoogle();
@@ -116,7 +118,11 @@ for (const target of await dbTargets('meeting links')) {
       assert.deepEqual(retried.json().meeting, { provider: 'google', url: null, status: 'pending', error: null });
       const ready = await settled(s.id);
       assert.equal(ready.url, fake.eventOf(name).hangoutLink);
-      assertError(await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/meeting/retry`, token: c.mentor }), 409, 'MEETING_NOT_RETRYABLE');
+      assertError(
+        await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/meeting/retry`, token: c.mentor }),
+        409,
+        'MEETING_NOT_RETRYABLE',
+      );
     });
 
     test('a new title or time is patched into the event, and cancelling the class deletes it', async () => {
@@ -124,17 +130,31 @@ for (const target of await dbTargets('meeting links')) {
       const s = await schedule(name);
       await settled(s.id);
       const eventId = fake.eventOf(name).id;
-      const put = await t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { title: `${name} (moved)`, scheduledStart: '2026-12-02T09:00:00.000Z' } });
+      const put = await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${s.id}`,
+        token: c.mentor,
+        body: { title: `${name} (moved)`, scheduledStart: '2026-12-02T09:00:00.000Z' },
+      });
       assert.equal(put.statusCode, 200, put.body);
       const patch = await eventually(() => fake.calendarRequests('PATCH').find((r) => r.path.endsWith(`/events/${eventId}`)), 'the patch');
       assert.equal(patch.body.summary, `${name} (moved)`);
       assert.deepEqual(patch.body.start, { dateTime: '2026-12-02T09:00:00.000Z' });
       assert.deepEqual(patch.body.end, { dateTime: '2026-12-02T10:00:00.000Z' });
-      const settingsOnly = await t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { settings: { chatEnabled: false } } });
+      const settingsOnly = await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${s.id}`,
+        token: c.mentor,
+        body: { settings: { chatEnabled: false } },
+      });
       assert.equal(settingsOnly.statusCode, 200);
       assert.equal((await t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}`, token: c.mentor })).statusCode, 200);
       await eventually(() => fake.events.get(eventId).status === 'cancelled', 'the event to be deleted');
-      assert.equal(fake.calendarRequests('PATCH').filter((r) => r.path.endsWith(`/events/${eventId}`)).length, 1, 'settings are not sent to Google');
+      assert.equal(
+        fake.calendarRequests('PATCH').filter((r) => r.path.endsWith(`/events/${eventId}`)).length,
+        1,
+        'settings are not sent to Google',
+      );
     });
 
     test('an edit made while the link is being created still reaches the event', async () => {
@@ -142,14 +162,18 @@ for (const target of await dbTargets('meeting links')) {
       const name = title();
       const s = await schedule(name);
       await t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { title: `${name} v2` } });
-      await eventually(async () => (await meetingOf(s.id)).status === 'ready' && fake.eventOf(`${name} v2`), 'the new title in Google Calendar');
+      await eventually(
+        async () => (await meetingOf(s.id)).status === 'ready' && fake.eventOf(`${name} v2`),
+        'the new title in Google Calendar',
+      );
     });
 
     test('the mentor replaces the link with a pasted one; the old event is deleted and the room is told', async () => {
       const name = title();
       const s = await schedule(name);
       await settled(s.id);
-      const replace = (body: unknown, token = c.mentor) => t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}/meeting`, token, body });
+      const replace = (body: unknown, token = c.mentor) =>
+        t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}/meeting`, token, body });
       assertError(await replace({ url: 'https://zoom.us/j/1' }, c.student), 403, 'FORBIDDEN');
       assertError(await replace({ url: 'http://zoom.us/j/1' }), 400, 'VALIDATION_FAILED');
       assertError(await replace({ url: 'https://user:pw@zoom.us/j/1' }), 400, 'VALIDATION_FAILED');
@@ -160,11 +184,23 @@ for (const target of await dbTargets('meeting links')) {
       assert.deepEqual(refused.json().error.details, [{ field: 'body.provider', message: 'must be one of: google, manual' }]);
       const res = await replace({ url: 'https://zoom.us/j/987654321?pwd=abc' });
       assert.equal(res.statusCode, 200, res.body);
-      assert.deepEqual(res.json().meeting, { provider: 'manual', url: 'https://zoom.us/j/987654321?pwd=abc', status: 'ready', error: null });
+      assert.deepEqual(res.json().meeting, {
+        provider: 'manual',
+        url: 'https://zoom.us/j/987654321?pwd=abc',
+        status: 'ready',
+        error: null,
+      });
       await eventually(() => fake.eventOf(name).status === 'cancelled', 'the replaced event to be deleted');
-      assertError(await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/meeting/retry`, token: c.mentor }), 409, 'MEETING_NOT_RETRYABLE');
+      assertError(
+        await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/meeting/retry`, token: c.mentor }),
+        409,
+        'MEETING_NOT_RETRYABLE',
+      );
       const rows = await auditRows(t.db, { action: 'meeting.replace', outcome: 'success' });
-      assert.deepEqual(rows.filter((r) => r.session_id === s.id).map((r) => r.details), [{ from: 'google', to: 'manual' }]);
+      assert.deepEqual(
+        rows.filter((r) => r.session_id === s.id).map((r) => r.details),
+        [{ from: 'google', to: 'manual' }],
+      );
     });
   });
 }

@@ -43,10 +43,16 @@ for (const target of await dbTargets('metrics')) {
         const s = await f.live();
         const mentor = await f.joined(f.c.mentor, s.id);
         const student = await f.joined(f.c.student, s.id);
-        for (const body of ['hello', 'again']) assert.equal((await request(student.socket, 'chat:send', { sessionId: s.id, body })).ok, true);
+        for (const body of ['hello', 'again'])
+          assert.equal((await request(student.socket, 'chat:send', { sessionId: s.id, body })).ok, true);
         const refused = await request(student.socket, 'chat:send', { sessionId: s.id, body: 'one too many' });
         assert.equal(refused.ok ? 'ok' : refused.error.code, 'RATE_LIMITED');
-        const poll = await request(mentor.socket, 'poll:create', { sessionId: s.id, question: '2 + 2?', type: 'single', options: ['3', '4'] });
+        const poll = await request(mentor.socket, 'poll:create', {
+          sessionId: s.id,
+          question: '2 + 2?',
+          type: 'single',
+          options: ['3', '4'],
+        });
         assert.equal(poll.ok, true, JSON.stringify(poll));
         assert.equal((await request(student.socket, 'poll:vote', { pollId: poll.ok && poll.data.id, choice: 1 })).ok, true);
         await mentor.heard.waitFor((e) => e.event === 'chat:message' && e.payload.message?.body === 'again');
@@ -112,7 +118,8 @@ describe('the /metrics endpoint', () => {
     apps.push(t);
     const c = await makeCourse(t);
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await t.request({ method: 'GET', url: `/api/live-sessions?courseId=${c.courseId}`, token: c.student })).statusCode);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await t.request({ method: 'GET', url: `/api/live-sessions?courseId=${c.courseId}`, token: c.student })).statusCode);
     assert.deepEqual(statuses, [200, 200, 429]);
     const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(value(samples(res.body), 'skill_probe_rate_limit_refusals_total{limit="rest"}'), 1);
@@ -127,7 +134,10 @@ describe('the /metrics endpoint', () => {
       { observer: metrics.batches('votes') },
     );
     const outcomes = await Promise.allSettled([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
-    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
     const m = samples(await metrics.registry.metrics());
     assert.equal(value(m, 'skill_probe_db_batch_failed_writes_total{batcher="votes"}'), 3);
     assert.equal(m.get('skill_probe_db_batch_size_count{batcher="votes"}') ?? 0, 0);
@@ -154,7 +164,10 @@ describe('the /metrics endpoint', () => {
     const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(scraped.status, 200);
     const m = samples(await scraped.text());
-    assert.equal(value(m, 'skill_probe_http_request_duration_seconds_count{method="POST",route="/api/live-sessions",status_code="201"}'), 1);
+    assert.equal(
+      value(m, 'skill_probe_http_request_duration_seconds_count{method="POST",route="/api/live-sessions",status_code="201"}'),
+      1,
+    );
     assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 401);
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 404);
     assert.equal((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 404);
@@ -164,7 +177,12 @@ describe('the /metrics endpoint', () => {
     const f = await makeClassFixture('pglite', { METRICS_TOKEN: TOKEN });
     try {
       const s = await f.live();
-      const polling = connectClient(f.base, { auth: { token: f.c.student2 }, transports: ['polling'], reconnection: false, forceNew: true });
+      const polling = connectClient(f.base, {
+        auth: { token: f.c.student2 },
+        transports: ['polling'],
+        reconnection: false,
+        forceNew: true,
+      });
       await new Promise<void>((resolve, reject) => polling.once('connect', resolve).once('connect_error', reject));
       assert.equal((await request(polling, 'session:join', { sessionId: s.id })).ok, true);
       const heard = new Promise((resolve) => polling.once('chat:message', resolve));
@@ -182,11 +200,18 @@ describe('the /metrics endpoint', () => {
   test('Socket.IO internals an upgrade changed: every fallback is counted, and logged once with the socket and transport', () => {
     const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
     const log = Object.fromEntries(
-      ['info', 'warn', 'error', 'debug', 'trace', 'fatal'].map((level) => [level, (obj: Record<string, unknown>, msg: string) => lines.push({ level, obj, msg })]),
+      ['info', 'warn', 'error', 'debug', 'trace', 'fatal'].map((level) => [
+        level,
+        (obj: Record<string, unknown>, msg: string) => lines.push({ level, obj, msg }),
+      ]),
     ) as never;
     const metrics = createMetrics(log);
     // Open on websocket, but ws's sender is not where this version of the code looks for it.
-    const socket = { id: 'sock-1', connected: true, conn: { readyState: 'open', writeBuffer: [], transport: { name: 'websocket', writable: true, socket: {} } } };
+    const socket = {
+      id: 'sock-1',
+      connected: true,
+      conn: { readyState: 'open', writeBuffer: [], transport: { name: 'websocket', writable: true, socket: {} } },
+    };
     for (let i = 0; i < 3; i++) metrics.fanout.fellBack(socket as unknown as ServerSocket);
     return metrics.registry.metrics().then((text) => {
       assert.equal(value(samples(text), 'skill_probe_fanout_fallback_writes_total{reason="unrecognised"}'), 3);

@@ -163,7 +163,7 @@ function watchGauges(registers: Registry[], log: FastifyBaseLogger, { io, pool, 
   });
   new Gauge({
     name: `${PREFIX}session_room_members`,
-    help: "Sockets in session rooms on this node (a user with two tabs counts twice)",
+    help: 'Sockets in session rooms on this node (a user with two tabs counts twice)',
     registers,
     collect() {
       this.set(sessionRooms(io).members);

@@ -43,7 +43,12 @@ for (const target of await dbTargets('poll votes and cached access')) {
       const sessionId = (await liveSession(t, c)).id;
       const pollId = await pollIn(t, c, sessionId);
       assert.equal(codeOf(await vote(t, c.student, sessionId, pollId, 0)), null);
-      const ended = await t.request({ method: 'PUT', url: `/api/live-sessions/${sessionId}`, token: c.mentor, body: { status: 'completed' } });
+      const ended = await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${sessionId}`,
+        token: c.mentor,
+        body: { status: 'completed' },
+      });
       assert.equal(ended.statusCode, 200, ended.body);
       assert.equal(codeOf(await vote(t, c.student, sessionId, pollId, 1)), 'SESSION_NOT_LIVE');
     });
@@ -52,7 +57,12 @@ for (const target of await dbTargets('poll votes and cached access')) {
       const sessionId = (await liveSession(t, c)).id;
       const pollId = await pollIn(t, c, sessionId);
       assert.equal(codeOf(await vote(t, c.student, sessionId, pollId, 0)), null);
-      const off = await t.request({ method: 'PUT', url: `/api/live-sessions/${sessionId}`, token: c.mentor, body: { settings: { pollsEnabled: false } } });
+      const off = await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${sessionId}`,
+        token: c.mentor,
+        body: { settings: { pollsEnabled: false } },
+      });
       assert.equal(off.statusCode, 200, off.body);
       assert.equal(codeOf(await vote(t, c.student, sessionId, pollId, 1)), 'POLLS_DISABLED');
     });
@@ -63,7 +73,13 @@ for (const target of await dbTargets('poll votes and cached access')) {
       assert.equal(codeOf(await vote(t, c.student, sessionId, pollId, 0)), null);
       assert.equal((await closePollRest(t, c.mentor, sessionId, pollId)).statusCode, 200);
       assert.equal(codeOf(await vote(t, c.student, sessionId, pollId, 1)), 'POLL_CLOSED');
-      const denied = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'poll.vote').where('target_id', '=', pollId).where('outcome', '=', 'denied').execute();
+      const denied = await t.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'poll.vote')
+        .where('target_id', '=', pollId)
+        .where('outcome', '=', 'denied')
+        .execute();
       assert.equal(denied.length, 1);
     });
 
@@ -76,9 +92,18 @@ for (const target of await dbTargets('poll votes and cached access')) {
       const tokens = await Promise.all(members.map((m) => t.token({ sub: m.userId, name: m.name })));
       // Sent together, so the valid ones share a batch; the 8th names an option the poll does not have.
       const replies = await Promise.all(tokens.map((token, i) => vote(t, token, sessionId, pollId, i === 7 ? 3 : i % 3)));
-      assert.deepEqual(replies.map((r) => codeOf(r)), replies.map((_, i) => (i === 7 ? 'VALIDATION_FAILED' : null)));
+      assert.deepEqual(
+        replies.map((r) => codeOf(r)),
+        replies.map((_, i) => (i === 7 ? 'VALIDATION_FAILED' : null)),
+      );
       assert.deepEqual(await tally(sessionId, pollId), { total: 29, counts: [10, 9, 10] });
-      const written = await t.db.selectFrom('audit_log').select('actor_id').where('action', '=', 'poll.vote').where('target_id', '=', pollId).where('outcome', '=', 'success').execute();
+      const written = await t.db
+        .selectFrom('audit_log')
+        .select('actor_id')
+        .where('action', '=', 'poll.vote')
+        .where('target_id', '=', pollId)
+        .where('outcome', '=', 'success')
+        .execute();
       assert.equal(written.length, 29, 'one audit row per stored vote, none for the refused one');
     });
   });

@@ -22,43 +22,80 @@ const refusal = (fn: () => unknown) => {
 
 describe('poll tallies', () => {
   test('single choice counts voters per option', () => {
-    assert.deepEqual(tallyResults(single, [{ choice: 0, votes: 2 }, { choice: 2, votes: 1 }]), { total: 3, counts: [2, 0, 1] });
+    assert.deepEqual(
+      tallyResults(single, [
+        { choice: 0, votes: 2 },
+        { choice: 2, votes: 1 },
+      ]),
+      { total: 3, counts: [2, 0, 1] },
+    );
   });
 
   test('multiple choice counts each voter once in the total and once per picked option', () => {
-    const r = tallyResults(multiple, [{ choice: [0, 2], votes: 2 }, { choice: [1], votes: 1 }]);
+    const r = tallyResults(multiple, [
+      { choice: [0, 2], votes: 2 },
+      { choice: [1], votes: 1 },
+    ]);
     assert.deepEqual(r, { total: 3, counts: [2, 1, 2] });
   });
 
   test('rating counts 1–5 and averages to two decimals; no votes means a null average', () => {
-    assert.deepEqual(tallyResults(rating, [{ choice: 5, votes: 2 }, { choice: 4, votes: 1 }]), { total: 3, counts: [0, 0, 0, 1, 2], average: 4.67 });
+    assert.deepEqual(
+      tallyResults(rating, [
+        { choice: 5, votes: 2 },
+        { choice: 4, votes: 1 },
+      ]),
+      { total: 3, counts: [0, 0, 0, 1, 2], average: 4.67 },
+    );
     assert.deepEqual(tallyResults(rating, []), { total: 0, counts: [0, 0, 0, 0, 0], average: null });
   });
 
   test('text lists every answer without names', () => {
-    assert.deepEqual(tallyResults(textPoll, [{ choice: 'yes', votes: 2 }, { choice: 'no', votes: 1 }]), { total: 3, answers: ['yes', 'yes', 'no'] });
+    assert.deepEqual(
+      tallyResults(textPoll, [
+        { choice: 'yes', votes: 2 },
+        { choice: 'no', votes: 1 },
+      ]),
+      { total: 3, answers: ['yes', 'yes', 'no'] },
+    );
   });
 });
 
 describe('vote validation by poll type', () => {
   test('single takes one option index in range', () => {
     assert.equal(normalizeChoice(single, 2), 2);
-    for (const bad of [3, -1, [0], 'a']) assert.ok(refusal(() => normalizeChoice(single, bad as never)), String(bad));
+    for (const bad of [3, -1, [0], 'a'])
+      assert.ok(
+        refusal(() => normalizeChoice(single, bad as never)),
+        String(bad),
+      );
   });
 
   test('multiple takes a non-empty array of distinct indexes, stored sorted', () => {
     assert.deepEqual(normalizeChoice(multiple, [2, 0]), [0, 2]);
-    for (const bad of [[], [0, 0], [3], 1, 'a']) assert.ok(refusal(() => normalizeChoice(multiple, bad as never)), JSON.stringify(bad));
+    for (const bad of [[], [0, 0], [3], 1, 'a'])
+      assert.ok(
+        refusal(() => normalizeChoice(multiple, bad as never)),
+        JSON.stringify(bad),
+      );
   });
 
   test('rating takes an integer from 1 to 5', () => {
     assert.equal(normalizeChoice(rating, 1), 1);
-    for (const bad of [0, 6, [3], '3']) assert.ok(refusal(() => normalizeChoice(rating, bad as never)), String(bad));
+    for (const bad of [0, 6, [3], '3'])
+      assert.ok(
+        refusal(() => normalizeChoice(rating, bad as never)),
+        String(bad),
+      );
   });
 
   test('text takes 1–280 characters, trimmed', () => {
     assert.equal(normalizeChoice(textPoll, '  fine  '), 'fine');
-    for (const bad of ['   ', 'x'.repeat(281), 3, [1], 'a\u0000b']) assert.ok(refusal(() => normalizeChoice(textPoll, bad as never)), String(bad));
+    for (const bad of ['   ', 'x'.repeat(281), 3, [1], 'a\u0000b'])
+      assert.ok(
+        refusal(() => normalizeChoice(textPoll, bad as never)),
+        String(bad),
+      );
   });
 
   test('events carry the latest text answers only, with the full total', () => {

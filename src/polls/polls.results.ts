@@ -25,7 +25,8 @@ export function tallyResults(poll: PollShape, answers: ChoiceCount[]): PollResul
   const slots = poll.type === 'rating' ? RATING_MAX : poll.options.length;
   const counts = Array<number>(slots).fill(0);
   const bump = (index: unknown, votes: number) => {
-    if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < slots) counts[index as number] = (counts[index as number] ?? 0) + votes;
+    if (Number.isInteger(index) && (index as number) >= 0 && (index as number) < slots)
+      counts[index as number] = (counts[index as number] ?? 0) + votes;
   };
   for (const a of answers) {
     if (poll.type === 'rating') bump((a.choice as number) - 1, a.votes);

@@ -22,7 +22,10 @@ for (const target of await dbTargets('polls over REST')) {
       assert.equal(res.statusCode, 201, res.body);
       const poll = res.json();
       assert.equal(poll.question, 'Best traversal?');
-      assert.deepEqual([poll.type, poll.status, poll.resultsVisibility, poll.anonymous, poll.quiz], ['single', 'open', 'live', false, false]);
+      assert.deepEqual(
+        [poll.type, poll.status, poll.resultsVisibility, poll.anonymous, poll.quiz],
+        ['single', 'open', 'live', false, false],
+      );
       assert.deepEqual(poll.results, { total: 0, counts: [0, 0, 0] });
       assert.equal((await vote(t, c.student, sessionId, poll.id, 1)).statusCode, 200);
       const mine = (await readPoll(t, c.student, sessionId, poll.id)).json();
@@ -47,7 +50,12 @@ for (const target of await dbTargets('polls over REST')) {
       assert.equal(codeOf(await readPoll(t, other.student, sessionId, pollId)), 'SESSION_NOT_FOUND');
       assert.equal(codeOf(await vote(t, c.mentorWithStudentToken, sessionId, pollId, 0)), null, 'any member may vote');
       assert.equal(codeOf(await closePollRest(t, c.admin, sessionId, pollId)), null);
-      const denied = await t.db.selectFrom('audit_log').select('action').where('outcome', '=', 'denied').where('action', 'like', 'poll.%').execute();
+      const denied = await t.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('outcome', '=', 'denied')
+        .where('action', 'like', 'poll.%')
+        .execute();
       assert.ok(denied.length >= 6, 'refusals are audited');
     });
 
@@ -55,8 +63,16 @@ for (const target of await dbTargets('polls over REST')) {
       const pollId = await pollIn(t, c, sessionId);
       assert.equal((await closePollRest(t, c.mentor, sessionId, pollId)).statusCode, 200);
       assert.equal(codeOf(await vote(t, c.student2, sessionId, pollId, 0)), 'POLL_CLOSED');
-      const rows = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'poll.vote').where('target_id', '=', pollId).execute();
-      assert.deepEqual(rows.map((r) => [r.actor_id, r.outcome, (r.details as { code?: string } | null)?.code]), [[`${c.courseId}-s2`, 'denied', 'POLL_CLOSED']]);
+      const rows = await t.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'poll.vote')
+        .where('target_id', '=', pollId)
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.actor_id, r.outcome, (r.details as { code?: string } | null)?.code]),
+        [[`${c.courseId}-s2`, 'denied', 'POLL_CLOSED']],
+      );
     });
 
     test('a poll id from another session, or an unknown one, is POLL_NOT_FOUND', async () => {
@@ -75,7 +91,12 @@ for (const target of await dbTargets('polls over REST')) {
       assert.equal(codeOf(await openPoll(t, c.mentor, disabled.id)), 'POLLS_DISABLED');
       const turnedOff = await liveSession(t, c);
       const pollId = await pollIn(t, c, turnedOff.id);
-      await t.request({ method: 'PUT', url: `/api/live-sessions/${turnedOff.id}`, token: c.mentor, body: { settings: { pollsEnabled: false } } });
+      await t.request({
+        method: 'PUT',
+        url: `/api/live-sessions/${turnedOff.id}`,
+        token: c.mentor,
+        body: { settings: { pollsEnabled: false } },
+      });
       assert.equal(codeOf(await vote(t, c.student, turnedOff.id, pollId, 0)), 'POLLS_DISABLED');
       assert.equal(codeOf(await closePollRest(t, c.mentor, turnedOff.id, pollId)), null, 'a mentor can still close it');
     });
@@ -107,7 +128,10 @@ for (const target of await dbTargets('polls over REST')) {
       for (const [body, field] of cases) {
         const res = await openPoll(t, c.mentor, sessionId, body);
         assert.equal(codeOf(res), 'VALIDATION_FAILED', JSON.stringify(body));
-        assert.ok(res.json().error.details.some((d: { field: string }) => d.field === field), `${field}: ${res.body}`);
+        assert.ok(
+          res.json().error.details.some((d: { field: string }) => d.field === field),
+          `${field}: ${res.body}`,
+        );
       }
       const poisoned = await t.app.inject({
         method: 'POST',

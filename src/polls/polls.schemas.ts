@@ -26,9 +26,9 @@ const pollFields = {
     .min(0)
     .optional()
     .meta({ description: 'Quiz mode (single only): the index of the correct option. Hidden from students until the poll closes.' }),
-  resultsVisibility: resultsVisibility
-    .default('live')
-    .meta({ description: '`live` (default): everyone sees results as votes arrive; `afterClose`: students see them once the poll closes.' }),
+  resultsVisibility: resultsVisibility.default('live').meta({
+    description: '`live` (default): everyone sees results as votes arrive; `afterClose`: students see them once the poll closes.',
+  }),
   anonymous: z.boolean().default(false).meta({ description: 'Nobody, mentors included, can learn who voted. Excluded from quiz scores.' }),
 };
 
@@ -120,10 +120,7 @@ export const pollSchema = z
       .optional()
       .meta({ description: 'Quiz polls: present for the course mentors and admins, and for everyone once closed.' }),
     results: pollResults.optional().meta({ description: 'Present where the caller may see results.' }),
-    myChoice: choiceSchema
-      .nullable()
-      .optional()
-      .meta({ description: "REST reads only: the caller's own answer, or null." }),
+    myChoice: choiceSchema.nullable().optional().meta({ description: "REST reads only: the caller's own answer, or null." }),
     createdAt: z.string(),
     closedAt: z.string().nullable(),
   })
@@ -140,14 +137,16 @@ export const voteResult = z.object({
 export const quizScores = z.object({
   sessionId: z.string(),
   quizPolls: z.number().int().meta({ description: "The session's non-anonymous quiz polls, open or closed." }),
-  students: z.array(
-    z.object({
-      userId: z.string(),
-      name: z.string(),
-      answered: z.number().int(),
-      correct: z.number().int(),
-    }),
-  ).meta({ description: 'Every roster student, by name.' }),
+  students: z
+    .array(
+      z.object({
+        userId: z.string(),
+        name: z.string(),
+        answered: z.number().int(),
+        correct: z.number().int(),
+      }),
+    )
+    .meta({ description: 'Every roster student, by name.' }),
 });
 
 /** Server → room events of polls, for typed clients. Every payload carries the session's seq. */

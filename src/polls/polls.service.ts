@@ -71,27 +71,29 @@ export function createPollsService(deps: ClassDeps) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'poll.create');
       const target = sessionTarget(session);
       await audit.guard(actor, 'poll.create', target, () => requirePollsOpenable(session));
-      const { result: row } = await audit.guard(actor, 'poll.create', target, () => recordChange(deps, session.id, async (trx) => {
-        // The class may have ended, or polls been turned off, since it was read.
-        const current = await lockSession(trx, session.id);
-        requirePollsOpenable({ ...session, ...current });
-        const row = await insertPoll(trx, {
-          session_id: session.id,
-          created_by: actor.id,
-          question: input.question,
-          type: input.type,
-          options: JSON.stringify(input.options ?? []),
-          correct_option: input.correctOption ?? null,
-          results_visibility: input.resultsVisibility,
-          anonymous: input.anonymous,
-          status: 'open',
-        });
-        const details = { type: row.type, quiz: row.correct_option !== null, anonymous: row.anonymous };
-        await insertAuditEntry(trx, auditEntry(actor, 'poll.create', pollTarget(session, row.id), 'success', details));
-        // One payload for the whole room: no quiz answer, and results only when they are shown live.
-        const results = row.results_visibility === 'live' ? emptyResults(row) : undefined;
-        return { result: row, events: [{ event: 'poll:opened', payload: { poll: toPollDto(row, { results, revealCorrect: false }) } }] };
-      }));
+      const { result: row } = await audit.guard(actor, 'poll.create', target, () =>
+        recordChange(deps, session.id, async (trx) => {
+          // The class may have ended, or polls been turned off, since it was read.
+          const current = await lockSession(trx, session.id);
+          requirePollsOpenable({ ...session, ...current });
+          const row = await insertPoll(trx, {
+            session_id: session.id,
+            created_by: actor.id,
+            question: input.question,
+            type: input.type,
+            options: JSON.stringify(input.options ?? []),
+            correct_option: input.correctOption ?? null,
+            results_visibility: input.resultsVisibility,
+            anonymous: input.anonymous,
+            status: 'open',
+          });
+          const details = { type: row.type, quiz: row.correct_option !== null, anonymous: row.anonymous };
+          await insertAuditEntry(trx, auditEntry(actor, 'poll.create', pollTarget(session, row.id), 'success', details));
+          // One payload for the whole room: no quiz answer, and results only when they are shown live.
+          const results = row.results_visibility === 'live' ? emptyResults(row) : undefined;
+          return { result: row, events: [{ event: 'poll:opened', payload: { poll: toPollDto(row, { results, revealCorrect: false }) } }] };
+        }),
+      );
       return toPollDto(row, { results: emptyResults(row), revealCorrect: true });
     },
 
@@ -99,7 +101,11 @@ export function createPollsService(deps: ClassDeps) {
     async list(actor: Actor, sessionId: string) {
       const { session, manages } = await loadSession(actor, sessionId, 'view', 'poll.list');
       const polls = await listPolls(db, session.id);
-      const mine = await findChoices(db, actor.id, polls.map((p) => p.id));
+      const mine = await findChoices(
+        db,
+        actor.id,
+        polls.map((p) => p.id),
+      );
       return { items: await Promise.all(polls.map((p) => present(p, manages, mine.get(p.id) ?? null))) };
     },
 
@@ -131,14 +137,16 @@ export function createPollsService(deps: ClassDeps) {
       const { session, poll } = await accessPoll(actor, ref, 'manage', 'poll.close');
       const target = pollTarget(session, poll.id);
       if (poll.status !== 'open') throw await audit.deny(actor, 'poll.close', target, pollClosed());
-      const { result } = await audit.guard(actor, 'poll.close', target, () => recordChange(deps, session.id, async (trx) => {
-        await lockSession(trx, session.id);
-        const closed = await closePoll(trx, poll.id, new Date());
-        if (!closed) throw pollClosed();
-        await insertAuditEntry(trx, auditEntry(actor, 'poll.close', pollTarget(session, poll.id), 'success'));
-        const event = await closedEvent(trx, closed);
-        return { result: event.payload.poll, events: [event] };
-      }));
+      const { result } = await audit.guard(actor, 'poll.close', target, () =>
+        recordChange(deps, session.id, async (trx) => {
+          await lockSession(trx, session.id);
+          const closed = await closePoll(trx, poll.id, new Date());
+          if (!closed) throw pollClosed();
+          await insertAuditEntry(trx, auditEntry(actor, 'poll.close', pollTarget(session, poll.id), 'success'));
+          const event = await closedEvent(trx, closed);
+          return { result: event.payload.poll, events: [event] };
+        }),
+      );
       polls.invalidate(poll.id);
       return result;
     },

@@ -28,7 +28,13 @@ for (const target of await dbTargets('polls over Socket.IO')) {
       const { id: sessionId } = await liveSession(t, c);
       const mentor = await member(c.mentor, sessionId);
       const student = await member(c.student, sessionId);
-      const created = await request(mentor.s, 'poll:create', { sessionId, question: '2 + 2?', type: 'single', options: ['3', '4'], correctOption: 1 });
+      const created = await request(mentor.s, 'poll:create', {
+        sessionId,
+        question: '2 + 2?',
+        type: 'single',
+        options: ['3', '4'],
+        correctOption: 1,
+      });
       assert.ok(created.ok, JSON.stringify(created));
       assert.equal(created.data.correctOption, 1, 'the mentor ack carries the answer');
       const opened = await student.heard.waitFor((e) => e.event === 'poll:opened');
@@ -63,7 +69,10 @@ for (const target of await dbTargets('polls over Socket.IO')) {
       await new Promise((r) => setTimeout(r, RESULTS_INTERVAL_MS + 200));
       const broadcasts = student.heard.received.filter((e) => e.event === 'poll:results');
       const bound = Math.ceil(elapsed / RESULTS_INTERVAL_MS) + 1;
-      assert.ok(broadcasts.length >= 1 && broadcasts.length <= Math.min(bound, 4), `${broadcasts.length} poll:results for 32 votes in ${elapsed} ms`);
+      assert.ok(
+        broadcasts.length >= 1 && broadcasts.length <= Math.min(bound, 4),
+        `${broadcasts.length} poll:results for 32 votes in ${elapsed} ms`,
+      );
       const stored = (await readPoll(t, c.mentor, sessionId, pollId)).json().results;
       assert.deepEqual(broadcasts.at(-1)?.payload, { seq: broadcasts.at(-1)?.payload.seq, pollId, results: stored });
       assert.deepEqual(stored.counts, [1, 0, 1, 1, 1], 'each voter counted once, with their last answer');
@@ -111,7 +120,10 @@ for (const target of await dbTargets('polls over Socket.IO')) {
       assert.ok(closed.every((e) => e.payload.seq < updated.payload.seq));
       assert.deepEqual(closed.find((e) => e.payload.poll.id === second)?.payload.poll.results.counts, [0, 0, 0, 1, 0]);
       const rows = await t.db.selectFrom('session_polls').select('status').where('session_id', '=', sessionId).execute();
-      assert.deepEqual(rows.map((r) => r.status), ['closed', 'closed']);
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['closed', 'closed'],
+      );
       assert.equal(codeOf(await request(student.s, 'poll:vote', { pollId: first, choice: 0 })), 'SESSION_NOT_LIVE');
     });
 
@@ -145,7 +157,11 @@ for (const target of await dbTargets('polls over Socket.IO')) {
         ['poll:create', null, 'VALIDATION_FAILED'],
         ['poll:create', 'poll', 'VALIDATION_FAILED'],
         ['poll:create', { sessionId, question: 42, type: 'single', options: ['a', 'b'] }, 'VALIDATION_FAILED'],
-        ['poll:create', JSON.parse(`{"sessionId":"${sessionId}","question":"Q","type":"text","__proto__":{"anonymous":true}}`), 'VALIDATION_FAILED'],
+        [
+          'poll:create',
+          JSON.parse(`{"sessionId":"${sessionId}","question":"Q","type":"text","__proto__":{"anonymous":true}}`),
+          'VALIDATION_FAILED',
+        ],
         ['poll:create', { sessionId: crypto.randomUUID(), question: 'Q', type: 'text' }, 'SESSION_NOT_FOUND'],
         ['poll:vote', { pollId }, 'VALIDATION_FAILED'],
         ['poll:vote', { pollId, choice: { constructor: 1 } }, 'VALIDATION_FAILED'],

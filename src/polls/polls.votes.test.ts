@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { type Course, dbTargets, makeCourse, makeTestApp, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 import { codeOf, liveSession, pollIn, readPoll, vote } from './polls.fixtures.ts';
 
-const results = async (t: TestApp, c: Course, sessionId: string, pollId: string) => (await readPoll(t, c.mentor, sessionId, pollId)).json().results;
+const results = async (t: TestApp, c: Course, sessionId: string, pollId: string) =>
+  (await readPoll(t, c.mentor, sessionId, pollId)).json().results;
 
 for (const target of await dbTargets('poll votes')) {
   describe(`poll votes on ${target}`, () => {
@@ -47,16 +48,34 @@ for (const target of await dbTargets('poll votes')) {
       const rating = await pollIn(t, c, sessionId, { question: 'Rate', type: 'rating' });
       const textPoll = await pollIn(t, c, sessionId, { question: 'Say', type: 'text' });
       const cases: [string, unknown][] = [
-        [single, 2], [single, [0]], [single, 'a'], [single, 0.5], [single, null], [single, { $gt: 0 }], [single, true],
-        [rating, 0], [rating, 6], [rating, '5'],
-        [textPoll, ''], [textPoll, 'x'.repeat(281)], [textPoll, 7],
+        [single, 2],
+        [single, [0]],
+        [single, 'a'],
+        [single, 0.5],
+        [single, null],
+        [single, { $gt: 0 }],
+        [single, true],
+        [rating, 0],
+        [rating, 6],
+        [rating, '5'],
+        [textPoll, ''],
+        [textPoll, 'x'.repeat(281)],
+        [textPoll, 7],
       ];
       for (const [pollId, choice] of cases) {
         const res = await vote(t, c.student, sessionId, pollId, choice);
         assert.equal(codeOf(res), 'VALIDATION_FAILED', `${JSON.stringify(choice)}: ${res.body}`);
-        assert.ok(res.json().error.details.some((d: { field: string }) => /choice$/.test(d.field)), res.body);
+        assert.ok(
+          res.json().error.details.some((d: { field: string }) => /choice$/.test(d.field)),
+          res.body,
+        );
       }
-      const extra = await t.request({ method: 'POST', url: `/api/live-sessions/${sessionId}/polls/${single}/respond`, token: c.student, body: { choice: 0, userId: 'x' } });
+      const extra = await t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${sessionId}/polls/${single}/respond`,
+        token: c.student,
+        body: { choice: 0, userId: 'x' },
+      });
       assert.equal(codeOf(extra), 'VALIDATION_FAILED');
       assert.deepEqual(await results(t, c, sessionId, single), { total: 0, counts: [0, 0] });
     });
@@ -71,7 +90,12 @@ for (const target of await dbTargets('poll votes')) {
       assert.equal(r.counts[0] + r.counts[2], 1);
       const rows = await t.db.selectFrom('poll_responses').select('user_id').where('poll_id', '=', pollId).execute();
       assert.equal(rows.length, 2);
-      const audited = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'poll.vote').where('target_id', '=', pollId).execute();
+      const audited = await t.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'poll.vote')
+        .where('target_id', '=', pollId)
+        .execute();
       assert.equal(audited.length, 7, 'one audit row per vote, written with it');
     });
 
@@ -82,7 +106,10 @@ for (const target of await dbTargets('poll votes')) {
       const pollId = await pollIn(t, c, sessionId, { question: 'Pick', type: 'multiple', options: ['a', 'b', 'c', 'd'] });
       const tokens = await Promise.all(members.map((m) => t.token({ sub: m.userId, name: m.name })));
       const replies = await Promise.all(tokens.map((token, i) => vote(t, token, sessionId, pollId, i % 2 === 0 ? [i % 4] : [0, 3])));
-      assert.deepEqual(replies.map((r) => r.statusCode).filter((s) => s !== 200), []);
+      assert.deepEqual(
+        replies.map((r) => r.statusCode).filter((s) => s !== 200),
+        [],
+      );
       assert.deepEqual(await results(t, c, sessionId, pollId), { total: 200, counts: [150, 0, 50, 100] });
     });
   });

@@ -38,14 +38,17 @@ export async function currentResults(db: ClassDeps['db'], poll: PollRow) {
  * poll:results events at a bounded rate, computed once for the whole room.
  */
 export function createVoteWriter(deps: ClassDeps) {
-  const writes = groupCommit<VoteWrite, boolean>(async (items) => {
-    // One row per voter and poll: within a batch, as across batches, the later vote replaces the earlier.
-    const latest = new Map(items.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
-    const rows = [...latest.values()].map((v) => ({ pollId: v.poll.id, userId: v.actor.id, choice: v.choice }));
-    const audit = items.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success'));
-    const open = await writeVotes(deps.db, rows, audit, new Date());
-    return items.map((v) => open.has(v.poll.id));
-  }, { observer: deps.observeBatches?.('votes') });
+  const writes = groupCommit<VoteWrite, boolean>(
+    async (items) => {
+      // One row per voter and poll: within a batch, as across batches, the later vote replaces the earlier.
+      const latest = new Map(items.map((v) => [`${v.poll.id} ${v.actor.id}`, v]));
+      const rows = [...latest.values()].map((v) => ({ pollId: v.poll.id, userId: v.actor.id, choice: v.choice }));
+      const audit = items.map((v) => auditEntry(v.actor, 'poll.vote', pollTarget(v.session, v.poll.id), 'success'));
+      const open = await writeVotes(deps.db, rows, audit, new Date());
+      return items.map((v) => open.has(v.poll.id));
+    },
+    { observer: deps.observeBatches?.('votes') },
+  );
 
   const results = createOwedBroadcasts(deps, {
     what: 'poll:results broadcast',

@@ -51,7 +51,9 @@ for (const target of await dbTargets('Q&A rules')) {
       assert.deepEqual(dismissals, expected);
       const rest = [];
       for (const token of tokens) {
-        rest.push((await f.t.request({ method: 'POST', url: qaUrl(s.id, `/${await ask(s.id)}/answer`), token, body: { answer: 'A' } })).statusCode);
+        rest.push(
+          (await f.t.request({ method: 'POST', url: qaUrl(s.id, `/${await ask(s.id)}/answer`), token, body: { answer: 'A' } })).statusCode,
+        );
         rest.push((await f.t.request({ method: 'POST', url: qaUrl(s.id, `/${await ask(s.id)}/dismiss`), token })).statusCode);
       }
       assert.deepEqual(rest, [403, 403, 404, 404, 404, 404, 403, 403, 200, 200, 200, 200]);
@@ -73,7 +75,10 @@ for (const target of await dbTargets('Q&A rules')) {
       const rest = await f.t.request({ method: 'POST', url: qaUrl(on.id), token: f.c.student, body: { question: 'Q?' } });
       assert.deepEqual([rest.statusCode, rest.json().error.code], [409, 'QA_DISABLED']);
       const named = await f.live({ anonymousQuestions: false });
-      assert.equal(codeOf(await request(student, 'qa:ask', { sessionId: named.id, question: 'Q?', anonymous: true })), 'ANONYMOUS_QUESTIONS_DISABLED');
+      assert.equal(
+        codeOf(await request(student, 'qa:ask', { sessionId: named.id, question: 'Q?', anonymous: true })),
+        'ANONYMOUS_QUESTIONS_DISABLED',
+      );
       assert.equal(codeOf(await request(student, 'qa:ask', { sessionId: named.id, question: 'Q?' })), 'ok');
       const denied = await auditRows(f.t.db, { action: 'qa.ask', outcome: 'denied', actorId: 'course-1-s1' });
       assert.ok(denied.some((r) => (r.details as { code?: string } | null)?.code === 'ANONYMOUS_QUESTIONS_DISABLED'));
@@ -95,7 +100,10 @@ for (const target of await dbTargets('Q&A rules')) {
       ];
       assert.deepEqual(codes, ['SESSION_NOT_LIVE', 'SESSION_NOT_LIVE', 'SESSION_NOT_LIVE', 'ok']);
       const list = await f.t.request({ method: 'GET', url: qaUrl(s.id, '?sort=recent'), token: f.c.student });
-      assert.deepEqual(list.json().items.map((q: { status: string }) => q.status), ['dismissed', 'open']);
+      assert.deepEqual(
+        list.json().items.map((q: { status: string }) => q.status),
+        ['dismissed', 'open'],
+      );
     });
 
     test('bad payloads are VALIDATION_FAILED (or a 404 for unknown ids), never INTERNAL', async () => {
@@ -122,8 +130,12 @@ for (const target of await dbTargets('Q&A rules')) {
         ['qa:dismiss', { qaId: randomUUID() }, 'QUESTION_NOT_FOUND'],
       ];
       const codes = [];
-      for (const [event, payload] of cases) codes.push(codeOf(await request(event === 'qa:ask' || event === 'qa:upvote' ? student : mentor, event, payload)));
-      assert.deepEqual(codes, cases.map((c) => c[2]));
+      for (const [event, payload] of cases)
+        codes.push(codeOf(await request(event === 'qa:ask' || event === 'qa:upvote' ? student : mentor, event, payload)));
+      assert.deepEqual(
+        codes,
+        cases.map((c) => c[2]),
+      );
       const rest = [
         await f.t.request({ method: 'POST', url: qaUrl(s.id), token: f.c.student, body: { question: 'x'.repeat(1001) } }),
         await f.t.request({ method: 'POST', url: qaUrl(s.id), token: f.c.student, body: { question: 'Q?', sessionId: s.id } }),

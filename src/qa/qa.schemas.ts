@@ -64,8 +64,8 @@ export const listedQuestionSchema = questionSchema.extend({
 export const qaPage = z.object({ items: z.array(listedQuestionSchema), nextCursor: z.string().nullable() });
 
 export const upvoteResult = z.object({
-  upvoted: z.boolean().meta({ description: 'Whether the caller now upvotes the question (the toggle\'s new state).' }),
-  upvotes: z.number().int().meta({ description: 'The question\'s upvotes after the commit that holds this toggle.' }),
+  upvoted: z.boolean().meta({ description: "Whether the caller now upvotes the question (the toggle's new state)." }),
+  upvotes: z.number().int().meta({ description: "The question's upvotes after the commit that holds this toggle." }),
 });
 export type UpvoteResult = z.infer<typeof upvoteResult>;
 

@@ -41,7 +41,12 @@ function requireQaOpen(session: LiveSessionRow | undefined): asserts session is 
   requireSetting(session, 'qa_enabled');
 }
 
-const questionTarget = (session: LiveSessionRow, qaId: string) => ({ type: 'question', id: qaId, courseId: session.course_id, sessionId: session.id });
+const questionTarget = (session: LiveSessionRow, qaId: string) => ({
+  type: 'question',
+  id: qaId,
+  courseId: session.course_id,
+  sessionId: session.id,
+});
 
 /**
  * Q&A: members ask (anonymously when the session allows) and upvote; course mentors and admins answer and dismiss.
@@ -70,7 +75,14 @@ export function createQaService(deps: ClassDeps) {
    * The question and its session, with the caller's access to it checked first. A question the caller cannot see is
    * QUESTION_NOT_FOUND; `sessionId` (REST) scopes the lookup to that session.
    */
-  async function loadQuestion(actor: Actor, qaId: string, need: 'view' | 'manage', action: AuditAction, sessionId?: string, cached = false) {
+  async function loadQuestion(
+    actor: Actor,
+    qaId: string,
+    need: 'view' | 'manage',
+    action: AuditAction,
+    sessionId?: string,
+    cached = false,
+  ) {
     const scoped = sessionId ? await loadSession(actor, sessionId, need, action) : undefined;
     const question = await (cached ? findQuestionCached(qaId) : findQuestion(db, qaId));
     if (!question || (scoped && question.session_id !== scoped.session.id)) throw questionNotFound(qaId);
@@ -90,14 +102,16 @@ export function createQaService(deps: ClassDeps) {
     question: QuestionRow,
     change: (trx: Transaction<Database>) => Promise<void>,
   ) {
-    const { result, events } = await audit.guard(actor, action, sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
-      await change(trx);
-      await insertAuditEntry(trx, auditEntry(actor, action, questionTarget(session, question.id), 'success'));
-      const view = await findQuestionView(trx, question.id);
-      if (!view) throw questionNotFound(question.id);
-      const dto = toQuestionDto(view);
-      return { result: dto, events: [{ event: 'qa:updated', payload: { question: dto } }] };
-    }));
+    const { result, events } = await audit.guard(actor, action, sessionTarget(session), () =>
+      recordChange(deps, session.id, async (trx) => {
+        await change(trx);
+        await insertAuditEntry(trx, auditEntry(actor, action, questionTarget(session, question.id), 'success'));
+        const view = await findQuestionView(trx, question.id);
+        if (!view) throw questionNotFound(question.id);
+        const dto = toQuestionDto(view);
+        return { result: dto, events: [{ event: 'qa:updated', payload: { question: dto } }] };
+      }),
+    );
     questions.invalidate(question.id);
     return { ...result, seq: seqOf(events) };
   }
@@ -112,24 +126,29 @@ export function createQaService(deps: ClassDeps) {
       };
       await audit.guard(actor, 'qa.ask', sessionTarget(session), () => checks(session));
       await limits.take(actor, 'question');
-      const { result, events } = await audit.guard(actor, 'qa.ask', sessionTarget(session), () => recordChange(deps, session.id, async (trx) => {
-        checks(await lockSession(trx, session.id));
-        const row = await insertQuestion(trx, {
-          session_id: session.id,
-          user_id: input.anonymous ? null : actor.id,
-          question: input.question,
-          anonymous: input.anonymous,
-          status: 'open',
-          answer: null,
-          answered_by: null,
-          answered_at: null,
-          updated_at: new Date(),
-        });
-        // For an anonymous question this audit row is the only record of who asked.
-        await insertAuditEntry(trx, auditEntry(actor, 'qa.ask', questionTarget(session, row.id), 'success', { anonymous: row.anonymous }));
-        const dto = toQuestionDto({ ...row, author_name: actor.name, token_role: actor.role, roster_role: membership });
-        return { result: dto, events: [{ event: 'qa:question', payload: { question: dto } }] };
-      }));
+      const { result, events } = await audit.guard(actor, 'qa.ask', sessionTarget(session), () =>
+        recordChange(deps, session.id, async (trx) => {
+          checks(await lockSession(trx, session.id));
+          const row = await insertQuestion(trx, {
+            session_id: session.id,
+            user_id: input.anonymous ? null : actor.id,
+            question: input.question,
+            anonymous: input.anonymous,
+            status: 'open',
+            answer: null,
+            answered_by: null,
+            answered_at: null,
+            updated_at: new Date(),
+          });
+          // For an anonymous question this audit row is the only record of who asked.
+          await insertAuditEntry(
+            trx,
+            auditEntry(actor, 'qa.ask', questionTarget(session, row.id), 'success', { anonymous: row.anonymous }),
+          );
+          const dto = toQuestionDto({ ...row, author_name: actor.name, token_role: actor.role, roster_role: membership });
+          return { result: dto, events: [{ event: 'qa:question', payload: { question: dto } }] };
+        }),
+      );
       return { ...result, seq: seqOf(events) };
     },
 
@@ -175,7 +194,14 @@ export function createQaService(deps: ClassDeps) {
     async list(actor: Actor, sessionId: string, query: QaListQuery) {
       const { session } = await loadSession(actor, sessionId, 'view', 'qa.read');
       const after = query.cursor ? decodeCursor(query.cursor, (v) => parseQaCursor(v, query.sort)) : undefined;
-      const rows = await listQuestions(db, { sessionId: session.id, viewerId: actor.id, sort: query.sort, status: query.status, after, limit: query.limit + 1 });
+      const rows = await listQuestions(db, {
+        sessionId: session.id,
+        viewerId: actor.id,
+        sort: query.sort,
+        status: query.status,
+        after,
+        limit: query.limit + 1,
+      });
       return toPage(rows, query.limit, toListedQuestionDto, (row) => qaCursorOf(row, query.sort));
     },
 

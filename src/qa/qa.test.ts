@@ -20,15 +20,18 @@ for (const target of await dbTargets('Q&A')) {
       const ack = await request(student.socket, 'qa:ask', { sessionId: s.id, question: 'What is a heap?' });
       assert.ok(ack.ok, JSON.stringify(ack));
       const { seq, ...question } = ack.data;
-      assert.deepEqual({ ...question, id: 'x', createdAt: 'x' }, {
-        id: 'x',
-        question: 'What is a heap?',
-        anonymous: false,
-        author: { id: 'course-1-s1', name: 'Sam Student', role: 'student' },
-        upvotes: 0,
-        status: 'open',
-        createdAt: 'x',
-      });
+      assert.deepEqual(
+        { ...question, id: 'x', createdAt: 'x' },
+        {
+          id: 'x',
+          question: 'What is a heap?',
+          anonymous: false,
+          author: { id: 'course-1-s1', name: 'Sam Student', role: 'student' },
+          upvotes: 0,
+          status: 'open',
+          createdAt: 'x',
+        },
+      );
       assert.deepEqual((await mentor.heard.waitFor((e) => e.event === 'qa:question')).payload, { seq, question });
       const row = await f.t.db.selectFrom('session_qa').selectAll().where('id', '=', question.id).executeTakeFirstOrThrow();
       assert.equal(row.user_id, 'course-1-s1');
@@ -49,11 +52,17 @@ for (const target of await dbTargets('Q&A')) {
       const student = await f.open(f.c.student);
       const ack = await request(student, 'qa:ask', { sessionId: s.id, question: 'I am lost', anonymous: true });
       assert.ok(ack.ok);
-      const rest = await f.t.request({ method: 'POST', url: qaUrl(s.id), token: f.c.student, body: { question: 'Me too', anonymous: true } });
+      const rest = await f.t.request({
+        method: 'POST',
+        url: qaUrl(s.id),
+        token: f.c.student,
+        body: { question: 'Me too', anonymous: true },
+      });
       const seen = [ack.data, rest.json()];
       const heard = await mentor.heard.waitFor((e) => e.event === 'qa:question' && e.payload.question.question === 'Me too');
       seen.push(heard.payload.question, mentor.heard.received.find((e) => e.event === 'qa:question')?.payload.question);
-      for (const token of [f.c.mentor, f.c.admin, f.c.student]) seen.push(...(await f.t.request({ method: 'GET', url: qaUrl(s.id), token })).json().items);
+      for (const token of [f.c.mentor, f.c.admin, f.c.student])
+        seen.push(...(await f.t.request({ method: 'GET', url: qaUrl(s.id), token })).json().items);
       const answered = await request(mentor.socket, 'qa:answer', { qaId: ack.data.id, answer: 'Read chapter 3' });
       seen.push(answered.ok && answered.data);
       assert.equal(seen.length, 11);
@@ -116,27 +125,44 @@ for (const target of await dbTargets('Q&A')) {
       await up(f.c.student2, b);
       const list = async (qs: string, token = f.c.student) => (await f.t.request({ method: 'GET', url: qaUrl(s.id, qs), token })).json();
       const byVotes = await list('?sort=votes');
-      assert.deepEqual(byVotes.items.map((q: { question: string; upvotes: number; upvotedByMe: boolean }) => [q.question, q.upvotes, q.upvotedByMe]), [
-        ['C', 2, true],
-        ['B', 1, false],
-        ['A', 0, false],
-      ]);
-      assert.deepEqual((await list('')).items.map((q: { id: string }) => q.id), [c, b, a], 'votes is the default');
-      assert.deepEqual((await list('?sort=recent')).items.map((q: { id: string }) => q.id), [c, b, a]);
+      assert.deepEqual(
+        byVotes.items.map((q: { question: string; upvotes: number; upvotedByMe: boolean }) => [q.question, q.upvotes, q.upvotedByMe]),
+        [
+          ['C', 2, true],
+          ['B', 1, false],
+          ['A', 0, false],
+        ],
+      );
+      assert.deepEqual(
+        (await list('')).items.map((q: { id: string }) => q.id),
+        [c, b, a],
+        'votes is the default',
+      );
+      assert.deepEqual(
+        (await list('?sort=recent')).items.map((q: { id: string }) => q.id),
+        [c, b, a],
+      );
       const first = await list('?sort=votes&limit=2');
       const second = await list(`?sort=votes&limit=2&cursor=${first.nextCursor}`);
-      assert.deepEqual([...first.items, ...second.items].map((q: { question: string }) => q.question), ['C', 'B', 'A']);
+      assert.deepEqual(
+        [...first.items, ...second.items].map((q: { question: string }) => q.question),
+        ['C', 'B', 'A'],
+      );
       assert.equal(second.nextCursor, null);
       const recent = await list('?sort=recent&limit=2');
       assert.equal((await list(`?sort=recent&cursor=${recent.nextCursor}`)).items[0].id, a);
       const mixed = await f.t.request({ method: 'GET', url: qaUrl(s.id, `?sort=recent&cursor=${first.nextCursor}`), token: f.c.student });
       assert.equal(mixed.json().error.code, 'INVALID_CURSOR');
       await f.t.request({ method: 'POST', url: qaUrl(s.id, `/${a}/dismiss`), token: f.c.mentor });
-      assert.deepEqual((await list('?status=open')).items.map((q: { question: string }) => q.question), ['C', 'B']);
+      assert.deepEqual(
+        (await list('?status=open')).items.map((q: { question: string }) => q.question),
+        ['C', 'B'],
+      );
     });
 
     const askQuestion = async (sessionId: string, question = 'Why?') =>
-      (await f.t.request({ method: 'POST', url: `/api/live-sessions/${sessionId}/qa`, token: f.c.student, body: { question } })).json().id as string;
+      (await f.t.request({ method: 'POST', url: `/api/live-sessions/${sessionId}/qa`, token: f.c.student, body: { question } })).json()
+        .id as string;
     const countOf = async (qaId: string) =>
       (await f.t.db.selectFrom('session_qa').select('upvotes').where('id', '=', qaId).executeTakeFirstOrThrow()).upvotes;
 
@@ -160,20 +186,33 @@ for (const target of await dbTargets('Q&A')) {
         { upvoted: true, upvotes: 1 },
       ]);
       const rows = await f.t.db.selectFrom('qa_upvotes').selectAll().where('qa_id', '=', qaId).execute();
-      assert.deepEqual(rows.map((r) => r.user_id), ['course-1-mentor']);
+      assert.deepEqual(
+        rows.map((r) => r.user_id),
+        ['course-1-mentor'],
+      );
     });
 
     test('a burst of upvotes from many users is counted exactly and broadcast as a few coalesced qa:updated', async () => {
       const s = await f.live();
       const qaId = await askQuestion(s.id);
       const roster = Array.from({ length: CROWD }, (_, i) => ({ userId: `crowd-${i}`, name: `Crowd ${i}`, role: 'student' }));
-      const put = await f.t.request({ method: 'PUT', url: `/api/courses/${f.c.courseId}/members`, token: f.c.admin, body: { members: roster } });
+      const put = await f.t.request({
+        method: 'PUT',
+        url: `/api/courses/${f.c.courseId}/members`,
+        token: f.c.admin,
+        body: { members: roster },
+      });
       assert.equal(put.statusCode, 200, put.body);
       const crowd = await Promise.all(roster.map(async (m) => f.open(await f.t.token({ sub: m.userId, name: m.name }))));
       const watcher = await f.joined(f.c.mentor, s.id);
       // Each user clicks twice at once, then once more: every one of them ends up upvoting.
-      const acks = await Promise.all(crowd.flatMap((socket) => [request(socket, 'qa:upvote', { qaId }), request(socket, 'qa:upvote', { qaId })]));
-      assert.ok(acks.every((a) => a.ok), JSON.stringify(acks.find((a) => !a.ok)));
+      const acks = await Promise.all(
+        crowd.flatMap((socket) => [request(socket, 'qa:upvote', { qaId }), request(socket, 'qa:upvote', { qaId })]),
+      );
+      assert.ok(
+        acks.every((a) => a.ok),
+        JSON.stringify(acks.find((a) => !a.ok)),
+      );
       assert.equal(await countOf(qaId), 0, 'two clicks cancel out');
       const finals = await Promise.all(crowd.map((socket) => request(socket, 'qa:upvote', { qaId })));
       assert.ok(finals.every((a) => a.ok && a.data.upvoted === true));
@@ -186,8 +225,17 @@ for (const target of await dbTargets('Q&A')) {
       assert.ok(updates.length <= 4, `${updates.length} broadcasts for ${CROWD * 3} upvotes`);
       assert.equal(updates.at(-1)?.payload.question.upvotes, CROWD);
       const seqs = watcher.heard.received.map((e) => e.payload.seq);
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
-      const audited = await f.t.db.selectFrom('audit_log').select('at').where('action', '=', 'qa.upvote').where('target_id', '=', qaId).execute();
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        'in seq order',
+      );
+      const audited = await f.t.db
+        .selectFrom('audit_log')
+        .select('at')
+        .where('action', '=', 'qa.upvote')
+        .where('target_id', '=', qaId)
+        .execute();
       assert.equal(audited.length, CROWD * 3, 'every toggle is audited');
       // now() is the transaction's start: fewer distinct instants than toggles means the burst shared transactions.
       const transactions = new Set(audited.map((r) => r.at.getTime())).size;

@@ -23,7 +23,8 @@ export type UpvoteOutcome = UpvoteResult | 'closed';
 export async function applyUpvoteToggles(trx: Transaction<Database>, toggles: UpvoteToggle[]): Promise<UpvoteOutcome[]> {
   const open = await openQuestionIds(trx, [...new Set(toggles.map((t) => t.qaId))]);
   const pairs = new Map<string, UpvotePair>();
-  for (const t of toggles) if (open.has(t.qaId)) pairs.set(upvoteKey({ qaId: t.qaId, userId: t.actor.id }), { qaId: t.qaId, userId: t.actor.id });
+  for (const t of toggles)
+    if (open.has(t.qaId)) pairs.set(upvoteKey({ qaId: t.qaId, userId: t.actor.id }), { qaId: t.qaId, userId: t.actor.id });
   const before = await existingUpvotes(trx, [...pairs.values()]);
 
   const now = new Map<string, boolean>();
@@ -35,8 +36,14 @@ export async function applyUpvoteToggles(trx: Transaction<Database>, toggles: Up
     return upvoted;
   });
   const changed = [...now].filter(([key, upvoted]) => upvoted !== before.has(key));
-  await removeUpvotes(trx, changed.filter(([, upvoted]) => !upvoted).map(([key]) => pairs.get(key) as UpvotePair));
-  await addUpvotes(trx, changed.filter(([, upvoted]) => upvoted).map(([key]) => pairs.get(key) as UpvotePair));
+  await removeUpvotes(
+    trx,
+    changed.filter(([, upvoted]) => !upvoted).map(([key]) => pairs.get(key) as UpvotePair),
+  );
+  await addUpvotes(
+    trx,
+    changed.filter(([, upvoted]) => upvoted).map(([key]) => pairs.get(key) as UpvotePair),
+  );
   const counts = await recountUpvotes(trx, [...open]);
 
   await insertAuditEntries(

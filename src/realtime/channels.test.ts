@@ -60,9 +60,16 @@ describe('channels with sliced fan-outs', () => {
     // done, and the next slice waits for setImmediate: a newcomer, and b (still owed 1 and 2) rejoining.
     channels.publish(sessionId, [chat(3)]);
     const replays = new Map<string, number[]>();
-    for (const m of [late, b]) await channels.subscribe(m.socket, sessionId, 0, 500, (r) => replays.set(m.socket.id, r.events.map((e) => e.seq)));
+    for (const m of [late, b])
+      await channels.subscribe(m.socket, sessionId, 0, 500, (r) =>
+        replays.set(
+          m.socket.id,
+          r.events.map((e) => e.seq),
+        ),
+      );
     channels.publish(sessionId, [chat(4)]);
-    while ([a, b, c, late].some((m) => m.seqs.length + (replays.get(m.socket.id)?.length ?? 0) < 4)) await new Promise((r) => setTimeout(r, 5));
+    while ([a, b, c, late].some((m) => m.seqs.length + (replays.get(m.socket.id)?.length ?? 0) < 4))
+      await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(replays.get(late.socket.id), [1, 2]);
     assert.deepEqual(replays.get(b.socket.id), [1, 2]);
@@ -80,7 +87,10 @@ describe('channels with sliced fan-outs', () => {
     let down = false;
     const reads = new Proxy(db, {
       get(target, prop) {
-        if (prop === 'selectFrom' && down) return () => { throw new Error('database away'); };
+        if (prop === 'selectFrom' && down)
+          return () => {
+            throw new Error('database away');
+          };
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -96,7 +106,9 @@ describe('channels with sliced fan-outs', () => {
     assert.equal(warnings[0]?.msg, 'could not read missing events from the log; retrying');
     assert.equal(warnings[0]?.fields.sessionId, sessionId);
     assert.deepEqual(m.seqs, [], 'seq 2 waits for seq 1');
-    await sql`INSERT INTO session_events (session_id, seq, event, payload) VALUES (${sessionId}, 1, 'chat:deleted', '{"seq":1,"messageId":"m1"}')`.execute(db);
+    await sql`INSERT INTO session_events (session_id, seq, event, payload) VALUES (${sessionId}, 1, 'chat:deleted', '{"seq":1,"messageId":"m1"}')`.execute(
+      db,
+    );
     down = false;
     await eventually(() => m.seqs.length === 2, 'both events, once the log answers', 15_000);
     assert.deepEqual(m.seqs, [1, 2]);

@@ -57,7 +57,10 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
     for (const seq of ch.pending.keys()) if (seq <= ch.head) ch.pending.delete(seq);
     if (ch.pending.size > 0 && !ch.gapTimer) {
       const wait = ch.gapFailures === 0 ? GAP_WAIT_MS : backoffMs(ch.gapFailures, GAP_WAIT_MS, GAP_RETRY_MAX_MS);
-      ch.gapTimer = setTimeout(() => handlePromiseError(fillGap(sessionId, ch), log, 'filling a gap in the event stream failed', { sessionId }), wait);
+      ch.gapTimer = setTimeout(
+        () => handlePromiseError(fillGap(sessionId, ch), log, 'filling a gap in the event stream failed', { sessionId }),
+        wait,
+      );
     }
   }
 
@@ -71,7 +74,10 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
     } catch (err) {
       // The later events wait (the room must not see them out of order); drain() schedules the next read.
       ch.gapFailures += 1;
-      log.warn({ err, sessionId, head: ch.head, waiting: ch.pending.size, attempts: ch.gapFailures }, 'could not read missing events from the log; retrying');
+      log.warn(
+        { err, sessionId, head: ch.head, waiting: ch.pending.size, attempts: ch.gapFailures },
+        'could not read missing events from the log; retrying',
+      );
     }
     // Released while reading: a channel opened since then delivers these, and this one must not again.
     if (channels.get(sessionId) !== ch) return;

@@ -22,10 +22,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secret = new TextEncoder().encode(TEST_SECRET);
 const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(secret, { sub, name: sub, role });
 
-
 /** The service as a real process on a fixed port, so clients can come back to it after a kill. */
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['src/server.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stderr?.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
@@ -74,7 +77,10 @@ class Member {
         continue;
       }
       socket.onAny((_event: string, payload: { seq?: number }) => this.take(payload));
-      const ack = await socket.timeout(5000).emitWithAck('session:join', { sessionId: this.sessionId, sinceSeq: this.received.at(-1) ?? 0 }).catch(() => null);
+      const ack = await socket
+        .timeout(5000)
+        .emitWithAck('session:join', { sessionId: this.sessionId, sinceSeq: this.received.at(-1) ?? 0 })
+        .catch(() => null);
       if (!ack?.ok) {
         socket.close();
         await sleep(100);
@@ -94,7 +100,10 @@ class Member {
   async act(event: string, payload: unknown): Promise<any> {
     const socket = this.socket;
     if (!socket) return undefined;
-    const ack = await socket.timeout(3000).emitWithAck(event, payload).catch(() => null);
+    const ack = await socket
+      .timeout(3000)
+      .emitWithAck(event, payload)
+      .catch(() => null);
     return ack?.ok ? ack.data : undefined;
   }
 }
@@ -102,19 +111,40 @@ class Member {
 async function runScenario(env: Record<string, string>, db: () => Promise<Db>) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const serverEnv = { ...env, PORT: String(port), JWT_SECRET: TEST_SECRET, PRESENCE_GRACE_MS: '3000', CHAT_RATE_PER_MIN: '10000', QA_RATE_PER_MIN: '10000', UPVOTE_RATE_PER_MIN: '10000', VOTE_RATE_PER_MIN: '10000', RATE_LIMIT_MAX: '100000' };
+  const serverEnv = {
+    ...env,
+    PORT: String(port),
+    JWT_SECRET: TEST_SECRET,
+    PRESENCE_GRACE_MS: '3000',
+    CHAT_RATE_PER_MIN: '10000',
+    QA_RATE_PER_MIN: '10000',
+    UPVOTE_RATE_PER_MIN: '10000',
+    VOTE_RATE_PER_MIN: '10000',
+    RATE_LIMIT_MAX: '100000',
+  };
   let server = await startServer(serverEnv);
   const api = async (method: string, path: string, tok: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return res.json() as Promise<any>;
   };
   const ids = ['mentor', 's1', 's2', 's3'];
   const members = [{ userId: 'mentor', role: 'mentor' }, ...ids.slice(1).map((userId) => ({ userId, role: 'student' }))];
   await api('PUT', '/api/courses/c1/members', await token('lms', 'admin'), { members });
   const mentorToken = await token('mentor', 'mentor');
-  const session = await api('POST', '/api/live-sessions', mentorToken, { courseId: 'c1', title: 'Kill me', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 60 });
+  const session = await api('POST', '/api/live-sessions', mentorToken, {
+    courseId: 'c1',
+    title: 'Kill me',
+    scheduledStart: '2026-12-01T10:00:00Z',
+    durationMinutes: 60,
+  });
   await api('PUT', `/api/live-sessions/${session.id}`, mentorToken, { status: 'live' });
-  const clients = await Promise.all(ids.map(async (id) => new Member(base, await token(id, id === 'mentor' ? 'mentor' : 'student'), session.id)));
+  const clients = await Promise.all(
+    ids.map(async (id) => new Member(base, await token(id, id === 'mentor' ? 'mentor' : 'student'), session.id)),
+  );
   await Promise.all(clients.map((c) => c.connect()));
   const poll = await clients[0]!.act('poll:create', { sessionId: session.id, question: 'Pick', type: 'single', options: ['a', 'b', 'c'] });
   assert.ok(poll, 'the poll was created');
@@ -158,15 +188,23 @@ async function runScenario(env: Record<string, string>, db: () => Promise<Db>) {
     const chat = new Set((await d.selectFrom('session_chat').select('id').execute()).map((r) => r.id));
     const questions = new Set((await d.selectFrom('session_qa').select('id').execute()).map((r) => r.id));
     const votes = await d.selectFrom('poll_responses').select(['user_id', 'choice']).where('poll_id', '=', pollId).execute();
-    const events = (await d.selectFrom('session_events').select('seq').where('session_id', '=', session.id).orderBy('seq').execute()).map((r) => Number(r.seq));
+    const events = (await d.selectFrom('session_events').select('seq').where('session_id', '=', session.id).orderBy('seq').execute()).map(
+      (r) => Number(r.seq),
+    );
     assert.ok(acked.chat.length > 20 && acked.questions.length > 0 && acked.votes.size > 0, 'traffic flowed');
-    console.log(`delivery: ${acked.chat.length} chat, ${acked.questions.length} questions, ${acked.votes.size} voters acknowledged; ${events.length} events; ${clients.length} members`);
+    console.log(
+      `delivery: ${acked.chat.length} chat, ${acked.questions.length} questions, ${acked.votes.size} voters acknowledged; ${events.length} events; ${clients.length} members`,
+    );
     for (const id of acked.chat) assert.ok(chat.has(id), `acknowledged chat ${id} is in the database`);
     for (const id of acked.questions) assert.ok(questions.has(id), `acknowledged question ${id} is in the database`);
     for (const [user, choice] of acked.votes) {
       assert.deepEqual(votes.find((v) => v.user_id === user)?.choice, choice, `${user}'s last acknowledged vote`);
     }
-    assert.deepEqual(events, events.map((_, i) => i + 1), 'the log has no gaps');
+    assert.deepEqual(
+      events,
+      events.map((_, i) => i + 1),
+      'the log has no gaps',
+    );
     for (const c of clients) {
       assert.deepEqual(c.problems, [], 'no gaps and no duplicates on the wire');
       assert.deepEqual(c.received, events, 'every member received every event, in order');
@@ -183,16 +221,34 @@ async function runOwedBroadcastScenario(env: Record<string, string>, db: () => P
   const serverEnv = { ...env, PORT: String(port), JWT_SECRET: TEST_SECRET };
   let server = await startServer(serverEnv);
   const api = async (method: string, path: string, tok: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     assert.ok(res.ok, `${method} ${path}: ${res.status}`);
     return res.json() as Promise<any>;
   };
-  await api('PUT', '/api/courses/c2/members', await token('lms', 'admin'), { members: [{ userId: 'm2', role: 'mentor' }, { userId: 'st', role: 'student' }] });
+  await api('PUT', '/api/courses/c2/members', await token('lms', 'admin'), {
+    members: [
+      { userId: 'm2', role: 'mentor' },
+      { userId: 'st', role: 'student' },
+    ],
+  });
   const mentor = await token('m2', 'mentor');
   const student = await token('st', 'student');
-  const session = await api('POST', '/api/live-sessions', mentor, { courseId: 'c2', title: 'Owed', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 60 });
+  const session = await api('POST', '/api/live-sessions', mentor, {
+    courseId: 'c2',
+    title: 'Owed',
+    scheduledStart: '2026-12-01T10:00:00Z',
+    durationMinutes: 60,
+  });
   await api('PUT', `/api/live-sessions/${session.id}`, mentor, { status: 'live' });
-  const poll = await api('POST', `/api/live-sessions/${session.id}/polls`, mentor, { question: 'Pick', type: 'single', options: ['a', 'b'] });
+  const poll = await api('POST', `/api/live-sessions/${session.id}/polls`, mentor, {
+    question: 'Pick',
+    type: 'single',
+    options: ['a', 'b'],
+  });
   const question = await api('POST', `/api/live-sessions/${session.id}/qa`, student, { question: 'Why?' });
   await api('POST', `/api/live-sessions/${session.id}/polls/${poll.id}/respond`, student, { choice: 1 });
   await api('POST', `/api/live-sessions/${session.id}/qa/${question.id}/upvote`, mentor);
@@ -204,7 +260,12 @@ async function runOwedBroadcastScenario(env: Record<string, string>, db: () => P
   await once(server, 'exit');
   const d = await db();
   try {
-    const events = await d.selectFrom('session_events').select(['event', 'payload']).where('session_id', '=', session.id).orderBy('seq').execute();
+    const events = await d
+      .selectFrom('session_events')
+      .select(['event', 'payload'])
+      .where('session_id', '=', session.id)
+      .orderBy('seq')
+      .execute();
     const results = events.filter((e) => e.event === 'poll:results').at(-1)?.payload as { results: { counts: number[] } } | undefined;
     const updated = events.filter((e) => e.event === 'qa:updated').at(-1)?.payload as { question: { upvotes: number } } | undefined;
     assert.deepEqual(results?.results.counts, [0, 1], 'the owed poll:results went out after the restart');

@@ -45,7 +45,13 @@ describe('the sliced room fan-out', () => {
   after(() => new Promise<void>((r) => io.close(() => r())));
 
   async function member(opts: { batch?: boolean; join?: boolean; transport?: 'websocket' | 'polling' } = {}): Promise<Member> {
-    const client = connectClient(`http://127.0.0.1:${port}`, { transports: [opts.transport ?? 'websocket'], upgrade: false, reconnection: false, forceNew: true, auth: { batch: opts.batch } });
+    const client = connectClient(`http://127.0.0.1:${port}`, {
+      transports: [opts.transport ?? 'websocket'],
+      upgrade: false,
+      reconnection: false,
+      forceNew: true,
+      auth: { batch: opts.batch },
+    });
     const m: Member = { client, server: undefined as never, seqs: [], frames: [] };
     client.onAny((name: string, payload: unknown) => {
       m.frames.push(name);
@@ -119,7 +125,12 @@ describe('the sliced room fan-out', () => {
   });
 
   test('events ready during a pass leave together: one events frame for batching sockets, in order for the rest', async () => {
-    const [passed, plain, polling, ahead] = [await member({ batch: true }), await member(), await member({ transport: 'polling' }), await member({ batch: true })];
+    const [passed, plain, polling, ahead] = [
+      await member({ batch: true }),
+      await member(),
+      await member({ transport: 'polling' }),
+      await member({ batch: true }),
+    ];
     const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
     fanout.push([event(1)]);
     fanout.push([event(2)]);

@@ -42,7 +42,14 @@ export interface SessionClientEvents {
 /** Events of a session room: each payload carries the session's seq. */
 export interface SessionServerEvents extends ChatServerEvents, QaServerEvents, PollServerEvents {
   'session:updated': (payload: { seq: number; session: SessionDto }) => void;
-  'presence:update': (payload: { seq: number; count: number; joined: Person[]; left: Person[]; joinedTotal: number; leftTotal: number }) => void;
+  'presence:update': (payload: {
+    seq: number;
+    count: number;
+    joined: Person[];
+    left: Person[];
+    joinedTotal: number;
+    leftTotal: number;
+  }) => void;
 }
 
 /** The name of a session room event. */

@@ -32,11 +32,20 @@ export const drafts: EventDraft[] = [
 
 /** recordChange, the one way a class changes, holds every feature's drafts to the same contract. */
 export async function recordedChanges(): Promise<void> {
-  await recordChange(deps, 's1', async () => ({ result: null, events: [{ event: 'poll:results', payload: { pollId: 'p1', results: { total: 0, counts: [] } } }] }));
+  await recordChange(deps, 's1', async () => ({
+    result: null,
+    events: [{ event: 'poll:results', payload: { pollId: 'p1', results: { total: 0, counts: [] } } }],
+  }));
   // @ts-expect-error a misspelt event name in a change
-  await recordChange(deps, 's1', async () => ({ result: null, events: [{ event: 'poll:result', payload: { pollId: 'p1', results: { total: 0, counts: [] } } }] }));
+  await recordChange(deps, 's1', async () => ({
+    result: null,
+    events: [{ event: 'poll:result', payload: { pollId: 'p1', results: { total: 0, counts: [] } } }],
+  }));
   // @ts-expect-error a wrong payload field in a change
-  await recordChange(deps, 's1', async () => ({ result: null, events: [{ event: 'poll:results', payload: { poll: 'p1', results: { total: 0, counts: [] } } }] }));
+  await recordChange(deps, 's1', async () => ({
+    result: null,
+    events: [{ event: 'poll:results', payload: { poll: 'p1', results: { total: 0, counts: [] } } }],
+  }));
 }
 
 /** Socket.IO's server is typed with the protocol maps: what it emits and what it listens for. */

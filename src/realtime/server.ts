@@ -63,7 +63,13 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeServe
       }
       const claims = await verify(token);
       await recordUser(claims);
-      const actor: Actor = { id: claims.sub, name: claims.name, role: claims.role, email: claims.email ?? null, ip: socket.handshake.address };
+      const actor: Actor = {
+        id: claims.sub,
+        name: claims.name,
+        role: claims.role,
+        email: claims.email ?? null,
+        ip: socket.handshake.address,
+      };
       socket.data.actor = actor;
       socket.data.expiresAt = claims.exp * 1000;
       // Opt-in (docs/realtime.md): room events arrive as `events` frames, each carrying every event of one fan-out.

@@ -14,8 +14,14 @@ export type AckReply<T = unknown> =
 type AckError = Extract<AckReply, { ok: false }>['error'];
 
 /** A client event's handler: its result is the ack, or it calls `reply` itself and returns nothing. */
-// biome-ignore lint/suspicious/noConfusingVoidType: a handler that replies itself returns nothing (`void`), which `undefined` would not admit.
-type Handler<S extends z.ZodType, R> = (actor: Actor, input: z.infer<S>, socket: RealtimeSocket, reply: (data: R) => void) => Promise<R | void>;
+// biome-ignore-start lint/suspicious/noConfusingVoidType: a handler that replies itself returns nothing (`void`), which `undefined` would not admit.
+type Handler<S extends z.ZodType, R> = (
+  actor: Actor,
+  input: z.infer<S>,
+  socket: RealtimeSocket,
+  reply: (data: R) => void,
+) => Promise<R | void>;
+// biome-ignore-end lint/suspicious/noConfusingVoidType: see above
 
 /**
  * Registers a client event: parse with the shared zod schema → service → ack with what the handler returns.
@@ -23,11 +29,7 @@ type Handler<S extends z.ZodType, R> = (actor: Actor, input: z.infer<S>, socket:
  * itself; the wrapper then sends nothing more. Events are registered once at start and serve every socket, so a
  * handler must take the socket from its arguments, never from a closure.
  */
-export type On = <S extends z.ZodType, R>(
-  event: keyof ClientToServerEvents,
-  schema: S,
-  handler: Handler<S, R>,
-) => void;
+export type On = <S extends z.ZodType, R>(event: keyof ClientToServerEvents, schema: S, handler: Handler<S, R>) => void;
 
 type Listener = (this: RealtimeSocket, ...args: unknown[]) => Promise<void>;
 
@@ -106,7 +108,8 @@ function listenerFor<S extends z.ZodType, R>(
 
 /** Every client event takes exactly one payload object (then the ack). */
 function payloadOf(event: string, args: unknown[], count: number): unknown {
-  if (count === 0) throw new AppError('VALIDATION_FAILED', `${event} needs a payload object`, [{ field: '(payload)', message: 'is missing' }]);
+  if (count === 0)
+    throw new AppError('VALIDATION_FAILED', `${event} needs a payload object`, [{ field: '(payload)', message: 'is missing' }]);
   if (count > 1) {
     throw new AppError('VALIDATION_FAILED', `${event} takes one payload object and an ack; it got ${count} arguments before the ack`, [
       { field: '(arguments)', message: `expected 1, got ${count}` },

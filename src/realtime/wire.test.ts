@@ -13,7 +13,8 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { encodeEvent, VERIFIED_WITH, wireStats, writeFrames, wsTextFrame } from './wire.ts';
 
 const root = join(import.meta.dirname, '../..');
-const installed = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const installed = (name: string) =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A bare Socket.IO server and a way to get the server side of each client that connects. */
 async function startServer() {
@@ -52,14 +53,22 @@ describe('the direct WebSocket write', () => {
 
   test('the installed Socket.IO, Engine.IO and ws are the versions wire.ts was read against', () => {
     for (const [name, version] of Object.entries(VERIFIED_WITH)) {
-      assert.equal(installed(name), version, `${name} changed: re-read its internals against src/realtime/wire.ts, then update VERIFIED_WITH`);
+      assert.equal(
+        installed(name),
+        version,
+        `${name} changed: re-read its internals against src/realtime/wire.ts, then update VERIFIED_WITH`,
+      );
     }
   });
 
   test('a frame written directly arrives as an ordinary event, and several frames in one write arrive in order', async () => {
     const { client, server: s } = await server.connect(['websocket']);
     const big = 'x'.repeat(70_000); // a 64-bit length header
-    const frames = Buffer.concat([wsTextFrame(encodeEvent('a', { n: 1 })), wsTextFrame(encodeEvent('b', { body: 'y'.repeat(300) })), wsTextFrame(encodeEvent('c', big))]);
+    const frames = Buffer.concat([
+      wsTextFrame(encodeEvent('a', { n: 1 })),
+      wsTextFrame(encodeEvent('b', { body: 'y'.repeat(300) })),
+      wsTextFrame(encodeEvent('c', big)),
+    ]);
     const arriving = nextEvents(client, 3);
     const direct = wireStats.direct;
     assert.equal(writeFrames(s, frames), true, 'the fast path was refused on an idle WebSocket: the internals changed');

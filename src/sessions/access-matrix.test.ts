@@ -18,23 +18,63 @@ interface Row {
 
 const ROWS: Row[] = [
   { route: 'GET session', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}` }), expect: [200, 404, 200, 404, 200, 200] },
-  { route: 'PUT session', call: (id) => ({ method: 'PUT', url: `/api/live-sessions/${id}`, body: { title: 'New' } }), expect: [403, 404, 200, 404, 403, 200] },
-  { route: 'DELETE session', call: (id) => ({ method: 'DELETE', url: `/api/live-sessions/${id}` }), expect: [403, 404, 200, 404, 403, 200] },
-  { route: 'PUT meeting', call: (id) => ({ method: 'PUT', url: `/api/live-sessions/${id}/meeting`, body: { url: 'https://zoom.us/j/1' } }), expect: [403, 404, 200, 404, 403, 200] },
+  {
+    route: 'PUT session',
+    call: (id) => ({ method: 'PUT', url: `/api/live-sessions/${id}`, body: { title: 'New' } }),
+    expect: [403, 404, 200, 404, 403, 200],
+  },
+  {
+    route: 'DELETE session',
+    call: (id) => ({ method: 'DELETE', url: `/api/live-sessions/${id}` }),
+    expect: [403, 404, 200, 404, 403, 200],
+  },
+  {
+    route: 'PUT meeting',
+    call: (id) => ({ method: 'PUT', url: `/api/live-sessions/${id}/meeting`, body: { url: 'https://zoom.us/j/1' } }),
+    expect: [403, 404, 200, 404, 403, 200],
+  },
   // A Jitsi link needs no retry: managers get past the access check to the 409 that says so.
-  { route: 'POST meeting retry', call: (id) => ({ method: 'POST', url: `/api/live-sessions/${id}/meeting/retry` }), expect: [403, 404, 409, 404, 403, 409] },
+  {
+    route: 'POST meeting retry',
+    call: (id) => ({ method: 'POST', url: `/api/live-sessions/${id}/meeting/retry` }),
+    expect: [403, 404, 409, 404, 403, 409],
+  },
   { route: 'POST join', call: (id) => ({ method: 'POST', url: `/api/live-sessions/${id}/join` }), expect: [200, 404, 200, 404, 200, 200] },
-  { route: 'DELETE join', call: (id) => ({ method: 'DELETE', url: `/api/live-sessions/${id}/join` }), expect: [200, 404, 200, 404, 200, 200] },
-  { route: 'GET attendance', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/attendance` }), expect: [403, 404, 200, 404, 403, 200] },
-  { route: 'GET events', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/events` }), expect: [200, 404, 200, 404, 200, 200] },
+  {
+    route: 'DELETE join',
+    call: (id) => ({ method: 'DELETE', url: `/api/live-sessions/${id}/join` }),
+    expect: [200, 404, 200, 404, 200, 200],
+  },
+  {
+    route: 'GET attendance',
+    call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/attendance` }),
+    expect: [403, 404, 200, 404, 403, 200],
+  },
+  {
+    route: 'GET events',
+    call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/events` }),
+    expect: [200, 404, 200, 404, 200, 200],
+  },
   { route: 'GET chat', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/chat` }), expect: [200, 404, 200, 404, 200, 200] },
   { route: 'GET qa', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/qa` }), expect: [200, 404, 200, 404, 200, 200] },
   { route: 'GET polls', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/polls` }), expect: [200, 404, 200, 404, 200, 200] },
-  { route: 'GET quiz scores', call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/polls/scores` }), expect: [403, 404, 200, 404, 403, 200] },
-  { route: 'GET list of the course', call: () => ({ method: 'GET', url: '/api/live-sessions?courseId=course-1' }), expect: [200, 403, 200, 403, 200, 200] },
+  {
+    route: 'GET quiz scores',
+    call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/polls/scores` }),
+    expect: [403, 404, 200, 404, 403, 200],
+  },
+  {
+    route: 'GET list of the course',
+    call: () => ({ method: 'GET', url: '/api/live-sessions?courseId=course-1' }),
+    expect: [200, 403, 200, 403, 200, 200],
+  },
   {
     route: 'POST session in the course',
-    call: () => ({ method: 'POST', url: '/api/live-sessions', body: { courseId: 'course-1', title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 } }),
+    call: () => ({
+      method: 'POST',
+      url: '/api/live-sessions',
+      body: { courseId: 'course-1', title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 },
+    }),
     expect: [403, 403, 201, 403, 403, 201],
   },
   { route: 'GET roster', call: () => ({ method: 'GET', url: '/api/courses/course-1/members' }), expect: [403, 403, 200, 403, 403, 200] },

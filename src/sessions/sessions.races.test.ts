@@ -16,8 +16,15 @@ for (const target of await dbTargets('session races')) {
         const s = await makeSession(t, c.mentor, c.courseId);
         const del = () => t.request({ method: 'DELETE', url: `/api/live-sessions/${s.id}`, token: c.mentor });
         const results = await Promise.all([del(), del()]);
-        assert.deepEqual(results.map((r) => r.statusCode), [200, 200], `round ${round}: ${results.map((r) => r.body)}`);
-        assert.deepEqual(results.map((r) => r.json().status), ['cancelled', 'cancelled']);
+        assert.deepEqual(
+          results.map((r) => r.statusCode),
+          [200, 200],
+          `round ${round}: ${results.map((r) => r.body)}`,
+        );
+        assert.deepEqual(
+          results.map((r) => r.json().status),
+          ['cancelled', 'cancelled'],
+        );
       }
     });
 

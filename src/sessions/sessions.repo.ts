@@ -45,10 +45,7 @@ export async function listSessions(db: Kysely<Database>, f: SessionListFilter): 
   const after = f.after;
   if (after) {
     q = q.where((eb) =>
-      eb.or([
-        eb('scheduled_start', '>', after.start),
-        eb.and([eb('scheduled_start', '=', after.start), eb('id', '>', after.id)]),
-      ]),
+      eb.or([eb('scheduled_start', '>', after.start), eb.and([eb('scheduled_start', '=', after.start), eb('id', '>', after.id)])]),
     );
   }
   return q.orderBy('scheduled_start').orderBy('id').limit(f.limit).execute();

@@ -1,14 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import type { SessionsService } from './sessions.service.ts';
-import {
-  createSessionBody,
-  listSessionsQuery,
-  sessionPage,
-  sessionParams,
-  sessionSchema,
-  updateSessionBody,
-} from './sessions.schemas.ts';
+import { createSessionBody, listSessionsQuery, sessionPage, sessionParams, sessionSchema, updateSessionBody } from './sessions.schemas.ts';
 
 const tags = ['Live sessions'];
 const notFound = { 404: errorResponse };

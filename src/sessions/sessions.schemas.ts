@@ -28,8 +28,8 @@ export const createSessionBody = z.strictObject({
   scheduledStart: isoDateTime,
   durationMinutes,
   settings: settingsSchema.partial().optional().meta({ description: 'Any setting left out is enabled.' }),
-  mentorId: externalId.optional().meta({ description: 'The session\'s mentor (a mentor on the course roster); defaults to the caller.' }),
-  meeting: meetingChoice.optional().meta({ description: 'How the meeting link is made; defaults to the operator\'s MEETING_PROVIDER.' }),
+  mentorId: externalId.optional().meta({ description: "The session's mentor (a mentor on the course roster); defaults to the caller." }),
+  meeting: meetingChoice.optional().meta({ description: "How the meeting link is made; defaults to the operator's MEETING_PROVIDER." }),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 

@@ -63,13 +63,23 @@ for (const target of await dbTargets('session room')) {
       const replay = await request(again, 'session:join', { sessionId: s.id, sinceSeq: seen });
       assert.ok(replay.ok);
       const updates = replay.data.events.filter((e: { event: string }) => e.event === 'session:updated');
-      assert.deepEqual(updates.map((e: { payload: { session: { title: string; status: string } } }) => [e.payload.session.title, e.payload.session.status]), [
-        ['One', 'scheduled'],
-        ['Two', 'scheduled'],
-        ['Two', 'live'],
-      ]);
+      assert.deepEqual(
+        updates.map((e: { payload: { session: { title: string; status: string } } }) => [
+          e.payload.session.title,
+          e.payload.session.status,
+        ]),
+        [
+          ['One', 'scheduled'],
+          ['Two', 'scheduled'],
+          ['Two', 'live'],
+        ],
+      );
       const seqs = replay.data.events.map((e: { payload: { seq: number } }) => e.payload.seq);
-      assert.deepEqual(seqs, seqs.map((_: number, i: number) => seen + 1 + i), 'consecutive seqs, none missing');
+      assert.deepEqual(
+        seqs,
+        seqs.map((_: number, i: number) => seen + 1 + i),
+        'consecutive seqs, none missing',
+      );
     });
 
     test('a message over the size limit closes that connection, and the server carries on', async () => {
@@ -97,8 +107,17 @@ for (const target of await dbTargets('session room')) {
       const afterEnd = await request(late, 'session:join', { sessionId: s.id, sinceSeq: 0 });
       assert.ok(afterEnd.ok);
       assert.equal(afterEnd.data.session.meeting.url, null, 'an ended class opens no attendance, so no link');
-      const rows = await t.db.selectFrom('audit_log').select(['action', 'actor_id']).where('session_id', '=', s.id).where('action', 'like', 'attendance.%').execute();
-      assert.deepEqual(rows.map((r) => [r.action, r.actor_id]), [['attendance.join', `${c.courseId}-s1`]], 'socket attendance is audited');
+      const rows = await t.db
+        .selectFrom('audit_log')
+        .select(['action', 'actor_id'])
+        .where('session_id', '=', s.id)
+        .where('action', 'like', 'attendance.%')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.action, r.actor_id]),
+        [['attendance.join', `${c.courseId}-s1`]],
+        'socket attendance is audited',
+      );
     });
 
     test('a payload with a __proto__ key is refused as a validation error', async () => {
@@ -109,7 +128,10 @@ for (const target of await dbTargets('session room')) {
     });
 
     test('a socket without a valid token is refused at the handshake', async () => {
-      await assert.rejects(connect(base, 'not-a-token'), (err: Error & { data?: { code: string } }) => err.data?.code === 'UNAUTHENTICATED');
+      await assert.rejects(
+        connect(base, 'not-a-token'),
+        (err: Error & { data?: { code: string } }) => err.data?.code === 'UNAUTHENTICATED',
+      );
     });
 
     test('a cross-site origin is refused for every transport', async () => {

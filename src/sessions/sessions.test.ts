@@ -70,8 +70,7 @@ for (const target of await dbTargets('sessions API')) {
 
     test('the status follows scheduled → live → completed, and nothing else', async () => {
       const s = await makeSession(t, c.mentor, c.courseId);
-      const put = (status: string) =>
-        t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { status } });
+      const put = (status: string) => t.request({ method: 'PUT', url: `/api/live-sessions/${s.id}`, token: c.mentor, body: { status } });
       const bad = await put('completed');
       assert.equal(bad.statusCode, 409);
       assert.equal(bad.json().error.code, 'INVALID_TRANSITION');
@@ -132,10 +131,22 @@ for (const target of await dbTargets('sessions API')) {
         [{ courseId: c.courseId, title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: '30' }, 'body.durationMinutes'],
         [{ courseId: c.courseId, title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 0 }, 'body.durationMinutes'],
         [{ courseId: c.courseId, title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30, extra: 1 }, 'body.extra'],
-        [{ courseId: c.courseId, title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30, settings: { chatEnabled: 'yes' } }, 'body.settings.chatEnabled'],
+        [
+          {
+            courseId: c.courseId,
+            title: 'x',
+            scheduledStart: '2026-12-01T10:00:00Z',
+            durationMinutes: 30,
+            settings: { chatEnabled: 'yes' },
+          },
+          'body.settings.chatEnabled',
+        ],
         [{ courseId: 'bad id!', title: 'x', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 }, 'body.courseId'],
         [{ courseId: c.courseId, title: 'nul\u0000byte', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 }, 'body.title'],
-        [{ courseId: c.courseId, title: 'x', description: '\u0000', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 }, 'body.description'],
+        [
+          { courseId: c.courseId, title: 'x', description: '\u0000', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 30 },
+          'body.description',
+        ],
         [{ courseId: c.courseId, title: 'x', scheduledStart: '0001-01-01T00:00:00+14:00', durationMinutes: 30 }, 'body.scheduledStart'],
         [{ courseId: c.courseId, title: 'x', scheduledStart: '9999-12-31T23:59:59-14:00', durationMinutes: 30 }, 'body.scheduledStart'],
       ];
@@ -144,12 +155,20 @@ for (const target of await dbTargets('sessions API')) {
         assert.equal(res.statusCode, 400, JSON.stringify(body));
         const err = res.json().error;
         assert.equal(err.code, 'VALIDATION_FAILED');
-        assert.ok(err.details.some((d: { field: string }) => d.field === field), `${field} in ${JSON.stringify(err.details)}`);
+        assert.ok(
+          err.details.some((d: { field: string }) => d.field === field),
+          `${field} in ${JSON.stringify(err.details)}`,
+        );
       }
       const badId = await t.request({ method: 'GET', url: '/api/live-sessions/not-a-uuid', token: c.mentor });
       assert.equal(badId.statusCode, 400);
       assert.equal(badId.json().error.details[0].field, 'params.sessionId');
-      const empty = await t.request({ method: 'PUT', url: '/api/live-sessions/00000000-0000-4000-8000-000000000000', token: c.mentor, body: {} });
+      const empty = await t.request({
+        method: 'PUT',
+        url: '/api/live-sessions/00000000-0000-4000-8000-000000000000',
+        token: c.mentor,
+        body: {},
+      });
       assert.equal(empty.statusCode, 400);
     });
   });

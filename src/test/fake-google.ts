@@ -27,14 +27,19 @@ const EVENTS = /^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/;
 
 export const rateLimited = (reason: 'rateLimitExceeded' | 'userRateLimitExceeded' = 'rateLimitExceeded'): Scripted => ({
   status: 403,
-  body: { error: { code: 403, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason, message: 'Rate Limit Exceeded' }] } },
+  body: {
+    error: { code: 403, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason, message: 'Rate Limit Exceeded' }] },
+  },
 });
 export const tooMany = (retryAfterSeconds?: number): Scripted => ({
   status: 429,
   body: { error: { code: 429, message: 'Too Many Requests', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded' }] } },
   ...(retryAfterSeconds !== undefined && { headers: { 'retry-after': String(retryAfterSeconds) } }),
 });
-export const serverError = (): Scripted => ({ status: 500, body: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError' }] } } });
+export const serverError = (): Scripted => ({
+  status: 500,
+  body: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError' }] } },
+});
 export const forbidden = (): Scripted => ({
   status: 403,
   body: { error: { code: 403, message: 'You need to have writer access to this calendar.', errors: [{ reason: 'requiredAccessLevel' }] } },
@@ -59,7 +64,13 @@ export async function startFakeGoogle() {
     const raw = Buffer.concat(chunks).toString();
     const form = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
     const body = raw === '' ? undefined : form ? Object.fromEntries(new URLSearchParams(raw)) : JSON.parse(raw);
-    const seen = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorization: req.headers.authorization };
+    const seen = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: req.headers.authorization,
+    };
     requests.push(seen);
     if (url.pathname === '/token') return token(res);
     if (!issued.has(req.headers.authorization ?? '')) {
@@ -77,7 +88,8 @@ export async function startFakeGoogle() {
     const event = eventId ? events.get(eventId) : undefined;
     if (!event) return send(res, 404, { error: { code: 404, message: 'Not Found', errors: [{ reason: 'notFound' }] } });
     if (req.method === 'GET') return send(res, 200, advance(event));
-    if (event.status === 'cancelled') return send(res, 410, { error: { code: 410, message: 'Resource has been deleted', errors: [{ reason: 'deleted' }] } });
+    if (event.status === 'cancelled')
+      return send(res, 410, { error: { code: 410, message: 'Resource has been deleted', errors: [{ reason: 'deleted' }] } });
     if (req.method === 'PATCH') return send(res, 200, Object.assign(event, body));
     if (req.method === 'DELETE') {
       event.status = 'cancelled';
@@ -91,16 +103,28 @@ export async function startFakeGoogle() {
     if (state.tokenError) return send(res, 400, { error: state.tokenError, error_description: 'Token has been expired or revoked.' });
     state.tokens += 1;
     issued.add(`Bearer ya29.fake-${state.tokens}`);
-    send(res, 200, { access_token: `ya29.fake-${state.tokens}`, expires_in: 3599, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/calendar.events' });
+    send(res, 200, {
+      access_token: `ya29.fake-${state.tokens}`,
+      expires_in: 3599,
+      token_type: 'Bearer',
+      scope: 'https://www.googleapis.com/auth/calendar.events',
+    });
   }
 
   function insert(res: ServerResponse, body: any) {
     if (events.has(body.id)) {
-      return send(res, 409, { error: { code: 409, message: 'The requested identifier already exists.', errors: [{ reason: 'duplicate' }] } });
+      return send(res, 409, {
+        error: { code: 409, message: 'The requested identifier already exists.', errors: [{ reason: 'duplicate' }] },
+      });
     }
     const mode = state.conference;
     const statusCode = mode === 'success' ? 'success' : mode === 'failure' ? 'failure' : 'pending';
-    const event = { kind: 'calendar#event', status: 'confirmed', ...body, conferenceData: { ...body.conferenceData, createRequest: { ...body.conferenceData?.createRequest, status: { statusCode } } } };
+    const event = {
+      kind: 'calendar#event',
+      status: 'confirmed',
+      ...body,
+      conferenceData: { ...body.conferenceData, createRequest: { ...body.conferenceData?.createRequest, status: { statusCode } } },
+    };
     if (statusCode === 'success') complete(event);
     if (typeof mode === 'object') gets.set(body.id, mode.pendingGets);
     events.set(body.id, event);
@@ -122,7 +146,9 @@ export async function startFakeGoogle() {
   function complete(event: any) {
     const code = event.id.slice(-10).replace(/(...)(....)(...)/, '$1-$2-$3');
     event.conferenceData.createRequest.status = { statusCode: 'success' };
-    event.conferenceData.entryPoints = [{ entryPointType: 'video', uri: `https://meet.google.com/${code}`, label: `meet.google.com/${code}` }];
+    event.conferenceData.entryPoints = [
+      { entryPointType: 'video', uri: `https://meet.google.com/${code}`, label: `meet.google.com/${code}` },
+    ];
     event.conferenceData.conferenceSolution = { key: { type: 'hangoutsMeet' }, name: 'Google Meet' };
     event.hangoutLink = `https://meet.google.com/${code}`;
   }
@@ -139,7 +165,8 @@ export async function startFakeGoogle() {
     /** The next Calendar API requests (not token requests) get these answers, in order. */
     fail: (...answers: Scripted[]) => void script.push(...answers.map((answer) => ({ answer, when: () => true }))),
     /** The next Calendar API requests that match `when` get these answers, in order; others pass. */
-    failWhen: (when: (r: SeenRequest) => boolean, ...answers: Scripted[]) => void script.push(...answers.map((answer) => ({ answer, when }))),
+    failWhen: (when: (r: SeenRequest) => boolean, ...answers: Scripted[]) =>
+      void script.push(...answers.map((answer) => ({ answer, when }))),
     /** The grant is revoked: issued access tokens stop working and the token endpoint answers invalid_grant. */
     revoke: () => {
       issued.clear();

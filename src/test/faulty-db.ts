@@ -75,9 +75,13 @@ export async function makeFaultyApp(target: DbTarget, env: Record<string, string
     app,
     db,
     token: (claims, opts) =>
-      signToken(new TextEncoder().encode(TEST_SECRET), { name: claims.name ?? claims.sub, role: claims.role ?? 'student', ...claims } as Claims, {
-        ttlSeconds: opts?.ttlSeconds,
-      }),
+      signToken(
+        new TextEncoder().encode(TEST_SECRET),
+        { name: claims.name ?? claims.sub, role: claims.role ?? 'student', ...claims } as Claims,
+        {
+          ttlSeconds: opts?.ttlSeconds,
+        },
+      ),
     request: ({ method, url, token, body }) =>
       app.inject({
         method,

@@ -76,10 +76,10 @@ export async function freshDatabase(target: DbTarget): Promise<{ db: Db; drop: (
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig(
     {
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_SECRET,
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_SECRET,
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
       RATE_LIMIT_MAX: '100000',
       ...env,
     },
@@ -179,7 +179,6 @@ export async function auditRows(db: Db, where: { action?: string; outcome?: stri
   if (where.actorId) q = q.where('actor_id', '=', where.actorId);
   return q.orderBy('id').execute();
 }
-
 
 export type Course = Awaited<ReturnType<typeof makeCourse>>;
 

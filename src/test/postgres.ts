@@ -36,7 +36,8 @@ export async function startPostgres(bin: string): Promise<PostgresProcess> {
     const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres']).toString()));
     chownSync(dir, uid as number, gid as number);
   }
-  const run = (cmd: string, args: string[]) => (asUser.length ? [asUser[0] as string, [...asUser.slice(1), cmd, ...args]] : [cmd, args]) as [string, string[]];
+  const run = (cmd: string, args: string[]) =>
+    (asUser.length ? [asUser[0] as string, [...asUser.slice(1), cmd, ...args]] : [cmd, args]) as [string, string[]];
   const data = join(dir, 'data');
   execFileSync(...run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']), { stdio: 'ignore' });
   const port = await freePort();
@@ -45,7 +46,20 @@ export async function startPostgres(bin: string): Promise<PostgresProcess> {
   let out = '';
 
   const start = async () => {
-    const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50'];
+    const args = [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=50',
+    ];
     child = spawn(...run(join(bin, 'postgres'), args), { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

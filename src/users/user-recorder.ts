@@ -13,10 +13,14 @@ const KNOWN_USERS_CAP = 50_000;
  */
 export function createUserRecorder(db: Db, observer?: BatchObserver) {
   const known = new Map<string, string>();
-  const writes = createBatcher<Claims, void>(db, async (trx, claims) => {
-    await upsertUsersFromClaims(trx, claims);
-    return claims.map(() => undefined);
-  }, { observer });
+  const writes = createBatcher<Claims, void>(
+    db,
+    async (trx, claims) => {
+      await upsertUsersFromClaims(trx, claims);
+      return claims.map(() => undefined);
+    },
+    { observer },
+  );
   return async function recordUser(claims: Claims): Promise<void> {
     const fingerprint = `${claims.name}\u0000${claims.email ?? ''}\u0000${claims.role}`;
     if (known.get(claims.sub) === fingerprint) return;

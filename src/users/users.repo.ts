@@ -41,10 +41,7 @@ export async function upsertUsersFromClaims(db: Kysely<Database>, all: Claims[])
  * Makes sure roster users exist. A roster name or email fills in what we know about people who have not signed in
  * yet; once they have, their token's claims (refreshed on every change) are what they are called.
  */
-export async function ensureRosterUsers(
-  db: Kysely<Database>,
-  users: { id: string; name?: string; email?: string }[],
-): Promise<void> {
+export async function ensureRosterUsers(db: Kysely<Database>, users: { id: string; name?: string; email?: string }[]): Promise<void> {
   const row = (u: (typeof users)[number]) => ({
     id: u.id,
     name: u.name ?? u.id,
@@ -71,9 +68,7 @@ export async function ensureRosterUsers(
     await db
       .insertInto('users')
       .values(batch.map(row))
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({ email: sql`coalesce(${eb.ref('excluded.email')}, users.email)` })),
-      )
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ email: sql`coalesce(${eb.ref('excluded.email')}, users.email)` })))
       .execute();
   }
 }

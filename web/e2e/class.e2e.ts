@@ -47,7 +47,9 @@ test('a mentor and two students run a whole class', async () => {
   const mentorToken = await service.token({ sub: 'm1', name: 'Mia Mentor', role: 'mentor' });
   const mentor = await openAs(browser, service.base, mentorToken, COURSE, { timezoneId: 'Asia/Kolkata' });
   // Sam is on a phone.
-  const sam = await openAs(browser, service.base, await service.token({ sub: 's1', name: 'Sam Student', role: 'student' }), COURSE, { viewport: { width: 390, height: 844 } });
+  const sam = await openAs(browser, service.base, await service.token({ sub: 's1', name: 'Sam Student', role: 'student' }), COURSE, {
+    viewport: { width: 390, height: 844 },
+  });
   // Sky's whole network goes through a proxy we can cut.
   const sky = await openAs(browser, proxy.origin, await service.token({ sub: 's2', name: `Sky ${XSS}`, role: 'student' }), COURSE);
   const m = mentor.page;
@@ -65,7 +67,9 @@ test('a mentor and two students run a whole class', async () => {
   await m.getByRole('button', { name: 'Schedule' }).click();
   const sessionLink = m.getByRole('link', { name: title });
   await expect(sessionLink).toBeVisible();
-  const listed = await fetch(`${service.base}/api/live-sessions?courseId=${COURSE}`, { headers: { authorization: `Bearer ${mentorToken}` } });
+  const listed = await fetch(`${service.base}/api/live-sessions?courseId=${COURSE}`, {
+    headers: { authorization: `Bearer ${mentorToken}` },
+  });
   const [scheduled] = ((await listed.json()) as { items: { scheduledStart: string }[] }).items;
   assert.equal(scheduled?.scheduledStart, '2030-03-01T05:00:00.000Z', '10:30 in Kolkata');
   await expect(m.getByRole('main')).toContainText('10:30');
@@ -84,7 +88,10 @@ test('a mentor and two students run a whole class', async () => {
 
   // Join meeting opens the Jitsi room (answered locally: no test reaches the internet) and counts attendance.
   await sam.context.route('https://meet.jit.si/**', (route) => route.fulfill({ body: '<title>meeting</title>', contentType: 'text/html' }));
-  const [meetingTab] = await Promise.all([sam.context.waitForEvent('page'), sam.page.getByRole('button', { name: 'Join meeting' }).click()]);
+  const [meetingTab] = await Promise.all([
+    sam.context.waitForEvent('page'),
+    sam.page.getByRole('button', { name: 'Join meeting' }).click(),
+  ]);
   assert.match(meetingTab.url(), /^https:\/\/meet\.jit\.si\/SkillProbe-/);
   await meetingTab.close();
   await expect(m.getByText(/In class now: 3/)).toBeVisible();
@@ -96,7 +103,9 @@ test('a mentor and two students run a whole class', async () => {
   await m.getByLabel('Use another link (https)').fill('https://meet.example.edu/room-42');
   await m.getByRole('button', { name: 'Use this link' }).click();
   await expect(m.getByRole('region', { name: 'Meeting link' })).toContainText('a pasted link: ready');
-  await sky.context.route('https://meet.example.edu/**', (route) => route.fulfill({ body: '<title>meeting</title>', contentType: 'text/html' }));
+  await sky.context.route('https://meet.example.edu/**', (route) =>
+    route.fulfill({ body: '<title>meeting</title>', contentType: 'text/html' }),
+  );
   const [pastedTab] = await Promise.all([sky.context.waitForEvent('page'), sky.page.getByRole('button', { name: 'Join meeting' }).click()]);
   assert.equal(pastedTab.url(), 'https://meet.example.edu/room-42');
   await pastedTab.close();
@@ -180,7 +189,10 @@ test('in demo mode, a visitor picks a demo user and lands on the demo course', a
     await page.goto(demo.base);
     await expect(page.getByRole('heading', { name: 'Demo: sign in as' })).toBeVisible();
     await screenshot(page, 'sign-in-demo');
-    await page.getByRole('button', { name: /\(mentor\)/ }).first().click();
+    await page
+      .getByRole('button', { name: /\(mentor\)/ })
+      .first()
+      .click();
     await expect(page.getByRole('heading', { name: 'Upcoming' })).toBeVisible();
     assert.match(page.url(), /#\/courses\/demo-course$/);
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();

@@ -25,23 +25,37 @@ async function poll(what: string, check: () => Promise<{ ok: boolean; saw: unkno
 export function expect(locator: Locator) {
   const name = String(locator);
   return {
-    toBeVisible: (o: { timeout?: number } = {}) => poll(`${name} to be visible`, async () => ({ ok: await locator.isVisible(), saw: 'hidden' }), o.timeout),
-    toBeHidden: (o: { timeout?: number } = {}) => poll(`${name} to be hidden`, async () => ({ ok: !(await locator.isVisible()), saw: 'visible' }), o.timeout),
+    toBeVisible: (o: { timeout?: number } = {}) =>
+      poll(`${name} to be visible`, async () => ({ ok: await locator.isVisible(), saw: 'hidden' }), o.timeout),
+    toBeHidden: (o: { timeout?: number } = {}) =>
+      poll(`${name} to be hidden`, async () => ({ ok: !(await locator.isVisible()), saw: 'visible' }), o.timeout),
     toContainText: (text: string | RegExp, o: { timeout?: number } = {}) =>
-      poll(`${name} to contain ${String(text)}`, async () => {
-        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's locator.innerText (what is shown), not the DOM property.
-        const content = (await locator.innerText({ timeout: 1000 })) ?? '';
-        return { ok: typeof text === 'string' ? content.includes(text) : text.test(content), saw: content.slice(0, 300) };
-      }, o.timeout),
+      poll(
+        `${name} to contain ${String(text)}`,
+        async () => {
+          // biome-ignore lint/performance/useDomNodeTextContent: Playwright's locator.innerText (what is shown), not the DOM property.
+          const content = (await locator.innerText({ timeout: 1000 })) ?? '';
+          return { ok: typeof text === 'string' ? content.includes(text) : text.test(content), saw: content.slice(0, 300) };
+        },
+        o.timeout,
+      ),
     toHaveAttribute: (attribute: string, value: string, o: { timeout?: number } = {}) =>
-      poll(`${name} to have ${attribute}=${value}`, async () => {
-        const actual = await locator.getAttribute(attribute, { timeout: 1000 });
-        return { ok: actual === value, saw: actual };
-      }, o.timeout),
+      poll(
+        `${name} to have ${attribute}=${value}`,
+        async () => {
+          const actual = await locator.getAttribute(attribute, { timeout: 1000 });
+          return { ok: actual === value, saw: actual };
+        },
+        o.timeout,
+      ),
     toHaveCount: (count: number, o: { timeout?: number } = {}) =>
-      poll(`${name} to have count ${count}`, async () => {
-        const actual = await locator.count();
-        return { ok: actual === count, saw: actual };
-      }, o.timeout),
+      poll(
+        `${name} to have count ${count}`,
+        async () => {
+          const actual = await locator.count();
+          return { ok: actual === count, saw: actual };
+        },
+        o.timeout,
+      ),
   };
 }

@@ -52,7 +52,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -62,7 +70,10 @@ export async function openAs(
   origin: string,
   token: string,
   courseId: string,
-  { viewport = { width: 1280, height: 900 }, timezoneId = 'UTC' }: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
+  {
+    viewport = { width: 1280, height: 900 },
+    timezoneId = 'UTC',
+  }: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
 ) {
   const context = await browser.newContext({ viewport, timezoneId });
   const page = await context.newPage();

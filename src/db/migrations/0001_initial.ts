@@ -6,7 +6,9 @@ import { executeDdl } from './ddl.ts';
  * Ids from the LMS (users, courses) are text; ids we mint are uuids. Every time is timestamptz.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     CREATE TABLE users (
       id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 200),
       name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
@@ -142,12 +144,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX audit_log_session_idx ON audit_log (session_id, id) WHERE session_id IS NOT NULL;
     CREATE INDEX audit_log_course_idx ON audit_log (course_id, id) WHERE course_id IS NOT NULL;
     CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, id);
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     DROP TABLE audit_log, poll_responses, session_polls, qa_upvotes, session_qa, session_chat,
       session_attendance, live_sessions, course_members, users;
-  `);
+  `,
+  );
 }

@@ -7,7 +7,9 @@ import { executeDdl } from './ddl.ts';
  * row (only the audit log keeps who asked), and where an attendance segment came from.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     CREATE TABLE session_events (
       session_id uuid NOT NULL REFERENCES live_sessions (id) ON DELETE CASCADE,
       seq bigint NOT NULL CHECK (seq > 0),
@@ -24,11 +26,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX session_attendance_open_socket_idx ON session_attendance (session_id) WHERE left_at IS NULL AND via = 'socket';
 
     ALTER TABLE session_polls ADD CONSTRAINT session_polls_options_count_check CHECK (jsonb_array_length(options) <= 10)
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     ALTER TABLE session_polls DROP CONSTRAINT session_polls_options_count_check;
     DROP INDEX session_attendance_open_socket_idx;
     ALTER TABLE session_attendance DROP COLUMN via;
@@ -36,5 +41,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DELETE FROM session_qa WHERE user_id IS NULL;
     ALTER TABLE session_qa ALTER COLUMN user_id SET NOT NULL;
     DROP TABLE session_events
-  `);
+  `,
+  );
 }

@@ -8,7 +8,9 @@ import { executeDdl } from './ddl.ts';
  * number of deletions of links it replaced. `claimed_until` lets one worker at a time own a session's jobs.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     ALTER TABLE live_sessions ADD COLUMN meeting_external_id text;
     ALTER TABLE live_sessions ADD CONSTRAINT live_sessions_meeting_provider_check
       CHECK (meeting_provider IN ('google', 'jitsi', 'manual'));
@@ -27,13 +29,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE UNIQUE INDEX meeting_jobs_current_idx ON meeting_jobs (session_id) WHERE operation <> 'delete';
     CREATE INDEX meeting_jobs_due_idx ON meeting_jobs (run_at)
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     DROP TABLE meeting_jobs;
     ALTER TABLE live_sessions DROP CONSTRAINT live_sessions_meeting_provider_check;
     ALTER TABLE live_sessions DROP COLUMN meeting_external_id
-  `);
+  `,
+  );
 }

@@ -9,19 +9,25 @@ import { executeDdl } from './ddl.ts';
  * The partial index holds only ended sessions with something left to drop, so the hourly search stays small.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     ALTER TABLE live_sessions ADD COLUMN events_expired_through_seq bigint NOT NULL DEFAULT 0
       CHECK (events_expired_through_seq >= 0 AND events_expired_through_seq <= last_seq);
     ALTER TABLE live_sessions ADD COLUMN events_compacted_at timestamptz;
     CREATE INDEX live_sessions_events_retention_idx ON live_sessions ((coalesce(actual_end, updated_at)))
       WHERE status IN ('completed', 'cancelled') AND (events_compacted_at IS NULL OR events_expired_through_seq < last_seq)
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await executeDdl(db, `
+  await executeDdl(
+    db,
+    `
     DROP INDEX live_sessions_events_retention_idx;
     ALTER TABLE live_sessions DROP COLUMN events_compacted_at;
     ALTER TABLE live_sessions DROP COLUMN events_expired_through_seq
-  `);
+  `,
+  );
 }

@@ -36,11 +36,19 @@ export function ClassJoin({ session, manages }: { session: SessionDto; manages: 
   if (session.status === 'completed') note = 'This class has ended.';
   else if (session.status === 'cancelled') note = 'This class was cancelled.';
   else if (status === 'pending' || (waiting && status !== 'ready')) note = 'The meeting link is being prepared…';
-  else if (status === 'failed') note = manages ? `The meeting link could not be made: ${error ?? 'unknown error'}` : 'The meeting link could not be made; your mentor can fix it.';
+  else if (status === 'failed')
+    note = manages
+      ? `The meeting link could not be made: ${error ?? 'unknown error'}`
+      : 'The meeting link could not be made; your mentor can fix it.';
 
   return (
     <div className="class-join">
-      <button type="button" className="class-join-button" onClick={() => void join()} disabled={ended || status !== 'ready' || action.pending}>
+      <button
+        type="button"
+        className="class-join-button"
+        onClick={() => void join()}
+        disabled={ended || status !== 'ready' || action.pending}
+      >
         Join meeting
       </button>
       {note && <p className={status === 'failed' && !ended ? 'error' : 'muted'}>{note}</p>}

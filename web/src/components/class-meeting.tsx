@@ -30,11 +30,17 @@ export function ClassMeeting({ session }: { session: SessionDto }) {
     <section aria-labelledby="class-meeting-heading" className="panel class-section">
       <h2 id="class-meeting-heading">Meeting link</h2>
       <p>
-        {PROVIDERS[provider] ?? provider}: <strong>{status === 'ready' ? 'ready' : status === 'pending' ? 'being prepared' : 'failed'}</strong>
+        {PROVIDERS[provider] ?? provider}:{' '}
+        <strong>{status === 'ready' ? 'ready' : status === 'pending' ? 'being prepared' : 'failed'}</strong>
       </p>
       {error && <p className={status === 'failed' ? 'error' : 'muted'}>{error}</p>}
       {provider === 'google' && status !== 'ready' && (
-        <button type="button" className="secondary" disabled={action.pending} onClick={() => void action.run(() => api('POST', `/api/live-sessions/${session.id}/meeting/retry`))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={action.pending}
+          onClick={() => void action.run(() => api('POST', `/api/live-sessions/${session.id}/meeting/retry`))}
+        >
           Try again
         </button>
       )}

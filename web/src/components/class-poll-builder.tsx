@@ -10,11 +10,20 @@ type Errors = Record<string, string>;
 /** Fields whose errors show beside a control; a server error on any other field is shown as a whole. */
 const SHOWN_BESIDE = /^(question|options(\.\d+)?|correctOption)$/;
 
-const blank = { question: '', type: 'single' as PollType, options: ['', ''], visibility: 'live' as 'live' | 'afterClose', anonymous: false, quiz: false, correct: 0 };
+const blank = {
+  question: '',
+  type: 'single' as PollType,
+  options: ['', ''],
+  visibility: 'live' as 'live' | 'afterClose',
+  anonymous: false,
+  quiz: false,
+  correct: 0,
+};
 
 /** zod's wording is for developers; these read as advice beside a field. */
 function friendly(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'too_small' && issue.origin === 'string') return issue.minimum === 1 ? 'Cannot be empty.' : `At least ${issue.minimum} characters.`;
+  if (issue.code === 'too_small' && issue.origin === 'string')
+    return issue.minimum === 1 ? 'Cannot be empty.' : `At least ${issue.minimum} characters.`;
   if (issue.code === 'too_big' && issue.origin === 'string') return `At most ${issue.maximum} characters.`;
   if (issue.code === 'too_big' && issue.origin === 'array') return `At most ${issue.maximum} options.`;
   return `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}.`;
@@ -24,7 +33,15 @@ function friendly(issue: z.core.$ZodIssue): string {
  * A poll of any type, checked with the server's own schema so each problem shows beside its field before sending;
  * what only the server can judge (class not live, polls off) comes back through the ack and shows the same way.
  */
-export function ClassPollBuilder({ session, room, onCreated }: { session: SessionDto; room: Classroom | null; onCreated: (poll: PollDto) => void }) {
+export function ClassPollBuilder({
+  session,
+  room,
+  onCreated,
+}: {
+  session: SessionDto;
+  room: Classroom | null;
+  onCreated: (poll: PollDto) => void;
+}) {
   const [form, setForm] = useState(blank);
   const [errors, setErrors] = useState<Errors>({});
   const create = useAction();
@@ -86,7 +103,13 @@ export function ClassPollBuilder({ session, room, onCreated }: { session: Sessio
       <summary>New poll</summary>
       <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate className="class-form">
         <label htmlFor={fieldId('question')}>Poll question</label>
-        <input id={fieldId('question')} maxLength={500} value={form.question} onChange={(e) => set({ question: e.target.value })} {...describe('question')} />
+        <input
+          id={fieldId('question')}
+          maxLength={500}
+          value={form.question}
+          onChange={(e) => set({ question: e.target.value })}
+          {...describe('question')}
+        />
         {fieldError('question')}
 
         <label htmlFor={fieldId('type')}>Poll type</label>
@@ -119,7 +142,12 @@ export function ClassPollBuilder({ session, room, onCreated }: { session: Sessio
                       className="secondary class-small"
                       aria-describedby={`${fieldId(`options.${i}`)}-label`}
                       disabled={form.options.length <= 2}
-                      onClick={() => set({ options: form.options.filter((_, j) => j !== i), correct: form.correct === i ? 0 : form.correct > i ? form.correct - 1 : form.correct })}
+                      onClick={() =>
+                        set({
+                          options: form.options.filter((_, j) => j !== i),
+                          correct: form.correct === i ? 0 : form.correct > i ? form.correct - 1 : form.correct,
+                        })
+                      }
                     >
                       Remove
                     </button>
@@ -129,14 +157,23 @@ export function ClassPollBuilder({ session, room, onCreated }: { session: Sessio
               ))}
             </ol>
             {fieldError('options')}
-            <button type="button" className="secondary class-small" disabled={form.options.length >= MAX_OPTIONS} onClick={() => set({ options: [...form.options, ''] })}>
+            <button
+              type="button"
+              className="secondary class-small"
+              disabled={form.options.length >= MAX_OPTIONS}
+              onClick={() => set({ options: [...form.options, ''] })}
+            >
               Add option
             </button>
           </fieldset>
         )}
 
         <label htmlFor={fieldId('visibility')}>Results</label>
-        <select id={fieldId('visibility')} value={form.visibility} onChange={(e) => set({ visibility: e.target.value as 'live' | 'afterClose' })}>
+        <select
+          id={fieldId('visibility')}
+          value={form.visibility}
+          onChange={(e) => set({ visibility: e.target.value as 'live' | 'afterClose' })}
+        >
           <option value="live">Live, as votes arrive</option>
           <option value="afterClose">After the poll closes</option>
         </select>
@@ -156,7 +193,12 @@ export function ClassPollBuilder({ session, room, onCreated }: { session: Sessio
         {quiz && (
           <>
             <label htmlFor={fieldId('correctOption')}>Correct option</label>
-            <select id={fieldId('correctOption')} value={form.correct} onChange={(e) => set({ correct: Number(e.target.value) })} {...describe('correctOption')}>
+            <select
+              id={fieldId('correctOption')}
+              value={form.correct}
+              onChange={(e) => set({ correct: Number(e.target.value) })}
+              {...describe('correctOption')}
+            >
               {form.options.map((o, i) => (
                 <option key={i} value={i}>
                   {`${i + 1}. ${o.trim() || '(empty)'}`}
@@ -175,7 +217,9 @@ export function ClassPollBuilder({ session, room, onCreated }: { session: Sessio
             Fix the fields marked above.
           </p>
         )}
-        <ActionError error={create.error?.details.length && create.error.details.every((d) => SHOWN_BESIDE.test(d.field)) ? null : create.error} />
+        <ActionError
+          error={create.error?.details.length && create.error.details.every((d) => SHOWN_BESIDE.test(d.field)) ? null : create.error}
+        />
       </form>
     </details>
   );

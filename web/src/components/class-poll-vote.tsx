@@ -77,7 +77,17 @@ export function ClassPollVote({ poll, labelledBy, room, mine, onVoted }: VotePro
   );
 }
 
-function Choices({ poll, name, value, onChange }: { poll: PollDto; name: string; value: Choice | undefined; onChange: (c: Choice) => void }) {
+function Choices({
+  poll,
+  name,
+  value,
+  onChange,
+}: {
+  poll: PollDto;
+  name: string;
+  value: Choice | undefined;
+  onChange: (c: Choice) => void;
+}) {
   if (poll.type === 'rating') {
     return (
       <div className="class-rating">

@@ -20,7 +20,12 @@ interface PollsProps {
   setMine: (update: (mine: Mine) => Mine) => void;
 }
 
-const TYPE_LABEL: Record<PollDto['type'], string> = { single: 'Single choice', multiple: 'Multiple choice', rating: 'Rating 1–5', text: 'Short answer' };
+const TYPE_LABEL: Record<PollDto['type'], string> = {
+  single: 'Single choice',
+  multiple: 'Multiple choice',
+  rating: 'Rating 1–5',
+  text: 'Short answer',
+};
 
 /** Open polls to answer (or close), closed polls with their results, and the builder for course managers. */
 export function ClassPolls({ session, polls, room, manages, mine, setMine }: PollsProps) {
@@ -109,7 +114,12 @@ function PollItem({ poll, room, manages, correctOption, results, onRefresh, onCh
   const headingId = useId();
   const action = useAction();
   const isOpen = poll.status === 'open';
-  const flags = [TYPE_LABEL[poll.type], poll.anonymous && 'anonymous', poll.quiz && 'quiz', poll.resultsVisibility === 'afterClose' && 'results after close'];
+  const flags = [
+    TYPE_LABEL[poll.type],
+    poll.anonymous && 'anonymous',
+    poll.quiz && 'quiz',
+    poll.resultsVisibility === 'afterClose' && 'results after close',
+  ];
 
   async function refresh() {
     const latest = await action.run(() => api<PollDto>('GET', `/api/live-sessions/${poll.sessionId}/polls/${poll.id}`));

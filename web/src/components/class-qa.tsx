@@ -92,9 +92,7 @@ function AskForm({ session, room }: { session: SessionDto; room: Classroom | nul
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!question.trim()) return ask.fail('Write your question first.');
-    const asked = await ask.run(() =>
-      connected(room).request('qa:ask', { sessionId: session.id, question, anonymous: anonymous }),
-    );
+    const asked = await ask.run(() => connected(room).request('qa:ask', { sessionId: session.id, question, anonymous: anonymous }));
     if (asked) setQuestion('');
   }
 

@@ -32,7 +32,17 @@ function rosterLabel(row: Row): string {
 /** The report as CSV text (CRLF line ends, per RFC 4180): roster students first, then everyone else who joined. */
 export function attendanceCsv(report: AttendanceReport): string {
   const zone = viewerTimeZone();
-  const header = ['Name', 'Email', 'Roster role', 'Attendance', 'Minutes attended', `First join (${zone})`, `Last leave (${zone})`, 'In class now', 'Times joined'];
+  const header = [
+    'Name',
+    'Email',
+    'Roster role',
+    'Attendance',
+    'Minutes attended',
+    `First join (${zone})`,
+    `Last leave (${zone})`,
+    'In class now',
+    'Times joined',
+  ];
   const rows = [...report.students, ...report.others].map((r) => [
     r.name,
     r.email,

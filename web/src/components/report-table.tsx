@@ -57,7 +57,9 @@ export function ReportTable({ caption, rows, emptyText }: { caption: string; row
                 <When iso={r.firstJoin} />
               </td>
               <td>{r.presentNow ? 'In class now' : <When iso={r.lastLeave} />}</td>
-              <td className={r.status === 'present' ? 'report-present' : 'report-absent'}>{r.status === 'present' ? 'Present' : 'Absent'}</td>
+              <td className={r.status === 'present' ? 'report-present' : 'report-absent'}>
+                {r.status === 'present' ? 'Present' : 'Absent'}
+              </td>
             </tr>
           ))}
         </tbody>

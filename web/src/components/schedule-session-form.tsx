@@ -6,7 +6,12 @@ import { isoToLocalInput, localInputToIso, viewerTimeZone } from './schedule-whe
 
 type FieldName = 'title' | 'description' | 'scheduledStart' | 'durationMinutes';
 type FieldErrors = Partial<Record<FieldName, string>>;
-const LABELS: Record<FieldName, string> = { title: 'Title', description: 'Description', scheduledStart: 'Start', durationMinutes: 'Duration (minutes)' };
+const LABELS: Record<FieldName, string> = {
+  title: 'Title',
+  description: 'Description',
+  scheduledStart: 'Start',
+  durationMinutes: 'Duration (minutes)',
+};
 const FIELDS = Object.keys(LABELS) as FieldName[];
 const isField = (key: unknown): key is FieldName => typeof key === 'string' && key in LABELS;
 
@@ -28,7 +33,11 @@ const plainMessages: z.core.$ZodErrorMap = (issue) => {
   if (issue.input === undefined || issue.input === '') return 'is required';
   switch (issue.code) {
     case 'too_small':
-      return issue.origin === 'string' ? (issue.minimum === 1 ? 'is required' : `needs at least ${issue.minimum} characters`) : `must be at least ${issue.minimum}`;
+      return issue.origin === 'string'
+        ? issue.minimum === 1
+          ? 'is required'
+          : `needs at least ${issue.minimum} characters`
+        : `must be at least ${issue.minimum}`;
     case 'too_big':
       return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
     case 'invalid_type':
@@ -45,7 +54,12 @@ const sentence = (field: FieldName, message: string) => (/^[a-z]/.test(message) 
 function initialValues(mode: ScheduleFormMode): Values {
   if (mode.kind === 'create') return { title: '', description: '', start: '', duration: '60' };
   const s = mode.session;
-  return { title: s.title, description: s.description ?? '', start: isoToLocalInput(s.scheduledStart), duration: String(s.durationMinutes) };
+  return {
+    title: s.title,
+    description: s.description ?? '',
+    start: isoToLocalInput(s.scheduledStart),
+    duration: String(s.durationMinutes),
+  };
 }
 
 const duration = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -100,7 +114,12 @@ function fromServer(err: unknown): [FieldErrors, string | null] {
  * Schedules a session (create) or edits one (only the changed fields are sent). Problems are shown beside their
  * field, from the shared zod schema before sending and from the server's 400 details after; anything else in an alert.
  */
-export function ScheduleSessionForm({ mode, labelledBy, onDone, onDiscard }: {
+export function ScheduleSessionForm({
+  mode,
+  labelledBy,
+  onDone,
+  onDiscard,
+}: {
   mode: ScheduleFormMode;
   /** Id of the heading that names the form (create); an edit form is named after its session. */
   labelledBy?: string;
@@ -155,8 +174,13 @@ export function ScheduleSessionForm({ mode, labelledBy, onDone, onDiscard }: {
   }
 
   const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
-  const describe = (f: FieldName, hint?: boolean) => [hint && `${fieldId(f)}-hint`, errors[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
-  const common = (f: FieldName, hint?: boolean) => ({ id: fieldId(f), 'aria-invalid': errors[f] ? true : undefined, 'aria-describedby': describe(f, hint) });
+  const describe = (f: FieldName, hint?: boolean) =>
+    [hint && `${fieldId(f)}-hint`, errors[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
+  const common = (f: FieldName, hint?: boolean) => ({
+    id: fieldId(f),
+    'aria-invalid': errors[f] ? true : undefined,
+    'aria-describedby': describe(f, hint),
+  });
 
   return (
     <form
@@ -169,17 +193,41 @@ export function ScheduleSessionForm({ mode, labelledBy, onDone, onDiscard }: {
     >
       <Field id={fieldId('title')} field="title" error={errors.title} wide>
         {/* An edit form opens on a click of "Edit": move focus into it rather than leave it on the button. */}
-        {/* biome-ignore lint/a11y/noAutofocus: only the edit form the user just opened takes focus, never the page on load. */}
-        <input {...common('title')} type="text" required autoComplete="off" autoFocus={mode.kind === 'edit'} value={values.title} onChange={set('title')} />
+        {/* biome-ignore-start lint/a11y/noAutofocus: only the edit form the user just opened takes focus, never the page on load. */}
+        <input
+          {...common('title')}
+          type="text"
+          required
+          autoComplete="off"
+          autoFocus={mode.kind === 'edit'}
+          value={values.title}
+          onChange={set('title')}
+        />
+        {/* biome-ignore-end lint/a11y/noAutofocus: see above */}
       </Field>
       <Field id={fieldId('description')} field="description" error={errors.description} wide>
         <textarea {...common('description')} rows={3} value={values.description} onChange={set('description')} />
       </Field>
-      <Field id={fieldId('scheduledStart')} field="scheduledStart" error={errors.scheduledStart} hint={`In your time zone (${viewerTimeZone()}).`}>
+      <Field
+        id={fieldId('scheduledStart')}
+        field="scheduledStart"
+        error={errors.scheduledStart}
+        hint={`In your time zone (${viewerTimeZone()}).`}
+      >
         <input {...common('scheduledStart', true)} type="datetime-local" required value={values.start} onChange={set('start')} />
       </Field>
       <Field id={fieldId('durationMinutes')} field="durationMinutes" error={errors.durationMinutes} hint="From 1 to 1440.">
-        <input {...common('durationMinutes', true)} type="number" inputMode="numeric" min={1} max={1440} step={1} required value={values.duration} onChange={set('duration')} />
+        <input
+          {...common('durationMinutes', true)}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={1440}
+          step={1}
+          required
+          value={values.duration}
+          onChange={set('duration')}
+        />
       </Field>
       {formError && (
         <p role="alert" className="error sched-wide">
@@ -202,7 +250,21 @@ export function ScheduleSessionForm({ mode, labelledBy, onDone, onDiscard }: {
   );
 }
 
-function Field({ id, field, error, hint, wide, children }: { id: string; field: FieldName; error?: string; hint?: string; wide?: boolean; children: ReactNode }) {
+function Field({
+  id,
+  field,
+  error,
+  hint,
+  wide,
+  children,
+}: {
+  id: string;
+  field: FieldName;
+  error?: string;
+  hint?: string;
+  wide?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className={wide ? 'sched-field sched-wide' : 'sched-field'}>
       <label htmlFor={id}>{LABELS[field]}</label>

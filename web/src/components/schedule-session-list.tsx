@@ -5,7 +5,12 @@ import { href } from '../lib/router.ts';
 import { ScheduleSessionForm } from './schedule-session-form.tsx';
 import { plannedEnd, ScheduleWhen } from './schedule-when.tsx';
 
-export const STATUS_LABEL: Record<SessionDto['status'], string> = { scheduled: 'Scheduled', live: 'Live now', completed: 'Completed', cancelled: 'Cancelled' };
+export const STATUS_LABEL: Record<SessionDto['status'], string> = {
+  scheduled: 'Scheduled',
+  live: 'Live now',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
 
 export interface ScheduleListProps {
   heading: string;
@@ -52,7 +57,13 @@ export function ScheduleSessionList({ heading, sessions, emptyText, canManage, s
   );
 }
 
-function ScheduleSessionItem({ session, canManage, showCourse, onChanged, onCancelled }: {
+function ScheduleSessionItem({
+  session,
+  canManage,
+  showCourse,
+  onChanged,
+  onCancelled,
+}: {
   session: SessionDto;
   canManage: boolean;
   showCourse: boolean;
@@ -110,7 +121,14 @@ function ScheduleSessionItem({ session, canManage, showCourse, onChanged, onCanc
           {upcoming && (
             <>
               {/* aria-describedby ties each "Edit" to its session's title for screen readers, keeping the name short. */}
-              <button type="button" className="secondary" ref={editButton} aria-expanded={editing} aria-describedby={titleId} onClick={() => (editing ? closeEditor() : setEditing(true))}>
+              <button
+                type="button"
+                className="secondary"
+                ref={editButton}
+                aria-expanded={editing}
+                aria-describedby={titleId}
+                onClick={() => (editing ? closeEditor() : setEditing(true))}
+              >
                 Edit
               </button>
               <button type="button" className="danger" aria-describedby={titleId} onClick={() => void cancelSession()}>

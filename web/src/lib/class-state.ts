@@ -15,7 +15,14 @@ export interface ClassState {
   lastSeq: number;
 }
 
-export const emptyClass: ClassState = { session: null, presence: { count: 0, users: null }, messages: [], questions: {}, polls: {}, lastSeq: 0 };
+export const emptyClass: ClassState = {
+  session: null,
+  presence: { count: 0, users: null },
+  messages: [],
+  questions: {},
+  polls: {},
+  lastSeq: 0,
+};
 
 /** A room event as the reducer takes it: the protocol's own union, so a case the server cannot send fails the type check. */
 export type ClassEvent = RoomEvent;
@@ -48,6 +55,9 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
       return { ...next, presence: { count: e.payload.count, users: [...kept, ...e.payload.joined.filter((p) => !known.has(p.id))] } };
     }
     case 'session:updated':
-      return { ...next, session: { ...e.payload.session, meeting: { ...e.payload.session.meeting, url: state.session?.meeting.url ?? null } } };
+      return {
+        ...next,
+        session: { ...e.payload.session, meeting: { ...e.payload.session.meeting, url: state.session?.meeting.url ?? null } },
+      };
   }
 }

@@ -59,7 +59,8 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
     for (const e of batch) take(e);
   });
   // Casts: a listener registered in a loop over the names cannot be typed per name; the payload is the one `name` carries.
-  for (const name of ROOM_EVENTS) socket.on(name, ((payload: ClassEvent['payload']) => take({ event: name, payload } as ClassEvent)) as never);
+  for (const name of ROOM_EVENTS)
+    socket.on(name, ((payload: ClassEvent['payload']) => take({ event: name, payload } as ClassEvent)) as never);
 
   socket.on('connect', () => {
     const gen = ++generation;
@@ -71,7 +72,11 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
         if (gen !== generation) return;
         if (!reply.ok) {
           // No access or no such session will not change by retrying; anything else might.
-          if (['SESSION_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'TOKEN_EXPIRED', 'EVENTS_EXPIRED'].includes(reply.error.code)) {
+          if (
+            ['SESSION_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'TOKEN_EXPIRED', 'EVENTS_EXPIRED'].includes(
+              reply.error.code,
+            )
+          ) {
             return finish(reply.error.message);
           }
           handlers.onStatus('reconnecting', reply.error.message);
@@ -81,7 +86,10 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
         let more = reply.data.hasMore;
         while (more) {
           const since = missed.at(-1)?.payload.seq ?? handlers.lastSeq();
-          const page = await api<{ events: ClassEvent[]; hasMore: boolean }>('GET', `/api/live-sessions/${sessionId}/events?since=${since}&limit=1000`);
+          const page = await api<{ events: ClassEvent[]; hasMore: boolean }>(
+            'GET',
+            `/api/live-sessions/${sessionId}/events?since=${since}&limit=1000`,
+          );
           if (gen !== generation) return;
           missed.push(...page.events);
           more = page.hasMore;

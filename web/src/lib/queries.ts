@@ -39,14 +39,17 @@ export const keys = {
   demoUsers: ['demo-users'] as const,
 };
 
-export const sessionQuery = (id: string) => queryOptions({ queryKey: keys.session(id), queryFn: () => api<SessionDto>('GET', sessionPath(id)) });
+export const sessionQuery = (id: string) =>
+  queryOptions({ queryKey: keys.session(id), queryFn: () => api<SessionDto>('GET', sessionPath(id)) });
 
 export const attendanceQuery = (id: string) =>
   queryOptions({ queryKey: keys.attendance(id), queryFn: () => api<AttendanceReport>('GET', `${sessionPath(id)}/attendance`) });
 
 export const pollsQuery = (id: string) =>
-  queryOptions({ queryKey: keys.polls(id), queryFn: async () => (await api<{ items: PollDto[] }>('GET', `${sessionPath(id)}/polls`)).items });
-
+  queryOptions({
+    queryKey: keys.polls(id),
+    queryFn: async () => (await api<{ items: PollDto[] }>('GET', `${sessionPath(id)}/polls`)).items,
+  });
 
 /** Every session the caller may see (one course, or all their courses), following `nextCursor` to the end. */
 export const sessionsQuery = (courseId: string | null) =>

@@ -24,7 +24,11 @@ export function useClassroom(sessionId: string) {
   const [status, setStatus] = useState<{ status: ConnectionStatus; reason?: string }>({ status: 'connecting' });
   const queryClient = useQueryClient();
   // Read once the class is joined, and again at every rejoin (below).
-  const mineRead = useQuery({ queryKey: keys.mine(sessionId), queryFn: () => loadMine(sessionId), enabled: state.current.session !== null });
+  const mineRead = useQuery({
+    queryKey: keys.mine(sessionId),
+    queryFn: () => loadMine(sessionId),
+    enabled: state.current.session !== null,
+  });
   const mine = mineRead.data ?? noneYet;
   /** An action of the viewer's own (upvote, vote) shows at once, before any reread. */
   const setMine = useCallback(

@@ -43,7 +43,8 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
       <h1>{session ? `Attendance: ${session.title}` : 'Attendance report'}</h1>
       {session && (
         <p>
-          <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} /> <span className="muted">({STATUS_LABEL[session.status]})</span>
+          <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} />{' '}
+          <span className="muted">({STATUS_LABEL[session.status]})</span>
         </p>
       )}
       <ScheduleZoneNote />
@@ -61,7 +62,11 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
           </p>
           <div className="sched-actions">
             <ReportDownloadButton report={report} session={session} />
-            <button type="button" className="secondary" onClick={() => void queryClient.invalidateQueries({ queryKey: keys.session(sessionId) })}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void queryClient.invalidateQueries({ queryKey: keys.session(sessionId) })}
+            >
               Refresh
             </button>
           </div>

@@ -51,7 +51,12 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
       {canManage && courseId && !forbidden && (
         <section className="panel" aria-labelledby={formHeadingId}>
           <h2 id={formHeadingId}>Schedule a session</h2>
-          <ScheduleSessionForm key={courseId} mode={{ kind: 'create', courseId }} labelledBy={formHeadingId} onDone={(s) => changed(`“${s.title}” was scheduled.`)} />
+          <ScheduleSessionForm
+            key={courseId}
+            mode={{ kind: 'create', courseId }}
+            labelledBy={formHeadingId}
+            onDone={(s) => changed(`“${s.title}” was scheduled.`)}
+          />
         </section>
       )}
 
@@ -71,9 +76,8 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
         <>
           {!courseId && sessions.length === 0 && (
             <p className="panel">
-              You have no live sessions yet. The Skill Probe LMS opens this app on a course’s page (
-              <code>#/courses/&lt;course id&gt;</code>), where the course’s sessions are listed and its mentors schedule
-              new ones.
+              You have no live sessions yet. The Skill Probe LMS opens this app on a course’s page (<code>#/courses/&lt;course id&gt;</code>
+              ), where the course’s sessions are listed and its mentors schedule new ones.
             </p>
           )}
           <ScheduleSessionList
@@ -84,7 +88,14 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
             showCourse={!courseId}
             onChanged={changed}
           />
-          <ScheduleSessionList heading="Past" sessions={past} emptyText="No past sessions." canManage={canManage} showCourse={!courseId} onChanged={changed} />
+          <ScheduleSessionList
+            heading="Past"
+            sessions={past}
+            emptyText="No past sessions."
+            canManage={canManage}
+            showCourse={!courseId}
+            onChanged={changed}
+          />
         </>
       )}
     </div>

@@ -35,8 +35,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
       {demo === null && <p>Loading…</p>}
       {demo === 'none' && (
         <p>
-          Open your class from the Skill Probe LMS: it signs you in here. (This server is not in demo mode, so there is
-          nothing to pick.)
+          Open your class from the Skill Probe LMS: it signs you in here. (This server is not in demo mode, so there is nothing to pick.)
         </p>
       )}
       {demo && demo !== 'none' && (
