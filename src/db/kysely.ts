@@ -35,12 +35,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; ki
   }
   if (target.dataDir.startsWith('memory://')) return { db: await openPGlite(target.dataDir), kind: 'pglite' };
   const dir = resolve(target.dataDir, 'pglite');
-  const unlock = lockDataDir(dir);
+  const unlock = await lockDataDir(dir);
   try {
     const db = await openPGlite(dir);
     return { db: withRelease(db, unlock), kind: 'pglite' };
   } catch (err) {
-    unlock();
+    await unlock();
     throw err;
   }
 }
@@ -52,13 +52,13 @@ async function openPGlite(dir: string): Promise<Db> {
 }
 
 /** Releases the folder lock once the database has closed. */
-function withRelease(db: Db, release: () => void): Db {
+function withRelease(db: Db, release: () => Promise<void>): Db {
   const destroy = db.destroy.bind(db);
   db.destroy = async () => {
     try {
       await destroy();
     } finally {
-      release();
+      await release();
     }
   };
   return db;
