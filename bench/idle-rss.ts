@@ -50,7 +50,8 @@ async function sample(env: Record<string, string>, settleS: number): Promise<Sam
     while ((await fetch(`${base}/healthz`).then((r) => r.status, () => 0)) !== 200) await sleep(100);
     const startMs = Date.now() - started;
     await sleep(settleS * 1000);
-    return { rssMiB: statusMiB(child.pid!, 'VmRSS'), peakMiB: statusMiB(child.pid!, 'VmHWM'), startMs };
+    const pid = child.pid ?? 0;
+    return { rssMiB: statusMiB(pid, 'VmRSS'), peakMiB: statusMiB(pid, 'VmHWM'), startMs };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -84,7 +85,7 @@ const runs = Number(values.runs);
 const settle = Number(values.settle);
 const results: Record<string, Sample[]> = {};
 const add = (label: string, s: Sample) => {
-  (results[label] ??= []).push(s);
+  results[label] = [...(results[label] ?? []), s];
   console.log(`${label.padEnd(16)} RSS ${String(s.rssMiB).padStart(4)} MiB  peak ${String(s.peakMiB).padStart(4)} MiB  up in ${s.startMs} ms`);
 };
 for (let run = 0; run < runs; run++) {
