@@ -47,7 +47,13 @@ async function sample(env: Record<string, string>, settleS: number): Promise<Sam
       });
       child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
     });
-    while ((await fetch(`${base}/healthz`).then((r) => r.status, () => 0)) !== 200) await sleep(100);
+    while (
+      (await fetch(`${base}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    )
+      await sleep(100);
     const startMs = Date.now() - started;
     await sleep(settleS * 1000);
     const pid = child.pid ?? 0;
@@ -79,14 +85,20 @@ async function withThrowawayDatabase<T>(fn: (url: string) => Promise<T>): Promis
 }
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, settle: { type: 'string', default: '10' }, kinds: { type: 'string', default: 'pglite,postgres' } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    settle: { type: 'string', default: '10' },
+    kinds: { type: 'string', default: 'pglite,postgres' },
+  },
 });
 const runs = Number(values.runs);
 const settle = Number(values.settle);
 const results: Record<string, Sample[]> = {};
 const add = (label: string, s: Sample) => {
   results[label] = [...(results[label] ?? []), s];
-  console.log(`${label.padEnd(16)} RSS ${String(s.rssMiB).padStart(4)} MiB  peak ${String(s.peakMiB).padStart(4)} MiB  up in ${s.startMs} ms`);
+  console.log(
+    `${label.padEnd(16)} RSS ${String(s.rssMiB).padStart(4)} MiB  peak ${String(s.peakMiB).padStart(4)} MiB  up in ${s.startMs} ms`,
+  );
 };
 for (let run = 0; run < runs; run++) {
   for (const kind of values.kinds.split(',')) {
@@ -102,7 +114,9 @@ for (let run = 0; run < runs; run++) {
       // DATA_DIR still holds the demo signing secret.
       const dataDir = mkdtempSync(join(tmpdir(), 'spl-idle-'));
       try {
-        await withThrowawayDatabase(async (url) => add('postgres', await sample({ DATABASE_URL: url, DATA_DIR: dataDir, DEMO_MODE: 'true' }, settle)));
+        await withThrowawayDatabase(async (url) =>
+          add('postgres', await sample({ DATABASE_URL: url, DATA_DIR: dataDir, DEMO_MODE: 'true' }, settle)),
+        );
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }

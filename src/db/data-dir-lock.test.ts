@@ -91,7 +91,10 @@ describe('the PGlite data folder lock', () => {
     const second = startServer(dataDir);
     const secondExit = once(second.child, 'exit');
     await assert.rejects(second.ready, (err: Error) => {
-      assert.ok(err.message.includes(`The database folder ${join(dataDir, 'pglite')} is in use by process ${first.child.pid}`), err.message);
+      assert.ok(
+        err.message.includes(`The database folder ${join(dataDir, 'pglite')} is in use by process ${first.child.pid}`),
+        err.message,
+      );
       return true;
     });
     assert.equal((await secondExit)[0], 1, 'the second exits with an error');
