@@ -40,7 +40,7 @@ import { joinCluster } from './cluster/cluster.ts';
 import { resyncChannels } from './cluster/resync.ts';
 import { dropRemovedMembers } from './cluster/roster-recheck.ts';
 import type { StoredEvent } from './events/events.repo.ts';
-import { clientErrorHandler, frameworkErrors, registerErrorHandling, registerJsonParser } from './http/errors.ts';
+import { clientErrorHandler, frameworkErrors, refuseWhileClosing, registerErrorHandling, registerJsonParser } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerWebApp } from './http/web.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -87,13 +87,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { maxParamLength: 200 },
     requestTimeout: 30_000,
     frameworkErrors,
+    // refuseWhileClosing answers instead, in the API's error shape.
+    return503OnClosing: false,
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const { db } = deps;
   const outage = createOutageLog(db, app.log);
-  app.addHook('onClose', async () => outage.stop());
+  refuseWhileClosing(app, outage);
   registerErrorHandling(app, outage);
   registerJsonParser(app);
   registerSecurityHeaders(app, { hstsMaxAge: config.hstsMaxAge });

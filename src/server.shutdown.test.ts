@@ -231,7 +231,7 @@ for (const target of await dbTargets('graceful shutdown')) {
           assert.ok((s.shutdownNotice?.retryAfterMs ?? 0) > 0);
           for (const [body, { outcome }] of s.chats) {
             if (outcome === 'ok') assert.ok(chat.has(body), `acknowledged "${body}" is in the database`);
-            else assert.match(outcome, /^(pending|error:SERVICE_UNAVAILABLE)$/);
+            else assert.match(outcome, /^(pending|error:UNAVAILABLE)$/);
           }
           // Everything the server had taken before it began to close was committed and answered before the close.
           assert.equal(s.unansweredFromBefore, 0, `${s.id}: actions sent before the SIGTERM went unanswered`);
@@ -246,7 +246,7 @@ for (const target of await dbTargets('graceful shutdown')) {
         }
         const all = students.flatMap((s) => s.actions());
         const ackedDuring = all.filter((a) => a.outcome === 'ok').length - ackedBefore;
-        const refused = all.filter((a) => a.outcome === 'error:SERVICE_UNAVAILABLE').length;
+        const refused = all.filter((a) => a.outcome === 'error:UNAVAILABLE').length;
         const unanswered = students.reduce((sum, s) => sum + s.unansweredAtDisconnect, 0);
         t.diagnostic(
           `exit 0 after ${ms} ms; ${all.length} actions sent, ${ackedBefore} acknowledged before the SIGTERM and ${ackedDuring} during the close, ${refused} refused while closing, ${unanswered} unanswered at the disconnect (all sent after the SIGTERM)`,

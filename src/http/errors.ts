@@ -40,12 +40,30 @@ export function registerJsonParser(app: FastifyInstance): void {
 }
 
 /**
+ * A node that is stopping answers new requests with the API's own retryable 503 (Fastify's built-in one has another
+ * shape and no Retry-After), and stops its outage probe before the database closes under it.
+ */
+export function refuseWhileClosing(app: FastifyInstance, outage: OutageLog): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    outage.stop();
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    const e = new AppError('SERVICE_UNAVAILABLE', 'The service is restarting; retry shortly');
+    return reply.code(e.status).header('retry-after', RETRY_AFTER_SECONDS).header('connection', 'close').send(errorBody(e));
+  });
+}
+
+/**
  * One error handler: stable codes for clients, internals only in the log. A database outage is a retryable 503 with
  * Retry-After, logged once per episode by `outage` rather than once per request.
  */
 export function registerErrorHandling(app: FastifyInstance, outage: OutageLog): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (outage.report(err)) {
+    // A 4xx carries the client's own failure (an upload it aborted is an ECONNRESET too), never the database's.
+    if (!(err.statusCode && err.statusCode < 500) && outage.report(err)) {
       const e = new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly');
       return reply.code(e.status).header('retry-after', RETRY_AFTER_SECONDS).send(errorBody(e));
     }

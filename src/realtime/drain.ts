@@ -5,7 +5,12 @@ import type { AckReply } from './socket-handler.ts';
 const RETRY_AFTER_MS = 1000;
 const RETRY_SPREAD_MS = 2000;
 
-const refusal = { code: 'SERVICE_UNAVAILABLE', message: 'The service is restarting: reconnect and send this again' } as const;
+// Retryable, as during a database outage: the same action succeeds on a node that is not stopping.
+const refusal = {
+  code: 'UNAVAILABLE',
+  message: 'The service is restarting: reconnect and send this again',
+  retryable: true,
+} as const;
 
 /**
  * The real-time side of a graceful shutdown. `settle` stops taking work (new connections and new client events are
@@ -30,9 +35,17 @@ export function createSocketDrain(io: Server) {
   });
 
   io.on('connection', (socket: Socket) => {
+    // The acks this socket still owes; a socket that goes away owes nothing more (an event it sent may never reach its
+    // handler then, and nobody is left to hear an ack).
+    let owed: Set<() => void> | undefined;
+    socket.once('disconnect', () => {
+      for (const release of owed ?? []) release();
+      owed = undefined;
+    });
     socket.use((packet, next) => {
       const ack = packet.at(-1);
-      if (typeof ack !== 'function') {
+      // Only events with a handler are work to wait for: an unknown one was answered UNKNOWN_EVENT already (onAny).
+      if (typeof ack !== 'function' || socket.listeners(packet[0] as never).length === 0) {
         // Nothing to answer: while closing, the event is dropped (a client that needs to know asks for an ack).
         if (!closing) next();
         return;
@@ -40,11 +53,16 @@ export function createSocketDrain(io: Server) {
       if (closing) return void ack({ ok: false, error: refusal } satisfies AckReply);
       inFlight += 1;
       let done = false;
+      const release = () => {
+        if (done) return;
+        done = true;
+        owed?.delete(release);
+        settled();
+      };
+      owed ??= new Set();
+      owed.add(release);
       packet[packet.length - 1] = (...args: unknown[]) => {
-        if (!done) {
-          done = true;
-          settled();
-        }
+        release();
         ack(...args);
       };
       next();

@@ -79,7 +79,7 @@ const roomEvents: Record<RoomEventName, true> = {
 export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
 
 /**
- * Everything the server sends: the room's events plus two notices to one socket (no seq). A socket that connects
+ * Everything the server sends: the room's events plus three notices to one socket (no seq). A socket that connects
  * with `auth: { token, batch: true }` receives the room's events as `events` instead: each frame carries the events
  * of one fan-out, in seq order (one or more); the notices still come by their own names.
  */

@@ -44,7 +44,13 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
     // Claimed before any await: a second join on this socket, or a disconnect meanwhile, sees it.
     const attends = !isEnded(session.status) && !joined.has(session.id);
     joined.set(session.id, session.course_id);
-    if (attends) await presence.enter(actor, session.id, session.course_id);
+    if (attends) {
+      // A join refused here (the database away) must open attendance when it is sent again on this socket.
+      await presence.enter(actor, session.id, session.course_id).catch((err: unknown) => {
+        joined.delete(session.id);
+        throw err;
+      });
+    }
     // The link goes with attendance: to those whose join just opened it (scheduled or live), and to managers.
     const link = manages || !isEnded(session.status) ? await meetings.linkFor(session, actor, manages) : null;
     if (!socket.connected) {
