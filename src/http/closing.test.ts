@@ -8,7 +8,12 @@ import { refuseWhileClosing } from './errors.ts';
 test('a request that arrives while the node closes gets the API 503 with Retry-After, not Fastify own shape', async () => {
   const app = Fastify({ logger: false, return503OnClosing: false });
   let probeStopped = false;
-  refuseWhileClosing(app, { stop: () => void (probeStopped = true) } as unknown as OutageLog);
+  const outage = {
+    stop() {
+      probeStopped = true;
+    },
+  };
+  refuseWhileClosing(app, outage as unknown as OutageLog);
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => {
     release = resolve;
