@@ -56,7 +56,7 @@ async function startServer(env: Record<string, string>) {
     const [code] = await exited;
     return { code, ms: Date.now() - started };
   };
-  return { base: `http://127.0.0.1:${port}`, port, output: () => output, terminate };
+  return { base: `http://127.0.0.1:${port}`, port, pid: child.pid as number, output: () => output, terminate };
 }
 
 async function call(base: string, bearer: string, method: string, path: string, body?: unknown) {
@@ -275,5 +275,19 @@ describe('a graceful shutdown that hangs', () => {
     assert.ok(ms >= timeoutMs - 100 && ms < timeoutMs + 10_000, `exited after ${ms} ms`);
     assert.match(server.output(), /graceful shutdown timed out/);
     t.diagnostic(`exit ${code} after ${ms} ms`);
+  });
+});
+
+describe('signals that are not a stop', () => {
+  test('SIGUSR2 (the benchmarks probe) leaves the server running', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'spl-shutdown-usr2-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    // With no SIGUSR2 listener of its own, a process ends on SIGUSR2: the probe loads one (bench/lib/probe.ts).
+    const server = await startServer({ DATA_DIR: dataDir, NODE_OPTIONS: '--import ./bench/lib/probe.ts' });
+    const child = server.pid;
+    process.kill(child, 'SIGUSR2');
+    await sleep(500);
+    assert.equal((await fetch(`${server.base}/healthz`)).status, 200, 'still serving after SIGUSR2');
+    assert.equal((await server.terminate()).code, 0);
   });
 });

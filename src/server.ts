@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   closeWithGrace(
     {
       delay: config.shutdownTimeoutMs,
+      // SIGUSR2 is for diagnostics (the benchmarks' memory and stall probe), not a request to stop.
+      skip: ['SIGUSR2'],
       logger: { error: (msg: unknown) => app.log.error(msg) },
       onTimeout: (delay) => app.log.error({ timeoutMs: delay }, 'graceful shutdown timed out (SHUTDOWN_TIMEOUT_MS); exiting anyway'),
     },

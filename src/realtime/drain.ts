@@ -45,7 +45,7 @@ export function createSocketDrain(io: Server) {
     socket.use((packet, next) => {
       const ack = packet.at(-1);
       // Only events with a handler are work to wait for: an unknown one was answered UNKNOWN_EVENT already (onAny).
-      if (typeof ack !== 'function' || socket.listeners(packet[0] as never).length === 0) {
+      if (typeof ack !== 'function' || socket.listenerCount(packet[0] as string) === 0) {
         // Nothing to answer: while closing, the event is dropped (a client that needs to know asks for an ack).
         if (!closing) next();
         return;

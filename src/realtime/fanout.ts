@@ -2,7 +2,6 @@ import type { StoredEvent } from '../events/events.repo.ts';
 import type { RoomEvent } from './protocol.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
 import { encodeEvent, writeFrames, wsTextFrame } from './wire.ts';
-import { getOrCreate } from '../maps.ts';
 
 /**
  * How long one slice of a fan-out may hold the event loop. 5,000 recipients take tens of milliseconds; in slices,
@@ -90,7 +89,12 @@ export function createRoomFanout(
   const after = (seq: number) => held.filter((e) => e.seq > seq);
 
   function deliver(socket: RealtimeSocket, has: number) {
-    const f = getOrCreate(frames, has, (): Frames => ({}));
+    // Per recipient: no closure for a get-or-create here.
+    let f = frames.get(has);
+    if (!f) {
+      f = {};
+      frames.set(has, f);
+    }
     if (socket.data.batch === true) {
       // Casts: TypeScript cannot pair each name with its payload across a union; every event was checked as a draft.
       const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent);
