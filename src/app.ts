@@ -202,7 +202,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   }
 
   // The event table is built once; a connecting socket (5,000 in a join storm) only gets its listeners.
-  const socketEvents = createSocketEvents(app.log, outage);
+  const socketEvents = createSocketEvents(app.log, outage, drain.work);
   const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings });
   for (const feature of features) feature.registerSocket(socketEvents.on);
   io.on('connection', (socket) => {

@@ -1,16 +1,16 @@
-import type { Server, Socket } from 'socket.io';
-import type { AckReply } from './socket-handler.ts';
+import type { Server } from 'socket.io';
+import type { EventWork } from './socket-handler.ts';
 
 /** The notice's hint; each socket gets it plus a random share of the spread, so clients do not all return at once. */
 const RETRY_AFTER_MS = 1000;
 const RETRY_SPREAD_MS = 2000;
 
 // Retryable, as during a database outage: the same action succeeds on a node that is not stopping.
-const refusal = {
+const refusal: EventWork['refusal'] = {
   code: 'UNAVAILABLE',
   message: 'The service is restarting: reconnect and send this again',
   retryable: true,
-} as const;
+};
 
 /**
  * The real-time side of a graceful shutdown. `settle` stops taking work (new connections and new client events are
@@ -34,42 +34,21 @@ export function createSocketDrain(io: Server) {
     next(Object.assign(new Error(refusal.message), { data: refusal }));
   });
 
-  io.on('connection', (socket: Socket) => {
-    // The acks this socket still owes; a socket that goes away owes nothing more (an event it sent may never reach its
-    // handler then, and nobody is left to hear an ack).
-    let owed: Set<() => void> | undefined;
-    socket.once('disconnect', () => {
-      for (const release of owed ?? []) release();
-      owed = undefined;
-    });
-    socket.use((packet, next) => {
-      const ack = packet.at(-1);
-      // Only events with a handler are work to wait for: an unknown one was answered UNKNOWN_EVENT already (onAny).
-      if (typeof ack !== 'function' || socket.listenerCount(packet[0] as string) === 0) {
-        // Nothing to answer: while closing, the event is dropped (a client that needs to know asks for an ack).
-        if (!closing) next();
-        return;
-      }
-      if (closing) return void ack({ ok: false, error: refusal } satisfies AckReply);
-      inFlight += 1;
-      let done = false;
-      const release = () => {
-        if (done) return;
-        done = true;
-        owed?.delete(release);
-        settled();
-      };
-      owed ??= new Set();
-      owed.add(release);
-      packet[packet.length - 1] = (...args: unknown[]) => {
-        release();
-        ack(...args);
-      };
-      next();
-    });
-  });
-
   return {
+    /**
+     * The socket handler's side (socket-handler.ts): whether new client events are refused, and the brackets around
+     * each one it takes. Counting there, in the one shared listener per event, costs nothing per socket, and counts
+     * only events that reached a handler (an unknown one, or one from a socket gone before its turn, never does).
+     */
+    work: {
+      refusal,
+      refusing: () => closing,
+      begin: () => {
+        inFlight += 1;
+      },
+      end: settled,
+    },
+
     /** Refuses new work and resolves once every taken event is acked, or after `maxWaitMs` (an ack never sent). */
     async settle(maxWaitMs: number): Promise<{ unanswered: number }> {
       closing = true;

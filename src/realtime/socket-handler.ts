@@ -42,11 +42,26 @@ export interface SocketEvents {
   attach: (socket: RealtimeSocket) => void;
 }
 
+/** The graceful shutdown's hold on client events (drain.ts): refuse them while closing, count those being handled. */
+export interface EventWork {
+  refusing: () => boolean;
+  refusal: AckError;
+  begin: () => void;
+  end: () => void;
+}
+
+const untracked: EventWork = {
+  refusing: () => false,
+  refusal: { code: 'UNAVAILABLE', message: 'Unavailable', retryable: true },
+  begin: () => {},
+  end: () => {},
+};
+
 /**
  * The table of client events, built once at start: on connection a socket only gets the table's listeners (one
  * shared function per event; Socket.IO calls it with the socket as `this`), not a run of every registration.
  */
-export function createSocketEvents(log: FastifyBaseLogger, outage: OutageLog): SocketEvents {
+export function createSocketEvents(log: FastifyBaseLogger, outage: OutageLog, work: EventWork = untracked): SocketEvents {
   const table = new Map<string, Listener>();
   const toError = (err: unknown, event: string) => toAckError(err, event, log, outage);
 
@@ -61,7 +76,7 @@ export function createSocketEvents(log: FastifyBaseLogger, outage: OutageLog): S
   return {
     on(event, schema, handler) {
       if (table.has(event)) throw new Error(`Client event ${event} is registered twice`);
-      table.set(event, listenerFor(event, schema, handler, toError));
+      table.set(event, listenerFor(event, schema, handler, toError, work));
     },
     names: () => [...table.keys()],
     attach(socket) {
@@ -84,10 +99,14 @@ function listenerFor<S extends z.ZodType, R>(
   schema: S,
   handler: Handler<S, R>,
   toError: (err: unknown, event: string) => AckError,
+  work: EventWork,
 ): Listener {
   return async function (this: RealtimeSocket, ...args: unknown[]) {
     const last = args[args.length - 1];
     const maybeAck = typeof last === 'function' ? (last as (r: AckReply) => void) : undefined;
+    // A stopping node takes no new work; an event without an ack is dropped, as nobody would hear the refusal.
+    if (work.refusing()) return void maybeAck?.({ ok: false, error: work.refusal });
+    work.begin();
     let answered = false;
     const ack = (reply: AckReply) => {
       if (answered) return;
@@ -102,6 +121,8 @@ function listenerFor<S extends z.ZodType, R>(
       ack({ ok: true, data });
     } catch (err) {
       ack({ ok: false, error: toError(err, event) });
+    } finally {
+      work.end();
     }
   };
 }
