@@ -8,19 +8,9 @@
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
 import { pinSelf, startTarget } from './lib/targets.ts';
+import { ROOM_EVENTS } from '../src/realtime/protocol.ts';
 import { median, percentile } from './lib/stats.ts';
 
-const ROOM_EVENTS = [
-  'chat:message',
-  'chat:deleted',
-  'qa:question',
-  'qa:updated',
-  'poll:opened',
-  'poll:results',
-  'poll:closed',
-  'presence:update',
-  'session:updated',
-];
 const RATES = { chat: 10, upvote: 95, vote: 95 };
 
 export interface SustainedResult {
