@@ -64,5 +64,24 @@ for (const target of await dbTargets('presence when the database fails')) {
       );
       assert.deepEqual(unhandled, [], 'no unhandled rejection (Node would have exited)');
     });
+
+    test('a join refused while the database is away opens attendance when sent again on the same socket', async () => {
+      const s = await makeSession(t, c.mentor, c.courseId);
+      const student = await pool.open(c.student);
+      faults.down();
+      const refused = await request(student, 'session:join', { sessionId: s.id });
+      faults.up();
+      assert.equal(refused.ok ? 'ok' : refused.error.code, 'UNAVAILABLE');
+      assert.ok((await request(student, 'session:join', { sessionId: s.id })).ok);
+      const open = await t.db
+        .selectFrom('session_attendance')
+        .selectAll()
+        .where('session_id', '=', s.id)
+        .where('user_id', '=', `${c.courseId}-s1`)
+        .where('left_at', 'is', null)
+        .execute();
+      assert.equal(open.length, 1, 'the retried join opened a segment');
+      student.disconnect();
+    });
   });
 }
