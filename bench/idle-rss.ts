@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { median } from './lib/stats.ts';
+import { createThrowawayDatabase } from './lib/targets.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 interface Sample {
   rssMiB: number;
@@ -67,20 +66,11 @@ async function sample(env: Record<string, string>, settleS: number): Promise<Sam
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function withThrowawayDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `spl_idle_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
+  const database = await createThrowawayDatabase('spl_idle');
   try {
-    return await fn(url.toString());
+    return await fn(database.url);
   } finally {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await database.drop();
   }
 }
 

@@ -35,31 +35,38 @@ export function pinSelf(core = 1) {
   if (HAS_TASKSET) execFileSync('taskset', ['-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
+/** A fresh PostgreSQL database for one server under test, and how to drop it (with any connections left). */
+export async function createThrowawayDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
+  return { url: url.toString(), drop };
+}
+
 export async function startTarget(kind: TargetKind, port: number, env: Record<string, string> = {}): Promise<Target> {
   let dropDb = async () => {};
   let script = kind === 'socketio' ? 'bench/servers/bare-socketio.ts' : 'bench/servers/raw-ws.ts';
   let childEnv: Record<string, string> = { PORT: String(port) };
   let databaseUrl: string | undefined;
   if (kind === 'ours') {
-    const name = `spl_bench_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    const database = await createThrowawayDatabase('spl_bench');
+    databaseUrl = database.url;
+    dropDb = database.drop;
     script = 'src/server.ts';
     childEnv = {
       PORT: String(port),
       NODE_ENV: 'production',
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: database.url,
       JWT_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '1000000',
