@@ -144,6 +144,7 @@ for (const target of await dbTargets('database schema')) {
         { name: '0003_pending_broadcasts' },
         { name: '0004_meeting_jobs' },
         { name: '0005_event_retention' },
+        { name: '0006_attendance_analytics' },
       ]);
     });
   });

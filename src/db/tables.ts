@@ -56,6 +56,8 @@ export interface LiveSessionsTable {
   events_expired_through_seq: Generated<string | number>;
   /** When retention last finished dropping this session's expired events. */
   events_compacted_at: Generated<Date | null>;
+  /** This class's attendance rules over its course's (a partial AttendanceRules; see migration 0006). */
+  attendance_overrides: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -167,6 +169,41 @@ export interface Database {
   audit_log: AuditLogTable;
   session_events: SessionEventsTable;
   meeting_jobs: MeetingJobsTable;
+  course_settings: CourseSettingsTable;
+  meeting_opens: MeetingOpensTable;
+  meeting_participant_segments: MeetingParticipantSegmentsTable;
+}
+
+/** A course's settings; the row exists once a manager saved them (see migration 0006). */
+export interface CourseSettingsTable {
+  course_id: string;
+  /** A partial AttendanceRules: missing fields take their defaults. */
+  attendance: Json<Record<string, unknown>>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** Who opened a class's meeting link (POST …/join, meeting:open), first and last time. */
+export interface MeetingOpensTable {
+  session_id: string;
+  user_id: string;
+  first_opened_at: Timestamp;
+  last_opened_at: Timestamp;
+  opens: Generated<number>;
+}
+
+/** Who was in the video meeting itself, as the provider reported it after the class (Google Meet). */
+export interface MeetingParticipantSegmentsTable {
+  id: Generated<string>;
+  session_id: string;
+  /** The roster member matched by email; null when nobody matched (anonymous, or not on the roster). */
+  user_id: string | null;
+  /** The provider's participant id (Meet: conferenceRecords/…/participants/…). */
+  participant: string;
+  display_name: string | null;
+  email: string | null;
+  joined_at: Timestamp;
+  left_at: Timestamp | null;
 }
 
 export type MeetingJobOperation = 'create' | 'update' | 'delete';
