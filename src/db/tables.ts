@@ -57,6 +57,9 @@ export interface LiveSessionsTable {
   /** When retention last finished dropping this session's expired events. */
   events_compacted_at: Generated<Date | null>;
   /** This class's attendance rules over its course's (a partial AttendanceRules; see migration 0006). */
+  meeting_sync_status: Generated<'none' | 'pending' | 'done' | 'failed'>;
+  meeting_synced_at: Timestamp | null;
+  meeting_sync_error: string | null;
   attendance_overrides: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;

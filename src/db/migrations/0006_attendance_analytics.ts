@@ -8,6 +8,8 @@ import { executeDdl } from './ddl.ts';
  * - `live_sessions.attendance_overrides`: the same fields for one class, over the course's.
  * - `meeting_opens`: who opened the meeting link and when (the first time is what the report shows), one row per person
  *   and class, so a student who only opened the class page is told apart from one who went to the meeting.
+ * - `live_sessions.meeting_sync_*`: whether the meeting's own attendance was read after the class (none: no provider
+ *   to ask; pending; done; failed with the reason).
  * - `meeting_participant_segments`: who was in the video meeting itself, read from the provider after the class
  *   (Google Meet's participantSessions). `user_id` is null for a participant matched to nobody on the roster
  *   (anonymous, or an email the roster does not have); they are kept for the count, never shown by name to students.
@@ -23,6 +25,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now()
     );
     ALTER TABLE live_sessions ADD COLUMN attendance_overrides jsonb;
+    ALTER TABLE live_sessions ADD COLUMN meeting_sync_status text NOT NULL DEFAULT 'none'
+      CHECK (meeting_sync_status IN ('none', 'pending', 'done', 'failed'));
+    ALTER TABLE live_sessions ADD COLUMN meeting_synced_at timestamptz;
+    ALTER TABLE live_sessions ADD COLUMN meeting_sync_error text;
 
     CREATE TABLE meeting_opens (
       session_id uuid NOT NULL REFERENCES live_sessions (id) ON DELETE CASCADE,
@@ -55,6 +61,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     `
     DROP TABLE meeting_participant_segments;
     DROP TABLE meeting_opens;
+    ALTER TABLE live_sessions DROP COLUMN meeting_sync_error;
+    ALTER TABLE live_sessions DROP COLUMN meeting_synced_at;
+    ALTER TABLE live_sessions DROP COLUMN meeting_sync_status;
     ALTER TABLE live_sessions DROP COLUMN attendance_overrides;
     DROP TABLE course_settings
   `,

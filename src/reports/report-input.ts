@@ -1,0 +1,70 @@
+import type { PollResults } from '../polls/polls.schemas.ts';
+import type { SessionStatus } from '../db/tables.ts';
+import type { AttendanceRules } from './reports.schemas.ts';
+
+/**
+ * What a session report is computed from: rows read from the durable tables (never the event log), already
+ * narrowed to one session. The loader (reports.repo.ts) builds it; the pure functions in compute/ turn it into the
+ * SessionReport, so every rule is tested on hand-made fixtures without a database.
+ */
+export interface Span {
+  joinedAt: Date;
+  /** Null while still open (counts up to `now`, clipped to the class). */
+  leftAt: Date | null;
+}
+
+export interface RosterStudent {
+  userId: string;
+  name: string;
+  email: string | null;
+}
+
+export interface ReportPollInput {
+  pollId: string;
+  question: string;
+  type: 'single' | 'multiple' | 'rating' | 'text';
+  options: string[];
+  anonymous: boolean;
+  correctOption: number | null;
+  status: 'open' | 'closed';
+  createdAt: Date;
+  closedAt: Date | null;
+  results: PollResults;
+  /** Every answer (also for anonymous polls: the report counts them but never names who gave them). */
+  responses: { userId: string; choice: unknown; at: Date }[];
+}
+
+export interface SessionReportInput {
+  session: {
+    id: string;
+    courseId: string;
+    title: string;
+    status: SessionStatus;
+    scheduledStart: Date;
+    durationMinutes: number;
+    actualStart: Date | null;
+    actualEnd: Date | null;
+  };
+  rules: AttendanceRules;
+  roster: RosterStudent[];
+  /** Class-room segments of roster students (others are not read). */
+  roomSegments: Map<string, Span[]>;
+  /** Video-meeting segments matched to roster students; empty without meeting data. */
+  meetingSegments: Map<string, Span[]>;
+  /** Whether meeting data exists at all for this class (a synced meeting with nobody in it is not "no data"). */
+  hasMeetingData: boolean;
+  /** First time each student opened the meeting link. */
+  meetingOpens: Map<string, Date>;
+  /** Per-student counts. */
+  messagesBy: Map<string, number>;
+  questionsBy: Map<string, number>;
+  upvotesBy: Map<string, number>;
+  /** Class-wide counts. */
+  messages: number;
+  questions: { total: number; answered: number; open: number; dismissed: number };
+  /** Per-minute activity (key: the minute's start in ms since the epoch). */
+  activity: { messages: Map<number, number>; questions: Map<number, number>; votes: Map<number, number> };
+  polls: ReportPollInput[];
+  meetingSync: { status: 'none' | 'pending' | 'done' | 'failed'; syncedAt: Date | null; error: string | null };
+  now: Date;
+}
