@@ -1,9 +1,10 @@
 import { isCorrect } from '../../polls/polls.results.ts';
 import type { ReportPollInput, RosterStudent } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
-import { percentOrNull } from './numbers.ts';
+import { isoOrNull, isoUtc, percentOrNull } from './numbers.ts';
 
 type ReportPoll = SessionReport['polls'][number];
+type PollAnswer = NonNullable<ReportPoll['answers']>[number];
 
 /** One student's part in the class's polls; anonymous polls never enter it. */
 export interface StudentPollStats {
@@ -50,18 +51,26 @@ export function pollStatsByStudent(polls: readonly ReportPollInput[]): Map<strin
 export function reportPolls(polls: readonly ReportPollInput[], roster: readonly RosterStudent[]): ReportPoll[] {
   const order = new Map(roster.map((s, i) => [s.userId, i]));
   return polls.map((poll) => {
-    const rosterResponses = poll.responses.filter((r) => order.has(r.userId));
-    const answers = poll.anonymous
-      ? null
-      : rosterResponses
-          .map((r) => ({
-            userId: r.userId,
-            name: roster[order.get(r.userId) ?? 0]?.name ?? '',
-            choice: r.choice,
-            correct: isQuiz(poll) ? isCorrect(poll.correctOption, r.choice) : null,
-            answeredAt: r.at.toISOString(),
-          }))
-          .sort((a, b) => (order.get(a.userId) ?? 0) - (order.get(b.userId) ?? 0));
+    // Placed by roster position rather than sorted: linear in the roster, and one answer per student.
+    const byStudent = new Array<ReportPollInput['responses'][number] | undefined>(roster.length);
+    for (const r of poll.responses) {
+      const i = order.get(r.userId);
+      if (i !== undefined) byStudent[i] = r;
+    }
+    const answers: PollAnswer[] = [];
+    let fromRoster = 0;
+    byStudent.forEach((r, i) => {
+      if (!r) return;
+      fromRoster += 1;
+      if (poll.anonymous) return;
+      answers.push({
+        userId: r.userId,
+        name: roster[i]?.name ?? '',
+        choice: r.choice,
+        correct: isQuiz(poll) ? isCorrect(poll.correctOption, r.choice) : null,
+        answeredAt: isoUtc(r.at.getTime()),
+      });
+    });
     return {
       pollId: poll.pollId,
       question: poll.question,
@@ -71,12 +80,12 @@ export function reportPolls(polls: readonly ReportPollInput[], roster: readonly 
       quiz: isQuiz(poll),
       correctOption: poll.correctOption,
       status: poll.status,
-      createdAt: poll.createdAt.toISOString(),
-      closedAt: poll.closedAt?.toISOString() ?? null,
+      createdAt: isoUtc(poll.createdAt.getTime()),
+      closedAt: isoOrNull(poll.closedAt),
       responses: poll.responses.length,
-      responseRate: percentOrNull(new Set(rosterResponses.map((r) => r.userId)).size, roster.length),
+      responseRate: percentOrNull(fromRoster, roster.length),
       results: poll.results,
-      answers,
+      answers: poll.anonymous ? null : answers,
     };
   });
 }
@@ -86,6 +95,10 @@ export function pollResponseRate(polls: readonly ReportPollInput[], roster: read
   const onRoster = new Set(roster.map((s) => s.userId));
   const named = namedPolls(polls);
   let answers = 0;
-  for (const poll of named) answers += new Set(poll.responses.filter((r) => onRoster.has(r.userId)).map((r) => r.userId)).size;
+  for (const poll of named) {
+    const answered = new Set<string>();
+    for (const r of poll.responses) if (onRoster.has(r.userId)) answered.add(r.userId);
+    answers += answered.size;
+  }
   return percentOrNull(answers, named.length * roster.length);
 }

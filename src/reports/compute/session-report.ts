@@ -1,7 +1,7 @@
 import type { SessionReportInput } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
 import { attendeesPerMinute, minutesOf, peakConcurrent } from './concurrency.ts';
-import { median, minutes1, percentOrNull, round1 } from './numbers.ts';
+import { isoUtc, median, minutes1, percentOrNull, round1 } from './numbers.ts';
 import { pollResponseRate, reportPolls } from './polls.ts';
 import { type ClassWindow, classWindow } from './spans.ts';
 import { type StudentResult, sortRoster, studentResults } from './students.ts';
@@ -23,7 +23,7 @@ export function computeSessionReport(input: SessionReportInput): SessionReport {
     courseId: session.courseId,
     title: session.title,
     status: session.status,
-    generatedAt: now.toISOString(),
+    generatedAt: isoUtc(now.getTime()),
     rules: input.rules,
     summary: summarize(input, window, results),
     timeline: timeline(input, window, results),
@@ -78,7 +78,7 @@ function timeline(input: SessionReportInput, window: ClassWindow, results: Stude
   );
   const { messages, questions, votes } = input.activity;
   return minutesOf(window.span).map((minute, i) => ({
-    minute: new Date(minute).toISOString(),
+    minute: isoUtc(minute),
     attendees: attendees[i] ?? 0,
     messages: messages.get(minute) ?? 0,
     questions: questions.get(minute) ?? 0,

@@ -1,6 +1,6 @@
 import type { RosterStudent, SessionReportInput, Span } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
-import { minutes1, percentOrNull, round1 } from './numbers.ts';
+import { isoOrNull, isoUtc, minutes1, percentOrNull, round1 } from './numbers.ts';
 import { namedPolls, pollStatsByStudent } from './polls.ts';
 import { type ClassWindow, countableIntervals, totalMs } from './spans.ts';
 import { type CountedTime, countedTime, studentStatus } from './status.ts';
@@ -20,10 +20,12 @@ export function sortRoster(roster: readonly RosterStudent[]): RosterStudent[] {
   return [...roster].sort((a, b) => byName.compare(a.name, b.name) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }
 
-const iso = (spans: readonly Span[]) =>
-  [...spans]
-    .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime())
-    .map((s) => ({ joinedAt: s.joinedAt.toISOString(), leftAt: s.leftAt?.toISOString() ?? null }));
+/** Stays as shown, oldest first (the loader's order is usually already that, and is then kept without a sort). */
+function iso(spans: readonly Span[]) {
+  const inOrder = spans.every((s, i) => i === 0 || (spans[i - 1]?.joinedAt.getTime() ?? 0) <= s.joinedAt.getTime());
+  const sorted = inOrder ? spans : [...spans].sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
+  return sorted.map((s) => ({ joinedAt: isoUtc(s.joinedAt.getTime()), leftAt: isoOrNull(s.leftAt) }));
+}
 
 /** The room's first join and last leave as stored (not clipped): what the student actually did. */
 function roomBounds(spans: readonly Span[]): { firstJoin: string | null; lastLeave: string | null } {
@@ -36,7 +38,7 @@ function roomBounds(spans: readonly Span[]): { firstJoin: string | null; lastLea
     if (s.leftAt === null) open = true;
     else last = Math.max(last, s.leftAt.getTime());
   }
-  return { firstJoin: new Date(first).toISOString(), lastLeave: open ? null : new Date(last).toISOString() };
+  return { firstJoin: isoUtc(first), lastLeave: open ? null : isoUtc(last) };
 }
 
 /**
@@ -62,7 +64,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
       email: student.email,
       status: studentStatus(counted, window, rules),
       joinedMeeting: opened !== null,
-      joinedMeetingAt: opened?.toISOString() ?? null,
+      joinedMeetingAt: isoOrNull(opened),
       ...roomBounds(roomSpans),
       segments: iso(roomSpans),
       minutes: minutes1(totalMs(room)),
