@@ -81,8 +81,8 @@ const reports = Array.from({ length: 30 }, (_, k) => computeSessionReport(classI
 const roster = classInput(300).roster;
 const course = () => computeCourseReport({ courseId: 'course-1', from: null, to: null, now: at(40 * 24 * 60), roster, classes: reports });
 console.log(`course report over 30 classes of 300 students (from their session reports): ${measure(course)}`);
-console.log(
-  `load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} on ${availableParallelism()} cores`,
-);
+// A yardstick for the machine's state: the report is allocation-bound, so time a million small objects the same way.
+const yardstick = () => Array.from({ length: 1_000_000 }, (_, i) => ({ i, s: `x${i}` }));
+console.log(`yardstick, 1,000,000 small objects with strings: ${measure(yardstick)}`);
+const load = loadavg().map((l) => l.toFixed(1));
+console.log(`load average ${load.join(' ')} on ${availableParallelism()} cores`);

@@ -53,14 +53,22 @@ export function clipSpans(spans: readonly Span[], window: Interval, now: Date): 
 
 /** Sorts and joins overlapping or touching intervals, so two tabs open at once count once. */
 export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
-  const sorted = [...intervals].sort((a, b) => a.start - b.start);
-  const out: Interval[] = [];
-  for (const iv of sorted) {
-    const last = out.at(-1);
-    if (last && iv.start <= last.end) last.end = Math.max(last.end, iv.end);
-    else out.push({ start: iv.start, end: iv.end });
+  return mergeInPlace(intervals.map((iv) => ({ start: iv.start, end: iv.end })));
+}
+
+/** mergeIntervals on an array the caller owns (one student's fresh clipped stays: no copy needed). */
+function mergeInPlace(intervals: Interval[]): Interval[] {
+  if (intervals.length < 2) return intervals;
+  intervals.sort((a, b) => a.start - b.start);
+  let last = 0;
+  for (let i = 1; i < intervals.length; i++) {
+    const iv = intervals[i] as Interval;
+    const prev = intervals[last] as Interval;
+    if (iv.start <= prev.end) prev.end = Math.max(prev.end, iv.end);
+    else intervals[++last] = iv;
   }
-  return out;
+  intervals.length = last + 1;
+  return intervals;
 }
 
 /** Total length of intervals that do not overlap (the output of mergeIntervals). */
@@ -73,5 +81,5 @@ export function totalMs(merged: readonly Interval[]): number {
 /** Clip then merge: the stays of one student that count, as disjoint intervals in time order. */
 export function countableIntervals(spans: readonly Span[], window: ClassWindow, now: Date): Interval[] {
   if (!window.started) return [];
-  return mergeIntervals(clipSpans(spans, window.span, now));
+  return mergeInPlace(clipSpans(spans, window.span, now));
 }
