@@ -51,6 +51,16 @@ const ROWS: Row[] = [
     expect: [403, 404, 200, 404, 403, 200],
   },
   {
+    route: 'GET report',
+    call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/report` }),
+    expect: [403, 404, 200, 404, 403, 200],
+  },
+  {
+    route: 'GET report/me',
+    call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/report/me` }),
+    expect: [200, 404, 403, 404, 403, 403],
+  },
+  {
     route: 'GET events',
     call: (id) => ({ method: 'GET', url: `/api/live-sessions/${id}/events` }),
     expect: [200, 404, 200, 404, 200, 200],
@@ -82,6 +92,17 @@ const ROWS: Row[] = [
     route: 'PUT roster',
     call: () => ({ method: 'PUT', url: '/api/courses/course-1/members', body: { members: [{ userId: 'newbie', role: 'student' }] } }),
     expect: [403, 403, 403, 403, 403, 200],
+  },
+  { route: 'GET settings', call: () => ({ method: 'GET', url: '/api/courses/course-1/settings' }), expect: [403, 403, 200, 403, 403, 200] },
+  {
+    route: 'PUT settings',
+    call: () => ({ method: 'PUT', url: '/api/courses/course-1/settings', body: { attendance: {} } }),
+    expect: [403, 403, 200, 403, 403, 200],
+  },
+  {
+    route: 'GET course report',
+    call: () => ({ method: 'GET', url: '/api/courses/course-1/report' }),
+    expect: [403, 403, 200, 403, 403, 200],
   },
   { route: 'GET audit', call: () => ({ method: 'GET', url: '/api/audit' }), expect: [403, 403, 403, 403, 403, 200] },
 ];
