@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { me, signOut } from './lib/auth.ts';
 import { href, useRoute } from './lib/router.ts';
 import { ClassroomPage } from './pages/classroom.tsx';
+import { CourseReportPage } from './pages/course-report.tsx';
 import { ReportPage } from './pages/report.tsx';
 import { SchedulePage } from './pages/schedule.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
@@ -40,6 +41,7 @@ export function App() {
       <main id="main">
         {route.page === 'home' && <SchedulePage courseId={null} />}
         {route.page === 'course' && <SchedulePage courseId={route.courseId} />}
+        {route.page === 'courseReport' && <CourseReportPage courseId={route.courseId} />}
         {route.page === 'session' && <ClassroomPage sessionId={route.sessionId} />}
         {route.page === 'report' && <ReportPage sessionId={route.sessionId} />}
       </main>
