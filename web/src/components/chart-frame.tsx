@@ -56,4 +56,4 @@ export function ChartFrame({
 }
 
 /** The margins inside a chart, leaving room for the axes' labels. */
-export const chartMargin = { top: 12, right: 16, bottom: 36, left: 44 };
+export const chartMargin = { top: 12, right: 32, bottom: 36, left: 44 };

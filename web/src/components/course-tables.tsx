@@ -63,9 +63,9 @@ export function CourseStudents({ students }: { students: StudentRow[] }) {
               {header('minutes', 'Minutes')}
               {header('messages', 'Messages')}
               {header('questions', 'Questions')}
-              {header('polls', 'Poll answers')}
-              {header('quiz', 'Quiz average')}
-              {header('absences', 'Absences in a row')}
+              {header('polls', 'Polls')}
+              {header('quiz', 'Quiz')}
+              {header('absences', 'Missed in a row')}
             </tr>
           </thead>
           <tbody>

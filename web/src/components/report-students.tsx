@@ -76,6 +76,17 @@ export function ReportStudents({ report }: { report: SessionReport }) {
           Showing {plural(shown.length, 'student', 'students')} of {report.students.length}.
         </p>
       </div>
+      <p className="muted report-legend">
+        Time in class, over the class span: <span aria-hidden="true" className="chart-swatch seg-swatch-room" />
+        class room
+        {report.students.some((r) => r.meetingSegments.length > 0) && (
+          <>
+            , <span aria-hidden="true" className="chart-swatch seg-swatch-meeting" />
+            meeting
+          </>
+        )}
+        .
+      </p>
       {/* Scrolls sideways inside its own focusable region, so a phone-width page never does. */}
       <section className="report-scroll" aria-label="Students table" tabIndex={0}>
         <table className="report-table report-students">
