@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { attendanceRoutes } from './attendance/attendance.routes.ts';
 import { closeAttendanceAtClassEnd, createAttendanceService } from './attendance/attendance.service.ts';
+import { registerAttendanceSocket } from './attendance/attendance.socket.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createTokenVerifier } from './auth/tokens.ts';
@@ -54,6 +55,8 @@ import { createSessionLoader, invalidateSession } from './classroom/session-acce
 import { invalidateMembership } from './classroom/membership.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { createSessionsService } from './sessions/sessions.service.ts';
+import { settingsRoutes } from './reports/settings.routes.ts';
+import { createSettingsService } from './reports/settings.service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -120,6 +123,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   for (const feature of services.features) await app.register(feature.routes);
   await app.register(coursesRoutes(services.courses, config.bodyLimit));
   await app.register(auditRoutes(services.audit));
+  await app.register(settingsRoutes(services.settings));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -205,6 +209,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const socketEvents = createSocketEvents(app.log, outage, drain.work);
   const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings });
   for (const feature of features) feature.registerSocket(socketEvents.on);
+  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
+  registerAttendanceSocket(socketEvents.on, attendance, limits);
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
     socketEvents.attach(socket);
@@ -230,8 +236,22 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     await cluster?.close();
   });
 
-  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
   const events = createEventsService(db, loadSession);
   const clientEvents = socketEvents.names();
-  return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features, cluster, clientEvents };
+  const settings = createSettingsService(db, audit);
+  return {
+    audit,
+    verify,
+    recordUser,
+    failures,
+    sessions,
+    meetings,
+    courses,
+    attendance,
+    events,
+    settings,
+    features,
+    cluster,
+    clientEvents,
+  };
 }

@@ -39,6 +39,23 @@ export async function openSegment(
   throw new Error(`could not open an attendance segment for ${userId} in ${sessionId}`);
 }
 
+/**
+ * The user opened the class's meeting link: the first time is kept, the last time and the count move on. Written in
+ * the join's transaction, so a join that fails leaves no open recorded.
+ */
+export async function recordMeetingOpen(db: Kysely<Database>, sessionId: string, userId: string, at: Date): Promise<void> {
+  await db
+    .insertInto('meeting_opens')
+    .values({ session_id: sessionId, user_id: userId, first_opened_at: at, last_opened_at: at })
+    .onConflict((oc) =>
+      oc.columns(['session_id', 'user_id']).doUpdateSet({
+        last_opened_at: sql<Date>`greatest(meeting_opens.last_opened_at, excluded.last_opened_at)`,
+        opens: sql<number>`meeting_opens.opens + 1`,
+      }),
+    )
+    .execute();
+}
+
 /** One step of a presence batch: a user's segment in a session opens or closes at `at`. */
 export interface SegmentChange {
   open: boolean;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { rosterRole } from '../auth/actor.ts';
+import { uuid } from '../http/common.schemas.ts';
+import type { AckReply } from '../realtime/socket-handler.ts';
 import { meetingSchema, sessionStatus } from '../sessions/sessions.schemas.ts';
 
 export const joinResult = z.object({
@@ -7,6 +9,14 @@ export const joinResult = z.object({
   joinedAt: z.string().meta({ description: "Start of the caller's open attendance segment (unchanged when already present)." }),
   meeting: meetingSchema,
 });
+
+/** The socket twin of POST …/join: the caller opens the meeting link (the report's joinedMeeting). */
+export const meetingOpenInput = z.strictObject({ sessionId: uuid });
+
+/** Client → server events of attendance, for typed clients; acked like the REST join. */
+export interface AttendanceClientEvents {
+  'meeting:open': (payload: z.input<typeof meetingOpenInput>, ack: (reply: AckReply<z.infer<typeof joinResult>>) => void) => void;
+}
 
 export const leaveResult = z.object({
   sessionId: z.string(),

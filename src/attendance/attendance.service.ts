@@ -8,7 +8,15 @@ import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
 import type { ClassEndHook } from '../classroom/feature.ts';
-import { closeOpenSegments, closeSegment, listAttendeeNames, listSegments, lockSessionStatus, openSegment } from './attendance.repo.ts';
+import {
+  closeOpenSegments,
+  closeSegment,
+  listAttendeeNames,
+  listSegments,
+  lockSessionStatus,
+  openSegment,
+  recordMeetingOpen,
+} from './attendance.repo.ts';
 import { reconcileAttendance } from './attendance.report.ts';
 
 export type AttendanceService = ReturnType<typeof createAttendanceService>;
@@ -24,7 +32,10 @@ export const closeAttendanceAtClassEnd: ClassEndHook = async (trx, sessionId, at
 
 export function createAttendanceService(db: Db, audit: AuditService, loadSession: LoadSession, linkFor: LinkFor) {
   return {
-    /** Opens (or keeps) the caller's attendance segment and hands out the meeting link. */
+    /**
+     * Opens (or keeps) the caller's attendance segment, records that they opened the meeting link (the report's
+     * joinedMeeting) and hands the link out. REST `POST …/join` and the socket's `meeting:open` both come here.
+     */
     async join(actor: Actor, sessionId: string) {
       const { session, manages } = await loadSession(actor, sessionId, 'view', 'attendance.join');
       if (isEnded(session.status)) {
@@ -37,7 +48,9 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
           if (!status) throw sessionNotFound(session.id);
           if (isEnded(status)) throw sessionEndedError(status, 'join it');
           if (!isAdmin(actor) && !(await findMembership(trx, session.course_id, actor.id, true))) throw sessionNotFound(session.id);
-          const seg = await openSegment(trx, session.id, actor.id, new Date());
+          const now = new Date();
+          const seg = await openSegment(trx, session.id, actor.id, now);
+          await recordMeetingOpen(trx, session.id, actor.id, now);
           await insertAuditEntry(trx, auditEntry(actor, 'attendance.join', sessionTarget(session), 'success'));
           return seg;
         }),

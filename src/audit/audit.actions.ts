@@ -41,4 +41,9 @@ export type AuditAction =
   | 'poll.read'
   | 'poll.vote'
   | 'poll.close'
-  | 'poll.scores';
+  | 'poll.scores'
+  | 'course.settings.read'
+  | 'course.settings.put'
+  | 'report.read'
+  | 'report.read_own'
+  | 'course.report.read';

@@ -8,6 +8,7 @@
  * Input types come from the same zod schemas the server parses with. docs/realtime.md describes the semantics.
  */
 import type { z } from 'zod';
+import type { AttendanceClientEvents } from '../attendance/attendance.schemas.ts';
 import type { Person } from '../attendance/presence.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
 import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
@@ -91,4 +92,9 @@ export interface ServerToClientEvents extends SessionServerEvents {
   'server:shutdown': (payload: { reconnect: true; retryAfterMs: number }) => void;
 }
 
-export interface ClientToServerEvents extends SessionClientEvents, ChatClientEvents, QaClientEvents, PollClientEvents {}
+export interface ClientToServerEvents
+  extends SessionClientEvents,
+    AttendanceClientEvents,
+    ChatClientEvents,
+    QaClientEvents,
+    PollClientEvents {}

@@ -1,34 +1,17 @@
 import { z } from 'zod';
 import { pollResults, pollType } from '../polls/polls.schemas.ts';
 import { sessionStatus } from '../sessions/sessions.schemas.ts';
+import { attendanceRules } from './rules.schemas.ts';
+
+// The rules live in rules.schemas.ts so that sessions.schemas.ts (the overrides field) can use them without an import
+// cycle (this file needs sessionStatus); they are re-exported here, as part of the contract.
+export { type AttendanceRules, attendanceOverrides, attendanceRules, attendanceSource } from './rules.schemas.ts';
 
 /**
  * The public contract of attendance rules and reports (issue 13): LMS developers build against these names.
  * Times are ISO 8601 in UTC (`2026-12-06T09:00:00.000Z`), in JSON and CSV alike. Percentages are 0–100 with one
  * decimal; a rate over nothing (no roster, no poll offered) is null, never 0.
  */
-
-export const attendanceSource = z.enum(['room', 'meeting', 'either']).meta({
-  description:
-    'What time counts towards a status: `room` (the class page), `meeting` (the video meeting, as Google Meet reports it), `either` (the larger of the two; the default). Without meeting data, `meeting` and `either` fall back to room time.',
-});
-
-export const attendanceRules = z
-  .object({
-    presentPercent: z.number().int().min(1).max(100).default(75).meta({
-      description: 'Present when the student covered at least this share of the class (actual duration; scheduled while not ended).',
-    }),
-    latePresentMinutes: z.number().int().min(0).max(1440).default(10).meta({
-      description: 'Late: present, but first joined more than this many minutes after the actual start.',
-    }),
-    minimumMinutes: z.number().min(0).max(1440).default(1).meta({
-      description: 'Absent below this many minutes; between this and presentPercent the status is partial.',
-    }),
-    source: attendanceSource.default('either'),
-  })
-  .strict()
-  .meta({ id: 'AttendanceRules' });
-export type AttendanceRules = z.infer<typeof attendanceRules>;
 
 export const courseSettings = z.object({
   courseId: z.string(),
@@ -38,9 +21,6 @@ export const courseSettings = z.object({
 export const putCourseSettingsBody = z
   .object({ attendance: attendanceRules.meta({ description: 'Replaces the rules; an omitted field takes its default.' }) })
   .strict();
-
-/** A session's overrides: any subset of the rules; `null` clears them. */
-export const attendanceOverrides = attendanceRules.partial().strict().nullable();
 
 export const attendanceStatus = z.enum(['present', 'late', 'partial', 'absent']);
 export type AttendanceStatus = z.infer<typeof attendanceStatus>;

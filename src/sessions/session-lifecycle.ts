@@ -38,6 +38,9 @@ export interface LifecycleDeps {
   onSessionChange: SessionChangeHook[];
 }
 
+/** Attendance rules are about the report, which is read after the class: they stay editable once it ended. */
+export const onlyAttendanceRules = (changes: object): boolean => Object.keys(changes).every((k) => k === 'attendance_overrides');
+
 /**
  * Applies field changes and an optional status transition in one transaction, guarded by the status the caller saw,
  * and tells the room (session:updated). Every change runs the session-change hooks; ending a class runs the class-end
@@ -66,7 +69,12 @@ export async function applySessionChange(
   if (transition && isEnded(transition)) update.actual_end = session.actual_start ? now : null;
 
   // A transition needs the status the caller saw; a plain edit only needs the class not to have ended meanwhile.
-  const guard: SessionStatus[] = transition ? [session.status] : ['scheduled', 'live'];
+  // (Attendance rules alone may change on an ended class too: see onlyAttendanceRules.)
+  const guard: SessionStatus[] = transition
+    ? [session.status]
+    : onlyAttendanceRules(changes)
+      ? ['scheduled', 'live', 'completed', 'cancelled']
+      : ['scheduled', 'live'];
   const ending = transition !== undefined && isEnded(transition);
   const afterCommit: (() => void)[] = [];
   const { result: row } = await recordChange({ db, publish: publishFresh(publish) }, session.id, async (trx) => {

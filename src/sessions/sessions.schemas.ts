@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { externalId } from '../auth/actor.ts';
 import { isoDateTime, pageQuery, text, uuid } from '../http/common.schemas.ts';
 import { meetingChoice, meetingSchema } from '../meetings/meetings.schemas.ts';
+import { attendanceOverrides } from '../reports/rules.schemas.ts';
 
 export { meetingSchema };
 
@@ -41,6 +42,9 @@ export const updateSessionBody = z
     durationMinutes: durationMinutes.optional(),
     settings: settingsSchema.partial().optional(),
     status: sessionStatus.optional().meta({ description: 'scheduled → live → completed; scheduled | live → cancelled.' }),
+    attendance: attendanceOverrides
+      .optional()
+      .meta({ description: "This class's attendance rules over the course's (null clears them); may change after the class ended." }),
   })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one field');
 export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
@@ -73,6 +77,7 @@ export const sessionSchema = z
     actualEnd: z.string().nullable(),
     meeting: meetingSchema,
     settings: settingsSchema,
+    attendance: attendanceOverrides.optional().meta({ description: "Managers only: this class's attendance overrides, or null." }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -13,7 +13,7 @@ import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
-import { applySessionChange, type LifecycleDeps } from './session-lifecycle.ts';
+import { applySessionChange, type LifecycleDeps, onlyAttendanceRules } from './session-lifecycle.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { insertSession, listSessions } from './sessions.repo.ts';
 import type { CreateSessionBody, ListSessionsQuery, SessionSettings, UpdateSessionBody } from './sessions.schemas.ts';
@@ -107,8 +107,9 @@ export function createSessionsService(deps: SessionsDeps) {
         ...(fields.scheduledStart !== undefined && { scheduled_start: new Date(fields.scheduledStart) }),
         ...(fields.durationMinutes !== undefined && { duration_minutes: fields.durationMinutes }),
         ...settingsColumns(fields.settings ?? {}),
+        ...(fields.attendance !== undefined && { attendance_overrides: fields.attendance && JSON.stringify(fields.attendance) }),
       };
-      if (isEnded(session.status) && Object.keys(changes).length > 0) {
+      if (isEnded(session.status) && !onlyAttendanceRules(changes)) {
         throw await audit.deny(actor, 'session.update', sessionTarget(session), sessionEndedError(session.status, 'edit it'));
       }
       const changed = Object.entries(fields).flatMap(([key, value]) =>

@@ -1,0 +1,67 @@
+import type { Interval } from './spans.ts';
+
+export const MINUTE_MS = 60_000;
+
+/**
+ * The most students present at once and the earliest moment that many were, by an exact sweep over each student's
+ * merged stays. Stays are half-open: one student leaving at the instant another joins is not two at once.
+ */
+export function peakConcurrent(perStudent: readonly Interval[][]): { peak: number; at: number | null } {
+  const edges: number[] = [];
+  // A leave is encoded as 2t and a join as 2t + 1, so one numeric sort puts leaves before joins at the same instant.
+  for (const intervals of perStudent) {
+    for (const iv of intervals) edges.push(iv.start * 2 + 1, iv.end * 2);
+  }
+  edges.sort((a, b) => a - b);
+  let current = 0;
+  let peak = 0;
+  let at: number | null = null;
+  for (const edge of edges) {
+    if (edge % 2 === 1) {
+      current += 1;
+      if (current > peak) {
+        peak = current;
+        at = (edge - 1) / 2;
+      }
+    } else {
+      current -= 1;
+    }
+  }
+  return { peak, at };
+}
+
+/** The start of each minute of a span, aligned to the clock's minutes (as activity is bucketed by the loader). */
+export function minutesOf(span: Interval): number[] {
+  const out: number[] = [];
+  for (let m = Math.floor(span.start / MINUTE_MS) * MINUTE_MS; m < span.end; m += MINUTE_MS) out.push(m);
+  return out;
+}
+
+/**
+ * For each minute of the span, how many students were present at any moment of it. A student with several stays
+ * inside one minute counts once; each stay marks a run of minutes in a difference array, so the cost is the
+ * number of stays plus the number of minutes, not their product.
+ */
+export function attendeesPerMinute(span: Interval, perStudent: readonly Interval[][]): number[] {
+  const first = Math.floor(span.start / MINUTE_MS);
+  const count = Math.max(0, Math.ceil(span.end / MINUTE_MS) - first);
+  const diff = new Array<number>(count + 1).fill(0);
+  for (const intervals of perStudent) {
+    let marked = -1; // the last minute index already counted for this student
+    for (const iv of intervals) {
+      const from = Math.max(Math.floor(iv.start / MINUTE_MS) - first, marked + 1);
+      const to = Math.min(Math.ceil(iv.end / MINUTE_MS) - first - 1, count - 1);
+      if (to < from) continue;
+      diff[from] = (diff[from] ?? 0) + 1;
+      diff[to + 1] = (diff[to + 1] ?? 0) - 1;
+      marked = to;
+    }
+  }
+  const out: number[] = [];
+  let running = 0;
+  for (let i = 0; i < count; i++) {
+    running += diff[i] ?? 0;
+    out.push(running);
+  }
+  return out;
+}

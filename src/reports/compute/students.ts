@@ -1,0 +1,83 @@
+import type { RosterStudent, SessionReportInput, Span } from '../report-input.ts';
+import type { SessionReport } from '../reports.schemas.ts';
+import { minutes1, percentOrNull, round1 } from './numbers.ts';
+import { namedPolls, pollStatsByStudent } from './polls.ts';
+import { type ClassWindow, countableIntervals, totalMs } from './spans.ts';
+import { type CountedTime, countedTime, studentStatus } from './status.ts';
+
+type StudentReportRow = SessionReport['students'][number];
+
+/** A student's row together with the exact counted time the class-wide figures are built from. */
+export interface StudentResult {
+  row: StudentReportRow;
+  counted: CountedTime;
+}
+
+const byName = new Intl.Collator('en', { sensitivity: 'base' });
+
+/** The roster in report order: by name, then by user id so that two students of one name keep a stable order. */
+export function sortRoster(roster: readonly RosterStudent[]): RosterStudent[] {
+  return [...roster].sort((a, b) => byName.compare(a.name, b.name) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+const iso = (spans: readonly Span[]) =>
+  [...spans]
+    .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime())
+    .map((s) => ({ joinedAt: s.joinedAt.toISOString(), leftAt: s.leftAt?.toISOString() ?? null }));
+
+/** The room's first join and last leave as stored (not clipped): what the student actually did. */
+function roomBounds(spans: readonly Span[]): { firstJoin: string | null; lastLeave: string | null } {
+  if (spans.length === 0) return { firstJoin: null, lastLeave: null };
+  let first = spans[0]?.joinedAt.getTime() ?? 0;
+  let last = 0;
+  let open = false;
+  for (const s of spans) {
+    first = Math.min(first, s.joinedAt.getTime());
+    if (s.leftAt === null) open = true;
+    else last = Math.max(last, s.leftAt.getTime());
+  }
+  return { firstJoin: new Date(first).toISOString(), lastLeave: open ? null : new Date(last).toISOString() };
+}
+
+/**
+ * One row per roster student, in the roster's order. `minutes` is room time and `meetingMinutes` meeting time,
+ * each clipped to the class and merged; `percentOfClass` is the counted time (per `rules.source`) over the class
+ * duration. The status is decided on exact milliseconds before any of these is rounded.
+ */
+export function studentResults(input: SessionReportInput, roster: readonly RosterStudent[], window: ClassWindow): StudentResult[] {
+  const { rules, now } = input;
+  const pollStats = pollStatsByStudent(input.polls);
+  const pollsOffered = namedPolls(input.polls).length;
+  return roster.map((student) => {
+    const roomSpans = input.roomSegments.get(student.userId) ?? [];
+    const meetingSpans = input.meetingSegments.get(student.userId) ?? [];
+    const room = countableIntervals(roomSpans, window, now);
+    const meeting = input.hasMeetingData ? countableIntervals(meetingSpans, window, now) : null;
+    const counted = countedTime(room, meeting, rules.source);
+    const opened = input.meetingOpens.get(student.userId) ?? null;
+    const polls = pollStats.get(student.userId) ?? { answered: 0, quizAsked: 0, quizCorrect: 0 };
+    const row: StudentReportRow = {
+      userId: student.userId,
+      name: student.name,
+      email: student.email,
+      status: studentStatus(counted, window, rules),
+      joinedMeeting: opened !== null,
+      joinedMeetingAt: opened?.toISOString() ?? null,
+      ...roomBounds(roomSpans),
+      segments: iso(roomSpans),
+      minutes: minutes1(totalMs(room)),
+      meetingMinutes: meeting === null ? null : minutes1(totalMs(meeting)),
+      meetingSegments: input.hasMeetingData ? iso(meetingSpans) : [],
+      percentOfClass: window.classMs > 0 ? round1((counted.ms * 100) / window.classMs) : 0,
+      messages: input.messagesBy.get(student.userId) ?? 0,
+      questions: input.questionsBy.get(student.userId) ?? 0,
+      upvotesGiven: input.upvotesBy.get(student.userId) ?? 0,
+      pollsAnswered: polls.answered,
+      pollsOffered,
+      quizCorrect: polls.quizCorrect,
+      quizAsked: polls.quizAsked,
+      quizScore: percentOrNull(polls.quizCorrect, polls.quizAsked),
+    };
+    return { row, counted };
+  });
+}
