@@ -23,6 +23,7 @@ function NumberField({
   onChange,
   min,
   max,
+  step = 1,
   error,
 }: {
   label: string;
@@ -31,6 +32,8 @@ function NumberField({
   onChange: (n: number) => void;
   min: number;
   max: number;
+  /** `any` where fractions are allowed (minutes); whole numbers otherwise. */
+  step?: number | 'any';
   error?: string;
 }) {
   const id = useId();
@@ -45,6 +48,7 @@ function NumberField({
         type="number"
         min={min}
         max={max}
+        step={step}
         value={Number.isNaN(value) ? '' : value}
         aria-describedby={`${id}-hint`}
         aria-invalid={error ? true : undefined}
@@ -102,6 +106,7 @@ function RulesForm({ courseId, saved }: { courseId: string; saved: CourseSetting
         hint="Between this and the present share: partial"
         min={0}
         max={1440}
+        step="any"
         value={rules.minimumMinutes}
         onChange={set('minimumMinutes')}
         error={error?.fieldMessage('attendance.minimumMinutes')}
