@@ -55,6 +55,8 @@ import { createSessionLoader, invalidateSession } from './classroom/session-acce
 import { invalidateMembership } from './classroom/membership.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { createSessionsService } from './sessions/sessions.service.ts';
+import { reportsRoutes } from './reports/reports.routes.ts';
+import { createReportsService } from './reports/reports.service.ts';
 import { settingsRoutes } from './reports/settings.routes.ts';
 import { createSettingsService } from './reports/settings.service.ts';
 
@@ -124,6 +126,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(coursesRoutes(services.courses, config.bodyLimit));
   await app.register(auditRoutes(services.audit));
   await app.register(settingsRoutes(services.settings));
+  await app.register(reportsRoutes(services.reports));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -239,7 +242,9 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const events = createEventsService(db, loadSession);
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
+  const reports = createReportsService(db, audit, loadSession);
   return {
+    reports,
     audit,
     verify,
     recordUser,

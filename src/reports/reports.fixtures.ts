@@ -1,0 +1,61 @@
+/** Test factories for the report suites: classes held through the public API, then placed at known instants. */
+import type { Course, TestApp } from '../test/harness.ts';
+import { makeSession } from '../test/harness.ts';
+
+export const MINUTE = 60_000;
+
+export interface HeldClass {
+  id: string;
+  start: Date;
+}
+
+const call = async (t: TestApp, method: 'PUT' | 'POST', url: string, token: string, body?: unknown) => {
+  const res = await t.request({ method, url, token, body });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} failed: ${res.statusCode} ${res.body}`);
+  return res.json();
+};
+
+/**
+ * A 60-minute class that started at `start` and ended on time. `activity` runs while it is live, through the API (so
+ * rows are written as in production); afterwards the class's times and the room stays are rewritten to the given
+ * minutes after the start, so statuses can be computed by hand. `stays[userId]` replaces that user's segments.
+ */
+export async function heldClass(
+  t: TestApp,
+  c: Course,
+  start: Date,
+  stays: Record<string, [number, number][]>,
+  activity: (sessionId: string) => Promise<void> = async () => {},
+): Promise<HeldClass> {
+  const s = await makeSession(t, c.mentor, c.courseId, { durationMinutes: 60, scheduledStart: start.toISOString() });
+  const url = `/api/live-sessions/${s.id}`;
+  await call(t, 'PUT', url, c.mentor, { status: 'live' });
+  await activity(s.id);
+  await call(t, 'PUT', url, c.mentor, { status: 'completed' });
+  await t.db
+    .updateTable('live_sessions')
+    .set({ actual_start: start, actual_end: new Date(start.getTime() + 60 * MINUTE) })
+    .where('id', '=', s.id)
+    .execute();
+  for (const [userId, spans] of Object.entries(stays)) {
+    await t.db.deleteFrom('session_attendance').where('session_id', '=', s.id).where('user_id', '=', userId).execute();
+    for (const [from, to] of spans) {
+      await t.db
+        .insertInto('session_attendance')
+        .values({
+          session_id: s.id,
+          user_id: userId,
+          joined_at: new Date(start.getTime() + from * MINUTE),
+          left_at: new Date(start.getTime() + to * MINUTE),
+        })
+        .execute();
+    }
+  }
+  return { id: s.id, start };
+}
+
+export const joinMeeting = (t: TestApp, token: string, sessionId: string) => call(t, 'POST', `/api/live-sessions/${sessionId}/join`, token);
+export const sendChat = (t: TestApp, token: string, sessionId: string, body: string) =>
+  call(t, 'POST', `/api/live-sessions/${sessionId}/chat`, token, { body });
+export const ask = (t: TestApp, token: string, sessionId: string, question: string, anonymous = false) =>
+  call(t, 'POST', `/api/live-sessions/${sessionId}/qa`, token, { question, anonymous });

@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import type { Actor } from '../auth/actor.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { type LoadSession, sessionTarget } from '../classroom/session-access.ts';
+import type { Db } from '../db/kysely.ts';
+import type { LiveSessionRow } from '../db/tables.ts';
+import { AppError } from '../errors.ts';
+import { emptyResults } from '../polls/polls.results.ts';
+import { computeCourseReport } from './compute/course-report.ts';
+import { computeSessionReport } from './compute/session-report.ts';
+import { loadReportInput } from './report-loader.ts';
+import type { RosterStudent } from './report-input.ts';
+import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
+import { listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
+import { effectiveRules } from './rules.ts';
+import { findCourseSettings } from './settings.repo.ts';
+import { requireCourseManager } from './settings.service.ts';
+import { sessionCsv } from './report-csv.ts';
+
+export type ReportsService = ReturnType<typeof createReportsService>;
+type MyReport = z.infer<typeof myReport>;
+type CourseReportQuery = z.infer<typeof courseReportQuery>;
+
+/** How many classes a course report reads at once: each read is a handful of parallel queries already. */
+const CLASSES_AT_ONCE = 3;
+
+/** Session and course reports, computed from the durable tables at each request (never from the event log). */
+export function createReportsService(db: Db, audit: AuditService, loadSession: LoadSession) {
+  async function rulesFor(session: LiveSessionRow, courseSettings?: Record<string, unknown> | null) {
+    const course = courseSettings !== undefined ? courseSettings : (await findCourseSettings(db, session.course_id))?.attendance;
+    return effectiveRules(course, session.attendance_overrides);
+  }
+
+  async function reportOf(session: LiveSessionRow, roster: RosterStudent[], now: Date, courseSettings?: Record<string, unknown> | null) {
+    const input = await loadReportInput(db, session, await rulesFor(session, courseSettings), roster, now);
+    return { input, report: computeSessionReport(input) };
+  }
+
+  return {
+    /** The whole class report (course mentors, admins). */
+    async sessionReport(actor: Actor, sessionId: string): Promise<SessionReport> {
+      const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
+      return (await reportOf(session, await listRosterStudents(db, session.course_id), new Date())).report;
+    },
+
+    /** One table of the class report as a CSV file (course mentors, admins). */
+    async sessionReportCsv(actor: Actor, sessionId: string, table: z.infer<typeof reportTable>) {
+      const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
+      const { input, report } = await reportOf(session, await listRosterStudents(db, session.course_id), new Date());
+      return { csv: await sessionCsv(db, table, report, input), filename: `class-${session.id}-${table}.csv` };
+    },
+
+    /** A student's own part of the class: their row, their answers and quiz results; nobody else's. */
+    async myReport(actor: Actor, sessionId: string): Promise<MyReport> {
+      const { session, membership } = await loadSession(actor, sessionId, 'view', 'report.read_own');
+      if (membership !== 'student') {
+        const refused = new AppError('FORBIDDEN', "Only the class's students have a report of their own");
+        throw await audit.deny(actor, 'report.read_own', sessionTarget(session), refused);
+      }
+      const me = (await listRosterStudents(db, session.course_id)).filter((s) => s.userId === actor.id);
+      const [{ report }, pollRows] = await Promise.all([reportOf(session, me, new Date()), listSessionPolls(db, session.id)]);
+      const row = report.students[0];
+      if (!row) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
+      // Results a poll shows only once closed stay hidden from students while it is open, as in the poll itself.
+      const hidden = new Set(pollRows.filter((p) => p.status === 'open' && p.results_visibility === 'afterClose').map((p) => p.id));
+      return {
+        sessionId: report.sessionId,
+        title: report.title,
+        status: report.status,
+        rules: report.rules,
+        row,
+        polls: report.polls.map(({ answers, responses: _responses, responseRate: _rate, ...poll }) => ({
+          ...poll,
+          results: hidden.has(poll.pollId) ? emptyResults(poll) : poll.results,
+          myAnswer: answers?.find((a) => a.userId === actor.id) ?? null,
+        })),
+      };
+    },
+
+    /** The course's completed classes in a range, per student and per class (course mentors, admins). */
+    async courseReport(actor: Actor, courseId: string, query: Omit<CourseReportQuery, 'format' | 'table'>) {
+      await requireCourseManager(db, audit, actor, courseId, 'course.report.read');
+      const from = query.from ? new Date(query.from) : null;
+      const to = query.to ? new Date(query.to) : null;
+      if (from && to && from > to) {
+        throw new AppError('VALIDATION_FAILED', 'to must not be before from', [
+          { field: 'querystring.to', message: 'must not be before from' },
+        ]);
+      }
+      const [roster, settings, sessions] = await Promise.all([
+        listRosterStudents(db, courseId),
+        findCourseSettings(db, courseId),
+        listCompletedClasses(db, courseId, from, to),
+      ]);
+      const now = new Date();
+      const classes: SessionReport[] = [];
+      for (let i = 0; i < sessions.length; i += CLASSES_AT_ONCE) {
+        const slice = sessions.slice(i, i + CLASSES_AT_ONCE);
+        const reports = await Promise.all(slice.map((s) => reportOf(s, roster, now, settings?.attendance ?? null)));
+        classes.push(...reports.map((r) => r.report));
+      }
+      return computeCourseReport({ courseId, from, to, now, roster, classes });
+    },
+  };
+}
