@@ -9,19 +9,18 @@ function PollLine({ poll }: { poll: MyPoll }) {
   const answer = poll.myAnswer;
   return (
     <li>
-      <span className="class-text">{poll.question}</span>
-      {': '}
+      <span className="class-text my-question">{poll.question}</span>
       {poll.anonymous ? (
-        <span className="muted">anonymous poll</span>
+        <span className="muted">Anonymous poll: answers are not linked to anyone.</span>
       ) : answer ? (
-        <>
-          <span className="class-text">{describeChoice(answer.choice, poll.options)}</span>
+        <span>
+          Your answer: <span className="class-text">{describeChoice(answer.choice, poll.options)}</span>
           {answer.correct !== null && (
             <strong className={answer.correct ? 'report-right' : 'report-wrong'}>{answer.correct ? ' (correct)' : ' (not correct)'}</strong>
           )}
-        </>
+        </span>
       ) : (
-        <span className="muted">not answered</span>
+        <span className="muted">Not answered.</span>
       )}
     </li>
   );

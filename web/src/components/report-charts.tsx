@@ -47,7 +47,7 @@ export function AttendanceChart({ timeline, peak }: { timeline: Point[]; peak: {
             <AxisBottom
               top={innerHeight}
               scale={x}
-              numTicks={Math.max(2, Math.floor(innerWidth / 90))}
+              tickValues={minuteTicks(stepped.map(at), innerWidth)}
               tickFormat={(d) => formatTime((d as Date).toISOString())}
               axisClassName="chart-axis"
             />
@@ -58,8 +58,19 @@ export function AttendanceChart({ timeline, peak }: { timeline: Point[]; peak: {
   );
 }
 
+/** Ticks on whole minutes only (the data is per minute), thinned to about one per 90 px. */
+function minuteTicks<T>(minutes: T[], innerWidth: number): T[] {
+  const every = Math.max(1, Math.ceil(minutes.length / Math.max(2, Math.floor(innerWidth / 90))));
+  return minutes.filter((_, i) => i % every === 0);
+}
+
 const KINDS = ['messages', 'questions', 'votes'] as const;
 const KIND_TEXT = { messages: 'Chat messages', questions: 'Questions', votes: 'Poll votes' };
+const KIND_COUNT = {
+  messages: (n: number) => plural(n, 'chat message', 'chat messages'),
+  questions: (n: number) => plural(n, 'question', 'questions'),
+  votes: (n: number) => plural(n, 'poll vote', 'poll votes'),
+};
 
 /** Chat messages, questions and poll votes per minute, stacked, with a legend in words. */
 export function EngagementChart({ timeline }: { timeline: Point[] }) {
@@ -70,7 +81,7 @@ export function EngagementChart({ timeline }: { timeline: Point[] }) {
   );
   const summary = totals.every((t) => t === 0)
     ? 'No chat messages, questions or poll votes in this class.'
-    : `${KINDS.map((k, i) => `${totals[i]} ${KIND_TEXT[k].toLowerCase()}`).join(', ')}${busiest ? `; busiest minute ${formatTime(busiest.minute)}` : ''}.`;
+    : `${KINDS.map((k, i) => KIND_COUNT[k](totals[i] ?? 0)).join(', ')}${busiest ? `; busiest minute ${formatTime(busiest.minute)}` : ''}.`;
   return (
     <ChartFrame title="Engagement, per minute" summary={summary} height={HEIGHT} table={<TimelineTable timeline={timeline} />}>
       {(width) => {
@@ -79,7 +90,6 @@ export function EngagementChart({ timeline }: { timeline: Point[] }) {
         const x = scaleBand({ domain: timeline.map((p) => p.minute), range: [0, innerWidth], padding: 0.2 });
         const max = Math.max(1, ...timeline.map((p) => p.messages + p.questions + p.votes));
         const y = scaleLinear({ domain: [0, max], range: [innerHeight, 0], nice: true });
-        const every = Math.max(1, Math.ceil(timeline.length / Math.max(2, Math.floor(innerWidth / 90))));
         return (
           <Group left={chartMargin.left} top={chartMargin.top}>
             <BarStack<Point, (typeof KINDS)[number]>
@@ -109,7 +119,10 @@ export function EngagementChart({ timeline }: { timeline: Point[] }) {
             <AxisBottom
               top={innerHeight}
               scale={x}
-              tickValues={timeline.filter((_, i) => i % every === 0).map((p) => p.minute)}
+              tickValues={minuteTicks(
+                timeline.map((p) => p.minute),
+                innerWidth,
+              )}
               tickFormat={(m) => formatTime(String(m))}
               axisClassName="chart-axis"
             />

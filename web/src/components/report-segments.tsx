@@ -9,7 +9,8 @@ export function classSpan(report: SessionReport): { start: number; end: number }
   const { summary } = report;
   const start = Date.parse(summary.actualStart ?? summary.scheduledStart);
   const end = Date.parse(summary.actualEnd ?? (summary.actualStart ? report.generatedAt : summary.scheduledEnd));
-  return { start, end: Math.max(end, start + 60_000) };
+  // A class that ended within a second still gets a span to draw on.
+  return { start, end: Math.max(end, start + 1000) };
 }
 
 const spanText = (s: Span) => `${formatTime(s.joinedAt)}–${s.leftAt ? formatTime(s.leftAt) : 'now'}`;

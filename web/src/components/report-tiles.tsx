@@ -8,7 +8,7 @@ type Summary = SessionReport['summary'];
 function meetingSyncText(sync: Summary['meetingSync']): { value: string; note: string | null } {
   switch (sync.status) {
     case 'none':
-      return { value: 'Class room only', note: 'No meeting data: times are from the class page.' };
+      return { value: 'None', note: 'Times are from the class page only.' };
     case 'pending':
       return { value: 'Pending', note: 'Meeting data is being read; the report will include it when done.' };
     case 'done':
