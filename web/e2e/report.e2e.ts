@@ -153,6 +153,8 @@ test('a class, then its report, the student’s own view and the course dashboar
   await m.getByLabel('Show').selectOption('all');
   await m.getByText('Answers by student').click();
   await expect(m.getByRole('row').filter({ hasText: 'Amara Okafor' }).filter({ hasText: 'Bellman–Ford' })).toContainText('Yes');
+  for (const chart of ['Students in class, per minute', 'Engagement, per minute'])
+    await expect(m.getByRole('img', { name: chart })).toBeVisible();
   await screenshot(m, 'report-desktop');
   await m.emulateMedia({ media: 'print' });
   await screenshot(m, 'report-print');

@@ -1,5 +1,5 @@
 import { ParentSize } from '@visx/responsive';
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useRef } from 'react';
 
 /**
  * Every chart's frame: a figure with a caption, the SVG as one image named by a sentence that states what it shows
@@ -21,6 +21,7 @@ export function ChartFrame({
 }) {
   const titleId = useId();
   const descId = useId();
+  const lastWidth = useRef(640);
   return (
     <figure className="chart">
       <figcaption id={titleId}>{title}</figcaption>
@@ -29,8 +30,12 @@ export function ChartFrame({
       </p>
       <div className="chart-canvas" style={{ height }}>
         <ParentSize debounceTime={50}>
-          {({ width }) =>
-            width > 0 && (
+          {({ width: measured }) => {
+            // Never blank: before the first measurement, or if a relayout (a print, a full-page capture) reports 0,
+            // draw at the last width seen (or a default); the viewBox scales it to the box either way.
+            if (measured > 0) lastWidth.current = measured;
+            const width = lastWidth.current;
+            return (
               <svg
                 role="img"
                 aria-labelledby={titleId}
@@ -43,8 +48,8 @@ export function ChartFrame({
                 <title>{title}</title>
                 {children(width)}
               </svg>
-            )
-          }
+            );
+          }}
         </ParentSize>
       </div>
       <details className="chart-data">
