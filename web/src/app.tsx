@@ -1,11 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { me, signOut } from './lib/auth.ts';
 import { href, useRoute } from './lib/router.ts';
 import { ClassroomPage } from './pages/classroom.tsx';
-import { ReportPage } from './pages/report.tsx';
 import { SchedulePage } from './pages/schedule.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
+
+// The report pages carry the chart library; loaded on first visit, so a student's classroom never downloads it.
+const ReportPage = lazy(async () => ({ default: (await import('./pages/report.tsx')).ReportPage }));
+const CourseReportPage = lazy(async () => ({ default: (await import('./pages/course-report.tsx')).CourseReportPage }));
 
 /** The shell: who is signed in, and the page for the route. */
 export function App() {
@@ -41,7 +44,10 @@ export function App() {
         {route.page === 'home' && <SchedulePage courseId={null} />}
         {route.page === 'course' && <SchedulePage courseId={route.courseId} />}
         {route.page === 'session' && <ClassroomPage sessionId={route.sessionId} />}
-        {route.page === 'report' && <ReportPage sessionId={route.sessionId} />}
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          {route.page === 'courseReport' && <CourseReportPage courseId={route.courseId} />}
+          {route.page === 'report' && <ReportPage sessionId={route.sessionId} />}
+        </Suspense>
       </main>
     </>
   );

@@ -24,7 +24,7 @@ export function ClassAttendance({ sessionId, presence }: { sessionId: string; pr
             </ul>
           )}
           <p>
-            <a href={href.report(sessionId)}>Attendance report</a>
+            <a href={href.report(sessionId)}>Class report</a>
           </p>
         </>
       )}

@@ -7,7 +7,15 @@ const percent = (n: number, total: number) => (total === 0 ? 0 : Math.round((n /
  * A poll's tally as labelled bars. Each bar is an image whose name is the same sentence sighted users read, so a
  * screen reader hears "Paris: 2 votes (67%)" once rather than a text and a bare number.
  */
-export function ClassPollResults({ poll, results, correctOption }: { poll: PollDto; results: PollResults; correctOption?: number }) {
+export function ClassPollResults({
+  poll,
+  results,
+  correctOption,
+}: {
+  poll: Pick<PollDto, 'options'>;
+  results: PollResults;
+  correctOption?: number;
+}) {
   if ('answers' in results) return <TextResults answers={results.answers} total={results.total} />;
   if ('average' in results) {
     const labels = ['1', '2', '3', '4', '5'].map((n) => `Rating ${n}`);

@@ -138,7 +138,7 @@ function ScheduleSessionItem({
           )}
           {!upcoming && (
             <a href={href.report(session.id)} aria-describedby={titleId}>
-              Attendance report
+              Class report
             </a>
           )}
         </div>

@@ -44,3 +44,44 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   return json as T;
 }
+
+/** The file name a reply names in `Content-Disposition` (`filename*=UTF-8''…` or `filename="…"`), if any. */
+export function dispositionFileName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // A malformed encoding falls through to the plain name.
+    }
+  }
+  return /filename="?([^";]+)"?/i.exec(header)?.[1] ?? null;
+}
+
+/**
+ * Downloads a file the API serves (a CSV export) and saves it. A plain link cannot carry the bearer token, so the
+ * file is fetched like any call and handed to the browser through a Blob URL.
+ */
+export async function apiDownload(path: string, fallbackName: string): Promise<void> {
+  const token = getToken();
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The service cannot be reached. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    const e = (await res.json().catch(() => null))?.error;
+    throw new ApiError(res.status, e?.code ?? 'HTTP_ERROR', e?.message ?? `The service answered ${res.status}`, e?.details);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = dispositionFileName(res.headers.get('content-disposition')) ?? fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Not at once: some browsers read the Blob only after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}

@@ -1,7 +1,7 @@
 import { QueryClient, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { attendanceReport } from '../../../src/attendance/attendance.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
+import type { courseReport, courseSettings, myReport, SessionReport } from '../../../src/reports/reports.schemas.ts';
 import type { SessionDto, sessionPage } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from './api.ts';
 
@@ -24,26 +24,55 @@ export function createQueryClient(): QueryClient {
 }
 
 type SessionPage = z.infer<typeof sessionPage>;
-type AttendanceReport = z.infer<typeof attendanceReport>;
+export type MyReport = z.infer<typeof myReport>;
+export type CourseReport = z.infer<typeof courseReport>;
+export type CourseSettings = z.infer<typeof courseSettings>;
+export type { SessionReport };
 
 const sessionPath = (id: string) => `/api/live-sessions/${encodeURIComponent(id)}`;
 
 export const keys = {
   session: (id: string) => ['session', id] as const,
-  attendance: (id: string) => ['session', id, 'attendance'] as const,
+  report: (id: string) => ['session', id, 'report'] as const,
+  myReport: (id: string) => ['session', id, 'report', 'me'] as const,
   polls: (id: string) => ['session', id, 'polls'] as const,
   /** The viewer's own upvotes and answers in a class. */
   mine: (id: string) => ['session', id, 'mine'] as const,
   /** One course's sessions, or (null) all the caller's. */
   sessions: (courseId: string | null) => ['sessions', courseId] as const,
+  /** A course's report over a range (ISO instants, or null for open ends). */
+  courseReport: (courseId: string, from: string | null, to: string | null) => ['course', courseId, 'report', from, to] as const,
+  courseSettings: (courseId: string) => ['course', courseId, 'settings'] as const,
   demoUsers: ['demo-users'] as const,
 };
+
+const coursePath = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
 
 export const sessionQuery = (id: string) =>
   queryOptions({ queryKey: keys.session(id), queryFn: () => api<SessionDto>('GET', sessionPath(id)) });
 
-export const attendanceQuery = (id: string) =>
-  queryOptions({ queryKey: keys.attendance(id), queryFn: () => api<AttendanceReport>('GET', `${sessionPath(id)}/attendance`) });
+export const sessionReportQuery = (id: string) =>
+  queryOptions({ queryKey: keys.report(id), queryFn: () => api<SessionReport>('GET', `${sessionPath(id)}/report`) });
+
+export const myReportQuery = (id: string) =>
+  queryOptions({ queryKey: keys.myReport(id), queryFn: () => api<MyReport>('GET', `${sessionPath(id)}/report/me`) });
+
+/** The query string of a course report's range; also used for its CSV links. */
+export function rangeQuery(from: string | null, to: string | null): URLSearchParams {
+  const query = new URLSearchParams();
+  if (from) query.set('from', from);
+  if (to) query.set('to', to);
+  return query;
+}
+
+export const courseReportQuery = (courseId: string, from: string | null, to: string | null) =>
+  queryOptions({
+    queryKey: keys.courseReport(courseId, from, to),
+    queryFn: () => api<CourseReport>('GET', `${coursePath(courseId)}/report?${rangeQuery(from, to)}`),
+  });
+
+export const courseSettingsQuery = (courseId: string) =>
+  queryOptions({ queryKey: keys.courseSettings(courseId), queryFn: () => api<CourseSettings>('GET', `${coursePath(courseId)}/settings`) });
 
 export const pollsQuery = (id: string) =>
   queryOptions({

@@ -3,12 +3,17 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { page: 'home' }
   | { page: 'course'; courseId: string }
+  | { page: 'courseReport'; courseId: string }
   | { page: 'session'; sessionId: string }
   | { page: 'report'; sessionId: string };
 
-/** Hash routes (`#/courses/:id`, `#/sessions/:id`, `#/sessions/:id/report`): the server serves one page for all. */
+/**
+ * Hash routes (`#/courses/:id`, `#/courses/:id/report`, `#/sessions/:id`, `#/sessions/:id/report`): the server serves
+ * one page for all.
+ */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'courses' && parts[1] && parts[2] === 'report') return { page: 'courseReport', courseId: parts[1] };
   if (parts[0] === 'courses' && parts[1]) return { page: 'course', courseId: parts[1] };
   if (parts[0] === 'sessions' && parts[1] && parts[2] === 'report') return { page: 'report', sessionId: parts[1] };
   if (parts[0] === 'sessions' && parts[1]) return { page: 'session', sessionId: parts[1] };
@@ -18,6 +23,7 @@ export function parseRoute(hash: string): Route {
 export const href = {
   home: () => '#/',
   course: (courseId: string) => `#/courses/${encodeURIComponent(courseId)}`,
+  courseReport: (courseId: string) => `#/courses/${encodeURIComponent(courseId)}/report`,
   session: (sessionId: string) => `#/sessions/${encodeURIComponent(sessionId)}`,
   report: (sessionId: string) => `#/sessions/${encodeURIComponent(sessionId)}/report`,
 };

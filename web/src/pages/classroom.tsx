@@ -7,9 +7,12 @@ import { ClassMeeting } from '../components/class-meeting.tsx';
 import { ClassPolls } from '../components/class-polls.tsx';
 import { ClassQa } from '../components/class-qa.tsx';
 import { ClassSettings } from '../components/class-settings.tsx';
+import { MyAttendance } from '../components/my-attendance.tsx';
+import { me } from '../lib/auth.ts';
 import { href } from '../lib/router.ts';
 import { useClassroom } from '../lib/use-classroom.ts';
 import '../classroom.css';
+import '../report.css';
 
 /**
  * One live class. Students get the meeting link, chat, Q&A and polls; course managers (the server sends them the
@@ -50,6 +53,9 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
           {manages && <ClassControls session={session} room={room} />}
         </div>
       </header>
+      {/* A student's own record once the class is over: the first thing they came back for. */}
+      {/* The token's role too: a mentor's presence list may not have arrived yet, and they have no row to read. */}
+      {!manages && me()?.role === 'student' && session.status === 'completed' && <MyAttendance sessionId={sessionId} />}
       <div className="class-grid">
         <ClassChat session={session} messages={messages} room={room} manages={manages} />
         <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />

@@ -1,83 +1,112 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type AttendanceReport, ReportDownloadButton } from '../components/report-csv.tsx';
-import { ReportTable } from '../components/report-table.tsx';
+import { rulesSentence } from '../components/course-rules-form.tsx';
+import { AttendanceChart, EngagementChart, EngagementLegend } from '../components/report-charts.tsx';
+import { CsvDownloads } from '../components/report-downloads.tsx';
+import { ReportPolls } from '../components/report-polls.tsx';
+import { ReportStudents } from '../components/report-students.tsx';
+import { ReportTiles } from '../components/report-tiles.tsx';
 import { STATUS_LABEL } from '../components/schedule-session-list.tsx';
-import { formatDateTime, plannedEnd, ScheduleWhen, ScheduleZoneNote } from '../components/schedule-when.tsx';
-import { ApiError } from '../lib/api.ts';
-import { attendanceQuery, keys, sessionQuery } from '../lib/queries.ts';
+import { formatDateTime, ScheduleWhen, ScheduleZoneNote } from '../components/schedule-when.tsx';
+import { keys, type SessionReport, sessionReportQuery } from '../lib/queries.ts';
+import { formatMinutes } from '../lib/report-format.ts';
 import { href } from '../lib/router.ts';
+import '../classroom.css';
 import '../schedule.css';
+import '../report.css';
+import '../report-print.css';
 
-const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
+const CSV_TABLES = [
+  { table: 'students', label: 'Students' },
+  { table: 'segments', label: 'Join and leave times' },
+  { table: 'polls', label: 'Poll answers' },
+  { table: 'questions', label: 'Questions' },
+  { table: 'chat', label: 'Chat' },
+];
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** "2 of 3 students attended", plus who is still in class while the session runs. */
-function summaryText(report: AttendanceReport): string {
-  const { attended, rosterStudents, presentNow } = report.summary;
-  if (rosterStudents === 0) return 'No students are on this course’s roster.';
-  const parts = [`${attended} of ${plural(rosterStudents, 'student', 'students')} attended`];
-  if (presentNow > 0) parts.push(`${presentNow} in class now`);
-  return `${parts.join(', ')}.`;
+/** When the class ran, or was planned to while it never started. */
+function ClassTimes({ report }: { report: SessionReport }) {
+  const { summary } = report;
+  return (
+    <p>
+      {summary.actualStart ? (
+        <>
+          Held <ScheduleWhen start={summary.actualStart} end={summary.actualEnd ?? report.generatedAt} />
+          {!summary.actualEnd && ' (still running)'}
+        </>
+      ) : (
+        <>
+          Planned <ScheduleWhen start={summary.scheduledStart} end={summary.scheduledEnd} />
+        </>
+      )}{' '}
+      <span className="muted">
+        ({STATUS_LABEL[report.status]}; statuses measured against {formatMinutes(summary.classMinutes)})
+      </span>
+    </p>
+  );
 }
 
-/** The attendance of one session for its mentors: a table of every roster student and a CSV download. */
+/** One class's report for its mentors: tiles, charts, every student, the polls and the CSV exports. */
 export function ReportPage({ sessionId }: { sessionId: string }) {
   const queryClient = useQueryClient();
-  // Both at once, keyed by the session (a route change never shows the previous report); each can fail alone (a
-  // student may read the session but not its attendance: 403).
-  const sessionRead = useQuery(sessionQuery(sessionId));
-  const reportRead = useQuery(attendanceQuery(sessionId));
-  const session = sessionRead.data ?? null;
-  const report = reportRead.data ?? null;
-  const loading = sessionRead.isPending || reportRead.isPending;
-  // The same refusal can come from both requests (404 for an outsider); say it once.
-  const errors = loading ? [] : [...new Set([sessionRead.error, reportRead.error].flatMap((e) => (e ? [messageOf(e)] : [])))];
+  // Keyed by the session, so a route change never shows the previous report.
+  const read = useQuery(sessionReportQuery(sessionId));
+  const report = read.data ?? null;
 
   return (
     <div className="report-page">
       <nav aria-label="Related pages" className="report-nav">
-        <a href={href.session(sessionId)}>Back to the session</a>
-        {session && <a href={href.course(session.courseId)}>All sessions of the course</a>}
+        <a href={href.session(sessionId)}>Back to the class</a>
+        {report && <a href={href.courseReport(report.courseId)}>Course dashboard</a>}
+        {report && <a href={href.course(report.courseId)}>All sessions of the course</a>}
       </nav>
-      <h1>{session ? `Attendance: ${session.title}` : 'Attendance report'}</h1>
-      {session && (
-        <p>
-          <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} />{' '}
-          <span className="muted">({STATUS_LABEL[session.status]})</span>
+      <h1>{report ? `Report: ${report.title}` : 'Class report'}</h1>
+      {read.isPending && <p className="muted">Loading the report…</p>}
+      {read.error && (
+        <p role="alert" className="error">
+          {read.error.message}
         </p>
       )}
-      <ScheduleZoneNote />
-      {loading && <p className="muted">Loading the report…</p>}
-      {errors.map((message) => (
-        <p key={message} role="alert" className="error">
-          {message}
-        </p>
-      ))}
-      {report && session && (
+      {report && (
         <>
-          {/* A status region, so pressing Refresh announces the new counts. */}
-          <p role="status" className="report-summary">
-            <strong>{summaryText(report)}</strong> <span className="muted">As of {formatDateTime(report.generatedAt)}.</span>
+          <ClassTimes report={report} />
+          <ScheduleZoneNote />
+          <p className="muted">
+            {rulesSentence(report.rules)} <a href={href.courseReport(report.courseId)}>Change the rules</a>
           </p>
-          <div className="sched-actions">
-            <ReportDownloadButton report={report} session={session} />
+          <div className="sched-actions report-actions">
+            {/* A status region, so pressing Refresh announces that the figures are new. */}
+            <p role="status" className="muted">
+              As of {formatDateTime(report.generatedAt)}.
+            </p>
             <button
               type="button"
               className="secondary"
-              onClick={() => void queryClient.invalidateQueries({ queryKey: keys.session(sessionId) })}
+              onClick={() => void queryClient.invalidateQueries({ queryKey: keys.report(sessionId) })}
             >
               Refresh
             </button>
+            <button type="button" className="secondary" onClick={() => window.print()}>
+              Print
+            </button>
           </div>
-          <ReportTable caption="Roster students" rows={report.students} emptyText="No students are on the roster." />
-          {report.others.length > 0 && (
-            // Collapsed: mentors and former members who joined are context, not the roster count the table answers.
-            <details className="report-others">
-              <summary>Others who joined ({report.others.length})</summary>
-              <ReportTable caption="Mentors, admins and people no longer on the roster" rows={report.others} emptyText="" />
-            </details>
-          )}
+          <ReportTiles summary={report.summary} />
+          <section aria-labelledby="charts-h" className="report-section">
+            <h2 id="charts-h">Over the class</h2>
+            <div className="chart-grid">
+              <AttendanceChart timeline={report.timeline} peak={{ count: report.summary.peakConcurrent, at: report.summary.peakAt }} />
+              <div>
+                <EngagementChart timeline={report.timeline} />
+                <EngagementLegend />
+              </div>
+            </div>
+          </section>
+          <ReportStudents report={report} />
+          <ReportPolls polls={report.polls} />
+          <CsvDownloads
+            path={`/api/live-sessions/${encodeURIComponent(sessionId)}/report`}
+            tables={CSV_TABLES}
+            fileStem={`report-${sessionId}`}
+          />
         </>
       )}
     </div>

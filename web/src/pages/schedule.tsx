@@ -7,6 +7,7 @@ import { ScheduleZoneNote } from '../components/schedule-when.tsx';
 import { ApiError } from '../lib/api.ts';
 import { me } from '../lib/auth.ts';
 import { sessionsQuery } from '../lib/queries.ts';
+import { href } from '../lib/router.ts';
 import '../schedule.css';
 
 const toLoadError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'CLIENT', String(err)));
@@ -43,6 +44,11 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
   return (
     <div className="sched-page">
       <h1>{courseId ? `Live sessions: ${courseId}` : 'Your live sessions'}</h1>
+      {canManage && courseId && !forbidden && (
+        <p>
+          <a href={href.courseReport(courseId)}>Course dashboard: attendance and engagement across classes</a>
+        </p>
+      )}
       <ScheduleZoneNote />
       <p role="status" className="sched-announce">
         {announcement}
