@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, MeetingJobRow } from '../db/tables.ts';
+import type { Database } from '../db/tables.ts';
 import type { MeetSegment } from './meet-attendance.ts';
 
 type Q = Kysely<Database>;
@@ -78,7 +78,3 @@ export async function setMeetSyncState(db: Q, sessionId: string, state: MeetSync
     .execute();
 }
 
-/** The sync job as it is now (a manager may have asked again while it ran). */
-export async function findSyncJob(db: Q, job: MeetingJobRow): Promise<MeetingJobRow | undefined> {
-  return db.selectFrom('meeting_jobs').selectAll().where('id', '=', job.id).executeTakeFirst();
-}
