@@ -47,6 +47,10 @@ import { registerWebApp } from './http/web.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
+import { createMeetClient } from './meetings/meet-client.ts';
+import { createMeetSync } from './meetings/meet-sync.job.ts';
+import { meetSyncRoutes } from './meetings/meet-sync.routes.ts';
+import { createMeetSyncService } from './meetings/meet-sync.service.ts';
 import { createMeetingWorker } from './meetings/meeting-worker.ts';
 import { meetingsRoutes } from './meetings/meetings.routes.ts';
 import { createMeetingsService } from './meetings/meetings.service.ts';
@@ -121,6 +125,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(sessionsRoutes(services.sessions));
   await app.register(attendanceRoutes(services.attendance));
   await app.register(meetingsRoutes(services.meetings));
+  await app.register(meetSyncRoutes(services.meetSync));
   await app.register(eventsRoutes(services.events));
   for (const feature of services.features) await app.register(feature.routes);
   await app.register(coursesRoutes(services.courses, config.bodyLimit));
@@ -165,12 +170,16 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
   const providers = createMeetingProviders(config.meetings);
-  const worker = createMeetingWorker({ db, publish, providers, config: config.meetings, log: app.log });
+  const google = config.meetings.google;
+  const meetClient = google?.meetAttendance.enabled ? createMeetClient(google) : undefined;
+  const sync = createMeetSync({ db, config: config.meetings, client: meetClient, log: app.log, kick: () => worker.kick() });
+  const worker = createMeetingWorker({ db, publish, providers, config: config.meetings, log: app.log, sync });
   const meetings = createMeetingsService({ ...classDeps, config: config.meetings, providers, kick: worker.kick });
+  const meetSync = createMeetSyncService({ db, audit, loadSession, sync, kick: worker.kick });
   const sessions = createSessionsService({
     ...classDeps,
     meetings,
-    onSessionChange: [meetings.onSessionChange],
+    onSessionChange: [meetings.onSessionChange, sync.onSessionChange],
     onClassEnd: [closeAttendanceAtClassEnd, ...features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : []))],
   });
   const removeFromRooms = (courseId: string, userId: string) => removeFromCourseRooms(io, presence, channels, courseId, userId);
@@ -251,6 +260,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     failures,
     sessions,
     meetings,
+    meetSync,
     courses,
     attendance,
     events,

@@ -28,6 +28,8 @@ export const ERRORS = {
   POLL_CLOSED: 409,
   QUESTION_CLOSED: 409,
   MEETING_NOT_RETRYABLE: 409,
+  /** Meeting attendance can be read only for an ended class held on Google Meet, with the feature on. */
+  MEETING_SYNC_UNAVAILABLE: 409,
   /** The asked range of a session's event log was dropped by retention (EVENT_RETENTION_DAYS). */
   EVENTS_EXPIRED: 410,
   PAYLOAD_TOO_LARGE: 413,

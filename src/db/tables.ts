@@ -209,7 +209,8 @@ export interface MeetingParticipantSegmentsTable {
   left_at: Timestamp | null;
 }
 
-export type MeetingJobOperation = 'create' | 'update' | 'delete';
+/** `sync`: read the Google Meet's attendance after the class (migration 0008). */
+export type MeetingJobOperation = 'create' | 'update' | 'delete' | 'sync';
 
 /** What is still owed to a remote meeting provider (see migration 0004). */
 export interface MeetingJobsTable {

@@ -65,13 +65,17 @@ const envFor = (o: ConsentOptions): Record<string, string> => ({
 });
 
 describe('consentUrl', () => {
-  test('asks Google for offline access to calendar events, with a fresh consent, for this client and redirect', () => {
+  test('asks Google for offline access to calendar events (and Meet attendance), with a fresh consent, for this client and redirect', () => {
     const url = new URL(consentUrl(opts));
     assert.equal(url.origin, 'https://accounts.google.com');
     assert.equal(url.searchParams.get('access_type'), 'offline');
     assert.equal(url.searchParams.get('prompt'), 'consent');
-    assert.equal(url.searchParams.get('scope'), CALENDAR_EVENTS_SCOPE);
-    assert.equal(url.searchParams.get('scope'), 'https://www.googleapis.com/auth/calendar.events');
+    assert.equal(
+      url.searchParams.get('scope'),
+      'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/meetings.space.readonly https://www.googleapis.com/auth/directory.readonly',
+    );
+    const calendarOnly = new URL(consentUrl({ ...opts, meetAttendance: false }));
+    assert.equal(calendarOnly.searchParams.get('scope'), CALENDAR_EVENTS_SCOPE);
     assert.equal(url.searchParams.get('client_id'), opts.clientId);
     assert.equal(url.searchParams.get('redirect_uri'), opts.redirectUri);
     assert.equal(url.searchParams.get('response_type'), 'code');
@@ -135,7 +139,8 @@ describe('exchangeCode', () => {
 
 describe('consentOptionsFromEnv', () => {
   test('reads the three required variables and the optional token URL', () => {
-    assert.deepEqual(consentOptionsFromEnv(envFor(opts)), opts);
+    assert.deepEqual(consentOptionsFromEnv(envFor(opts)), { ...opts, meetAttendance: true });
+    assert.equal(consentOptionsFromEnv({ ...envFor(opts), GOOGLE_MEET_ATTENDANCE: 'false' }).meetAttendance, false);
     const { GOOGLE_TOKEN_URL: _, ...withoutTokenUrl } = envFor(opts);
     assert.equal(consentOptionsFromEnv(withoutTokenUrl).tokenUrl, undefined);
   });

@@ -4,6 +4,7 @@
  * then uses to create Google Meet links. Nothing here runs inside the service itself.
  */
 import { OAuth2Client } from 'google-auth-library';
+import { DIRECTORY_READ_SCOPE, MEET_READ_SCOPE } from './meet-errors.ts';
 
 /** Enough to create events with conference data on a calendar, and nothing more (no reading other calendars). */
 export const CALENDAR_EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
@@ -15,6 +16,11 @@ export interface ConsentOptions {
   redirectUri: string;
   /** Token endpoint override (GOOGLE_TOKEN_URL): a proxy, or a fake in tests. Default: Google's own. */
   tokenUrl?: string;
+  /**
+   * Also ask to read Meet conference records and directory emails, for attendance after each class
+   * (GOOGLE_MEET_ATTENDANCE, on unless `false`).
+   */
+  meetAttendance?: boolean;
 }
 
 function oauthClient(opts: ConsentOptions): OAuth2Client {
@@ -31,7 +37,8 @@ function oauthClient(opts: ConsentOptions): OAuth2Client {
  * `prompt=consent` makes Google return one even when this account already granted access before.
  */
 export function consentUrl(opts: ConsentOptions): string {
-  return oauthClient(opts).generateAuthUrl({ access_type: 'offline', prompt: 'consent', scope: [CALENDAR_EVENTS_SCOPE] });
+  const scope = [CALENDAR_EVENTS_SCOPE, ...(opts.meetAttendance === false ? [] : [MEET_READ_SCOPE, DIRECTORY_READ_SCOPE])];
+  return oauthClient(opts).generateAuthUrl({ access_type: 'offline', prompt: 'consent', scope });
 }
 
 /**
@@ -131,6 +138,7 @@ export function consentOptionsFromEnv(env: NodeJS.ProcessEnv): ConsentOptions {
     clientId: required('GOOGLE_CLIENT_ID'),
     clientSecret: required('GOOGLE_CLIENT_SECRET'),
     redirectUri: required('GOOGLE_REDIRECT_URI'),
+    meetAttendance: !['false', '0'].includes(read('GOOGLE_MEET_ATTENDANCE') ?? ''),
   };
   if (missing.length > 0) {
     throw new Error(

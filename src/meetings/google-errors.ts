@@ -54,7 +54,7 @@ export function googleFailure(err: unknown): { status: number | undefined; error
 }
 
 /** Retry-After in seconds or as an HTTP date, from a fetch Headers object or a plain record. */
-function retryAfter(headers: unknown): number | undefined {
+export function retryAfter(headers: unknown): number | undefined {
   if (!headers) return undefined;
   const value =
     typeof (headers as Headers).get === 'function'

@@ -24,7 +24,7 @@ export interface GoogleTiming {
  * The client library's own retries are off; the meeting worker retries with its bounded, restart-proof backoff.
  */
 export function createGoogleProvider(config: GoogleConfig, timing: GoogleTiming): MeetingProvider {
-  const client = authClient(config);
+  const client = googleAuthClient(config, [CALENDAR_SCOPE]);
   const api = calendar({ version: 'v3', auth: client, rootUrl: config.apiRootUrl });
   // A 401 from the API means the cached access token is dead (revoked, or the grant was): drop it, so the next attempt
   // asks the token endpoint and either works or reports invalid_grant, which a mentor can act on.
@@ -132,8 +132,12 @@ function meetingOf(event: calendar_v3.Schema$Event): ProviderMeeting {
   return { url };
 }
 
-/** OAuth2 with a refresh token, or a service account acting for a Workspace user (domain-wide delegation). */
-function authClient(config: GoogleConfig): OAuth2Client {
+/**
+ * OAuth2 with a refresh token, or a service account acting for a Workspace user (domain-wide delegation). `scopes`
+ * matter to the service account only (a refresh token carries what was consented); each API asks for its own, so a
+ * delegation that lacks the Meet scopes never breaks the Calendar links.
+ */
+export function googleAuthClient(config: GoogleConfig, scopes: string[]): OAuth2Client {
   const { auth, tokenUrl } = config;
   if (auth.kind === 'oauth') {
     const client = new OAuth2Client({ clientId: auth.clientId, clientSecret: auth.clientSecret, endpoints: { oauth2TokenUrl: tokenUrl } });
@@ -141,7 +145,7 @@ function authClient(config: GoogleConfig): OAuth2Client {
     return client;
   }
   const key = readServiceAccountKey(auth.keyFile);
-  const client = new JWT({ email: key.client_email, key: key.private_key, scopes: [CALENDAR_SCOPE], subject: auth.subject });
+  const client = new JWT({ email: key.client_email, key: key.private_key, scopes, subject: auth.subject });
   // The library sends service-account grants to Google's fixed token URL; GOOGLE_TOKEN_URL redirects them.
   if (tokenUrl !== GOOGLE_TOKEN_URL) {
     client.transporter.interceptors.request.add({

@@ -4,6 +4,7 @@ import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../classroom/access.repo.ts';
 import { meetingOutcomes } from './meeting-outcomes.ts';
+import type { MeetSync } from './meet-sync.job.ts';
 import type { MeetingConfig } from './meetings.config.ts';
 import { claimDueJob, finishJob, nextDueAt, notePendingAttempt, releaseJob, retryJobLater, rosterEmails } from './meetings.repo.ts';
 import { type MeetingSpec, MeetingProviderError } from './provider.ts';
@@ -13,12 +14,16 @@ const LEASE_MS = 120_000;
 /** Other nodes' jobs and expired leases are noticed at least this often. */
 const POLL_MS = 30_000;
 const CALL_TIMEOUT_MS = 60_000;
+/** Reading a Meet's attendance is many calls (every participant's sessions); still well inside the lease. */
+const SYNC_TIMEOUT_MS = 100_000;
 const CONCURRENCY = 4;
 
 export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
   providers: MeetingProviders;
   config: MeetingConfig;
   log: FastifyBaseLogger;
+  /** Google Meet attendance after the class (`sync` jobs); without it such jobs are dropped. */
+  sync?: Pick<MeetSync, 'run' | 'failed'>;
 }
 
 /**
@@ -80,10 +85,16 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
     const provider = providers[job.provider];
     let session: LiveSessionRow | undefined;
     // Each call stops at the timeout (so a late answer cannot act after its job moved on) or when the worker stops.
-    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(CALL_TIMEOUT_MS)]);
+    const limitMs = job.operation === 'sync' ? SYNC_TIMEOUT_MS : CALL_TIMEOUT_MS;
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(limitMs)]);
     try {
+      if (job.operation === 'sync') {
+        if (deps.sync) await timed(deps.sync.run(job, signal), signal, limitMs);
+        else await finishJob(db, job);
+        return;
+      }
       if (job.operation === 'delete') {
-        await timed(provider.cancel(job.external_id, signal), signal);
+        await timed(provider.cancel(job.external_id, signal), signal, limitMs);
         await finishJob(db, job);
         return;
       }
@@ -94,10 +105,10 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       }
       const spec = await specOf(session);
       if (job.operation === 'create') {
-        const { url } = await timed(provider.create(job.external_id, spec, signal), signal);
+        const { url } = await timed(provider.create(job.external_id, spec, signal), signal, limitMs);
         await meetingOutcomes.created(deps, job, url);
       } else {
-        await timed(provider.update(job.external_id, spec, signal), signal);
+        await timed(provider.update(job.external_id, spec, signal), signal, limitMs);
         await meetingOutcomes.updated(deps, job, session.meeting_error !== null);
       }
     } catch (err) {
@@ -121,6 +132,11 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       { jobId: job.id, sessionId: job.session_id, operation: job.operation, attempts, reason: error.message },
       'meeting provider call failed',
     );
+    if (job.operation === 'sync') {
+      if (deps.sync) await deps.sync.failed(job, error, attempts);
+      else await finishJob(db, job);
+      return;
+    }
     if (error.retryable && attempts < config.retry.maxAttempts) {
       const delay = Math.max(backoff(attempts), Math.min(error.retryAfterMs ?? 0, 3_600_000));
       const note = `Attempt ${attempts} of ${config.retry.maxAttempts} failed (${error.message}); retrying`;
@@ -169,10 +185,10 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
 }
 
 /** The call, or a retryable timeout error once `signal` fires (even if the call ignores it, like a token refresh). */
-function timed<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+function timed<T>(call: Promise<T>, signal: AbortSignal, limitMs: number): Promise<T> {
   let onAbort = () => {};
   const limit = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new MeetingProviderError(`The provider did not answer within ${CALL_TIMEOUT_MS / 1000} s`, true));
+    onAbort = () => reject(new MeetingProviderError(`The provider did not answer within ${limitMs / 1000} s`, true));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });

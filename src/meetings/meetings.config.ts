@@ -35,6 +35,12 @@ export const meetingEnv = {
     .default(false),
   GOOGLE_API_ROOT_URL: z.url({ protocol: /^https?$/ }).default('https://www.googleapis.com/'),
   GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
+  GOOGLE_MEET_ATTENDANCE: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
+  GOOGLE_MEET_API_ROOT_URL: z.url({ protocol: /^https?$/ }).default('https://meet.googleapis.com/'),
+  GOOGLE_PEOPLE_API_ROOT_URL: z.url({ protocol: /^https?$/ }).default('https://people.googleapis.com/'),
   JITSI_BASE_URL: z.url({ protocol: /^https$/ }).default('https://meet.jit.si'),
   JITSI_APP_ID: z.string().min(1).max(200).optional(),
   JITSI_APP_SECRET: z
@@ -57,6 +63,8 @@ export interface GoogleConfig {
   tokenUrl: string;
   /** Add the course roster's email addresses as attendees (Google emails them invitations). */
   inviteRoster: boolean;
+  /** Reading who was in the Meet after each class (Meet REST API v2, emails through the People API); off: never asked. */
+  meetAttendance: { enabled: boolean; meetApiRootUrl: string; peopleApiRootUrl: string };
 }
 
 export interface MeetingConfig {
@@ -84,6 +92,11 @@ export function meetingConfigFrom(e: MeetingEnv): MeetingConfig | string {
       apiRootUrl: e.GOOGLE_API_ROOT_URL,
       tokenUrl: e.GOOGLE_TOKEN_URL,
       inviteRoster: e.GOOGLE_INVITE_ROSTER,
+      meetAttendance: {
+        enabled: e.GOOGLE_MEET_ATTENDANCE,
+        meetApiRootUrl: e.GOOGLE_MEET_API_ROOT_URL,
+        peopleApiRootUrl: e.GOOGLE_PEOPLE_API_ROOT_URL,
+      },
     };
   }
   return {

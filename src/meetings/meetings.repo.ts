@@ -18,7 +18,7 @@ export async function setCurrentJob(
     .insertInto('meeting_jobs')
     .values({ session_id: sessionId, operation, provider, external_id: externalId })
     .onConflict((oc) =>
-      oc.column('session_id').where('operation', '<>', 'delete').doUpdateSet({
+      oc.column('session_id').where('operation', 'in', ['create', 'update']).doUpdateSet({
         operation,
         provider,
         external_id: externalId,
@@ -36,7 +36,7 @@ export async function findCurrentJob(db: Q, sessionId: string): Promise<MeetingJ
     .selectFrom('meeting_jobs')
     .selectAll()
     .where('session_id', '=', sessionId)
-    .where('operation', '<>', 'delete')
+    .where('operation', 'in', ['create', 'update'])
     .executeTakeFirst();
 }
 
@@ -46,7 +46,7 @@ export async function retireCurrentJob(db: Q, sessionId: string): Promise<boolea
     .updateTable('meeting_jobs')
     .set({ operation: 'delete', version: sql`version + 1`, attempts: 0, run_at: sql`now()`, last_error: null })
     .where('session_id', '=', sessionId)
-    .where('operation', '<>', 'delete')
+    .where('operation', 'in', ['create', 'update'])
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }

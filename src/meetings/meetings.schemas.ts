@@ -39,3 +39,18 @@ export const meetingSchema = z.object({
       'Course managers only: why the link failed, why the last attempt failed while pending, or why Google Calendar missed an update.',
   }),
 });
+
+/** Where reading a class's Google Meet attendance stands (POST …/report/meeting-sync answers with it). */
+export const meetingSyncState = z
+  .object({
+    status: z.enum(['none', 'pending', 'done', 'failed']).meta({
+      description:
+        '`none`: not a Google Meet class (or the feature is off); `pending`: owed or being retried; `done`: the segments are in the report; `failed`: see `error`.',
+    }),
+    syncedAt: z.string().nullable().meta({ description: 'When the meeting attendance was last read (ISO 8601 UTC).' }),
+    error: z.string().nullable().meta({
+      description: 'Why it failed; while pending, why the last attempt failed; when done, why some participants could not be matched.',
+    }),
+  })
+  .meta({ id: 'MeetingSyncState' });
+export type MeetingSyncState = z.infer<typeof meetingSyncState>;

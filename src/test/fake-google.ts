@@ -144,7 +144,9 @@ export async function startFakeGoogle() {
   }
 
   function complete(event: any) {
-    const code = event.id.slice(-10).replace(/(...)(....)(...)/, '$1-$2-$3');
+    // Meet codes are letters only (abc-mnop-xyz): the id's hex digits are mapped to letters.
+    const letters = event.id.slice(-10).replace(/[0-9]/g, (d: string) => 'ghijklmnop'[Number(d)]);
+    const code = letters.replace(/(...)(....)(...)/, '$1-$2-$3');
     event.conferenceData.createRequest.status = { statusCode: 'success' };
     event.conferenceData.entryPoints = [
       { entryPointType: 'video', uri: `https://meet.google.com/${code}`, label: `meet.google.com/${code}` },

@@ -5,6 +5,7 @@ import * as pendingBroadcasts from './0003_pending_broadcasts.ts';
 import * as meetingJobs from './0004_meeting_jobs.ts';
 import * as eventRetention from './0005_event_retention.ts';
 import * as attendanceAnalytics from './0006_attendance_analytics.ts';
+import * as meetingSync from './0008_meeting_sync.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_meeting_jobs': meetingJobs,
   '0005_event_retention': eventRetention,
   '0006_attendance_analytics': attendanceAnalytics,
+  '0008_meeting_sync': meetingSync,
 };
 
 export const migrationProvider: MigrationProvider = {
