@@ -10,7 +10,9 @@ import {
   countUpvotesGiven,
   listMeetingOpens,
   listMeetingSegments,
-  listPollResponses,
+  listPollAnswers,
+  type AnswerTuple,
+  type StayTuple,
   listRoomSegments,
   listSessionPolls,
 } from './reports.repo.ts';
@@ -18,9 +20,53 @@ import {
 type Db = Kysely<Database>;
 
 /**
- * Reads one class's durable rows into a SessionReportInput (never the event log): a handful of set-based queries, run
- * together. `roster` is passed in so a course report reads it once for all its classes.
+ * Reads classes' durable rows into SessionReportInputs (never the event log), in the order given: one set of
+ * set-based queries for all of them, run together, so a course report over 30 classes costs what one class does.
+ * `roster` is passed in so a course report reads it once for all its classes.
  */
+export async function loadReportInputs(
+  db: Db,
+  classes: { session: LiveSessionRow; rules: AttendanceRules }[],
+  roster: RosterStudent[],
+  now: Date,
+): Promise<SessionReportInput[]> {
+  if (classes.length === 0) return [];
+  const ids = classes.map((c) => c.session.id);
+  const [room, meeting, opens, chat, questions, upvotes, pollRows, answerRows] = await Promise.all([
+    listRoomSegments(db, ids),
+    listMeetingSegments(db, ids),
+    listMeetingOpens(db, ids),
+    countChat(db, ids),
+    countQuestions(db, ids),
+    countUpvotesGiven(db, ids),
+    listSessionPolls(db, ids),
+    listPollAnswers(db, ids),
+  ]);
+  const bySession = <T extends { session_id: string }>(rows: T[]) => Map.groupBy(rows, (r) => r.session_id);
+  const [opensOf, chatOf, questionsOf, upvotesOf, pollsOf] = [
+    bySession(opens),
+    bySession(chat),
+    bySession(questions),
+    bySession(upvotes),
+    bySession(pollRows),
+  ];
+  const answersOf = new Map(answerRows.map((row) => [row.pollId, row.answers]));
+  const onRoster = new Set(roster.map((s) => s.userId));
+  return classes.map(({ session, rules }) =>
+    inputOf(session, rules, roster, onRoster, now, {
+      room: room.get(session.id) ?? [],
+      meeting: meeting.get(session.id) ?? [],
+      opens: opensOf.get(session.id) ?? [],
+      chat: chatOf.get(session.id) ?? [],
+      questions: questionsOf.get(session.id) ?? [],
+      upvotes: upvotesOf.get(session.id) ?? [],
+      polls: pollsOf.get(session.id) ?? [],
+      answers: answersOf,
+    }),
+  );
+}
+
+/** One class's report input (see loadReportInputs). */
 export async function loadReportInput(
   db: Db,
   session: LiveSessionRow,
@@ -28,17 +74,32 @@ export async function loadReportInput(
   roster: RosterStudent[],
   now: Date,
 ): Promise<SessionReportInput> {
-  const [room, meeting, opens, chat, questions, upvotes, pollRows, responses] = await Promise.all([
-    listRoomSegments(db, session.id),
-    listMeetingSegments(db, session.id),
-    listMeetingOpens(db, session.id),
-    countChat(db, session.id),
-    countQuestions(db, session.id),
-    countUpvotesGiven(db, session.id),
-    listSessionPolls(db, session.id),
-    listPollResponses(db, session.id),
-  ]);
-  const onRoster = new Set(roster.map((s) => s.userId));
+  const [input] = await loadReportInputs(db, [{ session, rules }], roster, now);
+  return input as SessionReportInput;
+}
+
+type Rows<F extends (...args: never[]) => Promise<unknown[]>> = Awaited<ReturnType<F>>;
+interface ClassRows {
+  room: StayTuple[];
+  meeting: StayTuple[];
+  opens: Rows<typeof listMeetingOpens>;
+  chat: Rows<typeof countChat>;
+  questions: Rows<typeof countQuestions>;
+  upvotes: Rows<typeof countUpvotesGiven>;
+  polls: Rows<typeof listSessionPolls>;
+  /** Every answer, by poll id (of any class being read). */
+  answers: Map<string, AnswerTuple[]>;
+}
+
+function inputOf(
+  session: LiveSessionRow,
+  rules: AttendanceRules,
+  roster: RosterStudent[],
+  onRoster: Set<string>,
+  now: Date,
+  rows: ClassRows,
+): SessionReportInput {
+  const { chat, questions } = rows;
   const activity = { messages: new Map<number, number>(), questions: new Map<number, number>(), votes: new Map<number, number>() };
   const add = (map: Map<string | number, number>, key: string | number, n: number) => map.set(key, (map.get(key) ?? 0) + n);
 
@@ -57,8 +118,8 @@ export async function loadReportInput(
     qaCounts.total += row.n;
     qaCounts[row.status] += row.n;
   }
-  const polls = toPollInputs(pollRows, responses);
-  for (const r of responses) add(activity.votes, minuteStart(r.created_at), 1);
+  const polls = toPollInputs(rows.polls, rows.answers);
+  for (const p of rows.polls) for (const a of rows.answers.get(p.id) ?? []) add(activity.votes, minuteStart(a[2]), 1);
 
   return {
     session: {
@@ -73,13 +134,13 @@ export async function loadReportInput(
     },
     rules,
     roster,
-    roomSegments: spansByUser(room, onRoster),
-    meetingSegments: spansByUser(meeting, onRoster),
-    hasMeetingData: session.meeting_sync_status === 'done' || meeting.length > 0,
-    meetingOpens: new Map(opens.filter((o) => onRoster.has(o.user_id)).map((o) => [o.user_id, o.first_opened_at])),
+    roomSegments: spansByUser(rows.room, onRoster),
+    meetingSegments: spansByUser(rows.meeting, onRoster),
+    hasMeetingData: session.meeting_sync_status === 'done' || rows.meeting.length > 0,
+    meetingOpens: new Map(rows.opens.filter((o) => onRoster.has(o.user_id)).map((o) => [o.user_id, o.first_opened_at])),
     messagesBy,
     questionsBy,
-    upvotesBy: new Map(upvotes.map((u) => [u.user_id, u.n])),
+    upvotesBy: new Map(rows.upvotes.map((u) => [u.user_id, u.n])),
     messages,
     questions: qaCounts,
     activity,
@@ -89,31 +150,28 @@ export async function loadReportInput(
   };
 }
 
-const minuteStart = (at: Date) => Math.floor(at.getTime() / 60_000) * 60_000;
+const minuteStart = (ms: number) => Math.floor(ms / 60_000) * 60_000;
 
-function spansByUser(rows: { user_id: string | null; joined_at: Date; left_at: Date | null }[], onRoster: Set<string>) {
+function spansByUser(stays: StayTuple[], onRoster: Set<string>) {
   const byUser = new Map<string, Span[]>();
-  for (const row of rows) {
-    if (row.user_id === null || !onRoster.has(row.user_id)) continue;
-    getOrCreate(byUser, row.user_id, () => []).push({ joinedAt: row.joined_at, leftAt: row.left_at });
+  for (const [userId, joined, left] of stays) {
+    if (!onRoster.has(userId)) continue;
+    getOrCreate(byUser, userId, () => []).push({ joinedAt: new Date(joined), leftAt: left === null ? null : new Date(left) });
   }
   return byUser;
 }
 
 type PollRow = Awaited<ReturnType<typeof listSessionPolls>>[number];
-type ResponseRow = Awaited<ReturnType<typeof listPollResponses>>[number];
 
 /**
  * Polls with their answers and results. The tally is polls' own (tallyResults) over the answers grouped by choice in
  * the order first given, as GET …/polls/:pollId counts them.
  */
-function toPollInputs(polls: PollRow[], responses: ResponseRow[]): ReportPollInput[] {
-  const byPoll = new Map<string, ResponseRow[]>();
-  for (const r of responses) getOrCreate(byPoll, r.poll_id, () => []).push(r);
+function toPollInputs(polls: PollRow[], answersOf: Map<string, AnswerTuple[]>): ReportPollInput[] {
   return polls.map((p) => {
-    const answers = byPoll.get(p.id) ?? [];
+    const answers = answersOf.get(p.id) ?? [];
     const counts = new Map<string, { choice: unknown; votes: number }>();
-    for (const a of answers) getOrCreate(counts, JSON.stringify(a.choice), () => ({ choice: a.choice, votes: 0 })).votes += 1;
+    for (const [, choice] of answers) getOrCreate(counts, JSON.stringify(choice), () => ({ choice, votes: 0 })).votes += 1;
     const shape = { type: p.type, options: p.options as unknown as string[] };
     return {
       pollId: p.id,
@@ -126,7 +184,7 @@ function toPollInputs(polls: PollRow[], responses: ResponseRow[]): ReportPollInp
       createdAt: p.created_at,
       closedAt: p.closed_at,
       results: tallyResults(shape, [...counts.values()]),
-      responses: answers.map((a) => ({ userId: a.user_id, choice: a.choice, at: a.updated_at })),
+      responses: answers.map(([userId, choice, , updated]) => ({ userId, choice, at: new Date(updated) })),
     };
   });
 }

@@ -6,7 +6,7 @@ import type { Database } from '../db/tables.ts';
 // scans other classes' rows. Counts are grouped in the database; the minute of an instant is its epoch milliseconds
 // floored to the minute, so no time zone setting can shift it.
 
-const minuteOf = (column: string) => sql<string | number>`(floor(extract(epoch from ${sql.ref(column)}) / 60) * 60000)::bigint`;
+const minuteOf = (column: string) => sql<string | number>`(floor(date_part('epoch', ${sql.ref(column)}) / 60) * 60000)::bigint`;
 
 /** The course's current students, by name. */
 export async function listRosterStudents(db: Kysely<Database>, courseId: string) {
@@ -21,81 +21,121 @@ export async function listRosterStudents(db: Kysely<Database>, courseId: string)
     .execute();
 }
 
-/** Every class-room stay in the session, per user, oldest first. */
-export async function listRoomSegments(db: Kysely<Database>, sessionId: string) {
-  return db
-    .selectFrom('session_attendance')
-    .select(['user_id', 'joined_at', 'left_at'])
-    .where('session_id', '=', sessionId)
-    .orderBy('user_id')
-    .orderBy('joined_at')
+/**
+ * An instant as epoch milliseconds: a report reads tens of thousands, and a number costs far less to parse than a
+ * date. date_part is a float; extract() would compute in numeric, several times slower over a whole class.
+ */
+const epochMs = <T extends number | null = number>(column: string) => sql<T>`floor(date_part('epoch', ${sql.ref(column)}) * 1000)`;
+
+/** One stay: [user id, joined, left or null while still there] (epoch milliseconds). */
+export type StayTuple = [string, number, number | null];
+
+/**
+ * Stays per session as one JSON document each (5,000 students with three stays each is 15,000 rows otherwise, slow
+ * to hand over from the embedded database); oldest first per user, put in order here.
+ */
+async function staysOf(
+  db: Kysely<Database>,
+  table: 'session_attendance' | 'meeting_participant_segments',
+  sessionIds: string[],
+): Promise<Map<string, StayTuple[]>> {
+  const rows = await db
+    .selectFrom(table)
+    .select([
+      'session_id',
+      sql<StayTuple[] | string>`json_agg(json_build_array(user_id, ${epochMs('joined_at')}, ${epochMs('left_at')}))`.as('stays'),
+    ])
+    .where('session_id', 'in', sessionIds)
+    .where('user_id', 'is not', null)
+    .groupBy('session_id')
     .execute();
+  const byJoin = (a: StayTuple, b: StayTuple) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+  return new Map(
+    rows.map((row) => [row.session_id, (typeof row.stays === 'string' ? (JSON.parse(row.stays) as StayTuple[]) : row.stays).sort(byJoin)]),
+  );
 }
 
-/** Video-meeting stays matched to a person (unmatched participants are not anyone's row). */
-export async function listMeetingSegments(db: Kysely<Database>, sessionId: string) {
-  return db
-    .selectFrom('meeting_participant_segments')
-    .select(['user_id', 'joined_at', 'left_at'])
-    .where('session_id', '=', sessionId)
-    .where('user_id', 'is not', null)
-    .orderBy('user_id')
-    .orderBy('joined_at')
-    .execute();
-}
+/** Every class-room stay in the sessions, by session. */
+export const listRoomSegments = (db: Kysely<Database>, sessionIds: string[]) => staysOf(db, 'session_attendance', sessionIds);
+
+/** Video-meeting stays matched to a person (unmatched participants are not anyone's row), by session. */
+export const listMeetingSegments = (db: Kysely<Database>, sessionIds: string[]) => staysOf(db, 'meeting_participant_segments', sessionIds);
 
 /** Who opened the meeting link, and when first. */
-export async function listMeetingOpens(db: Kysely<Database>, sessionId: string) {
-  return db.selectFrom('meeting_opens').select(['user_id', 'first_opened_at']).where('session_id', '=', sessionId).execute();
+export async function listMeetingOpens(db: Kysely<Database>, sessionIds: string[]) {
+  return db
+    .selectFrom('meeting_opens')
+    .select(['session_id', 'user_id', 'first_opened_at'])
+    .where('session_id', 'in', sessionIds)
+    .execute();
 }
 
-/** Messages not deleted, per author and minute. */
-export async function countChat(db: Kysely<Database>, sessionId: string) {
+/** Messages not deleted, per session, author and minute. */
+export async function countChat(db: Kysely<Database>, sessionIds: string[]) {
   return db
     .selectFrom('session_chat')
-    .select(['user_id', minuteOf('created_at').as('minute'), sql<number>`count(*)::int`.as('n')])
-    .where('session_id', '=', sessionId)
+    .select(['session_id', 'user_id', minuteOf('created_at').as('minute'), sql<number>`count(*)::int`.as('n')])
+    .where('session_id', 'in', sessionIds)
     .where('deleted_at', 'is', null)
-    .groupBy(['user_id', 'minute'])
+    .groupBy(['session_id', 'user_id', 'minute'])
     .execute();
 }
 
-/** Questions per author (null: anonymous), status and minute. */
-export async function countQuestions(db: Kysely<Database>, sessionId: string) {
+/** Questions per session, author (null: anonymous), status and minute. */
+export async function countQuestions(db: Kysely<Database>, sessionIds: string[]) {
   return db
     .selectFrom('session_qa')
-    .select(['user_id', 'status', minuteOf('created_at').as('minute'), sql<number>`count(*)::int`.as('n')])
-    .where('session_id', '=', sessionId)
-    .groupBy(['user_id', 'status', 'minute'])
+    .select(['session_id', 'user_id', 'status', minuteOf('created_at').as('minute'), sql<number>`count(*)::int`.as('n')])
+    .where('session_id', 'in', sessionIds)
+    .groupBy(['session_id', 'user_id', 'status', 'minute'])
     .execute();
 }
 
-/** Upvotes each person gave to this session's questions. */
-export async function countUpvotesGiven(db: Kysely<Database>, sessionId: string) {
+/** Upvotes each person gave to each session's questions. */
+export async function countUpvotesGiven(db: Kysely<Database>, sessionIds: string[]) {
   return db
     .selectFrom('session_qa as q')
     .innerJoin('qa_upvotes as v', 'v.qa_id', 'q.id')
-    .select(['v.user_id', sql<number>`count(*)::int`.as('n')])
-    .where('q.session_id', '=', sessionId)
-    .groupBy('v.user_id')
+    .select(['q.session_id', 'v.user_id', sql<number>`count(*)::int`.as('n')])
+    .where('q.session_id', 'in', sessionIds)
+    .groupBy(['q.session_id', 'v.user_id'])
     .execute();
 }
 
-/** The session's polls, oldest first. */
-export async function listSessionPolls(db: Kysely<Database>, sessionId: string) {
-  return db.selectFrom('session_polls').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+/** The sessions' polls, oldest first. */
+export async function listSessionPolls(db: Kysely<Database>, sessionIds: string[]) {
+  return db.selectFrom('session_polls').selectAll().where('session_id', 'in', sessionIds).orderBy('created_at').orderBy('id').execute();
 }
 
-/** Every answer to the session's polls, in the order they were last given. */
-export async function listPollResponses(db: Kysely<Database>, sessionId: string) {
-  return db
+/** One answer: [user id, choice, first given, last given] (epoch milliseconds). */
+export type AnswerTuple = [string, unknown, number, number];
+
+/**
+ * Every answer to the sessions' polls, one row per poll with its answers in the order last given. A class of 5,000
+ * has tens of thousands of answers: one JSON document per poll is parsed natively, where as many rows would each go
+ * through the driver's row parser. They are put in order here, not by the database: sorting them there (by a
+ * collated text tie-break, past work_mem) took longer than reading them.
+ */
+export async function listPollAnswers(db: Kysely<Database>, sessionIds: string[]) {
+  const ms = (column: string) => sql`floor(date_part('epoch', ${sql.ref(column)}) * 1000)`;
+  const answers = await db
     .selectFrom('session_polls as p')
     .innerJoin('poll_responses as r', 'r.poll_id', 'p.id')
-    .select(['r.poll_id', 'r.user_id', 'r.choice', 'r.created_at', 'r.updated_at'])
-    .where('p.session_id', '=', sessionId)
-    .orderBy('r.updated_at')
-    .orderBy('r.user_id')
+    .select([
+      'r.poll_id',
+      sql<AnswerTuple[] | string>`json_agg(json_build_array(r.user_id, r.choice, ${ms('r.created_at')}, ${ms('r.updated_at')}))`.as(
+        'answers',
+      ),
+    ])
+    .where('p.session_id', 'in', sessionIds)
+    .groupBy('r.poll_id')
     .execute();
+  // pg parses json itself; PGlite may hand back the text.
+  const byLastGiven = (a: AnswerTuple, b: AnswerTuple) => a[3] - b[3] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return answers.map((row) => ({
+    pollId: row.poll_id,
+    answers: (typeof row.answers === 'string' ? (JSON.parse(row.answers) as AnswerTuple[]) : row.answers).sort(byLastGiven),
+  }));
 }
 
 /** The questions CSV: every question with its author's name (none for anonymous ones). */

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { emptyResults } from '../polls/polls.results.ts';
 import { computeCourseReport } from './compute/course-report.ts';
 import { computeSessionReport } from './compute/session-report.ts';
-import { loadReportInput } from './report-loader.ts';
+import { loadReportInput, loadReportInputs } from './report-loader.ts';
 import type { RosterStudent } from './report-input.ts';
 import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
 import { listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
@@ -20,9 +20,6 @@ import { sessionCsv } from './report-csv.ts';
 export type ReportsService = ReturnType<typeof createReportsService>;
 type MyReport = z.infer<typeof myReport>;
 type CourseReportQuery = z.infer<typeof courseReportQuery>;
-
-/** How many classes a course report reads at once: each read is a handful of parallel queries already. */
-const CLASSES_AT_ONCE = 3;
 
 /** Session and course reports, computed from the durable tables at each request (never from the event log). */
 export function createReportsService(db: Db, audit: AuditService, loadSession: LoadSession) {
@@ -58,7 +55,7 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
         throw await audit.deny(actor, 'report.read_own', sessionTarget(session), refused);
       }
       const me = (await listRosterStudents(db, session.course_id)).filter((s) => s.userId === actor.id);
-      const [{ report }, pollRows] = await Promise.all([reportOf(session, me, new Date()), listSessionPolls(db, session.id)]);
+      const [{ report }, pollRows] = await Promise.all([reportOf(session, me, new Date()), listSessionPolls(db, [session.id])]);
       const row = report.students[0];
       if (!row) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
       // Results a poll shows only once closed stay hidden from students while it is open, as in the poll itself.
@@ -93,13 +90,12 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
         listCompletedClasses(db, courseId, from, to),
       ]);
       const now = new Date();
-      const classes: SessionReport[] = [];
-      for (let i = 0; i < sessions.length; i += CLASSES_AT_ONCE) {
-        const slice = sessions.slice(i, i + CLASSES_AT_ONCE);
-        const reports = await Promise.all(slice.map((s) => reportOf(s, roster, now, settings?.attendance ?? null)));
-        classes.push(...reports.map((r) => r.report));
-      }
-      return computeCourseReport({ courseId, from, to, now, roster, classes });
+      const withRules = sessions.map((session) => ({
+        session,
+        rules: effectiveRules(settings?.attendance ?? null, session.attendance_overrides),
+      }));
+      const inputs = await loadReportInputs(db, withRules, roster, now);
+      return computeCourseReport({ courseId, from, to, now, roster, classes: inputs.map(computeSessionReport) });
     },
   };
 }

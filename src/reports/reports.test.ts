@@ -4,6 +4,7 @@ import { pollIn, vote } from '../polls/polls.fixtures.ts';
 import { assertError } from '../test/http.ts';
 import { auditRows, type Course, dbTargets, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 import { ask, type HeldClass, heldClass, joinMeeting, sendChat } from './reports.fixtures.ts';
+import { courseReport, sessionReport } from './reports.schemas.ts';
 
 const S1 = 'course-1-s1';
 const S2 = 'course-1-s2';
@@ -38,6 +39,8 @@ for (const target of await dbTargets('session and course reports')) {
       const res = await get(reportUrl(first.id), c.mentor);
       assert.equal(res.statusCode, 200, res.body);
       const report = res.json();
+      // The route writes its JSON without checking it (reports.routes.ts): the body must be exactly the contract.
+      assert.deepEqual(sessionReport.parse(report), report);
       assert.equal(report.sessionId, first.id);
       assert.deepEqual(report.rules, { presentPercent: 75, latePresentMinutes: 10, minimumMinutes: 1, source: 'either' });
       assert.equal(report.summary.classMinutes, 60);
@@ -161,6 +164,7 @@ for (const target of await dbTargets('session and course reports')) {
       const res = await get(`/api/courses/${c.courseId}/report?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`, c.mentor);
       assert.equal(res.statusCode, 200, res.body);
       const report = res.json();
+      assert.deepEqual(courseReport.parse(report), report);
       assert.equal(report.classes.length, 2);
       assert.deepEqual(
         report.classes.map((k: { date: string }) => k.date),
