@@ -77,4 +77,3 @@ export async function setMeetSyncState(db: Q, sessionId: string, state: MeetSync
     .where('id', '=', sessionId)
     .execute();
 }
-
