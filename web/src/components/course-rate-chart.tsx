@@ -22,7 +22,7 @@ export function CourseRateChart({ classes }: { classes: ClassRow[] }) {
   const summary =
     classes.length === 0
       ? 'No completed classes in this range.'
-      : `${classes.length} classes; mean attendance ${formatPercent(mean === null ? null : Math.round(mean * 10) / 10)}${lowest ? `, lowest ${formatPercent(lowest.attendanceRate)} on ${shortDate.format(new Date(lowest.date))}` : ''}.`;
+      : `${classes.length} ${classes.length === 1 ? 'class' : 'classes'}; mean attendance ${formatPercent(mean === null ? null : Math.round(mean * 10) / 10)}${lowest ? `, lowest ${formatPercent(lowest.attendanceRate)} on ${shortDate.format(new Date(lowest.date))}` : ''}.`;
   return (
     <ChartFrame title="Attendance rate per class" summary={summary} height={HEIGHT} table={<ClassesRateTable classes={classes} />}>
       {(width) => {

@@ -4,6 +4,7 @@ import { AttendanceChart, EngagementChart, EngagementLegend } from '../component
 import { CsvDownloads } from '../components/report-downloads.tsx';
 import { ReportPolls } from '../components/report-polls.tsx';
 import { ReportStudents } from '../components/report-students.tsx';
+import { ReportMeetingSync } from '../components/report-meeting-sync.tsx';
 import { ReportTiles } from '../components/report-tiles.tsx';
 import { STATUS_LABEL } from '../components/schedule-session-list.tsx';
 import { formatDateTime, ScheduleWhen, ScheduleZoneNote } from '../components/schedule-when.tsx';
@@ -90,6 +91,7 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
             </button>
           </div>
           <ReportTiles summary={report.summary} />
+          <ReportMeetingSync report={report} />
           <section aria-labelledby="charts-h" className="report-section">
             <h2 id="charts-h">Over the class</h2>
             <div className="chart-grid">
