@@ -51,7 +51,7 @@ export interface SessionReportInput {
   roomSegments: Map<string, Span[]>;
   /** Video-meeting segments matched to roster students; empty without meeting data. */
   meetingSegments: Map<string, Span[]>;
-  /** Whether meeting data exists at all for this class (a synced meeting with nobody in it is not "no data"). */
+  /** Whether the meeting's own attendance matched anyone on the roster; without it, meeting time falls back to room time. */
   hasMeetingData: boolean;
   /** First time each student opened the meeting link. */
   meetingOpens: Map<string, Date>;

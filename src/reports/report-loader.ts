@@ -119,6 +119,7 @@ function inputOf(
     qaCounts[row.status] += row.n;
   }
   const polls = toPollInputs(rows.polls, rows.answers);
+  const meetingSegments = spansByUser(rows.meeting, onRoster);
   for (const p of rows.polls) for (const a of rows.answers.get(p.id) ?? []) add(activity.votes, minuteStart(a[2]), 1);
 
   return {
@@ -135,8 +136,11 @@ function inputOf(
     rules,
     roster,
     roomSegments: spansByUser(rows.room, onRoster),
-    meetingSegments: spansByUser(rows.meeting, onRoster),
-    hasMeetingData: session.meeting_sync_status === 'done' || rows.meeting.length > 0,
+    meetingSegments,
+    // Meeting time counts only where the meeting matched someone on the roster: a sync that read the meeting but
+    // could match nobody (no directory access, outside accounts) must not turn every student absent under
+    // source "meeting"; the report then falls back to room time, and summary.meetingSync says why.
+    hasMeetingData: meetingSegments.size > 0,
     meetingOpens: new Map(rows.opens.filter((o) => onRoster.has(o.user_id)).map((o) => [o.user_id, o.first_opened_at])),
     messagesBy,
     questionsBy,

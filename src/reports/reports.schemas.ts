@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime } from '../http/common.schemas.ts';
 import { pollResults, pollType } from '../polls/polls.schemas.ts';
 import { sessionStatus } from '../sessions/sessions.schemas.ts';
 import { attendanceRules } from './rules.schemas.ts';
@@ -188,8 +189,8 @@ export const courseReport = z
 
 export const courseReportQuery = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
     format: z.enum(['json', 'csv']).default('json'),
     table: z.enum(['students', 'classes']).default('students'),
   })

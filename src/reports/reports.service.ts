@@ -7,6 +7,7 @@ import type { LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { emptyResults } from '../polls/polls.results.ts';
 import { computeCourseReport } from './compute/course-report.ts';
+import { myReportOf } from './compute/my-report.ts';
 import { computeSessionReport } from './compute/session-report.ts';
 import { loadReportInput, loadReportInputs } from './report-loader.ts';
 import type { RosterStudent } from './report-input.ts';
@@ -56,22 +57,12 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
       }
       const me = (await listRosterStudents(db, session.course_id)).filter((s) => s.userId === actor.id);
       const [{ report }, pollRows] = await Promise.all([reportOf(session, me, new Date()), listSessionPolls(db, [session.id])]);
-      const row = report.students[0];
-      if (!row) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
-      // Results a poll shows only once closed stay hidden from students while it is open, as in the poll itself.
+      const mine = myReportOf(report, actor.id);
+      if (!mine) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
+      // Results a poll shows only once closed stay hidden from students while it is open, as in the poll itself; a
+      // quiz's correct option and the verdict on their answer stay hidden until it closes (myReportOf).
       const hidden = new Set(pollRows.filter((p) => p.status === 'open' && p.results_visibility === 'afterClose').map((p) => p.id));
-      return {
-        sessionId: report.sessionId,
-        title: report.title,
-        status: report.status,
-        rules: report.rules,
-        row,
-        polls: report.polls.map(({ answers, responses: _responses, responseRate: _rate, ...poll }) => ({
-          ...poll,
-          results: hidden.has(poll.pollId) ? emptyResults(poll) : poll.results,
-          myAnswer: answers?.find((a) => a.userId === actor.id) ?? null,
-        })),
-      };
+      return { ...mine, polls: mine.polls.map((poll) => (hidden.has(poll.pollId) ? { ...poll, results: emptyResults(poll) } : poll)) };
     },
 
     /** The course's completed classes in a range, per student and per class (course mentors, admins). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pollIn, vote } from '../polls/polls.fixtures.ts';
+import { liveSession, pollIn, vote } from '../polls/polls.fixtures.ts';
 import { assertError } from '../test/http.ts';
 import { auditRows, type Course, dbTargets, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 import { ask, type HeldClass, heldClass, joinMeeting, sendChat } from './reports.fixtures.ts';
@@ -121,6 +121,18 @@ for (const target of await dbTargets('session and course reports')) {
       assert.equal(sky.polls[0].myAnswer, null);
     });
 
+    test("while a quiz is open, a student's own report shows neither its answer nor whether theirs was right", async () => {
+      const live = await liveSession(t, c);
+      const pollId = await pollIn(t, c, live.id, quiz);
+      assert.equal((await vote(t, c.student, live.id, pollId, 0)).statusCode, 200);
+      const res = await get(reportUrl(live.id, '/me'), c.student);
+      assert.equal(res.statusCode, 200, res.body);
+      const [poll] = res.json().polls;
+      assert.equal(poll.correctOption, null);
+      assert.equal(poll.myAnswer.choice, 0);
+      assert.equal(poll.myAnswer.correct, null);
+    });
+
     test('access: managers only on the report; outsiders learn nothing; mentors have no /me', async () => {
       assertError(await get(reportUrl(first.id), c.student), 403, 'FORBIDDEN');
       assertError(await get(reportUrl(first.id, '?format=csv'), c.student), 403, 'FORBIDDEN');
@@ -180,6 +192,8 @@ for (const target of await dbTargets('session and course reports')) {
       assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
       assert.equal(csv.headers['content-disposition'], 'attachment; filename="course-course-1-classes.csv"');
       assert.match(csv.body, /^\uFEFFsessionId,title,date,attendanceRate,peakConcurrent,messages,questions,votes\r\n/);
+      // A year the embedded database cannot store is refused, not a 500.
+      assertError(await get(`/api/courses/${c.courseId}/report?from=0000-01-01T00:00:00Z`, c.mentor), 400, 'VALIDATION_FAILED');
       assertError(await get(`/api/courses/${c.courseId}/report`, c.student), 403, 'FORBIDDEN');
       assertError(await get(`/api/courses/${c.courseId}/report`, other.mentor), 403, 'FORBIDDEN');
       assertError(await get(`/api/courses/${c.courseId}/report?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z`, c.mentor), 400);
