@@ -26,8 +26,9 @@ export async function seedUsers(db: Db, count: number): Promise<void> {
 
 /** Puts students u1…u<count> and mentor-1 on a course's roster. */
 export async function seedRoster(db: Db, courseId: string, count: number): Promise<void> {
-  await sql`INSERT INTO course_members (course_id, user_id, role)
-    SELECT ${courseId}, 'u' || g, 'student' FROM generate_series(1, ${count}::int) g`.execute(db);
+  // On the roster since before any seeded class (a report counts only students on the roster by the class's end).
+  await sql`INSERT INTO course_members (course_id, user_id, role, created_at)
+    SELECT ${courseId}, 'u' || g, 'student', '2026-01-01T00:00:00Z' FROM generate_series(1, ${count}::int) g`.execute(db);
   await sql`INSERT INTO course_members (course_id, user_id, role) VALUES (${courseId}, 'mentor-1', 'mentor')`.execute(db);
 }
 

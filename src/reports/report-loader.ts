@@ -27,7 +27,7 @@ type Db = Kysely<Database>;
 export async function loadReportInputs(
   db: Db,
   classes: { session: LiveSessionRow; rules: AttendanceRules }[],
-  roster: RosterStudent[],
+  roster: RosterMember[],
   now: Date,
 ): Promise<SessionReportInput[]> {
   if (classes.length === 0) return [];
@@ -51,9 +51,8 @@ export async function loadReportInputs(
     bySession(pollRows),
   ];
   const answersOf = new Map(answerRows.map((row) => [row.pollId, row.answers]));
-  const onRoster = new Set(roster.map((s) => s.userId));
   return classes.map(({ session, rules }) =>
-    inputOf(session, rules, roster, onRoster, now, {
+    inputOf(session, rules, rosterOfClass(roster, session, now), now, {
       room: room.get(session.id) ?? [],
       meeting: meeting.get(session.id) ?? [],
       opens: opensOf.get(session.id) ?? [],
@@ -71,7 +70,7 @@ export async function loadReportInput(
   db: Db,
   session: LiveSessionRow,
   rules: AttendanceRules,
-  roster: RosterStudent[],
+  roster: RosterMember[],
   now: Date,
 ): Promise<SessionReportInput> {
   const [input] = await loadReportInputs(db, [{ session, rules }], roster, now);
@@ -91,14 +90,22 @@ interface ClassRows {
   answers: Map<string, AnswerTuple[]>;
 }
 
-function inputOf(
-  session: LiveSessionRow,
-  rules: AttendanceRules,
-  roster: RosterStudent[],
-  onRoster: Set<string>,
-  now: Date,
-  rows: ClassRows,
-): SessionReportInput {
+/** A roster student and when they were put on the course's roster. */
+export interface RosterMember extends RosterStudent {
+  addedAt: Date;
+}
+
+/**
+ * The students a class is reported for: those on the roster by the time it ended (or now, while it has not), so a
+ * student who joins the course in week 10 is not counted absent from weeks 1 to 9, nor flagged at risk for them.
+ */
+export function rosterOfClass(roster: RosterMember[], session: LiveSessionRow, now: Date): RosterStudent[] {
+  const end = (session.actual_end ?? now).getTime();
+  return roster.filter((m) => m.addedAt.getTime() <= end).map(({ addedAt: _addedAt, ...student }) => student);
+}
+
+function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: RosterStudent[], now: Date, rows: ClassRows): SessionReportInput {
+  const onRoster = new Set(roster.map((s) => s.userId));
   const { chat, questions } = rows;
   const activity = { messages: new Map<number, number>(), questions: new Map<number, number>(), votes: new Map<number, number>() };
   const add = (map: Map<string | number, number>, key: string | number, n: number) => map.set(key, (map.get(key) ?? 0) + n);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 /** Test factories for the report suites: classes held through the public API, then placed at known instants. */
 import type { Course, TestApp } from '../test/harness.ts';
 import { makeSession } from '../test/harness.ts';
@@ -28,6 +29,12 @@ export async function heldClass(
   activity: (sessionId: string) => Promise<void> = async () => {},
 ): Promise<HeldClass> {
   const s = await makeSession(t, c.mentor, c.courseId, { durationMinutes: 60, scheduledStart: start.toISOString() });
+  // The class is set in the past: its students were on the roster then (a report counts only those who were).
+  await t.db
+    .updateTable('course_members')
+    .set({ created_at: sql`least(created_at, ${start})` } as never)
+    .where('course_id', '=', c.courseId)
+    .execute();
   const url = `/api/live-sessions/${s.id}`;
   await call(t, 'PUT', url, c.mentor, { status: 'live' });
   await activity(s.id);

@@ -8,12 +8,12 @@ import type { Database } from '../db/tables.ts';
 
 const minuteOf = (column: string) => sql<string | number>`(floor(date_part('epoch', ${sql.ref(column)}) / 60) * 60000)::bigint`;
 
-/** The course's current students, by name. */
+/** The course's current students, by name, with when each was put on the roster. */
 export async function listRosterStudents(db: Kysely<Database>, courseId: string) {
   return db
     .selectFrom('course_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id as userId', 'u.name', 'u.email'])
+    .select(['m.user_id as userId', 'u.name', 'u.email', 'm.created_at as addedAt'])
     .where('m.course_id', '=', courseId)
     .where('m.role', '=', 'student')
     .orderBy('u.name')

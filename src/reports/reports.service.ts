@@ -9,8 +9,7 @@ import { emptyResults } from '../polls/polls.results.ts';
 import { computeCourseReport } from './compute/course-report.ts';
 import { myReportOf } from './compute/my-report.ts';
 import { computeSessionReport } from './compute/session-report.ts';
-import { loadReportInput, loadReportInputs } from './report-loader.ts';
-import type { RosterStudent } from './report-input.ts';
+import { loadReportInput, loadReportInputs, type RosterMember } from './report-loader.ts';
 import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
 import { listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
 import { effectiveRules } from './rules.ts';
@@ -29,7 +28,7 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
     return effectiveRules(course, session.attendance_overrides);
   }
 
-  async function reportOf(session: LiveSessionRow, roster: RosterStudent[], now: Date, courseSettings?: Record<string, unknown> | null) {
+  async function reportOf(session: LiveSessionRow, roster: RosterMember[], now: Date, courseSettings?: Record<string, unknown> | null) {
     const input = await loadReportInput(db, session, await rulesFor(session, courseSettings), roster, now);
     return { input, report: computeSessionReport(input) };
   }
@@ -86,7 +85,8 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
         rules: effectiveRules(settings?.attendance ?? null, session.attendance_overrides),
       }));
       const inputs = await loadReportInputs(db, withRules, roster, now);
-      return computeCourseReport({ courseId, from, to, now, roster, classes: inputs.map(computeSessionReport) });
+      const students = roster.map(({ addedAt: _addedAt, ...student }) => student);
+      return computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
     },
   };
 }

@@ -186,6 +186,18 @@ for (const target of await dbTargets('session and course reports')) {
       assert.deepEqual([sam.userId, sam.classesHeld, sam.classesAttended, sam.consecutiveAbsences, sam.atRisk], [S1, 2, 2, 0, false]);
       assert.deepEqual([sky.userId, sky.classesHeld, sky.classesAttended, sky.consecutiveAbsences, sky.atRisk], [S2, 2, 0, 2, true]);
       assert.equal(sky.attendanceRate, 0);
+      // A student put on the roster after both classes is not counted absent from them, nor flagged.
+      const added = await t.request({
+        method: 'PUT',
+        url: `/api/courses/${c.courseId}/members`,
+        token: c.admin,
+        body: { members: [{ userId: 'course-1-s3', name: 'Zoe Newcomer', role: 'student' }] },
+      });
+      assert.equal(added.statusCode, 200, added.body);
+      const withNewcomer = (await get(`/api/courses/${c.courseId}/report`, c.mentor)).json();
+      const zoe = withNewcomer.students.find((s: { userId: string }) => s.userId === 'course-1-s3');
+      assert.deepEqual([zoe.classesHeld, zoe.attendanceRate, zoe.consecutiveAbsences, zoe.atRisk], [0, null, 0, false]);
+      assert.equal((await get(reportUrl(first.id), c.mentor)).json().summary.rosterStudents, 2);
       const later = (await get(`/api/courses/${c.courseId}/report?from=2026-11-05T00:00:00Z`, c.mentor)).json();
       assert.equal(later.classes.length, 1);
       const csv = await get(`/api/courses/${c.courseId}/report?format=csv&table=classes`, c.mentor);
