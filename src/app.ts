@@ -203,7 +203,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
 
   // The event table is built once; a connecting socket (5,000 in a join storm) only gets its listeners.
   const socketEvents = createSocketEvents(app.log, outage, drain.work);
-  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings });
+  const events = createEventsService(db, loadSession);
+  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings, events });
   for (const feature of features) feature.registerSocket(socketEvents.on);
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);
@@ -231,7 +232,6 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   });
 
   const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
-  const events = createEventsService(db, loadSession);
   const clientEvents = socketEvents.names();
   return { audit, verify, recordUser, failures, sessions, meetings, courses, attendance, events, features, cluster, clientEvents };
 }
