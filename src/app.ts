@@ -221,6 +221,9 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     const { unanswered } = await drain.settle(config.shutdownTimeoutMs / 2);
     if (unanswered > 0) app.log.warn({ unanswered }, 'closing with client events still unanswered');
     await retention.stop();
+    // No heal may write this node's presence back once it has left the mirror (it would look present elsewhere until
+    // its entries expire): they stop first, and one under way is waited for.
+    await cluster?.quiesce(config.shutdownTimeoutMs / 4);
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();

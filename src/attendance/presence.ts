@@ -52,6 +52,8 @@ interface Room {
 export function createPresence(deps: ClassDeps, graceMs: number, mirror: PresenceMirror = soloMirror) {
   const { log } = deps;
   const rooms = new Map<string, Room>();
+  // Set once this node has cleared its part of the mirror (shutdown): heal work still under way must not restore it.
+  let leftMirror = false;
   const segments = createSegmentWriter(deps.db, deps.observeBatches?.('attendance'));
   // A closed segment is owed: a failed close is retried until the database answers (or the process stops, when the
   // segment stays open and the next start adopts and closes it, see recover()).
@@ -170,12 +172,15 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
   /** Holds a user whose sockets are gone (a restart, a dead node) for the grace period, then closes their segment. */
   async function adopt(sessionId: string, courseId: string | null, person: Person): Promise<void> {
+    if (leftMirror) return;
     const r = room(sessionId, courseId);
     if (r.users.has(person.id)) return;
     const present: Present = { person, sockets: 0, adopted: true };
     r.users.set(person.id, present);
     // Unknown (Redis away) is not "nobody": another node may hold them, and closing would end a live attendance.
     const elsewhere = await mirror.add(sessionId, person).catch(mirrorFailed('add', sessionId));
+    // Left meanwhile (a shutdown): their segment stays open for the next start, or another node, to adopt.
+    if (leftMirror) return;
     if (elsewhere !== false) {
       // Another node has them (or may): their attendance is its to close.
       if (r.users.get(person.id) === present && present.sockets === 0) r.users.delete(person.id);
@@ -264,6 +269,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
     /** Rewrites this node's part of the mirror (Redis may have restarted) and rereads the other nodes' parts. */
     async refreshMirror(): Promise<void> {
+      if (leftMirror) return;
       const held = new Map([...rooms].map(([sessionId, r]) => [sessionId, [...r.users.values()].map((p) => p.person)]));
       await mirror.refresh(held);
       await Promise.all([...rooms].map(([sessionId, r]) => readOthers(sessionId, r)));
@@ -271,6 +277,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
     /** A clean shutdown: this node's part of the mirror goes at once instead of when it expires. */
     async leaveMirror(): Promise<void> {
+      leftMirror = true;
       // Best effort: whatever is left expires with this node's TTL.
       await mirror
         .refresh(new Map([...rooms.keys()].map((sessionId) => [sessionId, []])))
