@@ -9,8 +9,9 @@ import type { ClassDeps } from '../classroom/class-deps.ts';
 import { liveSession } from '../polls/polls.fixtures.ts';
 import { type Course, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 import { listen, request, socketPool } from '../test/sockets.ts';
-import { createPresence, type Person } from './presence.ts';
+import { createPresence } from './presence.ts';
 import type { PresenceMirror } from './presence-mirror.ts';
+import type { Person } from './presence-rooms.ts';
 
 /** A mirror that only records what this node wrote to it, in order. */
 function recordingMirror() {

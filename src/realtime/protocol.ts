@@ -8,7 +8,7 @@
  * Input types come from the same zod schemas the server parses with. docs/realtime.md describes the semantics.
  */
 import type { z } from 'zod';
-import type { Person } from '../attendance/presence.ts';
+import type { Person } from '../attendance/presence-rooms.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
 import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';
