@@ -219,7 +219,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
 
   // The event table is built once; a connecting socket (5,000 in a join storm) only gets its listeners.
   const socketEvents = createSocketEvents(app.log, outage, drain.work);
-  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings });
+  const events = createEventsService(db, loadSession);
+  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings, events });
   for (const feature of features) feature.registerSocket(socketEvents.on);
   const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
   registerAttendanceSocket(socketEvents.on, attendance, limits);
@@ -238,6 +239,9 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     const { unanswered } = await drain.settle(config.shutdownTimeoutMs / 2);
     if (unanswered > 0) app.log.warn({ unanswered }, 'closing with client events still unanswered');
     await retention.stop();
+    // No heal may write this node's presence back once it has left the mirror (it would look present elsewhere until
+    // its entries expire): they stop first, and one under way is waited for.
+    await cluster?.quiesce(config.shutdownTimeoutMs / 4);
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();
@@ -248,7 +252,6 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     await cluster?.close();
   });
 
-  const events = createEventsService(db, loadSession);
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
   const reports = createReportsService(db, audit, loadSession);

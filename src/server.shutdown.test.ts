@@ -1,13 +1,10 @@
 /**
  * Graceful shutdown, as an operator sees it: SIGTERM a server while a class is busy, and nothing acknowledged is
  * lost, every socket hears that it should reconnect, the process exits 0 within SHUTDOWN_TIMEOUT_MS, and the PGlite
- * folder opens at once. A close that hangs is cut off at the deadline, and the log says so.
+ * folder opens at once. (A close that hangs, and signals that are not a stop: server.signals.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -15,49 +12,17 @@ import { io, type Socket } from 'socket.io-client';
 import { signToken } from './auth/tokens.ts';
 import { type Db, openDatabase } from './db/kysely.ts';
 import { dbTargets, freshDatabase, TEST_SECRET } from './test/harness.ts';
-import { freePort } from './test/nodes.ts';
+import { startServer, stopServers } from './test/server-process.ts';
 
-const root = join(import.meta.dirname, '..');
 const SHUTDOWN_TIMEOUT_MS = 8000;
 const secret = new TextEncoder().encode(TEST_SECRET);
 const token = (sub: string, role: 'student' | 'mentor' | 'admin') => signToken(secret, { sub, name: sub, role });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const children = new Set<ChildProcess>();
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  stopServers();
   for (const clean of cleanups) await clean();
 });
-
-async function startServer(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), JWT_SECRET: TEST_SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-  void exited.then(() => children.delete(child));
-  let output = '';
-  child.stderr?.on('data', (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d) => {
-      output += d;
-      if (output.includes('Server listening')) resolve();
-    });
-    void exited.then(([code]) => reject(new Error(`server exited with ${code}: ${output}`)));
-    setTimeout(() => reject(new Error(`no start within 30 s: ${output}`)), 30_000).unref();
-  });
-  /** SIGTERM; resolves with the exit code and how long the process took to exit. */
-  const terminate = async () => {
-    const started = Date.now();
-    child.kill('SIGTERM');
-    const [code] = await exited;
-    return { code, ms: Date.now() - started };
-  };
-  return { base: `http://127.0.0.1:${port}`, port, pid: child.pid as number, output: () => output, terminate };
-}
 
 async function call(base: string, bearer: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
@@ -257,37 +222,3 @@ for (const target of await dbTargets('graceful shutdown')) {
     });
   });
 }
-
-describe('a graceful shutdown that hangs', () => {
-  test('is cut off at SHUTDOWN_TIMEOUT_MS: the process exits non-zero and logs why', async (t) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'spl-shutdown-hang-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const timeoutMs = 1500;
-    const server = await startServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: String(timeoutMs) });
-    // A request whose body never finishes: the HTTP server waits for it (up to its 30 s request timeout).
-    const slow = tcpConnect(server.port, '127.0.0.1');
-    await once(slow, 'connect');
-    slow.write('POST /api/live-sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
-    cleanups.push(() => void slow.destroy());
-    await sleep(200);
-    const { code, ms } = await server.terminate();
-    assert.notEqual(code, 0);
-    assert.ok(ms >= timeoutMs - 100 && ms < timeoutMs + 10_000, `exited after ${ms} ms`);
-    assert.match(server.output(), /graceful shutdown timed out/);
-    t.diagnostic(`exit ${code} after ${ms} ms`);
-  });
-});
-
-describe('signals that are not a stop', () => {
-  test('SIGUSR2 (the benchmarks probe) leaves the server running', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'spl-shutdown-usr2-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    // With no SIGUSR2 listener of its own, a process ends on SIGUSR2: the probe loads one (bench/lib/probe.ts).
-    const server = await startServer({ DATA_DIR: dataDir, NODE_OPTIONS: '--import ./bench/lib/probe.ts' });
-    const child = server.pid;
-    process.kill(child, 'SIGUSR2');
-    await sleep(500);
-    assert.equal((await fetch(`${server.base}/healthz`)).status, 200, 'still serving after SIGUSR2');
-    assert.equal((await server.terminate()).code, 0);
-  });
-});

@@ -1,4 +1,5 @@
-import type { Person } from './presence.ts';
+import type { Log } from '../background.ts';
+import type { Person } from './presence-rooms.ts';
 
 /**
  * Who is present on the other nodes of a cluster. `add` and `remove` change this node's part first and then read the
@@ -23,3 +24,10 @@ export const soloMirror: PresenceMirror = {
   others: async () => [],
   refresh: async () => {},
 };
+
+/**
+ * A failed mirror call, as presence takes it. A Redis outage must not stop attendance: without the mirror, each node
+ * counts its own sockets. The outage itself is logged once by the cluster; each call it fails is only a debug line.
+ */
+export const mirrorFailed = (log: Log, op: string, sessionId: string) => (err: unknown) =>
+  log.debug({ err, op, sessionId }, 'presence mirror unavailable');

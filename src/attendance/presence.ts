@@ -1,143 +1,50 @@
 import type { Actor } from '../auth/actor.ts';
 import { createRetries, handlePromiseError } from '../background.ts';
-import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
+import type { ClassDeps } from '../classroom/class-deps.ts';
 import { listOpenSocketSegments } from './attendance.repo.ts';
-import { type PresenceMirror, soloMirror } from './presence-mirror.ts';
+import { mirrorFailed, type PresenceMirror, soloMirror } from './presence-mirror.ts';
+import { createPresenceRooms, FLUSH_MS, type Person, type Present, type Room } from './presence-rooms.ts';
 import { createSegmentWriter } from './segment-writer.ts';
-import { getOrCreate } from '../maps.ts';
-
-/** Names listed per presence:update; a join storm is summarized by the totals. */
-const LISTED = 100;
-const FLUSH_MS = 1000;
-/** A presence:update that failed is tried again after this, doubling while it keeps failing. */
-const FLUSH_RETRY_MAX_MS = 30_000;
-
-/** Someone in a class, as presence:update and the join ack list them (the one declaration; protocol.ts re-exports it). */
-export interface Person {
-  id: string;
-  name: string;
-  role: string;
-}
-
-interface Present {
-  person: Person;
-  sockets: number;
-  /** Held for a segment no socket here opened (after a restart, or a dead node's). */
-  adopted?: boolean;
-  closeTimer?: NodeJS.Timeout;
-}
-
-interface Room {
-  courseId: string | null;
-  /** People with a socket in the room on this node (or in their grace period). */
-  users: Map<string, Present>;
-  /** People present on other nodes only, as last read from the mirror (at `othersAt`). */
-  others: Map<string, Person>;
-  othersAt: number;
-  joined: Map<string, Person>;
-  left: Map<string, Person>;
-  flushTimer?: NodeJS.Timeout;
-  /** presence:update writes that failed in a row (the database is away): the next waits longer. */
-  flushFailures: number;
-}
 
 /**
  * Live presence from the session room. A user's first socket opens their attendance segment; when their last socket
  * goes, the segment closes after a grace period (a flaky connection does not split attendance), so several tabs
- * count once. Who joined and left is coalesced into at most one presence:update per second per session.
+ * count once. The room hears who joined and left through presence-rooms.ts.
  *
  * With several nodes, the mirror (Redis) says who is present on the others: a user's segment opens with their first
  * socket anywhere and closes with their last socket anywhere, and counts are of the whole class.
  */
 export function createPresence(deps: ClassDeps, graceMs: number, mirror: PresenceMirror = soloMirror) {
   const { log } = deps;
-  const rooms = new Map<string, Room>();
+  const rooms = createPresenceRooms(deps, mirror);
+  // Set once this node has cleared its part of the mirror (shutdown): heal work still under way must not restore it.
+  let leftMirror = false;
   const segments = createSegmentWriter(deps.db, deps.observeBatches?.('attendance'));
   // A closed segment is owed: a failed close is retried until the database answers (or the process stops, when the
   // segment stays open and the next start adopts and closes it, see recover()).
   const retries = createRetries(log);
-  // A Redis outage must not stop attendance: without the mirror, each node counts its own sockets. The outage itself
-  // is logged once by the cluster; each call it fails is only worth a debug line.
-  const mirrorFailed = (op: string, sessionId: string) => (err: unknown) =>
-    log.debug({ err, op, sessionId }, 'presence mirror unavailable');
   const added = (sessionId: string, person: Person) =>
     mirror
       .add(sessionId, person)
-      .catch(mirrorFailed('add', sessionId))
+      .catch(mirrorFailed(log, 'add', sessionId))
       .then((v) => v ?? false);
   const removed = (sessionId: string, userId: string) =>
     mirror
       .remove(sessionId, userId)
-      .catch(mirrorFailed('remove', sessionId))
+      .catch(mirrorFailed(log, 'remove', sessionId))
       .then((v) => v ?? false);
-
-  const room = (sessionId: string, courseId: string | null) => {
-    return getOrCreate(
-      rooms,
-      sessionId,
-      (): Room => ({
-        courseId,
-        users: new Map(),
-        others: new Map(),
-        othersAt: 0,
-        joined: new Map(),
-        left: new Map(),
-        flushFailures: 0,
-      }),
-    );
-  };
-
-  function announce(sessionId: string, r: Room, delayMs = FLUSH_MS) {
-    r.flushTimer ??= setTimeout(() => handlePromiseError(flush(sessionId, r), log, 'presence:update failed', { sessionId }), delayMs);
-  }
-
-  async function readOthers(sessionId: string, r: Room) {
-    r.othersAt = Date.now();
-    const others = await mirror.others(sessionId).catch(mirrorFailed('others', sessionId));
-    if (others) r.others = new Map(others.filter((p) => !r.users.has(p.id)).map((p) => [p.id, p]));
-  }
-
-  async function flush(sessionId: string, r: Room) {
-    r.flushTimer = undefined;
-    if (r.joined.size === 0 && r.left.size === 0) return;
-    await readOthers(sessionId, r);
-    const joined = [...r.joined.values()];
-    const left = [...r.left.values()];
-    r.joined.clear();
-    r.left.clear();
-    const payload = {
-      count: r.users.size + r.others.size,
-      joined: joined.slice(0, LISTED),
-      left: left.slice(0, LISTED),
-      joinedTotal: joined.length,
-      leftTotal: left.length,
-    };
-    try {
-      await recordChange(deps, sessionId, async () => ({ result: null, events: [{ event: 'presence:update', payload }] }));
-      r.flushFailures = 0;
-    } catch (err) {
-      // Who joined and left is still owed to the room: put back (unless it changed meanwhile) and try again later.
-      for (const p of joined) if (!r.left.has(p.id)) r.joined.set(p.id, p);
-      for (const p of left) if (!r.joined.has(p.id)) r.left.set(p.id, p);
-      r.flushFailures += 1;
-      const retryInMs = Math.min(FLUSH_RETRY_MAX_MS, FLUSH_MS * 2 ** r.flushFailures);
-      log.warn({ err, sessionId, attempts: r.flushFailures, retryInMs }, 'presence:update failed; retrying');
-      if (rooms.get(sessionId) === r) announce(sessionId, r, retryInMs);
-    }
-    if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
-  }
 
   async function close(sessionId: string, r: Room, userId: string, present: Present) {
     if (present.sockets > 0 || r.users.get(userId) !== present) return;
     r.users.delete(userId);
     // Redis away: unknown for a segment no socket here opened (another node may hold them), nobody else otherwise.
     const elsewhere = await mirror.remove(sessionId, userId).catch((err: unknown) => {
-      mirrorFailed('remove', sessionId)(err);
+      mirrorFailed(log, 'remove', sessionId)(err);
       return present.adopted ? undefined : false;
     });
     // Back on this node meanwhile, or still (or perhaps) on another: their segment stays open, and they never left.
     if (r.users.has(userId) || elsewhere !== false) {
-      if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
+      rooms.dropIfIdle(sessionId, r);
       return;
     }
     const left = new Date();
@@ -154,10 +61,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       await segments.submit({ open: true, sessionId, courseId: r.courseId, person, ip: null, at: new Date() });
       return;
     }
-    const current = room(sessionId, r.courseId);
-    if (current.joined.has(person.id)) current.joined.delete(person.id);
-    else current.left.set(person.id, person);
-    announce(sessionId, current);
+    rooms.left(sessionId, rooms.open(sessionId, r.courseId), person);
   }
 
   /** After the grace period: closes their segment unless they came back (never rejects; failures are retried). */
@@ -170,17 +74,20 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
   /** Holds a user whose sockets are gone (a restart, a dead node) for the grace period, then closes their segment. */
   async function adopt(sessionId: string, courseId: string | null, person: Person): Promise<void> {
-    const r = room(sessionId, courseId);
+    if (leftMirror) return;
+    const r = rooms.open(sessionId, courseId);
     if (r.users.has(person.id)) return;
     const present: Present = { person, sockets: 0, adopted: true };
     r.users.set(person.id, present);
     // Unknown (Redis away) is not "nobody": another node may hold them, and closing would end a live attendance.
-    const elsewhere = await mirror.add(sessionId, person).catch(mirrorFailed('add', sessionId));
+    const elsewhere = await mirror.add(sessionId, person).catch(mirrorFailed(log, 'add', sessionId));
+    // Left meanwhile (a shutdown): their segment stays open for the next start, or another node, to adopt.
+    if (leftMirror) return;
     if (elsewhere !== false) {
       // Another node has them (or may): their attendance is its to close.
       if (r.users.get(person.id) === present && present.sockets === 0) r.users.delete(person.id);
       await removed(sessionId, person.id);
-      if (r.users.size === 0 && !r.flushTimer) rooms.delete(sessionId);
+      rooms.dropIfIdle(sessionId, r);
       return;
     }
     if (present.sockets === 0) closeLater(sessionId, r, person.id, present);
@@ -203,7 +110,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
   return {
     /** A socket of the actor entered the session room. Resolves once their segment is committed. */
     async enter(actor: Actor, sessionId: string, courseId: string): Promise<void> {
-      const r = room(sessionId, courseId);
+      const r = rooms.open(sessionId, courseId);
       const present = r.users.get(actor.id);
       if (present) {
         present.sockets += 1;
@@ -217,7 +124,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       r.others.delete(actor.id);
       const elsewhere = await added(sessionId, person);
       // Whoever joins sees the whole class: the other nodes' people are reread, at most once a second in a storm.
-      if (mirror !== soloMirror && Date.now() - r.othersAt > FLUSH_MS) await readOthers(sessionId, r);
+      if (mirror !== soloMirror && Date.now() - r.othersAt > FLUSH_MS) await rooms.readOthers(sessionId, r);
       // Already present through another node: the segment that node opened goes on.
       if (elsewhere) return;
       try {
@@ -227,9 +134,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
         await removed(sessionId, actor.id);
         throw err;
       }
-      if (r.left.has(actor.id)) r.left.delete(actor.id);
-      else r.joined.set(actor.id, person);
-      announce(sessionId, r);
+      rooms.joined(sessionId, r, person);
     },
 
     exit,
@@ -239,13 +144,7 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
       handlePromiseError(exit(actor, sessionId, opts), log, 'leaving the session room failed', { sessionId, userId: actor.id });
     },
 
-    /** Who is in the room now (users in their grace period still count); the list only when asked for. */
-    snapshot(sessionId: string, withUsers: boolean): { count: number; users: Person[] } {
-      const r = rooms.get(sessionId);
-      if (!r) return { count: 0, users: [] };
-      const users = withUsers ? [...[...r.users.values()].map((p) => p.person), ...r.others.values()] : [];
-      return { count: r.users.size + r.others.size, users };
-    },
+    snapshot: rooms.snapshot,
 
     /**
      * Open socket segments that no node holds (this process restarted, or another node died) get the grace period
@@ -264,26 +163,24 @@ export function createPresence(deps: ClassDeps, graceMs: number, mirror: Presenc
 
     /** Rewrites this node's part of the mirror (Redis may have restarted) and rereads the other nodes' parts. */
     async refreshMirror(): Promise<void> {
-      const held = new Map([...rooms].map(([sessionId, r]) => [sessionId, [...r.users.values()].map((p) => p.person)]));
+      if (leftMirror) return;
+      const held = new Map([...rooms.entries()].map(([sessionId, r]) => [sessionId, [...r.users.values()].map((p) => p.person)]));
       await mirror.refresh(held);
-      await Promise.all([...rooms].map(([sessionId, r]) => readOthers(sessionId, r)));
+      await Promise.all([...rooms.entries()].map(([sessionId, r]) => rooms.readOthers(sessionId, r)));
     },
 
     /** A clean shutdown: this node's part of the mirror goes at once instead of when it expires. */
     async leaveMirror(): Promise<void> {
+      leftMirror = true;
       // Best effort: whatever is left expires with this node's TTL.
       await mirror
-        .refresh(new Map([...rooms.keys()].map((sessionId) => [sessionId, []])))
+        .refresh(new Map([...rooms.entries()].map(([sessionId]) => [sessionId, []])))
         .catch((err: unknown) => log.warn({ err }, 'could not clear this node from the presence mirror; it expires instead'));
     },
 
     stop(): void {
       retries.stop();
-      for (const r of rooms.values()) {
-        clearTimeout(r.flushTimer);
-        for (const p of r.users.values()) clearTimeout(p.closeTimer);
-      }
-      rooms.clear();
+      rooms.stop();
     },
   };
 }

@@ -2,7 +2,7 @@ import { insertAuditEntries } from '../audit/audit.repo.ts';
 import { type BatchObserver, createBatcher } from '../db/batcher.ts';
 import type { Db } from '../db/kysely.ts';
 import { applySegmentChanges } from './attendance.repo.ts';
-import type { Person } from './presence.ts';
+import type { Person } from './presence-rooms.ts';
 
 export type SegmentOp = { open: boolean; sessionId: string; courseId: string | null; person: Person; ip: string | null; at: Date };
 

@@ -24,6 +24,11 @@ export interface ClusterNode {
   on(message: ClusterMessage, handler: (...args: never[]) => void): void;
   /** Runs `heal` every `resyncMs` and at once whenever Redis comes back after an outage (`afterOutage`: only then). */
   heal(heal: () => Promise<void>, opts?: { afterOutage: boolean }): void;
+  /**
+   * The node is leaving: no heal starts from now on, and those under way are waited for (at most `waitMs`), so that
+   * what the node clears next (its part of the presence mirror) no heal writes back.
+   */
+  quiesce(waitMs: number): Promise<void>;
   /** The command connection, for the REST rate limiter's store. */
   redis: Redis;
   /** Bounds the Redis calls a request or an action waits on (the budgets, the presence mirror, the REST store). */
@@ -48,8 +53,10 @@ export async function joinCluster(config: { redisUrl: string; resyncMs: number }
   };
 
   // Each heal has its own guard: a slow one (a big resync) must not hold back the presence refresh, whose TTL runs.
-  const heals: { run: () => void; afterOutage: boolean }[] = [];
+  const heals: { run: () => void; afterOutage: boolean; underWay: () => Promise<void> | undefined }[] = [];
+  let quiesced = false;
   const runHeal = (outage: boolean) => {
+    if (quiesced) return;
     for (const heal of heals) if (outage || !heal.afterOutage) heal.run();
   };
   let lost = false;
@@ -96,7 +103,23 @@ export async function joinCluster(config: { redisUrl: string; resyncMs: number }
           .catch((err: unknown) => log.warn({ err }, 'cluster heal failed'))
           .finally(() => (running = undefined));
       };
-      heals.push({ run, afterOutage: opts?.afterOutage ?? false });
+      heals.push({ run, afterOutage: opts?.afterOutage ?? false, underWay: () => running });
+    },
+    async quiesce(waitMs) {
+      quiesced = true;
+      clearInterval(timer);
+      const underWay = heals.map((h) => h.underWay()).filter((p) => p !== undefined);
+      if (underWay.length === 0) return;
+      let timeout: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all(underWay).then(() => true),
+        new Promise<false>((resolve) => {
+          timeout = setTimeout(() => resolve(false), waitMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+      // What it would still write, the presence mirror ignores once the node has left it (presence.leaveMirror).
+      if (!finished) log.warn({ waitMs, underWay: underWay.length }, 'leaving the cluster with a heal still under way');
     },
     redis: pub,
     guard,

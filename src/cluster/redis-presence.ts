@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Person } from '../attendance/presence.ts';
+import type { Person } from '../attendance/presence-rooms.ts';
 import type { PresenceMirror } from '../attendance/presence-mirror.ts';
 import type { RedisGuard } from './redis-guard.ts';
 

@@ -26,6 +26,15 @@ export function createEventsService(db: Db, loadSession: LoadSession) {
         lastSeq: bounds?.lastSeq ?? 0,
       };
     },
+
+    /**
+     * `requireEventsKept` against the mark as it stands now, for a replay that found rows missing from the log: the
+     * mark is set before any row goes, so by now it says whether retention took them.
+     */
+    async requireKeptNow(sessionId: string, since: number): Promise<void> {
+      const expiredThrough = (await logBounds(db, sessionId))?.expiredThrough ?? 0;
+      if (since < expiredThrough) throw eventsExpired(sessionId, expiredThrough);
+    },
   };
 }
 

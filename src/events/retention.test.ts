@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
-import { liveSession, pollIn, vote } from '../polls/polls.fixtures.ts';
+import { liveSession } from '../polls/polls.fixtures.ts';
 import { eventually } from '../test/eventually.ts';
 import { type Course, dbTargets, makeSession, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 import { listen, request, socketPool } from '../test/sockets.ts';
+import { backdate as backdateSession, classThatEnded as endedClass, eventCount as countEvents } from './retention.fixtures.ts';
 import { compactExpiredEvents, startEventRetention } from './retention.ts';
-
-const DAY = 86_400_000;
 
 for (const target of await dbTargets('event retention')) {
   describe(`event-log retention on ${target}`, () => {
@@ -26,36 +24,9 @@ for (const target of await dbTargets('event retention')) {
 
     const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, token = c.mentor, body?: unknown) =>
       t.request({ method, url, token, body });
-    const eventCount = async (sessionId: string) =>
-      Number(
-        (
-          await t.db
-            .selectFrom('session_events')
-            .select((e) => e.fn.countAll().as('n'))
-            .where('session_id', '=', sessionId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    /** A class that ran: attendance, chat, a question and a poll with a vote, then ended `daysAgo` days ago. */
-    async function classThatEnded(daysAgo: number) {
-      const s = await liveSession(t, c);
-      assert.equal((await api('POST', `/api/live-sessions/${s.id}/join`, c.student)).statusCode, 200);
-      for (let i = 0; i < 12; i++)
-        assert.equal((await api('POST', `/api/live-sessions/${s.id}/chat`, c.student, { body: `message ${i}` })).statusCode, 201);
-      assert.equal((await api('POST', `/api/live-sessions/${s.id}/qa`, c.student, { question: 'Why BFS?' })).statusCode, 201);
-      const pollId = await pollIn(t, c, s.id);
-      assert.equal((await vote(t, c.student, s.id, pollId, 1)).statusCode, 200);
-      assert.equal((await api('PUT', `/api/live-sessions/${s.id}`, c.mentor, { status: 'completed' })).statusCode, 200);
-      await backdate(s.id, daysAgo);
-      return { id: s.id, events: await eventCount(s.id), pollId };
-    }
-    async function backdate(sessionId: string, daysAgo: number) {
-      const at = new Date(Date.now() - daysAgo * DAY);
-      await sql`UPDATE live_sessions SET updated_at = ${at},
-                  actual_start = CASE WHEN actual_start IS NULL THEN NULL ELSE ${at}::timestamptz - interval '1 hour' END,
-                  actual_end = CASE WHEN actual_end IS NULL THEN NULL ELSE ${at}::timestamptz END
-                WHERE id = ${sessionId}`.execute(t.db);
-    }
+    const eventCount = (sessionId: string) => countEvents(t.db, sessionId);
+    const classThatEnded = (daysAgo: number) => endedClass(t, c, daysAgo);
+    const backdate = (sessionId: string, daysAgo: number) => backdateSession(t.db, sessionId, daysAgo);
 
     test('the events of a class that ended before the retention are dropped; live and recent classes keep theirs', async () => {
       const old = await classThatEnded(31);

@@ -68,7 +68,8 @@ export function registerErrorHandling(app: FastifyInstance, outage: OutageLog): 
       return reply.code(e.status).header('retry-after', RETRY_AFTER_SECONDS).send(errorBody(e));
     }
     const appError = toAppError(err);
-    if (appError.status >= 500) request.log.error({ err }, 'request failed');
+    // The access log's lines are `info`: a 5xx names its request and user itself, for a log kept at `warn`.
+    if (appError.status >= 500) request.log.error({ err, req: request, userId: request.actor?.id }, 'request failed');
     else request.log.info({ code: appError.code }, appError.message);
     return reply.code(appError.status).send(errorBody(appError));
   });

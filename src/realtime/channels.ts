@@ -37,6 +37,21 @@ export interface Replay {
 }
 
 /**
+ * The log no longer holds events a replay needs: they were there when the replay began (every seq up to the head is
+ * committed, and seqs are gap-free), so they were dropped meanwhile (event retention). Nothing is replayed or joined:
+ * a client must never apply a log with a hole in it.
+ */
+export class ReplayHoleError extends Error {
+  readonly sessionId: string;
+  readonly after: number;
+  constructor(sessionId: string, after: number) {
+    super(`The event log of live session ${sessionId} has no event after seq ${after} that a replay needs`);
+    this.sessionId = sessionId;
+    this.after = after;
+  }
+}
+
+/**
  * The broadcast port. Services publish committed events; each session's events leave for its room strictly in seq
  * order, framed once per fan-out and written to this node's sockets only (fanout.ts). `subscribe` replays what a client missed and joins it to the room in one step,
  * so every event reaches it exactly once: either in the replay or live, never both, never neither.
@@ -125,11 +140,22 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
       }
       if (last >= fanned(ch)) return { events, hasMore: false };
       const fromLog = await listEventsAfter(db, sessionId, last, limit - events.length + 1, fanned(ch));
+      // Checked on what was read, not on a mark read before it: retention may drop rows between any two statements.
+      if (fromLog[0]?.seq !== last + 1) throw new ReplayHoleError(sessionId, last);
       events.push(...fromLog);
       if (events.length > limit) return { events: events.slice(0, limit), hasMore: true };
       last = events.at(-1)?.seq ?? last;
     }
     return { events, hasMore: true };
+  }
+
+  /** Forgets a session once nobody here listens to it or is joining it: its ring is not worth the memory. */
+  function release(sessionId: string): void {
+    const ch = channels.get(sessionId);
+    if (!ch || ch.joining > 0 || io.sockets.adapter.rooms.get(sessionRoom(sessionId))?.size) return;
+    clearTimeout(ch.gapTimer);
+    ch.fanout?.close();
+    channels.delete(sessionId);
   }
 
   return {
@@ -159,9 +185,13 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
       try {
         await ch.ready;
         replay = since === undefined ? { events: [], hasMore: false } : await catchUp(sessionId, ch, since, limit);
-      } finally {
+      } catch (err) {
+        // Nobody joined: a channel opened for this join alone is not kept.
         ch.joining -= 1;
+        release(sessionId);
+        throw err;
       }
+      ch.joining -= 1;
       // No await from here on: no fan-out can begin between the replay's last event and the join.
       const upTo = fanned(ch);
       const from = replay.events.at(-1)?.seq ?? since ?? upTo;
@@ -178,14 +208,7 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
       return channels.get(sessionId)?.head ?? 0;
     },
 
-    /** Forgets a session once nobody here listens to it or is joining it: its ring is not worth the memory. */
-    release(sessionId: string): void {
-      const ch = channels.get(sessionId);
-      if (!ch || ch.joining > 0 || io.sockets.adapter.rooms.get(sessionRoom(sessionId))?.size) return;
-      clearTimeout(ch.gapTimer);
-      ch.fanout?.close();
-      channels.delete(sessionId);
-    },
+    release,
 
     closeAll(): void {
       for (const ch of channels.values()) {

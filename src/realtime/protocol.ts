@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import type { AttendanceClientEvents } from '../attendance/attendance.schemas.ts';
-import type { Person } from '../attendance/presence.ts';
+import type { Person } from '../attendance/presence-rooms.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
 import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';

@@ -63,7 +63,7 @@ const untracked: EventWork = {
  */
 export function createSocketEvents(log: FastifyBaseLogger, outage: OutageLog, work: EventWork = untracked): SocketEvents {
   const table = new Map<string, Listener>();
-  const toError = (err: unknown, event: string) => toAckError(err, event, log, outage);
+  const toError = (err: unknown, event: string, actor: Actor) => toAckError(err, { event, userId: actor.id }, log, outage);
 
   // Socket.IO calls any-listeners before the event's own, with the ack last. A known event costs one Map lookup.
   const answerUnknown = function (this: RealtimeSocket, event: string, ...args: unknown[]) {
@@ -98,7 +98,7 @@ function listenerFor<S extends z.ZodType, R>(
   event: string,
   schema: S,
   handler: Handler<S, R>,
-  toError: (err: unknown, event: string) => AckError,
+  toError: (err: unknown, event: string, actor: Actor) => AckError,
   work: EventWork,
 ): Listener {
   return async function (this: RealtimeSocket, ...args: unknown[]) {
@@ -120,7 +120,7 @@ function listenerFor<S extends z.ZodType, R>(
       const data = await handler(this.data.actor as Actor, parsed.data, this, (d) => ack({ ok: true, data: d }));
       ack({ ok: true, data });
     } catch (err) {
-      ack({ ok: false, error: toError(err, event) });
+      ack({ ok: false, error: toError(err, event, this.data.actor as Actor) });
     } finally {
       work.end();
     }
@@ -159,12 +159,12 @@ function validationError(error: z.ZodError): AppError {
  * An error as an ack carries it: the client's own codes as they are, a database outage as a retryable UNAVAILABLE
  * (logged once per episode by `outage`), anything else as INTERNAL with the details only in the log.
  */
-export function toAckError(err: unknown, event: string, log: FastifyBaseLogger, outage: OutageLog): AckError {
+export function toAckError(err: unknown, context: { event: string; userId?: string }, log: FastifyBaseLogger, outage: OutageLog): AckError {
   if (err instanceof AppError && err.status < 500) {
     return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   }
   if (outage.report(err)) return unavailableAck;
-  log.error({ err, event }, 'socket event failed');
+  log.error({ err, ...context }, 'socket event failed');
   return { code: 'INTERNAL', message: 'Internal server error' };
 }
 

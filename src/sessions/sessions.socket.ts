@@ -2,12 +2,11 @@ import type { Actor } from '../auth/actor.ts';
 import type { Presence } from '../attendance/presence.ts';
 import type { ActionLimits } from '../classroom/action-limits.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
-import type { Channels } from '../realtime/channels.ts';
-import { sessionRoom } from '../realtime/channels.ts';
+import { type Channels, ReplayHoleError, sessionRoom } from '../realtime/channels.ts';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/server.ts';
 import type { On } from '../realtime/socket-handler.ts';
 import { isEnded, type LoadSession } from '../classroom/session-access.ts';
-import { requireEventsKept } from '../events/events.service.ts';
+import { type EventsService, requireEventsKept } from '../events/events.service.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { JOIN_REPLAY_LIMIT, sessionJoinInput, sessionLeaveInput, sessionStatusInput } from './sessions.realtime.schemas.ts';
 import type { SessionsService } from './sessions.service.ts';
@@ -19,6 +18,7 @@ export interface SessionSocketDeps {
   presence: Presence;
   channels: Channels;
   meetings: Pick<MeetingsService, 'linkFor'>;
+  events: Pick<EventsService, 'requireKeptNow'>;
 }
 
 /** Each app's disconnect listener (keyed by its channels), shared by all its sockets. */
@@ -33,7 +33,7 @@ const joinedSessions = (socket: RealtimeSocket): Map<string, string> => (socket.
  * be joined to read what was missed.
  */
 export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: RealtimeSocket) => void {
-  const { loadSession, limits, sessions, presence, channels, meetings } = deps;
+  const { loadSession, limits, sessions, presence, channels, meetings, events } = deps;
 
   // Handlers are shared by every socket: they use the socket they are given.
   on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
@@ -58,14 +58,21 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
       return;
     }
     const { count, users } = presence.snapshot(session.id, manages);
-    await channels.subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
-      reply({
-        session: toSessionDto(session, manages, link),
-        presence: manages ? { count, users } : { count },
-        events: replay.events.map((e) => ({ event: e.event, payload: e.payload })),
-        hasMore: replay.hasMore,
-      }),
-    );
+    await channels
+      .subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
+        reply({
+          session: toSessionDto(session, manages, link),
+          presence: manages ? { count, users } : { count },
+          events: replay.events.map((e) => ({ event: e.event, payload: e.payload })),
+          hasMore: replay.hasMore,
+        }),
+      )
+      .catch(async (err: unknown) => {
+        // Retention dropped the range after the check above read the session: its mark says so by now. Anything else
+        // that leaves a hole is a bug, and answers INTERNAL.
+        if (err instanceof ReplayHoleError && input.sinceSeq !== undefined) await events.requireKeptNow(session.id, input.sinceSeq);
+        throw err;
+      });
   });
 
   on('session:leave', sessionLeaveInput, async (actor, input, socket) => {

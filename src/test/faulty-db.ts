@@ -4,7 +4,7 @@ import { buildApp } from '../app.ts';
 import type { Claims } from '../auth/actor.ts';
 import { signToken } from '../auth/tokens.ts';
 import type { Db } from '../db/kysely.ts';
-import { type DbTarget, freshDatabase, TEST_SECRET, type TestApp, testConfig } from './harness.ts';
+import { type DbTarget, freshDatabase, TEST_SECRET, type TestApp, type TestAppOptions, testConfig } from './harness.ts';
 
 /** The error a lost connection gives: not the data's fault, so the batcher does not bisect it. */
 const connectionLost = () => Object.assign(new Error('connection to the database was lost (test fault)'), { code: 'ECONNREFUSED' });
@@ -58,7 +58,7 @@ export function faultyDb(db: Db) {
 export type LogLine = { level: number; msg: string; [field: string]: unknown };
 
 /** An app like makeTestApp's, on a database with faults, whose warnings and errors are kept in `logs`. */
-export async function makeFaultyApp(target: DbTarget, env: Record<string, string> = {}) {
+export async function makeFaultyApp(target: DbTarget, env: Record<string, string> = {}, opts: TestAppOptions = {}) {
   const { db, drop } = await freshDatabase(target);
   const faults = faultyDb(db);
   const logs: LogLine[] = [];
@@ -69,7 +69,7 @@ export async function makeFaultyApp(target: DbTarget, env: Record<string, string
     },
   });
   const config = testConfig(env);
-  const app = await buildApp(config, { db: faults.db, logger: { level: 'warn', stream } });
+  const app = await buildApp(config, { db: opts.wrapDb?.(faults.db) ?? faults.db, logger: { level: 'warn', stream } });
   await app.ready();
   const t: TestApp = {
     app,

@@ -97,10 +97,19 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function makeTestApp(target: DbTarget = 'pglite', env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The database the app is given, made from the test's own (which `TestApp.db` stays): e.g. `dbHooks`. */
+  wrapDb?: (db: Db) => Db;
+}
+
+export async function makeTestApp(
+  target: DbTarget = 'pglite',
+  env: Record<string, string> = {},
+  opts: TestAppOptions = {},
+): Promise<TestApp> {
   const { db, drop } = await freshDatabase(target);
   const config = testConfig(env);
-  const app = await buildApp(config, { db, logger: false });
+  const app = await buildApp(config, { db: opts.wrapDb?.(db) ?? db, logger: false });
   await app.ready();
   const token: TestApp['token'] = (claims, opts) =>
     signToken(
@@ -186,7 +195,8 @@ export type Course = Awaited<ReturnType<typeof makeCourse>>;
 export async function makeTwoCourseApp(
   target: DbTarget,
   env: Record<string, string> = {},
+  opts: TestAppOptions = {},
 ): Promise<{ t: TestApp; c: Course; other: Course }> {
-  const t = await makeTestApp(target, env);
+  const t = await makeTestApp(target, env, opts);
   return { t, c: await makeCourse(t, 'course-1'), other: await makeCourse(t, 'course-2') };
 }
