@@ -5,6 +5,7 @@ import { href } from '../lib/router.ts';
 import { None } from './report-students.tsx';
 import { SortHeader, type Sort, sortRows } from './report-sort.tsx';
 import { formatDateTime } from './schedule-when.tsx';
+import { StudentNameCell } from './report-name.tsx';
 
 type StudentRow = CourseReport['students'][number];
 
@@ -76,10 +77,7 @@ export function CourseStudents({ students }: { students: StudentRow[] }) {
             )}
             {rows.map((r) => (
               <tr key={r.userId}>
-                <th scope="row">
-                  <span className="report-name">{r.name}</span>
-                  {r.email && <span className="report-email muted">{r.email}</span>}
-                </th>
+                <StudentNameCell name={r.name} email={r.email} />
                 <td className="report-num">
                   {r.classesAttended} of {r.classesHeld}
                 </td>

@@ -4,6 +4,7 @@ import type { SessionReport } from '../lib/queries.ts';
 import { formatMinutes, formatPercent, formatTime, plural, STATUS_TEXT, STATUSES } from '../lib/report-format.ts';
 import { classSpan, SegmentBar } from './report-segments.tsx';
 import { SortHeader, type Sort, sortRows } from './report-sort.tsx';
+import { StudentNameCell } from './report-name.tsx';
 
 type Row = SessionReport['students'][number];
 
@@ -119,10 +120,7 @@ export function ReportStudents({ report }: { report: SessionReport }) {
             )}
             {shown.map((r) => (
               <tr key={r.userId}>
-                <th scope="row">
-                  <span className="report-name">{r.name}</span>
-                  {r.email && <span className="report-email muted">{r.email}</span>}
-                </th>
+                <StudentNameCell name={r.name} email={r.email} />
                 <td>
                   <span className={`status status-${r.status}`}>{STATUS_TEXT[r.status]}</span>
                 </td>
