@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { createPGliteFolder } from './pglite-initdb.ts';
 import { pgliteOptions } from './pglite-options.ts';
 import type { Database } from './tables.ts';
 
@@ -46,6 +47,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; ki
   const dir = resolve(target.dataDir, 'pglite');
   const unlock = await lockDataDir(dir);
   try {
+    await createPGliteFolder(dir);
     const db = await openPGlite(dir);
     return { db: withRelease(db, unlock), kind: 'pglite' };
   } catch (err) {
