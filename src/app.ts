@@ -157,7 +157,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
-  const providers = createMeetingProviders(config.meetings);
+  const providers = await createMeetingProviders(config.meetings);
   const worker = createMeetingWorker({ db, publish, providers, config: config.meetings, log: app.log });
   const meetings = createMeetingsService({ ...classDeps, config: config.meetings, providers, kick: worker.kick });
   const sessions = createSessionsService({
