@@ -47,7 +47,6 @@ import { registerWebApp } from './http/web.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
-import { createMeetClient } from './meetings/meet-client.ts';
 import { createMeetSync } from './meetings/meet-sync.job.ts';
 import { meetSyncRoutes } from './meetings/meet-sync.routes.ts';
 import { createMeetSyncService } from './meetings/meet-sync.service.ts';
@@ -169,9 +168,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
-  const providers = createMeetingProviders(config.meetings);
+  const providers = await createMeetingProviders(config.meetings);
   const google = config.meetings.google;
-  const meetClient = google?.meetAttendance.enabled ? createMeetClient(google) : undefined;
+  // Loaded on demand: the Meet client pulls in Google's libraries, dead weight in memory without Google.
+  const meetClient = google?.meetAttendance.enabled ? (await import('./meetings/meet-client.ts')).createMeetClient(google) : undefined;
   const sync = createMeetSync({ db, config: config.meetings, client: meetClient, log: app.log, kick: () => worker.kick() });
   const worker = createMeetingWorker({ db, publish, providers, config: config.meetings, log: app.log, sync });
   const meetings = createMeetingsService({ ...classDeps, config: config.meetings, providers, kick: worker.kick });

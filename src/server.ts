@@ -4,6 +4,7 @@ import { loadConfigOrExit } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/kysely.ts';
 import { readOrCreateDemoSecret } from './demo/demo-secret.ts';
 import { seedDemo } from './demo/demo.seed.ts';
+import { releaseStartupMemory } from './startup-memory.ts';
 
 /**
  * The process: config → database (migrated) → app → listen. SIGTERM/SIGINT (or a crash) close gracefully within
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     },
   );
 
+  releaseStartupMemory();
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
     { database: kind, demo: config.demo, auth: config.auth.kind },

@@ -5,6 +5,8 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { createPGliteFolder } from './pglite-initdb.ts';
+import { pgliteOptions } from './pglite-options.ts';
 import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
@@ -45,6 +47,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; ki
   const dir = resolve(target.dataDir, 'pglite');
   const unlock = await lockDataDir(dir);
   try {
+    await createPGliteFolder(dir);
     const db = await openPGlite(dir);
     return { db: withRelease(db, unlock), kind: 'pglite' };
   } catch (err) {
@@ -54,20 +57,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<{ db: Db; ki
 }
 
 async function openPGlite(dir: string): Promise<Db> {
-  const client = new PGlite(dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  const client = new PGlite(dir, pgliteOptions());
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   pools.set(db, () => ({ total: 1 }));
   return db;
 }
-
-/**
- * PostgreSQL's stock shared_buffers (128 MB) is sized for a server with many connections. PGlite's buffers live in its
- * WebAssembly heap, which never gives memory back, so the 128 MB stayed resident (idle RSS 402 MiB against 146 MiB
- * on PostgreSQL; docs/performance.md). One connection and a class's working set need far less, and a miss is a read
- * from the OS page cache. Start-up settings only: nothing is written to the folder, existing databases open as before.
- */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 /** Releases the folder lock once the database has closed. */
 function withRelease(db: Db, release: () => Promise<void>): Db {

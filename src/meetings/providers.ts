@@ -1,6 +1,5 @@
-import { createGoogleProvider } from './google.provider.ts';
 import { createJitsiProvider } from './jitsi.provider.ts';
-import type { MeetingConfig } from './meetings.config.ts';
+import type { GoogleConfig, MeetingConfig } from './meetings.config.ts';
 import { type MeetingProvider, MeetingProviderError } from './provider.ts';
 
 export interface MeetingProviders {
@@ -34,12 +33,19 @@ function notConfigured() {
 }
 
 /** Every provider, whether or not the operator offers it for new sessions: existing sessions keep theirs. */
-export function createMeetingProviders(config: MeetingConfig): MeetingProviders {
+export async function createMeetingProviders(config: MeetingConfig): Promise<MeetingProviders> {
   return {
-    google: config.google
-      ? createGoogleProvider(config.google, { pendingPollMs: Math.min(1000, config.retry.baseMs), pendingPolls: 5 })
-      : googleMissing,
+    google: config.google ? await loadGoogleProvider(config.google, config.retry.baseMs) : googleMissing,
     jitsi: createJitsiProvider(config.jitsi.baseUrl),
     manual: manualProvider,
   };
+}
+
+/**
+ * Google's client libraries (the Calendar API, its auth library and their dependencies) are loaded only when Google is
+ * configured: a server without it would hold them in memory for nothing (docs/performance.md).
+ */
+async function loadGoogleProvider(google: GoogleConfig, retryBaseMs: number): Promise<MeetingProvider> {
+  const { createGoogleProvider } = await import('./google.provider.ts');
+  return createGoogleProvider(google, { pendingPollMs: Math.min(1000, retryBaseMs), pendingPolls: 5 });
 }
