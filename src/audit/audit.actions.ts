@@ -49,4 +49,5 @@ export type AuditAction =
   | 'course.settings.put'
   | 'report.read'
   | 'report.read_own'
+  | 'report.export'
   | 'course.report.read';

@@ -67,7 +67,9 @@ export function reportsRoutes(reports: ReportsService): FastifyPluginAsyncZod {
         const { format, table, ...range } = req.query;
         const report = await reports.courseReport(req.actor, req.params.courseId, range);
         if (format === 'json') return report;
-        return sendCsv(reply, `course-${req.params.courseId}-${table}.csv`, courseCsv(table, report));
+        const csv = courseCsv(table, report);
+        await reports.recordCourseExport(req.actor, req.params.courseId, table);
+        return sendCsv(reply, `course-${req.params.courseId}-${table}.csv`, csv);
       },
     });
   };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import { type LoadSession, sessionTarget } from '../classroom/session-access.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
@@ -44,7 +45,15 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
     async sessionReportCsv(actor: Actor, sessionId: string, table: z.infer<typeof reportTable>) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
       const { input, report } = await reportOf(session, await listRosterStudents(db, session.course_id), new Date());
-      return { csv: await sessionCsv(db, table, report, input), filename: `class-${session.id}-${table}.csv` };
+      const csv = await sessionCsv(db, table, report, input);
+      // A CSV leaves the service with the class's names, emails, chat and answers in it: who took which is kept.
+      await insertAuditEntry(db, auditEntry(actor, 'report.export', sessionTarget(session), 'success', { table }));
+      return { csv, filename: `class-${session.id}-${table}.csv` };
+    },
+
+    /** Records that a manager downloaded one of the course report's tables (the route writes the CSV). */
+    async recordCourseExport(actor: Actor, courseId: string, table: string) {
+      await insertAuditEntry(db, auditEntry(actor, 'report.export', { type: 'course', id: courseId, courseId }, 'success', { table }));
     },
 
     /** A student's own part of the class: their row, their answers and quiz results; nobody else's. */

@@ -169,6 +169,10 @@ for (const target of await dbTargets('session and course reports')) {
       for (const table of ['segments', 'polls']) {
         assert.equal((await get(reportUrl(first.id, `?format=csv&table=${table}`), c.mentor)).statusCode, 200);
       }
+      // Every download is audited with its table: the files carry the class's names, emails, chat and answers.
+      const exports = await auditRows(t.db, { action: 'report.export', outcome: 'success' });
+      const tables = exports.filter((r) => r.session_id === first.id).map((r) => (r.details as { table: string }).table);
+      assert.deepEqual(tables.sort(), ['chat', 'polls', 'questions', 'segments', 'students']);
     });
 
     test('the course report: two classes, a run of two absences flags the student at risk', async () => {
@@ -204,6 +208,8 @@ for (const target of await dbTargets('session and course reports')) {
       assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
       assert.equal(csv.headers['content-disposition'], 'attachment; filename="course-course-1-classes.csv"');
       assert.match(csv.body, /^\uFEFFsessionId,title,date,attendanceRate,peakConcurrent,messages,questions,votes\r\n/);
+      const courseExports = await auditRows(t.db, { action: 'report.export', outcome: 'success' });
+      assert.ok(courseExports.some((r) => r.target_type === 'course' && r.target_id === c.courseId));
       // A year the embedded database cannot store is refused, not a 500.
       assertError(await get(`/api/courses/${c.courseId}/report?from=0000-01-01T00:00:00Z`, c.mentor), 400, 'VALIDATION_FAILED');
       assertError(await get(`/api/courses/${c.courseId}/report`, c.student), 403, 'FORBIDDEN');
