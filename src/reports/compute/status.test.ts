@@ -92,6 +92,17 @@ describe('countedTime', () => {
     assert.deepEqual(c.intervals, meeting);
   });
 
+  test('a glance shorter than minimumMinutes does not set the first join: 30 s on the page at minute 0, the meeting from minute 30', () => {
+    const c = countedTime([iv(0, 0.5)], [iv(30, 60)], 'either', 1 * M);
+    assert.equal(c.firstJoinMs, BASE + 30 * M);
+    // Without a minimum the glance would count, and a student 30 minutes late would be on time.
+    assert.equal(countedTime([iv(0, 0.5)], [iv(30, 60)], 'either').firstJoinMs, BASE);
+  });
+
+  test('with no stay as long as the minimum, the first stay still sets the first join', () => {
+    assert.equal(countedTime([iv(5, 5.5), iv(8, 8.5)], null, 'room', 1 * M).firstJoinMs, BASE + 5 * M);
+  });
+
   test('either on a tie keeps the room', () => {
     const c = countedTime([iv(0, 30)], [iv(30, 60)], 'either');
     assert.deepEqual(c.intervals, [iv(0, 30)]);

@@ -15,16 +15,26 @@ export interface CountedTime {
  * Picks the time that counts under `source`. `room` counts the class page; `meeting` the video meeting, falling
  * back to room time when the class has no meeting data at all (pass `meeting` as null then); `either` the larger
  * total of the two (room on a tie). Under `either` lateness is measured from the earliest join in either place:
- * a student in the room from the start who joined the meeting later was on time.
+ * a student in the room from the start who joined the meeting later was on time. A join counts for lateness only if
+ * that stay lasted `minimumMs` (the rules' minimumMinutes): a glance at the class page at the start does not make a
+ * student who came 30 minutes later on time. With no stay that long, the first stay is used.
  */
-export function countedTime(room: Interval[], meeting: Interval[] | null, source: AttendanceRules['source']): CountedTime {
+export function countedTime(room: Interval[], meeting: Interval[] | null, source: AttendanceRules['source'], minimumMs = 0): CountedTime {
   const roomMs = totalMs(room);
-  const first = (intervals: Interval[]) => intervals[0]?.start ?? null;
+  const first = (...sources: Interval[][]) => {
+    const earliest = (starts: (number | undefined)[]) => {
+      const known = starts.filter((t) => t !== undefined);
+      return known.length > 0 ? Math.min(...known) : null;
+    };
+    return (
+      earliest(sources.map((intervals) => intervals.find((i) => i.end - i.start >= minimumMs)?.start)) ??
+      earliest(sources.map((intervals) => intervals[0]?.start))
+    );
+  };
   if (meeting === null || source === 'room') return { intervals: room, ms: roomMs, firstJoinMs: first(room) };
   const meetingMs = totalMs(meeting);
   if (source === 'meeting') return { intervals: meeting, ms: meetingMs, firstJoinMs: first(meeting) };
-  const starts = [first(room), first(meeting)].filter((s) => s !== null);
-  const firstJoinMs = starts.length > 0 ? Math.min(...starts) : null;
+  const firstJoinMs = first(room, meeting);
   return meetingMs > roomMs ? { intervals: meeting, ms: meetingMs, firstJoinMs } : { intervals: room, ms: roomMs, firstJoinMs };
 }
 

@@ -55,7 +55,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
     const meetingSpans = input.meetingSegments.get(student.userId) ?? [];
     const room = countableIntervals(roomSpans, window, now);
     const meeting = input.hasMeetingData ? countableIntervals(meetingSpans, window, now) : null;
-    const counted = countedTime(room, meeting, rules.source);
+    const counted = countedTime(room, meeting, rules.source, rules.minimumMinutes * 60_000);
     const opened = input.meetingOpens.get(student.userId) ?? null;
     const polls = pollStats.get(student.userId) ?? { answered: 0, quizAsked: 0, quizCorrect: 0 };
     const row: StudentReportRow = {
