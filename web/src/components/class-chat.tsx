@@ -115,7 +115,7 @@ function ChatForm({ session, room }: { session: SessionDto; room: Classroom | nu
           {closedNote}
         </p>
       )}
-      <button type="submit" disabled={send.pending}>
+      <button type="submit" disabled={send.pending || closedNote !== null}>
         Send
       </button>
       <ActionError error={send.error} />

@@ -43,14 +43,12 @@ export function ClassJoin({ session, manages }: { session: SessionDto; manages: 
 
   return (
     <div className="class-join">
-      <button
-        type="button"
-        className="class-join-button"
-        onClick={() => void join()}
-        disabled={ended || status !== 'ready' || action.pending}
-      >
-        Join meeting
-      </button>
+      {/* An ended class has no meeting to join: the note says so, rather than the page's biggest button greyed out. */}
+      {!ended && (
+        <button type="button" className="class-join-button" onClick={() => void join()} disabled={status !== 'ready' || action.pending}>
+          Join meeting
+        </button>
+      )}
       {note && <p className={status === 'failed' && !ended ? 'error' : 'muted'}>{note}</p>}
       {manages && status === 'pending' && error && <p className="muted">Last attempt: {error}</p>}
       {opened && !ended && (

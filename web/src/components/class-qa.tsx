@@ -119,7 +119,7 @@ function AskForm({ session, room }: { session: SessionDto; room: Classroom | nul
             Ask anonymously
           </label>
         )}
-        <button type="submit" disabled={ask.pending}>
+        <button type="submit" disabled={ask.pending || closedNote !== null}>
           Ask
         </button>
       </div>
