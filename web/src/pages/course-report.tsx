@@ -5,20 +5,13 @@ import { CourseRules } from '../components/course-rules-form.tsx';
 import { AtRiskList, CourseClasses, CourseStudents } from '../components/course-tables.tsx';
 import { CsvDownloads } from '../components/report-downloads.tsx';
 import { formatDateTime, ScheduleZoneNote } from '../components/schedule-when.tsx';
+import { dayStartIso } from '../lib/days.ts';
 import { courseReportQuery, rangeQuery } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
 import '../classroom.css';
 import '../schedule.css';
 import '../report.css';
 import '../report-print.css';
-
-/** A `YYYY-MM-DD` day in the viewer's zone as the instant it starts (or, with `end`, the last millisecond of it). */
-function dayToIso(day: string, end: boolean): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return null;
-  const [y, mo, d] = m.slice(1).map(Number) as [number, number, number];
-  return end ? new Date(y, mo - 1, d + 1, 0, 0, 0, -1).toISOString() : new Date(y, mo - 1, d).toISOString();
-}
 
 function RangeForm({ onApply }: { onApply: (from: string | null, to: string | null) => void }) {
   const [from, setFrom] = useState('');
@@ -30,7 +23,7 @@ function RangeForm({ onApply }: { onApply: (from: string | null, to: string | nu
       aria-label="Date range"
       onSubmit={(e) => {
         e.preventDefault();
-        onApply(dayToIso(from, false), dayToIso(to, true));
+        onApply(dayStartIso(from), dayStartIso(to, true));
       }}
     >
       <div className="sched-field">
