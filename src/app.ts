@@ -56,6 +56,7 @@ import { createMeetingsService } from './meetings/meetings.service.ts';
 import { createMeetingProviders } from './meetings/providers.ts';
 import { createSessionLoader, invalidateSession } from './classroom/session-access.ts';
 import { invalidateMembership } from './classroom/membership.ts';
+import { joinLinkRoutes } from './sessions/join-link.routes.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { createSessionsService } from './sessions/sessions.service.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthRoutes(db, outage));
   await registerWebApp(app, config.corsOrigins);
   await app.register(sessionsRoutes(services.sessions));
+  await app.register(joinLinkRoutes(db));
   await app.register(attendanceRoutes(services.attendance));
   await app.register(meetingsRoutes(services.meetings));
   await app.register(meetSyncRoutes(services.meetSync));

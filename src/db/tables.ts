@@ -60,6 +60,8 @@ export interface LiveSessionsTable {
   meeting_sync_status: Generated<'none' | 'pending' | 'done' | 'failed'>;
   meeting_synced_at: Timestamp | null;
   meeting_sync_error: string | null;
+  /** The class's short code for `/j/:code` (migration 0013), drawn by the database. */
+  join_code: Generated<string>;
   attendance_overrides: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -15,10 +15,10 @@ function fakeBuild(): string {
 }
 
 describe('serving the web app', () => {
-  test('the page and /launch come with a strict CSP that lets only the LMS origins frame it', async () => {
+  test('the page, /launch and the presenter view come with a strict CSP that lets only the LMS origins frame it', async () => {
     const app = Fastify();
     await registerWebApp(app, ['https://lms.example.edu'], fakeBuild());
-    for (const url of ['/', '/launch']) {
+    for (const url of ['/', '/launch', '/sessions/aa148754-8406-4ed7-a0c7-a9d7a1f0ca45/present']) {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.match(res.body, /id="root"/);

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Where `npm run build:web` puts the web app. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /**
- * Serves the built web app at `/` (and `/launch`, where the LMS sends people with `#token=…`). Its pages get a strict
- * Content-Security-Policy: scripts only from this origin, so a payload that slipped into the page could not run, and
- * framing only by the LMS origins in CORS_ORIGINS. Without a build the API runs alone and `/` says how to build.
+ * Serves the built web app at `/` (and `/launch`, where the LMS sends people with `#token=…`, and the presenter view
+ * `/sessions/:id/present`). Its pages get a strict Content-Security-Policy: scripts only from this origin, so a
+ * payload that slipped into the page could not run, and framing only by the LMS origins in CORS_ORIGINS. Without a build the API runs alone and `/` says how to build.
  */
 export async function registerWebApp(app: FastifyInstance, frameAncestors: string[], dist = WEB_DIST): Promise<void> {
   const built = existsSync(`${dist}index.html`);
@@ -45,5 +45,8 @@ export async function registerWebApp(app: FastifyInstance, frameAncestors: strin
       if (path.includes('/assets/')) res.header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
-  app.get('/launch', { schema: { hide: true } }, async (_req, reply) => reply.headers(pageHeaders).sendFile('index.html'));
+  const page = async (_req: unknown, reply: FastifyReply) => reply.headers(pageHeaders).sendFile('index.html');
+  app.get('/launch', { schema: { hide: true } }, page);
+  // The presenter view is a real path, so a mentor can open it directly on the screen they share (web: presenter.tsx).
+  app.get('/sessions/:sessionId/present', { schema: { hide: true } }, page);
 }

@@ -33,6 +33,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUr
       anonymousQuestions: row.anonymous_questions,
     },
     ...(viewerManages && { attendance: (row.attendance_overrides ?? null) as SessionDto['attendance'] }),
+    joinCode: row.join_code,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

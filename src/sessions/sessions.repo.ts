@@ -1,8 +1,21 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, LiveSessionRow, LiveSessionsTable, NewLiveSession, SessionStatus } from '../db/tables.ts';
 
+/**
+ * Inserts a session. Its join code is drawn by the database (migration 0013); on the rare collision with another
+ * class's code the row is not written (ON CONFLICT DO NOTHING keeps the transaction usable) and a new code is drawn.
+ */
 export async function insertSession(db: Kysely<Database>, values: NewLiveSession): Promise<LiveSessionRow> {
-  return db.insertInto('live_sessions').values(values).returningAll().executeTakeFirstOrThrow();
+  for (let attempt = 1; ; attempt++) {
+    const row = await db
+      .insertInto('live_sessions')
+      .values(values)
+      .onConflict((oc) => oc.column('join_code').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return row;
+    if (attempt >= 5) throw new Error('No free join code after 5 draws');
+  }
 }
 
 /**

@@ -78,6 +78,7 @@ export const sessionSchema = z
     meeting: meetingSchema,
     settings: settingsSchema,
     attendance: attendanceOverrides.optional().meta({ description: "Managers only: this class's attendance overrides, or null." }),
+    joinCode: z.string().meta({ description: 'The short code of the join link `/j/{joinCode}`, shown by the presenter view.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
