@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { type Course, dbTargets, makeSession as make, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 
-const makeSession = async (...args: Parameters<typeof make>) => (await make(...args)) as Awaited<ReturnType<typeof make>> & { joinCode: string };
+const makeSession = async (...args: Parameters<typeof make>) =>
+  (await make(...args)) as Awaited<ReturnType<typeof make>> & { joinCode: string };
 
 for (const target of await dbTargets('join links')) {
   describe(`join links on ${target}`, () => {
