@@ -9,6 +9,9 @@ import { SignInPage } from './pages/sign-in.tsx';
 // The report pages carry the chart library; loaded on first visit, so a student's classroom never downloads it.
 const ReportPage = lazy(async () => ({ default: (await import('./pages/report.tsx')).ReportPage }));
 const CourseReportPage = lazy(async () => ({ default: (await import('./pages/course-report.tsx')).CourseReportPage }));
+// The presenter view carries the QR encoder; it is a path of its own (`/sessions/:id/present`), full screen, no shell.
+const PresenterPage = lazy(async () => ({ default: (await import('./pages/presenter.tsx')).PresenterPage }));
+const presenting = /^\/sessions\/([^/]+)\/present\/?$/.exec(location.pathname)?.[1];
 
 /** The shell: who is signed in, and the page for the route. */
 export function App() {
@@ -17,6 +20,13 @@ export function App() {
   const queryClient = useQueryClient();
   const user = me();
   if (!user) return <SignInPage onSignedIn={() => setSignedIn((n) => n + 1)} />;
+  if (presenting) {
+    return (
+      <Suspense fallback={<p className="muted">Loading…</p>}>
+        <PresenterPage sessionId={decodeURIComponent(presenting)} />
+      </Suspense>
+    );
+  }
   return (
     <>
       <header className="topbar">

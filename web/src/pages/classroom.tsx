@@ -51,6 +51,12 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
         <div className="class-actions">
           <ClassJoin session={session} manages={manages} />
           {manages && <ClassControls session={session} room={room} />}
+          {manages && (
+            // rel="opener": the new tab starts with a copy of this tab's sign-in (sessionStorage), as noopener would not.
+            <a className="button secondary" href={`/sessions/${encodeURIComponent(session.id)}/present`} target="_blank" rel="opener">
+              Presenter view
+            </a>
+          )}
         </div>
       </header>
       {/* A student's own record once the class is over: the first thing they came back for. */}
