@@ -109,7 +109,11 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
             </p>
             <h2 className="present-question-big">{poll.question}</h2>
             {shown && poll.results ? (
-              <ClassPollResults poll={poll} results={poll.results} correctOption={poll.status === 'closed' ? poll.correctOption : undefined} />
+              <ClassPollResults
+                poll={poll}
+                results={poll.results}
+                correctOption={poll.status === 'closed' ? poll.correctOption : undefined}
+              />
             ) : (
               <p className="present-hidden">Results are hidden{manages ? ' (press R to show them)' : ''}.</p>
             )}
