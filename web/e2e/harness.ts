@@ -14,6 +14,8 @@ import { migrateToLatest, openDatabase } from '../../src/db/kysely.ts';
 import { readOrCreateDemoSecret } from '../../src/demo/demo-secret.ts';
 import { seedDemo } from '../../src/demo/demo.seed.ts';
 
+import { expectAccessible } from './axe.ts';
+
 const SECRET = 'e2e-secret-that-is-at-least-32-bytes-long!!';
 export const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 
@@ -87,9 +89,23 @@ export async function openAs(
   return { context, page, problems };
 }
 
-export async function screenshot(page: Page, name: string) {
+/**
+ * Saves the page as `name.png` and checks it with axe (no serious or critical WCAG A/AA violation). Unless `dark` is
+ * false (a print preview), the page is then shown in the system's dark scheme, saved as `name-dark.png` and checked
+ * again, since its colours are a second set of contrasts.
+ */
+export async function screenshot(page: Page, name: string, { dark = true }: { dark?: boolean } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+  await expectAccessible(page, name);
+  if (!dark) return;
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await page.screenshot({ path: new URL(`${name}-dark.png`, SCREENSHOTS).pathname, fullPage: true });
+    await expectAccessible(page, `${name} (dark)`);
+  } finally {
+    await page.emulateMedia({ colorScheme: null });
+  }
 }
 
 /** A TCP proxy to the service: one student's "network". `drop()` cuts every connection and refuses new ones. */

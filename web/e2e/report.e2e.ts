@@ -157,7 +157,7 @@ test('a class, then its report, the student’s own view and the course dashboar
     await expect(m.getByRole('img', { name: chart })).toBeVisible();
   await screenshot(m, 'report-desktop');
   await m.emulateMedia({ media: 'print' });
-  await screenshot(m, 'report-print');
+  await screenshot(m, 'report-print', { dark: false });
   await m.emulateMedia({ media: 'screen' });
 
   const [download] = await Promise.all([m.waitForEvent('download'), m.getByRole('button', { name: 'Students', exact: true }).click()]);
