@@ -55,9 +55,19 @@ export function createMeetSync(deps: MeetSyncDeps) {
 
   async function run(job: MeetingJobRow, signal: AbortSignal): Promise<void> {
     const session = await findSession(db, job.session_id);
-    const can = session && syncable(session);
-    if (!session || !can || 'refused' in can || !client) {
-      await finishJob(db, job); // the session is gone, or cannot be synced any more: nothing is owed
+    if (!session) {
+      await finishJob(db, job); // the session is gone: nothing is owed
+      return;
+    }
+    const can = syncable(session);
+    if ('refused' in can || !client) {
+      // Turned off, relinked or reopened since it was owed: the report says so rather than pending for ever.
+      const reason = 'refused' in can ? can.refused : 'Reading Google Meet attendance is turned off on this server';
+      await settle(session, job, async (trx) => {
+        const rewritten = await finishJob(trx, job);
+        await setMeetSyncState(trx, session.id, rewritten ? { status: 'pending', error: null } : { status: 'failed', error: reason });
+        return { action: 'meeting.attendance_sync_failed', details: { reason } };
+      });
       return;
     }
     const members = await memberEmails(db, session.course_id);
