@@ -11,6 +11,7 @@ import { meetingCodeOf, NoMeetRecordError, readMeetAttendance } from './meet-att
 import type { MeetClient } from './meet-client.ts';
 import { memberEmails, oweMeetSync, replaceMeetSegments, setMeetSyncState } from './meet-sync.repo.ts';
 import type { MeetingConfig } from './meetings.config.ts';
+import { MeetAccessError } from './meet-errors.ts';
 import { finishJob, retryJobLater } from './meetings.repo.ts';
 import type { MeetingProviderError } from './provider.ts';
 
@@ -44,9 +45,13 @@ export function createMeetSync(deps: MeetSyncDeps) {
 
   /** Whether the class's meeting can be asked about: a Google Meet link, the feature on, the class held. */
   function syncable(session: LiveSessionRow): { code: string } | { refused: string } {
-    if (session.meeting_provider !== 'google') return { refused: 'The class was not held on Google Meet' };
+    // A pasted meet.google.com link counts too: its meeting code is all the Meet API needs (if Google lets us read it).
+    if (session.meeting_provider === 'jitsi') return { refused: 'The class was not held on Google Meet' };
     const code = meetingCodeOf(session.meeting_url);
-    if (!code) return { refused: 'The class has no Google Meet link with a meeting code' };
+    if (!code) {
+      const pasted = session.meeting_provider === 'manual';
+      return { refused: pasted ? 'The class was not held on Google Meet' : 'The class has no Google Meet link with a meeting code' };
+    }
     if (!client || !config.google?.meetAttendance.enabled)
       return { refused: 'Reading Google Meet attendance is turned off on this server' };
     if (session.status !== 'completed' || !session.actual_start) return { refused: 'The class has not been held and ended yet' };
@@ -101,7 +106,9 @@ export function createMeetSync(deps: MeetSyncDeps) {
       return;
     }
     let reason = error.message;
-    if (error instanceof NoMeetRecordError) {
+    if (session.meeting_provider === 'manual' && (error instanceof NoMeetRecordError || error instanceof MeetAccessError)) {
+      reason = `${cannotRead(config)} (${error.message})`;
+    } else if (error instanceof NoMeetRecordError) {
       reason = `No meeting record found: ${reason}. Nobody may have joined the Meet${Date.now() - end > RECORD_RETENTION_MS ? ', or its record expired (Google keeps them 30 days)' : ''}`;
     } else if (attempts > 1) reason = `${reason} (gave up after ${attempts} attempts)`;
     await settle(session, job, async (trx) => {
@@ -153,6 +160,16 @@ export function createMeetSync(deps: MeetSyncDeps) {
       return deps.kick;
     },
   };
+}
+
+/**
+ * Why a pasted Meet link found nothing: Google shows a conference only to its space's owner and its participants, so a
+ * meeting organised by another account (another organisation's, typically) is invisible to the server's account.
+ */
+function cannotRead(config: MeetingConfig): string {
+  const auth = config.google?.auth;
+  const account = auth?.kind === 'service-account' ? ` (${auth.subject})` : '';
+  return `The server's Google account${account} cannot read this meeting: Google shows a meeting's attendance only to its organiser and its participants, and this pasted link's meeting was probably organised by another account or organisation. A Google Meet link made by this server (provider google) can be read`;
 }
 
 /** The class as held: actual start to actual end (the scheduled times only where those are missing). */

@@ -43,6 +43,15 @@ export const scopeMissing = (): Scripted => ({
     },
   },
 });
+/** Meet's answer to an account that is neither the meeting's owner nor a participant (another organisation's). */
+export const permissionDenied = (): Scripted => ({
+  status: 403,
+  body: { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } },
+});
+export const missing = (): Scripted => ({
+  status: 404,
+  body: { error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' } },
+});
 export const exhausted = (retryAfterSeconds?: number): Scripted => ({
   status: 429,
   body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } },
