@@ -12,7 +12,8 @@ import type { MeetClient } from './meet-client.ts';
 import { memberEmails, oweMeetSync, replaceMeetSegments, setMeetSyncState } from './meet-sync.repo.ts';
 import type { MeetingConfig } from './meetings.config.ts';
 import { MeetAccessError } from './meet-errors.ts';
-import { finishJob, retryJobLater } from './meetings.repo.ts';
+import { finishJob, holdsClaim, retryJobLater } from './meetings.repo.ts';
+import { LeaseLostError } from './job-lease.ts';
 import type { MeetingProviderError } from './provider.ts';
 
 /** Google writes a conference record a few minutes after a meeting; until this long after the class it is waited for. */
@@ -137,6 +138,8 @@ export function createMeetSync(deps: MeetSyncDeps) {
     ) => Promise<{ action: 'meeting.attendance_synced' | 'meeting.attendance_sync_failed'; details: object }>,
   ) {
     await db.transaction().execute(async (trx) => {
+      // A worker whose lease ran out and was taken over records nothing: the job's new worker does.
+      if (!(await holdsClaim(trx, job))) throw new LeaseLostError(job.id);
       const { action, details } = await write(trx);
       await insertAuditEntry(
         trx,
