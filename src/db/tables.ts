@@ -225,6 +225,8 @@ export interface MeetingJobsTable {
   attempts: Generated<number>;
   run_at: Generated<Date>;
   claimed_until: Date | null;
+  /** Whose claim it is: set by each claim, checked by lease renewals and by a sync's outcome (migration 0014). */
+  claim_token: string | null;
   last_error: string | null;
   created_at: CreatedAt;
 }

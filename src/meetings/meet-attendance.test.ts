@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { type FakeGoogle, startFakeGoogle } from '../test/fake-google.ts';
 import { exhausted, type FakeMeet, scopeMissing, startFakeMeet, unavailable } from '../test/fake-meet.ts';
 import { testConfig } from '../test/harness.ts';
-import { meetingCodeOf, NoMeetRecordError, readMeetAttendance } from './meet-attendance.ts';
+import { meetingCodeOf, NoMeetRecordError, PARALLEL_READS, readMeetAttendance } from './meet-attendance.ts';
 import { createMeetClient } from './meet-client.ts';
 import { MeetingProviderError } from './provider.ts';
 
@@ -20,7 +20,7 @@ describe('reading Google Meet attendance from a fake Meet API', () => {
   const client = () => {
     const config = testConfig({ ...google.env(), ...meet.env() }).meetings.google;
     assert.ok(config);
-    return createMeetClient(config);
+    return createMeetClient(config, { retryDelayMs: 10 });
   };
   const read = () => readMeetAttendance(client(), CODE, span, members);
   const failure = async () => {
@@ -168,11 +168,31 @@ describe('reading Google Meet attendance from a fake Meet API', () => {
     const limited = await failure();
     assert.equal(limited.retryable, true);
     assert.equal(limited.retryAfterMs, 9000);
-    meet.failWhen((r) => r.path.endsWith('/participants'), unavailable());
+    // A 503 is tried again in place, twice; one that persists fails the read (and the worker retries the sync).
+    meet.failWhen((r) => r.path.endsWith('/participants'), unavailable(), unavailable(), unavailable());
     meet.addRecord(CODE, '2026-12-01T14:00:00Z', undefined, []);
     const down = await failure();
     assert.equal(down.retryable, true);
     assert.match(down.message, /Google Meet answered 503/);
+    assert.equal(meet.requests.filter((r) => r.path.endsWith('/participants')).length, 3);
+  });
+
+  test('a slow answer times out and that one request is tried again; a 503 in passing too; the read completes', async () => {
+    const people = Array.from({ length: 20 }, (_, i) => ({
+      who: { anonymous: `Guest ${i}` },
+      sessions: [['2026-12-01T14:00:00Z', '2026-12-01T14:30:00Z']] as [string, string][],
+    }));
+    const record = meet.addRecord(CODE, '2026-12-01T14:00:00Z', '2026-12-01T15:00:00Z', people);
+    const slow = `/v2/${record}/participants/7/participantSessions`;
+    meet.stallWhen((r) => r.path === slow, 1500);
+    meet.failWhen((r) => r.path === `/v2/${record}/participants/3/participantSessions`, unavailable());
+    const config = testConfig({ ...google.env(), ...meet.env() }).meetings.google;
+    assert.ok(config);
+    const fast = createMeetClient(config, { requestTimeoutMs: 300, retryDelayMs: 10 });
+    const found = await readMeetAttendance(fast, CODE, span, members);
+    assert.equal(found.segments.length, 20);
+    assert.equal(meet.requests.filter((r) => r.path === slow).length, 2, 'the stalled request, then its retry');
+    assert.equal(meet.requests.filter((r) => r.path.endsWith('/participantSessions')).length, 22);
   });
 
   test('without the directory scope the attendance is still read, unmatched, with a note saying why', async () => {
@@ -188,6 +208,6 @@ describe('reading Google Meet attendance from a fake Meet API', () => {
     assert.ok(found.segments.every((s) => s.userId === null));
     assert.match(found.note ?? '', /not matched.*directory\.readonly/);
     // Lookups already under way may be refused too; none start after the first refusal.
-    assert.ok(meet.requests.filter(people).length <= 4);
+    assert.ok(meet.requests.filter(people).length <= PARALLEL_READS);
   });
 });

@@ -3,8 +3,11 @@ import { MeetingProviderError } from './provider.ts';
 
 /** A meeting may open before the class does (the mentor is early): records that started this long before count too. */
 const LOOKBACK_MS = 60 * 60_000;
-/** Participants whose sessions are read at once: enough to be quick, few enough to stay under Meet's quotas. */
-const PARALLEL_READS = 4;
+/**
+ * Participants whose sessions are read at once: a 1,000-person meeting is over 2,000 requests (sessions, pages and
+ * emails), about 30 s at 8 in flight and Google's ~100 ms each; more would only meet Meet's per-minute quotas sooner.
+ */
+export const PARALLEL_READS = 8;
 
 /** A Google Meet link's meeting code, `abc-mnop-xyz` in https://meet.google.com/abc-mnop-xyz; null for anything else. */
 export function meetingCodeOf(url: string | null): string | null {
@@ -62,10 +65,13 @@ export async function readMeetAttendance(
   }
   const participants: MeetParticipant[] = [];
   for (const record of records) participants.push(...(await client.participants(record.name, signal)));
-  const emails = emailResolver(client, signal);
+  // One read failing for good stops the others: the sync fails as a whole and is retried later.
+  const stop = new AbortController();
+  const reads = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const emails = emailResolver(client, reads);
   const segments: MeetSegment[] = [];
-  await inParallel(participants, PARALLEL_READS, async (p) => {
-    const sessions = await client.participantSessions(p.name, signal);
+  await inParallel(participants, PARALLEL_READS, stop, async (p) => {
+    const sessions = await client.participantSessions(p.name, reads);
     const known = p.signedinUser?.user ? await emails.of(p.signedinUser.user) : [];
     const matched = known.find((e) => members.has(e.toLowerCase()));
     const userId = matched ? (members.get(matched.toLowerCase()) ?? null) : null;
@@ -125,10 +131,20 @@ function unique(segments: MeetSegment[]): MeetSegment[] {
   return [...seen.values()];
 }
 
-async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+/** `work` on every item, `width` at a time; the first failure aborts `stop`, lets the lanes wind down, and is thrown. */
+async function inParallel<T>(items: T[], width: number, stop: AbortController, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
-    while (next < items.length) await work(items[next++] as T);
+    while (!failure && next < items.length) {
+      try {
+        await work(items[next++] as T);
+      } catch (error) {
+        failure ??= { error };
+        stop.abort();
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  if (failure) throw failure.error;
 }

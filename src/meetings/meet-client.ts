@@ -2,7 +2,12 @@ import { googleAuthClient } from './google.provider.ts';
 import { DIRECTORY_READ_SCOPE, type GoogleApiName, MEET_READ_SCOPE, meetFailure } from './meet-errors.ts';
 import type { GoogleConfig } from './meetings.config.ts';
 
+/** Each request's own limit: one stalled answer is retried alone instead of stalling a sync of a thousand reads. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Tries of one request that failed in passing (a timeout, a dropped connection, a 5xx, a short 429) before the sync fails. */
+const REQUEST_TRIES = 3;
+/** A 429 that asks to wait longer than this is left to the sync's own, durable backoff. */
+const MAX_INLINE_WAIT_MS = 5_000;
 /** A runaway pagination (a token that never ends) stops here rather than looping for ever. */
 const MAX_PAGES = 200;
 
@@ -31,26 +36,40 @@ export interface ParticipantSession {
 
 export type MeetClient = ReturnType<typeof createMeetClient>;
 
+export interface MeetClientOptions {
+  /** Each request's limit (default 15 s). */
+  requestTimeoutMs?: number;
+  /** The first pause before a request is tried again; doubled per try (default 500 ms). */
+  retryDelayMs?: number;
+}
+
 /**
  * Plain REST calls to the Google Meet API v2 (conference records, participants, participant sessions) and the People
  * API (a signed-in participant's email), through google-auth-library's authorized client, like the Calendar provider.
- * No retries here: the meeting worker retries the whole sync with its durable backoff.
+ * A request that fails in passing is tried again here, a few times, so a large meeting's sync survives one bad answer
+ * among thousands; what persists fails the call, and the meeting worker retries the whole sync with its durable backoff.
  */
-export function createMeetClient(config: GoogleConfig) {
+export function createMeetClient(config: GoogleConfig, options: MeetClientOptions = {}) {
+  const { requestTimeoutMs = REQUEST_TIMEOUT_MS, retryDelayMs = 500 } = options;
   const client = googleAuthClient(config, [MEET_READ_SCOPE, DIRECTORY_READ_SCOPE]);
   const { meetApiRootUrl, peopleApiRootUrl } = config.meetAttendance;
 
   /** The JSON answer; null for a 404 when `missingIsNull`. */
   async function get<T>(api: GoogleApiName, url: URL, signal?: AbortSignal, missingIsNull = false): Promise<T> {
-    try {
-      const res = await client.request<T>({ url: url.toString(), method: 'GET', timeout: REQUEST_TIMEOUT_MS, retry: false, signal });
-      return res.data;
-    } catch (err) {
-      const f = meetFailure(err, api);
-      if (missingIsNull && f.status === 404) return null as T;
-      // A dead access token: dropped, so the next attempt asks the token endpoint again.
-      if (f.status === 401) client.credentials = { refresh_token: client.credentials.refresh_token };
-      throw f.error;
+    for (let tried = 1; ; tried++) {
+      try {
+        const res = await client.request<T>({ url: url.toString(), method: 'GET', timeout: requestTimeoutMs, retry: false, signal });
+        return res.data;
+      } catch (err) {
+        const f = meetFailure(err, api);
+        if (missingIsNull && f.status === 404) return null as T;
+        // A dead access token: dropped, so the next attempt asks the token endpoint again.
+        if (f.status === 401) client.credentials = { refresh_token: client.credentials.refresh_token };
+        const wait = Math.max(retryDelayMs * 2 ** (tried - 1), f.error.retryAfterMs ?? 0);
+        const passing = f.error.retryable && f.status !== 401 && wait <= MAX_INLINE_WAIT_MS;
+        if (!passing || tried >= REQUEST_TRIES || signal?.aborted) throw f.error;
+        await pause(wait, signal);
+      }
     }
   }
 
@@ -95,4 +114,17 @@ export function createMeetClient(config: GoogleConfig) {
       return person && (person.emailAddresses ?? []).flatMap((e) => (e.value ? [e.value] : []));
     },
   };
+}
+
+/** Waits `ms`, or less when `signal` fires (the caller then sees the abort on its next request). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

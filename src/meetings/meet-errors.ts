@@ -44,5 +44,17 @@ export function meetFailure(err: unknown, api: GoogleApiName): { status: number 
     const fix = `the ${api === 'Google Meet' ? 'Google Meet REST API' : 'People API'} is not enabled in the Google Cloud project: enable it, then re-run the sync`;
     return { status, error: new MeetingProviderError(`${api} refused: ${fix} (${said})`, false) };
   }
+  if ((status === 403 || status === 404) && api === 'Google Meet') return { status, error: new MeetAccessError(said) };
   return { status, error: new MeetingProviderError(said, false) };
+}
+
+/**
+ * Meet refused to show a meeting (403 PERMISSION_DENIED) or said it does not exist (404): the server's Google account is
+ * neither its owner nor a participant, which a pasted link to another organisation's meeting always is. Never retried.
+ */
+export class MeetAccessError extends MeetingProviderError {
+  override name = 'MeetAccessError';
+  constructor(message: string) {
+    super(message, false);
+  }
 }

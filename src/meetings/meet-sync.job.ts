@@ -11,7 +11,9 @@ import { meetingCodeOf, NoMeetRecordError, readMeetAttendance } from './meet-att
 import type { MeetClient } from './meet-client.ts';
 import { memberEmails, oweMeetSync, replaceMeetSegments, setMeetSyncState } from './meet-sync.repo.ts';
 import type { MeetingConfig } from './meetings.config.ts';
-import { finishJob, retryJobLater } from './meetings.repo.ts';
+import { MeetAccessError } from './meet-errors.ts';
+import { finishJob, holdsClaim, retryJobLater } from './meetings.repo.ts';
+import { LeaseLostError } from './job-lease.ts';
 import type { MeetingProviderError } from './provider.ts';
 
 /** Google writes a conference record a few minutes after a meeting; until this long after the class it is waited for. */
@@ -44,9 +46,13 @@ export function createMeetSync(deps: MeetSyncDeps) {
 
   /** Whether the class's meeting can be asked about: a Google Meet link, the feature on, the class held. */
   function syncable(session: LiveSessionRow): { code: string } | { refused: string } {
-    if (session.meeting_provider !== 'google') return { refused: 'The class was not held on Google Meet' };
+    // A pasted meet.google.com link counts too: its meeting code is all the Meet API needs (if Google lets us read it).
+    if (session.meeting_provider === 'jitsi') return { refused: 'The class was not held on Google Meet' };
     const code = meetingCodeOf(session.meeting_url);
-    if (!code) return { refused: 'The class has no Google Meet link with a meeting code' };
+    if (!code) {
+      const pasted = session.meeting_provider === 'manual';
+      return { refused: pasted ? 'The class was not held on Google Meet' : 'The class has no Google Meet link with a meeting code' };
+    }
     if (!client || !config.google?.meetAttendance.enabled)
       return { refused: 'Reading Google Meet attendance is turned off on this server' };
     if (session.status !== 'completed' || !session.actual_start) return { refused: 'The class has not been held and ended yet' };
@@ -55,9 +61,19 @@ export function createMeetSync(deps: MeetSyncDeps) {
 
   async function run(job: MeetingJobRow, signal: AbortSignal): Promise<void> {
     const session = await findSession(db, job.session_id);
-    const can = session && syncable(session);
-    if (!session || !can || 'refused' in can || !client) {
-      await finishJob(db, job); // the session is gone, or cannot be synced any more: nothing is owed
+    if (!session) {
+      await finishJob(db, job); // the session is gone: nothing is owed
+      return;
+    }
+    const can = syncable(session);
+    if ('refused' in can || !client) {
+      // Turned off, relinked or reopened since it was owed: the report says so rather than pending for ever.
+      const reason = 'refused' in can ? can.refused : 'Reading Google Meet attendance is turned off on this server';
+      await settle(session, job, async (trx) => {
+        const rewritten = await finishJob(trx, job);
+        await setMeetSyncState(trx, session.id, rewritten ? { status: 'pending', error: null } : { status: 'failed', error: reason });
+        return { action: 'meeting.attendance_sync_failed', details: { reason } };
+      });
       return;
     }
     const members = await memberEmails(db, session.course_id);
@@ -91,7 +107,9 @@ export function createMeetSync(deps: MeetSyncDeps) {
       return;
     }
     let reason = error.message;
-    if (error instanceof NoMeetRecordError) {
+    if (session.meeting_provider === 'manual' && (error instanceof NoMeetRecordError || error instanceof MeetAccessError)) {
+      reason = `${cannotRead(config)} (${error.message})`;
+    } else if (error instanceof NoMeetRecordError) {
       reason = `No meeting record found: ${reason}. Nobody may have joined the Meet${Date.now() - end > RECORD_RETENTION_MS ? ', or its record expired (Google keeps them 30 days)' : ''}`;
     } else if (attempts > 1) reason = `${reason} (gave up after ${attempts} attempts)`;
     await settle(session, job, async (trx) => {
@@ -120,6 +138,8 @@ export function createMeetSync(deps: MeetSyncDeps) {
     ) => Promise<{ action: 'meeting.attendance_synced' | 'meeting.attendance_sync_failed'; details: object }>,
   ) {
     await db.transaction().execute(async (trx) => {
+      // A worker whose lease ran out and was taken over records nothing: the job's new worker does.
+      if (!(await holdsClaim(trx, job))) throw new LeaseLostError(job.id);
       const { action, details } = await write(trx);
       await insertAuditEntry(
         trx,
@@ -143,6 +163,16 @@ export function createMeetSync(deps: MeetSyncDeps) {
       return deps.kick;
     },
   };
+}
+
+/**
+ * Why a pasted Meet link found nothing: Google shows a conference only to its space's owner and its participants, so a
+ * meeting organised by another account (another organisation's, typically) is invisible to the server's account.
+ */
+function cannotRead(config: MeetingConfig): string {
+  const auth = config.google?.auth;
+  const account = auth?.kind === 'service-account' ? ` (${auth.subject})` : '';
+  return `The server's Google account${account} cannot read this meeting: Google shows a meeting's attendance only to its organiser and its participants, and this pasted link's meeting was probably organised by another account or organisation. A Google Meet link made by this server (provider google) can be read`;
 }
 
 /** The class as held: actual start to actual end (the scheduled times only where those are missing). */

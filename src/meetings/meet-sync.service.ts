@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { invalidateSession, type LoadSession, sessionTarget } from '../classroom/session-access.ts';
 import type { MeetSync } from './meet-sync.job.ts';
 import { oweMeetSync } from './meet-sync.repo.ts';
-import type { MeetingSyncState } from './meetings.schemas.ts';
+import type { MeetingSyncAvailability, MeetingSyncState } from './meetings.schemas.ts';
 
 export interface MeetSyncServiceDeps {
   db: Db;
@@ -22,6 +22,13 @@ export type MeetSyncService = ReturnType<typeof createMeetSyncService>;
 /** A manager's re-run of the Google Meet attendance sync (records expire after 30 days; a first run may have failed). */
 export function createMeetSyncService({ db, audit, loadSession, sync, kick }: MeetSyncServiceDeps) {
   return {
+    /** Where the sync stands and whether it may be run again: the web app shows its button exactly when it would work. */
+    async availability(actor: Actor, sessionId: string): Promise<MeetingSyncAvailability> {
+      const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
+      const can = sync.syncable(session);
+      return { ...stateOf(session), available: !('refused' in can), unavailableReason: 'refused' in can ? can.refused : null };
+    },
+
     /** Owes the sync again, now, with a fresh count of attempts; answers with the state it is in (pending). */
     async request(actor: Actor, sessionId: string): Promise<MeetingSyncState> {
       const action = 'meeting.attendance_sync';

@@ -3,6 +3,7 @@ import { handlePromiseError } from '../background.ts';
 import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../classroom/access.repo.ts';
+import { keepLease, LeaseLostError } from './job-lease.ts';
 import { meetingOutcomes } from './meeting-outcomes.ts';
 import type { MeetSync } from './meet-sync.job.ts';
 import type { MeetingConfig } from './meetings.config.ts';
@@ -10,12 +11,16 @@ import { claimDueJob, finishJob, nextDueAt, notePendingAttempt, releaseJob, retr
 import { type MeetingSpec, MeetingProviderError } from './provider.ts';
 import type { MeetingProviders } from './providers.ts';
 
+/** A claim's length; renewed every third of it while the job runs (job-lease.ts), so only a dead worker loses one. */
 const LEASE_MS = 120_000;
 /** Other nodes' jobs and expired leases are noticed at least this often. */
 const POLL_MS = 30_000;
 const CALL_TIMEOUT_MS = 60_000;
-/** Reading a Meet's attendance is many calls (every participant's sessions); still well inside the lease. */
-const SYNC_TIMEOUT_MS = 100_000;
+/**
+ * Reading a Meet's attendance is many calls (every participant's sessions), each with its own timeout and retries;
+ * this bounds the whole, generously: the lease is renewed meanwhile, so no other worker starts the job again.
+ */
+const SYNC_TIMEOUT_MS = 15 * 60_000;
 const CONCURRENCY = 4;
 
 export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
@@ -24,6 +29,8 @@ export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
   log: FastifyBaseLogger;
   /** Google Meet attendance after the class (`sync` jobs); without it such jobs are dropped. */
   sync?: Pick<MeetSync, 'run' | 'failed'>;
+  /** A claim's length (tests shorten it). */
+  leaseMs?: number;
 }
 
 /**
@@ -32,7 +39,7 @@ export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
  * then failing the link with the reason. Jobs live in the database, so a restart resumes them.
  */
 export function createMeetingWorker(deps: MeetingWorkerDeps) {
-  const { db, providers, config, log } = deps;
+  const { db, providers, config, log, leaseMs = LEASE_MS } = deps;
   const inflight = new Set<Promise<void>>();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -61,7 +68,7 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       do {
         again = false;
         while (!stopped && inflight.size < CONCURRENCY) {
-          const job = await claimDueJob(db, LEASE_MS);
+          const job = await claimDueJob(db, leaseMs);
           if (!job) break;
           const run: Promise<void> = runJob(job).finally(() => {
             inflight.delete(run);
@@ -86,7 +93,8 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
     let session: LiveSessionRow | undefined;
     // Each call stops at the timeout (so a late answer cannot act after its job moved on) or when the worker stops.
     const limitMs = job.operation === 'sync' ? SYNC_TIMEOUT_MS : CALL_TIMEOUT_MS;
-    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(limitMs)]);
+    const lease = keepLease(db, job, leaseMs, log);
+    const signal = AbortSignal.any([abort.signal, lease.signal, AbortSignal.timeout(limitMs)]);
     try {
       if (job.operation === 'sync') {
         if (deps.sync) await timed(deps.sync.run(job, signal), signal, limitMs);
@@ -112,6 +120,12 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
         await meetingOutcomes.updated(deps, job, session.meeting_error !== null);
       }
     } catch (err) {
+      lease.stop();
+      if (err instanceof LeaseLostError || lease.lost()) {
+        // Another worker has the job now: whatever this one learnt is dropped, and that one records the outcome.
+        log.warn({ jobId: job.id, sessionId: job.session_id, operation: job.operation }, 'meeting job lease lost; left to its new worker');
+        return;
+      }
       if (stopped) {
         // Unreleased, the job waits for its lease to expire (LEASE_MS) before the next start takes it up.
         await releaseJob(db, job.id).catch((e: unknown) =>
@@ -123,6 +137,8 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
       await failed(job, session, asProviderError(err)).catch((e: unknown) =>
         log.error({ err: e, jobId: job.id }, 'meeting job bookkeeping failed'),
       );
+    } finally {
+      lease.stop();
     }
   }
 

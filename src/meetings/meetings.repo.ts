@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database, MeetingJobOperation, MeetingJobRow, MeetingProvider } from '../db/tables.ts';
 
@@ -83,11 +84,39 @@ export async function claimDueJob(db: Q, leaseMs: number): Promise<MeetingJobRow
     if (siblings.some((row) => row.busy)) return undefined;
     return trx
       .updateTable('meeting_jobs')
-      .set({ claimed_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+      .set({ claimed_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`, claim_token: randomUUID() })
       .where('id', '=', candidate.id)
       .returningAll()
       .executeTakeFirst();
   });
+}
+
+/**
+ * Extends the worker's claim on a job it is still working on, while the claim is its own (its token); false when the
+ * job is gone or another worker claimed it after the lease ran out, and the caller must stop.
+ */
+export async function renewLease(db: Q, job: MeetingJobRow, leaseMs: number): Promise<boolean> {
+  if (!job.claim_token) return false;
+  const res = await db
+    .updateTable('meeting_jobs')
+    .set({ claimed_until: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('id', '=', job.id)
+    .where('claim_token', '=', job.claim_token)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** In the transaction that records a job's outcome: the row is locked, and still claimed by this worker. */
+export async function holdsClaim(db: Q, job: MeetingJobRow): Promise<boolean> {
+  if (!job.claim_token) return false;
+  const row = await db
+    .selectFrom('meeting_jobs')
+    .select('id')
+    .where('id', '=', job.id)
+    .where('claim_token', '=', job.claim_token)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** When the next job a worker could claim falls due, or undefined when there is none. */
@@ -116,7 +145,7 @@ export async function finishJob(db: Q, job: MeetingJobRow): Promise<MeetingJobRo
 export async function releaseJob(db: Q, jobId: string, change?: { operation: MeetingJobOperation; externalId: string }) {
   const released = await db
     .updateTable('meeting_jobs')
-    .set({ claimed_until: null })
+    .set({ claimed_until: null, claim_token: null })
     .where('id', '=', jobId)
     .returningAll()
     .executeTakeFirst();

@@ -54,3 +54,15 @@ export const meetingSyncState = z
   })
   .meta({ id: 'MeetingSyncState' });
 export type MeetingSyncState = z.infer<typeof meetingSyncState>;
+
+/** The sync state, and whether a manager may run it again now (GET …/report/meeting-sync). */
+export const meetingSyncAvailability = meetingSyncState
+  .extend({
+    available: z.boolean().meta({
+      description:
+        'Whether POST …/report/meeting-sync would be accepted now: the class has ended, its link is a Google Meet link (made by the server or pasted) and the server reads Google Meet attendance.',
+    }),
+    unavailableReason: z.string().nullable().meta({ description: 'Why not, when `available` is false (the 409 message); else null.' }),
+  })
+  .meta({ id: 'MeetingSyncAvailability' });
+export type MeetingSyncAvailability = z.infer<typeof meetingSyncAvailability>;

@@ -43,6 +43,15 @@ export const scopeMissing = (): Scripted => ({
     },
   },
 });
+/** Meet's answer to an account that is neither the meeting's owner nor a participant (another organisation's). */
+export const permissionDenied = (): Scripted => ({
+  status: 403,
+  body: { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } },
+});
+export const missing = (): Scripted => ({
+  status: 404,
+  body: { error: { code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' } },
+});
 export const exhausted = (retryAfterSeconds?: number): Scripted => ({
   status: 429,
   body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } },
@@ -58,7 +67,9 @@ export async function startFakeMeet() {
   const records: FakeRecord[] = [];
   const people = new Map<string, string[]>();
   const script: { answer: Scripted; when: (r: SeenRequest) => boolean }[] = [];
-  const state = { pageSize: 2 };
+  /** pageSize: every list's page; pageSizes: one list's (by its field, e.g. `participants`), over pageSize. */
+  const state: { pageSize: number; pageSizes: Record<string, number> } = { pageSize: 2, pageSizes: {} };
+  const stalls: { ms: number; when: (r: SeenRequest) => boolean }[] = [];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err) => send(res, 500, { error: { code: 500, message: String(err) } }));
@@ -77,6 +88,8 @@ export async function startFakeMeet() {
     requests.push(seen);
     if (!req.headers.authorization?.startsWith('Bearer '))
       return send(res, 401, { error: { code: 401, message: 'no credentials', status: 'UNAUTHENTICATED' } });
+    const stall = stalls.findIndex((s) => s.when(seen));
+    if (stall >= 0) await new Promise((resolve) => setTimeout(resolve, stalls.splice(stall, 1)[0]!.ms));
     const scripted = script.findIndex((s) => s.when(seen));
     if (scripted >= 0) {
       const { answer } = script.splice(scripted, 1)[0]!;
@@ -139,7 +152,7 @@ export async function startFakeMeet() {
 
   /** Small pages (state.pageSize), so every client has to follow nextPageToken. */
   function page(res: ServerResponse, url: URL, field: string, items: unknown[]) {
-    const size = Math.min(Number(url.searchParams.get('pageSize') ?? 100), state.pageSize);
+    const size = Math.min(Number(url.searchParams.get('pageSize') ?? 100), state.pageSizes[field] ?? state.pageSize);
     const start = Number(url.searchParams.get('pageToken') ?? 0);
     const next = start + size < items.length ? String(start + size) : undefined;
     send(res, 200, { [field]: items.slice(start, start + size), ...(next && { nextPageToken: next }) });
@@ -165,13 +178,17 @@ export async function startFakeMeet() {
     /** The next requests that match `when` get these answers, in order; others pass. */
     failWhen: (when: (r: SeenRequest) => boolean, ...answers: Scripted[]) =>
       void script.push(...answers.map((answer) => ({ answer, when }))),
+    /** The next request that matches `when` is answered only after `ms` (then as usual): a slow Google. */
+    stallWhen: (when: (r: SeenRequest) => boolean, ms: number) => void stalls.push({ ms, when }),
     recordLists: () => requests.filter((r) => r.path === '/v2/conferenceRecords'),
     reset() {
       requests.length = 0;
       records.length = 0;
       people.clear();
       script.length = 0;
+      stalls.length = 0;
       state.pageSize = 2;
+      state.pageSizes = {};
     },
     /** Meet and People roots for the service's environment (the token endpoint stays the Calendar fake's). */
     env: (): Record<string, string> => ({ GOOGLE_MEET_API_ROOT_URL: `${base}/`, GOOGLE_PEOPLE_API_ROOT_URL: `${base}/` }),

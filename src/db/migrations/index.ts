@@ -7,6 +7,7 @@ import * as eventRetention from './0005_event_retention.ts';
 import * as attendanceAnalytics from './0006_attendance_analytics.ts';
 import * as meetingSync from './0008_meeting_sync.ts';
 import * as joinCodes from './0013_join_codes.ts';
+import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_attendance_analytics': attendanceAnalytics,
   '0008_meeting_sync': meetingSync,
   '0013_join_codes': joinCodes,
+  '0014_meeting_job_claims': meetingJobClaims,
 };
 
 export const migrationProvider: MigrationProvider = {

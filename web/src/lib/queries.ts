@@ -1,5 +1,6 @@
 import { QueryClient, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { MeetingSyncAvailability } from '../../../src/meetings/meetings.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { courseReport, courseSettings, myReport, SessionReport } from '../../../src/reports/reports.schemas.ts';
 import type { SessionDto, sessionPage } from '../../../src/sessions/sessions.schemas.ts';
@@ -35,6 +36,8 @@ export const keys = {
   session: (id: string) => ['session', id] as const,
   report: (id: string) => ['session', id, 'report'] as const,
   myReport: (id: string) => ['session', id, 'report', 'me'] as const,
+  /** Under the report: refreshing the report refreshes whether its Meet sync can be re-run. */
+  meetingSync: (id: string) => ['session', id, 'report', 'meeting-sync'] as const,
   polls: (id: string) => ['session', id, 'polls'] as const,
   /** The viewer's own upvotes and answers in a class. */
   mine: (id: string) => ['session', id, 'mine'] as const,
@@ -53,6 +56,12 @@ export const sessionQuery = (id: string) =>
 
 export const sessionReportQuery = (id: string) =>
   queryOptions({ queryKey: keys.report(id), queryFn: () => api<SessionReport>('GET', `${sessionPath(id)}/report`) });
+
+export const meetingSyncQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.meetingSync(id),
+    queryFn: () => api<MeetingSyncAvailability>('GET', `${sessionPath(id)}/report/meeting-sync`),
+  });
 
 export const myReportQuery = (id: string) =>
   queryOptions({ queryKey: keys.myReport(id), queryFn: () => api<MyReport>('GET', `${sessionPath(id)}/report/me`) });
