@@ -80,8 +80,8 @@ export const reportPoll = z.object({
 });
 
 export const timelinePoint = z.object({
-  minute: z.string().meta({ description: 'Start of the minute.' }),
-  attendees: z.number().int().meta({ description: 'Roster students present at any moment of the minute.' }),
+  minute: z.string().meta({ description: 'Start of the point (its first minute).' }),
+  attendees: z.number().int().meta({ description: 'Roster students present at any moment of the point.' }),
   messages: z.number().int(),
   questions: z.number().int(),
   votes: z.number().int(),
@@ -122,7 +122,12 @@ export const sessionReport = z
     generatedAt: z.string(),
     rules: attendanceRules.meta({ description: 'The rules applied: the course settings with the class overrides.' }),
     summary: sessionReportSummary,
-    timeline: z.array(timelinePoint),
+    timeline: z.array(timelinePoint).meta({ description: 'One point per timelineStepMinutes of the class span, oldest first.' }),
+    timelineStepMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: 'Minutes per timeline point: 1 up to 24 hours of class span, then wider so there are at most 1,440 points.' }),
     students: z.array(studentReportRow),
     polls: z.array(reportPoll),
   })
