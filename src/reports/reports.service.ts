@@ -12,15 +12,23 @@ import { myReportOf } from './compute/my-report.ts';
 import { computeSessionReport } from './compute/session-report.ts';
 import { loadReportInput, loadReportInputs, type RosterMember } from './report-loader.ts';
 import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
-import { listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
+import { countCompletedClasses, listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
 import { effectiveRules } from './rules.ts';
 import { findCourseSettings } from './settings.repo.ts';
-import { requireCourseManager } from './settings.service.ts';
-import { sessionCsv } from './report-csv.ts';
+import { courseTarget, requireCourseManager } from './settings.service.ts';
+import { courseCsv, sessionCsv } from './report-csv.ts';
 
 export type ReportsService = ReturnType<typeof createReportsService>;
 type MyReport = z.infer<typeof myReport>;
 type CourseReportQuery = z.infer<typeof courseReportQuery>;
+type CourseRange = Pick<CourseReportQuery, 'from' | 'to'>;
+type CourseTable = CourseReportQuery['table'];
+
+/**
+ * The most completed classes one course report reads (REPORT_TOO_LARGE beyond): a term of daily classes is ~200, and
+ * 500 classes of a large course is already seconds of work and tens of megabytes.
+ */
+export const MAX_COURSE_REPORT_CLASSES = 500;
 
 /** Session and course reports, computed from the durable tables at each request (never from the event log). */
 export function createReportsService(db: Db, audit: AuditService, loadSession: LoadSession) {
@@ -34,11 +42,44 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
     return { input, report: computeSessionReport(input) };
   }
 
+  /** The course report, once the caller may read it: counted first, so a range too wide is refused before any load. */
+  async function buildCourseReport(courseId: string, range: CourseRange) {
+    const from = range.from ? new Date(range.from) : null;
+    const to = range.to ? new Date(range.to) : null;
+    if (from && to && from > to) {
+      throw new AppError('VALIDATION_FAILED', 'to must not be before from', [
+        { field: 'querystring.to', message: 'must not be before from' },
+      ]);
+    }
+    const classes = await countCompletedClasses(db, courseId, from, to);
+    if (classes > MAX_COURSE_REPORT_CLASSES) {
+      throw new AppError(
+        'REPORT_TOO_LARGE',
+        `The range holds ${classes} completed classes, more than the ${MAX_COURSE_REPORT_CLASSES} one report covers: narrow it with from and to`,
+      );
+    }
+    const [roster, settings, sessions] = await Promise.all([
+      listRosterStudents(db, courseId),
+      findCourseSettings(db, courseId),
+      listCompletedClasses(db, courseId, from, to),
+    ]);
+    const now = new Date();
+    const withRules = sessions.map((session) => ({
+      session,
+      rules: effectiveRules(settings?.attendance ?? null, session.attendance_overrides),
+    }));
+    const inputs = await loadReportInputs(db, withRules, roster, now);
+    const students = roster.map(({ addedAt: _addedAt, ...student }) => student);
+    return computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
+  }
+
   return {
-    /** The whole class report (course mentors, admins). */
+    /** The whole class report (course mentors, admins); each read is audited, as the report names every student. */
     async sessionReport(actor: Actor, sessionId: string): Promise<SessionReport> {
       const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
-      return (await reportOf(session, await listRosterStudents(db, session.course_id), new Date())).report;
+      const { report } = await reportOf(session, await listRosterStudents(db, session.course_id), new Date());
+      await insertAuditEntry(db, auditEntry(actor, 'report.read', sessionTarget(session), 'success'));
+      return report;
     },
 
     /** One table of the class report as a CSV file (course mentors, admins). */
@@ -49,11 +90,6 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
       // A CSV leaves the service with the class's names, emails, chat and answers in it: who took which is kept.
       await insertAuditEntry(db, auditEntry(actor, 'report.export', sessionTarget(session), 'success', { table }));
       return { csv, filename: `class-${session.id}-${table}.csv` };
-    },
-
-    /** Records that a manager downloaded one of the course report's tables (the route writes the CSV). */
-    async recordCourseExport(actor: Actor, courseId: string, table: string) {
-      await insertAuditEntry(db, auditEntry(actor, 'report.export', { type: 'course', id: courseId, courseId }, 'success', { table }));
     },
 
     /** A student's own part of the class: their row, their answers and quiz results; nobody else's. */
@@ -74,28 +110,22 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
     },
 
     /** The course's completed classes in a range, per student and per class (course mentors, admins). */
-    async courseReport(actor: Actor, courseId: string, query: Omit<CourseReportQuery, 'format' | 'table'>) {
+    async courseReport(actor: Actor, courseId: string, range: CourseRange) {
       await requireCourseManager(db, audit, actor, courseId, 'course.report.read');
-      const from = query.from ? new Date(query.from) : null;
-      const to = query.to ? new Date(query.to) : null;
-      if (from && to && from > to) {
-        throw new AppError('VALIDATION_FAILED', 'to must not be before from', [
-          { field: 'querystring.to', message: 'must not be before from' },
-        ]);
-      }
-      const [roster, settings, sessions] = await Promise.all([
-        listRosterStudents(db, courseId),
-        findCourseSettings(db, courseId),
-        listCompletedClasses(db, courseId, from, to),
-      ]);
-      const now = new Date();
-      const withRules = sessions.map((session) => ({
-        session,
-        rules: effectiveRules(settings?.attendance ?? null, session.attendance_overrides),
-      }));
-      const inputs = await loadReportInputs(db, withRules, roster, now);
-      const students = roster.map(({ addedAt: _addedAt, ...student }) => student);
-      return computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
+      const report = await buildCourseReport(courseId, range);
+      await insertAuditEntry(
+        db,
+        auditEntry(actor, 'course.report.read', courseTarget(courseId), 'success', { from: report.from, to: report.to }),
+      );
+      return report;
+    },
+
+    /** One table of the course report as a CSV file (course mentors, admins). */
+    async courseReportCsv(actor: Actor, courseId: string, range: CourseRange, table: CourseTable) {
+      await requireCourseManager(db, audit, actor, courseId, 'course.report.read');
+      const csv = courseCsv(table, await buildCourseReport(courseId, range));
+      await insertAuditEntry(db, auditEntry(actor, 'report.export', courseTarget(courseId), 'success', { table }));
+      return { csv, filename: `course-${courseId}-${table}.csv` };
     },
   };
 }
