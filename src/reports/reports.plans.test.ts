@@ -4,6 +4,7 @@ import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { dbTargets, freshDatabase } from '../test/harness.ts';
+import { loadMyReportInput } from './my-report-loader.ts';
 import { loadReportInput } from './report-loader.ts';
 import { countCompletedClasses, listChatForCsv, listCompletedClasses, listQuestionsForCsv, listRosterStudents } from './reports.repo.ts';
 import { DEFAULT_RULES } from './rules.ts';
@@ -41,7 +42,9 @@ describe('report query plans on postgres', { skip: !targets.includes('postgres')
       await listQuestionsForCsv(db, session.id);
       await listCompletedClasses(db, session.course_id, new Date(0), new Date());
       await countCompletedClasses(db, session.course_id, new Date(0), new Date());
-      assert.ok(queries.length >= 12);
+      // A student's own report: their rows by (session, user), the class's poll tallies grouped per poll.
+      await loadMyReportInput(db, session, DEFAULT_RULES, { userId: 'course-1-s1', name: 'Sam', email: null }, new Date());
+      assert.ok(queries.length >= 20);
       const client = await pool.connect();
       try {
         await client.query('SET enable_seqscan = off');

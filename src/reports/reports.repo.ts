@@ -21,6 +21,18 @@ export async function listRosterStudents(db: Kysely<Database>, courseId: string)
     .execute();
 }
 
+/** One student of the course's roster, by the (course, user) key; empty when they are not a student of it. */
+export async function findRosterStudent(db: Kysely<Database>, courseId: string, userId: string) {
+  return db
+    .selectFrom('course_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id as userId', 'u.name', 'u.email', 'm.created_at as addedAt'])
+    .where('m.course_id', '=', courseId)
+    .where('m.user_id', '=', userId)
+    .where('m.role', '=', 'student')
+    .execute();
+}
+
 /**
  * An instant as epoch milliseconds: a report reads tens of thousands, and a number costs far less to parse than a
  * date. date_part is a float; extract() would compute in numeric, several times slower over a whole class.

@@ -10,9 +10,10 @@ import { emptyResults } from '../polls/polls.results.ts';
 import { computeCourseReport } from './compute/course-report.ts';
 import { myReportOf } from './compute/my-report.ts';
 import { computeSessionReport } from './compute/session-report.ts';
-import { loadReportInput, loadReportInputs, type RosterMember } from './report-loader.ts';
+import { loadMyReportInput } from './my-report-loader.ts';
+import { loadReportInput, loadReportInputs, type RosterMember, rosterOfClass } from './report-loader.ts';
 import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
-import { countCompletedClasses, listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
+import { countCompletedClasses, findRosterStudent, listCompletedClasses, listRosterStudents } from './reports.repo.ts';
 import { effectiveRules } from './rules.ts';
 import { findCourseSettings } from './settings.repo.ts';
 import { courseTarget, requireCourseManager } from './settings.service.ts';
@@ -92,16 +93,22 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
       return { csv, filename: `class-${session.id}-${table}.csv` };
     },
 
-    /** A student's own part of the class: their row, their answers and quiz results; nobody else's. */
+    /**
+     * A student's own part of the class: their row, their answers and quiz results; nobody else's. Only their own rows
+     * are read (my-report-loader.ts); poll results are the class's tallies, counted in the database.
+     */
     async myReport(actor: Actor, sessionId: string): Promise<MyReport> {
       const { session, membership } = await loadSession(actor, sessionId, 'view', 'report.read_own');
       if (membership !== 'student') {
         const refused = new AppError('FORBIDDEN', "Only the class's students have a report of their own");
         throw await audit.deny(actor, 'report.read_own', sessionTarget(session), refused);
       }
-      const me = (await listRosterStudents(db, session.course_id)).filter((s) => s.userId === actor.id);
-      const [{ report }, pollRows] = await Promise.all([reportOf(session, me, new Date()), listSessionPolls(db, [session.id])]);
-      const mine = myReportOf(report, actor.id);
+      const now = new Date();
+      const [me] = rosterOfClass(await findRosterStudent(db, session.course_id, actor.id), session, now);
+      // Not on the roster by the class's end: the class report has no row for them either.
+      if (!me) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
+      const { input, pollRows } = await loadMyReportInput(db, session, await rulesFor(session), me, now);
+      const mine = myReportOf(computeSessionReport(input), actor.id);
       if (!mine) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
       // Results a poll shows only once closed stay hidden from students while it is open, as in the poll itself; a
       // quiz's correct option and the verdict on their answer stay hidden until it closes (myReportOf).
