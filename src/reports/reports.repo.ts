@@ -73,6 +73,27 @@ export const listRoomSegments = (db: Kysely<Database>, sessionIds: string[]) => 
 /** Video-meeting stays matched to a person (unmatched participants are not anyone's row), by session. */
 export const listMeetingSegments = (db: Kysely<Database>, sessionIds: string[]) => staysOf(db, 'meeting_participant_segments', sessionIds);
 
+/**
+ * The meeting stays the sync matched to nobody (user_id null: outside accounts, dial-ins, anonymous guests), through
+ * the (session_id, user_id, joined_at) index.
+ */
+export async function listMeetingGuestStays(db: Kysely<Database>, sessionId: string) {
+  const rows = await db
+    .selectFrom('meeting_participant_segments')
+    .select(['participant', 'display_name', 'email', 'joined_at', 'left_at'])
+    .where('session_id', '=', sessionId)
+    .where('user_id', 'is', null)
+    .orderBy('joined_at')
+    .execute();
+  return rows.map((r) => ({
+    participant: r.participant,
+    displayName: r.display_name,
+    email: r.email,
+    joinedAt: r.joined_at,
+    leftAt: r.left_at,
+  }));
+}
+
 /** Who opened the meeting link, and when first. */
 export async function listMeetingOpens(db: Kysely<Database>, sessionIds: string[]) {
   return db

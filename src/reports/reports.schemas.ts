@@ -113,6 +113,14 @@ export const sessionReportSummary = z.object({
     .meta({ description: 'Whether meeting truth (Google Meet participants) is in this report.' }),
 });
 
+export const meetingGuest = z.object({
+  displayName: z.string().nullable().meta({ description: 'As the meeting reported it; null for an anonymous participant.' }),
+  email: z.string().nullable().meta({ description: 'Null when the meeting gave none (outside or anonymous participants).' }),
+  minutes: z.number().meta({ description: 'Minutes in the meeting within the class, overlaps counted once.' }),
+  firstJoinedAt: z.string(),
+  lastLeftAt: z.string().nullable().meta({ description: 'Null while still in.' }),
+});
+
 export const sessionReport = z
   .object({
     sessionId: z.string(),
@@ -130,6 +138,9 @@ export const sessionReport = z
       .meta({ description: 'Minutes per timeline point: 1 up to 24 hours of class span, then wider so there are at most 1,440 points.' }),
     students: z.array(studentReportRow),
     polls: z.array(reportPoll),
+    meetingGuests: z
+      .array(meetingGuest)
+      .meta({ description: 'In the video meeting but matched to nobody on the roster (from the Meet sync), by first join.' }),
   })
   .meta({ id: 'SessionReport' });
 export type SessionReport = z.infer<typeof sessionReport>;
@@ -145,7 +156,7 @@ export const myReport = z
   })
   .meta({ id: 'MyReport' });
 
-export const reportTable = z.enum(['students', 'segments', 'polls', 'questions', 'chat']);
+export const reportTable = z.enum(['students', 'segments', 'polls', 'questions', 'chat', 'guests']);
 export const reportQuery = z
   .object({
     format: z.enum(['json', 'csv']).default('json'),

@@ -13,7 +13,13 @@ import { computeSessionReport } from './compute/session-report.ts';
 import { loadMyReportInput } from './my-report-loader.ts';
 import { loadReportInput, loadReportInputs, type RosterMember, rosterOfClass } from './report-loader.ts';
 import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
-import { countCompletedClasses, findRosterStudent, listCompletedClasses, listRosterStudents } from './reports.repo.ts';
+import {
+  countCompletedClasses,
+  findRosterStudent,
+  listCompletedClasses,
+  listMeetingGuestStays,
+  listRosterStudents,
+} from './reports.repo.ts';
 import { effectiveRules } from './rules.ts';
 import { findCourseSettings } from './settings.repo.ts';
 import { courseTarget, requireCourseManager } from './settings.service.ts';
@@ -33,14 +39,18 @@ export const MAX_COURSE_REPORT_CLASSES = 500;
 
 /** Session and course reports, computed from the durable tables at each request (never from the event log). */
 export function createReportsService(db: Db, audit: AuditService, loadSession: LoadSession) {
-  async function rulesFor(session: LiveSessionRow, courseSettings?: Record<string, unknown> | null) {
-    const course = courseSettings !== undefined ? courseSettings : (await findCourseSettings(db, session.course_id))?.attendance;
-    return effectiveRules(course, session.attendance_overrides);
+  async function rulesFor(session: LiveSessionRow) {
+    return effectiveRules((await findCourseSettings(db, session.course_id))?.attendance, session.attendance_overrides);
   }
 
-  async function reportOf(session: LiveSessionRow, roster: RosterMember[], now: Date, courseSettings?: Record<string, unknown> | null) {
-    const input = await loadReportInput(db, session, await rulesFor(session, courseSettings), roster, now);
-    return { input, report: computeSessionReport(input) };
+  /** One class's report for its managers: the whole class, and the meeting's participants matched to nobody. */
+  async function reportOf(session: LiveSessionRow, roster: RosterMember[], now: Date) {
+    const [input, meetingGuests] = await Promise.all([
+      rulesFor(session).then((rules) => loadReportInput(db, session, rules, roster, now)),
+      listMeetingGuestStays(db, session.id),
+    ]);
+    const withGuests = { ...input, meetingGuests };
+    return { input: withGuests, report: computeSessionReport(withGuests) };
   }
 
   /** The course report, once the caller may read it: counted first, so a range too wide is refused before any load. */

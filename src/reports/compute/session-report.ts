@@ -1,6 +1,7 @@
 import type { SessionReportInput } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
 import { peakConcurrent } from './concurrency.ts';
+import { meetingGuests } from './guests.ts';
 import { isoUtc, median, minutes1, percentOrNull, round1 } from './numbers.ts';
 import { pollResponseRate, reportPolls } from './polls.ts';
 import { type ClassWindow, classWindow } from './spans.ts';
@@ -30,6 +31,7 @@ export function computeSessionReport(input: SessionReportInput): SessionReport {
     ...timeline(input.activity, window.span, results),
     students: results.map((r) => r.row),
     polls: reportPolls(input.polls, roster),
+    meetingGuests: meetingGuests(input.meetingGuests ?? [], window, now),
   };
 }
 
