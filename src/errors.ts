@@ -6,6 +6,8 @@ export const ERRORS = {
   VALIDATION_FAILED: 400,
   INVALID_JSON: 400,
   INVALID_CURSOR: 400,
+  /** A course report over more completed classes than one request may read; narrow `from`/`to`. */
+  REPORT_TOO_LARGE: 400,
   UNAUTHENTICATED: 401,
   TOKEN_EXPIRED: 401,
   FORBIDDEN: 403,

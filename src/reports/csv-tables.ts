@@ -132,6 +132,12 @@ export function chatTable(messages: readonly ChatCsvRow[]): CsvTable {
   return { header, rows };
 }
 
+/** Session report → guests: people in the video meeting matched to nobody on the roster, by first join. */
+export function sessionGuestsTable(report: SessionReport): CsvTable {
+  const header = ['displayName', 'email', 'minutes', 'firstJoinedAt', 'lastLeftAt'];
+  return { header, rows: report.meetingGuests.map((g) => [g.displayName, g.email, g.minutes, g.firstJoinedAt, g.lastLeftAt]) };
+}
+
 const COURSE_STUDENT_COLUMNS = [
   'userId',
   'name',

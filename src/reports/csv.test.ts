@@ -65,6 +65,16 @@ describe('csvCell', () => {
     ]);
   });
 
+  test('full-width formula signs (＝ ＋ － ＠) are neutralised like their ASCII forms: spreadsheets read them as such', () => {
+    assert.deepEqual(['\uFF1D1+1', '\uFF0B41 555', '\uFF0D2+3', '\uFF20SUM(A1:A2)'].map(csvCell), [
+      "'\uFF1D1+1",
+      "'\uFF0B41 555",
+      "'\uFF0D2+3",
+      "'\uFF20SUM(A1:A2)",
+    ]);
+    assert.equal(csvCell('1\uFF0B1'), '1\uFF0B1');
+  });
+
   test('formula injection with quotes and commas is neutralised and then quoted', () => {
     assert.equal(csvCell('=HYPERLINK("http://evil.test","click")'), '"\'=HYPERLINK(""http://evil.test"",""click"")"');
     assert.equal(csvCell('\r=1'), '"\'\r=1"');

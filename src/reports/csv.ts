@@ -9,9 +9,10 @@ export const CSV_BOM = '\uFEFF';
 /**
  * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `-1+1`, `@SUM(…)`, or one hiding
  * behind a leading tab or carriage return) is prefixed with a single quote, which shows it as text (OWASP "CSV
- * injection"). Only text is neutralised: a number we write, such as -3, stays a number.
+ * injection"). The full-width signs ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20) count too: spreadsheets set to East Asian
+ * input read them as the ASCII ones. Only text is neutralised: a number we write, such as -3, stays a number.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One value as CSV text: null and undefined empty, Dates ISO 8601 UTC, numbers and booleans as written. */

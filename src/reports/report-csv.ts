@@ -5,6 +5,7 @@ import {
   courseClassesTable,
   courseStudentsTable,
   questionsTable,
+  sessionGuestsTable,
   sessionPollsTable,
   sessionSegmentsTable,
   sessionStudentsTable,
@@ -23,6 +24,8 @@ export async function sessionCsv(db: Db, table: z.infer<typeof reportTable>, rep
       return tableToCsv(sessionSegmentsTable(report));
     case 'polls':
       return tableToCsv(sessionPollsTable(report, input.polls));
+    case 'guests':
+      return tableToCsv(sessionGuestsTable(report));
     case 'questions': {
       const rows = await listQuestionsForCsv(db, input.session.id);
       return tableToCsv(

@@ -34,6 +34,14 @@ export interface ReportPollInput {
   responses: { userId: string; choice: unknown; at: Date }[];
 }
 
+/** One stay of a meeting participant the sync matched to nobody (meeting_participant_segments without a user). */
+export interface MeetingGuestStay extends Span {
+  /** The provider's participant id: one guest however many times they joined. */
+  participant: string;
+  displayName: string | null;
+  email: string | null;
+}
+
 export interface SessionReportInput {
   session: {
     id: string;
@@ -65,6 +73,8 @@ export interface SessionReportInput {
   /** Per-minute activity (key: the minute's start in ms since the epoch). */
   activity: { messages: Map<number, number>; questions: Map<number, number>; votes: Map<number, number> };
   polls: ReportPollInput[];
+  /** Meeting participants matched to nobody; read only for the class report (absent: none). */
+  meetingGuests?: MeetingGuestStay[];
   meetingSync: { status: 'none' | 'pending' | 'done' | 'failed'; syncedAt: Date | null; error: string | null };
   now: Date;
 }

@@ -4,8 +4,16 @@ import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { dbTargets, freshDatabase } from '../test/harness.ts';
+import { loadMyReportInput } from './my-report-loader.ts';
 import { loadReportInput } from './report-loader.ts';
-import { listChatForCsv, listCompletedClasses, listQuestionsForCsv, listRosterStudents } from './reports.repo.ts';
+import {
+  countCompletedClasses,
+  listChatForCsv,
+  listCompletedClasses,
+  listMeetingGuestStays,
+  listQuestionsForCsv,
+  listRosterStudents,
+} from './reports.repo.ts';
 import { DEFAULT_RULES } from './rules.ts';
 
 // Every query a report makes must be able to reach its session's rows through an index: with sequential scans
@@ -40,7 +48,11 @@ describe('report query plans on postgres', { skip: !targets.includes('postgres')
       await listChatForCsv(db, session.id);
       await listQuestionsForCsv(db, session.id);
       await listCompletedClasses(db, session.course_id, new Date(0), new Date());
-      assert.ok(queries.length >= 11);
+      await countCompletedClasses(db, session.course_id, new Date(0), new Date());
+      await listMeetingGuestStays(db, session.id);
+      // A student's own report: their rows by (session, user), the class's poll tallies grouped per poll.
+      await loadMyReportInput(db, session, DEFAULT_RULES, { userId: 'course-1-s1', name: 'Sam', email: null }, new Date());
+      assert.ok(queries.length >= 21);
       const client = await pool.connect();
       try {
         await client.query('SET enable_seqscan = off');

@@ -21,6 +21,18 @@ export async function listRosterStudents(db: Kysely<Database>, courseId: string)
     .execute();
 }
 
+/** One student of the course's roster, by the (course, user) key; empty when they are not a student of it. */
+export async function findRosterStudent(db: Kysely<Database>, courseId: string, userId: string) {
+  return db
+    .selectFrom('course_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id as userId', 'u.name', 'u.email', 'm.created_at as addedAt'])
+    .where('m.course_id', '=', courseId)
+    .where('m.user_id', '=', userId)
+    .where('m.role', '=', 'student')
+    .execute();
+}
+
 /**
  * An instant as epoch milliseconds: a report reads tens of thousands, and a number costs far less to parse than a
  * date. date_part is a float; extract() would compute in numeric, several times slower over a whole class.
@@ -60,6 +72,27 @@ export const listRoomSegments = (db: Kysely<Database>, sessionIds: string[]) => 
 
 /** Video-meeting stays matched to a person (unmatched participants are not anyone's row), by session. */
 export const listMeetingSegments = (db: Kysely<Database>, sessionIds: string[]) => staysOf(db, 'meeting_participant_segments', sessionIds);
+
+/**
+ * The meeting stays the sync matched to nobody (user_id null: outside accounts, dial-ins, anonymous guests), through
+ * the (session_id, user_id, joined_at) index.
+ */
+export async function listMeetingGuestStays(db: Kysely<Database>, sessionId: string) {
+  const rows = await db
+    .selectFrom('meeting_participant_segments')
+    .select(['participant', 'display_name', 'email', 'joined_at', 'left_at'])
+    .where('session_id', '=', sessionId)
+    .where('user_id', 'is', null)
+    .orderBy('joined_at')
+    .execute();
+  return rows.map((r) => ({
+    participant: r.participant,
+    displayName: r.display_name,
+    email: r.email,
+    joinedAt: r.joined_at,
+    leftAt: r.left_at,
+  }));
+}
 
 /** Who opened the meeting link, and when first. */
 export async function listMeetingOpens(db: Kysely<Database>, sessionIds: string[]) {
@@ -162,6 +195,19 @@ export async function listChatForCsv(db: Kysely<Database>, sessionId: string) {
     .orderBy('c.created_at')
     .orderBy('c.id')
     .execute();
+}
+
+/** How many of a course's completed classes have their actual start in [from, to) (what listCompletedClasses reads). */
+export async function countCompletedClasses(db: Kysely<Database>, courseId: string, from: Date | null, to: Date | null) {
+  let q = db
+    .selectFrom('live_sessions')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('course_id', '=', courseId)
+    .where('status', '=', 'completed')
+    .where('actual_start', 'is not', null);
+  if (from) q = q.where('actual_start', '>=', from);
+  if (to) q = q.where('actual_start', '<', to);
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 /** A course's completed classes whose actual start falls in [from, to), oldest first. */

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { courseParams } from '../courses/courses.schemas.ts';
 import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import { sessionParams } from '../sessions/sessions.schemas.ts';
-import { courseCsv } from './report-csv.ts';
 import { courseReport, courseReportQuery, myReport, reportQuery, sessionReport } from './reports.schemas.ts';
 import type { ReportsService } from './reports.service.ts';
 
@@ -65,11 +64,9 @@ export function reportsRoutes(reports: ReportsService): FastifyPluginAsyncZod {
       serializerCompiler: plainJson,
       handler: async (req, reply) => {
         const { format, table, ...range } = req.query;
-        const report = await reports.courseReport(req.actor, req.params.courseId, range);
-        if (format === 'json') return report;
-        const csv = courseCsv(table, report);
-        await reports.recordCourseExport(req.actor, req.params.courseId, table);
-        return sendCsv(reply, `course-${req.params.courseId}-${table}.csv`, csv);
+        if (format === 'json') return reports.courseReport(req.actor, req.params.courseId, range);
+        const { csv, filename } = await reports.courseReportCsv(req.actor, req.params.courseId, range, table);
+        return sendCsv(reply, filename, csv);
       },
     });
   };

@@ -80,8 +80,8 @@ export const reportPoll = z.object({
 });
 
 export const timelinePoint = z.object({
-  minute: z.string().meta({ description: 'Start of the minute.' }),
-  attendees: z.number().int().meta({ description: 'Roster students present at any moment of the minute.' }),
+  minute: z.string().meta({ description: 'Start of the point (its first minute).' }),
+  attendees: z.number().int().meta({ description: 'Roster students present at any moment of the point.' }),
   messages: z.number().int(),
   questions: z.number().int(),
   votes: z.number().int(),
@@ -113,6 +113,14 @@ export const sessionReportSummary = z.object({
     .meta({ description: 'Whether meeting truth (Google Meet participants) is in this report.' }),
 });
 
+export const meetingGuest = z.object({
+  displayName: z.string().nullable().meta({ description: 'As the meeting reported it; null for an anonymous participant.' }),
+  email: z.string().nullable().meta({ description: 'Null when the meeting gave none (outside or anonymous participants).' }),
+  minutes: z.number().meta({ description: 'Minutes in the meeting within the class, overlaps counted once.' }),
+  firstJoinedAt: z.string(),
+  lastLeftAt: z.string().nullable().meta({ description: 'Null while still in.' }),
+});
+
 export const sessionReport = z
   .object({
     sessionId: z.string(),
@@ -122,9 +130,17 @@ export const sessionReport = z
     generatedAt: z.string(),
     rules: attendanceRules.meta({ description: 'The rules applied: the course settings with the class overrides.' }),
     summary: sessionReportSummary,
-    timeline: z.array(timelinePoint),
+    timeline: z.array(timelinePoint).meta({ description: 'One point per timelineStepMinutes of the class span, oldest first.' }),
+    timelineStepMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: 'Minutes per timeline point: 1 up to 24 hours of class span, then wider so there are at most 1,440 points.' }),
     students: z.array(studentReportRow),
     polls: z.array(reportPoll),
+    meetingGuests: z
+      .array(meetingGuest)
+      .meta({ description: 'In the video meeting but matched to nobody on the roster (from the Meet sync), by first join.' }),
   })
   .meta({ id: 'SessionReport' });
 export type SessionReport = z.infer<typeof sessionReport>;
@@ -140,7 +156,7 @@ export const myReport = z
   })
   .meta({ id: 'MyReport' });
 
-export const reportTable = z.enum(['students', 'segments', 'polls', 'questions', 'chat']);
+export const reportTable = z.enum(['students', 'segments', 'polls', 'questions', 'chat', 'guests']);
 export const reportQuery = z
   .object({
     format: z.enum(['json', 'csv']).default('json'),

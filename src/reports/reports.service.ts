@@ -10,35 +10,87 @@ import { emptyResults } from '../polls/polls.results.ts';
 import { computeCourseReport } from './compute/course-report.ts';
 import { myReportOf } from './compute/my-report.ts';
 import { computeSessionReport } from './compute/session-report.ts';
-import { loadReportInput, loadReportInputs, type RosterMember } from './report-loader.ts';
+import { loadMyReportInput } from './my-report-loader.ts';
+import { loadReportInput, loadReportInputs, type RosterMember, rosterOfClass } from './report-loader.ts';
 import type { courseReportQuery, myReport, reportTable, SessionReport } from './reports.schemas.ts';
-import { listCompletedClasses, listRosterStudents, listSessionPolls } from './reports.repo.ts';
+import {
+  countCompletedClasses,
+  findRosterStudent,
+  listCompletedClasses,
+  listMeetingGuestStays,
+  listRosterStudents,
+} from './reports.repo.ts';
 import { effectiveRules } from './rules.ts';
 import { findCourseSettings } from './settings.repo.ts';
-import { requireCourseManager } from './settings.service.ts';
-import { sessionCsv } from './report-csv.ts';
+import { courseTarget, requireCourseManager } from './settings.service.ts';
+import { courseCsv, sessionCsv } from './report-csv.ts';
 
 export type ReportsService = ReturnType<typeof createReportsService>;
 type MyReport = z.infer<typeof myReport>;
 type CourseReportQuery = z.infer<typeof courseReportQuery>;
+type CourseRange = Pick<CourseReportQuery, 'from' | 'to'>;
+type CourseTable = CourseReportQuery['table'];
+
+/**
+ * The most completed classes one course report reads (REPORT_TOO_LARGE beyond): a term of daily classes is ~200, and
+ * 500 classes of a large course is already seconds of work and tens of megabytes.
+ */
+export const MAX_COURSE_REPORT_CLASSES = 500;
 
 /** Session and course reports, computed from the durable tables at each request (never from the event log). */
 export function createReportsService(db: Db, audit: AuditService, loadSession: LoadSession) {
-  async function rulesFor(session: LiveSessionRow, courseSettings?: Record<string, unknown> | null) {
-    const course = courseSettings !== undefined ? courseSettings : (await findCourseSettings(db, session.course_id))?.attendance;
-    return effectiveRules(course, session.attendance_overrides);
+  async function rulesFor(session: LiveSessionRow) {
+    return effectiveRules((await findCourseSettings(db, session.course_id))?.attendance, session.attendance_overrides);
   }
 
-  async function reportOf(session: LiveSessionRow, roster: RosterMember[], now: Date, courseSettings?: Record<string, unknown> | null) {
-    const input = await loadReportInput(db, session, await rulesFor(session, courseSettings), roster, now);
-    return { input, report: computeSessionReport(input) };
+  /** One class's report for its managers: the whole class, and the meeting's participants matched to nobody. */
+  async function reportOf(session: LiveSessionRow, roster: RosterMember[], now: Date) {
+    const [input, meetingGuests] = await Promise.all([
+      rulesFor(session).then((rules) => loadReportInput(db, session, rules, roster, now)),
+      listMeetingGuestStays(db, session.id),
+    ]);
+    const withGuests = { ...input, meetingGuests };
+    return { input: withGuests, report: computeSessionReport(withGuests) };
+  }
+
+  /** The course report, once the caller may read it: counted first, so a range too wide is refused before any load. */
+  async function buildCourseReport(courseId: string, range: CourseRange) {
+    const from = range.from ? new Date(range.from) : null;
+    const to = range.to ? new Date(range.to) : null;
+    if (from && to && from > to) {
+      throw new AppError('VALIDATION_FAILED', 'to must not be before from', [
+        { field: 'querystring.to', message: 'must not be before from' },
+      ]);
+    }
+    const classes = await countCompletedClasses(db, courseId, from, to);
+    if (classes > MAX_COURSE_REPORT_CLASSES) {
+      throw new AppError(
+        'REPORT_TOO_LARGE',
+        `The range holds ${classes} completed classes, more than the ${MAX_COURSE_REPORT_CLASSES} one report covers: narrow it with from and to`,
+      );
+    }
+    const [roster, settings, sessions] = await Promise.all([
+      listRosterStudents(db, courseId),
+      findCourseSettings(db, courseId),
+      listCompletedClasses(db, courseId, from, to),
+    ]);
+    const now = new Date();
+    const withRules = sessions.map((session) => ({
+      session,
+      rules: effectiveRules(settings?.attendance ?? null, session.attendance_overrides),
+    }));
+    const inputs = await loadReportInputs(db, withRules, roster, now);
+    const students = roster.map(({ addedAt: _addedAt, ...student }) => student);
+    return computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
   }
 
   return {
-    /** The whole class report (course mentors, admins). */
+    /** The whole class report (course mentors, admins); each read is audited, as the report names every student. */
     async sessionReport(actor: Actor, sessionId: string): Promise<SessionReport> {
       const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
-      return (await reportOf(session, await listRosterStudents(db, session.course_id), new Date())).report;
+      const { report } = await reportOf(session, await listRosterStudents(db, session.course_id), new Date());
+      await insertAuditEntry(db, auditEntry(actor, 'report.read', sessionTarget(session), 'success'));
+      return report;
     },
 
     /** One table of the class report as a CSV file (course mentors, admins). */
@@ -51,21 +103,22 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
       return { csv, filename: `class-${session.id}-${table}.csv` };
     },
 
-    /** Records that a manager downloaded one of the course report's tables (the route writes the CSV). */
-    async recordCourseExport(actor: Actor, courseId: string, table: string) {
-      await insertAuditEntry(db, auditEntry(actor, 'report.export', { type: 'course', id: courseId, courseId }, 'success', { table }));
-    },
-
-    /** A student's own part of the class: their row, their answers and quiz results; nobody else's. */
+    /**
+     * A student's own part of the class: their row, their answers and quiz results; nobody else's. Only their own rows
+     * are read (my-report-loader.ts); poll results are the class's tallies, counted in the database.
+     */
     async myReport(actor: Actor, sessionId: string): Promise<MyReport> {
       const { session, membership } = await loadSession(actor, sessionId, 'view', 'report.read_own');
       if (membership !== 'student') {
         const refused = new AppError('FORBIDDEN', "Only the class's students have a report of their own");
         throw await audit.deny(actor, 'report.read_own', sessionTarget(session), refused);
       }
-      const me = (await listRosterStudents(db, session.course_id)).filter((s) => s.userId === actor.id);
-      const [{ report }, pollRows] = await Promise.all([reportOf(session, me, new Date()), listSessionPolls(db, [session.id])]);
-      const mine = myReportOf(report, actor.id);
+      const now = new Date();
+      const [me] = rosterOfClass(await findRosterStudent(db, session.course_id, actor.id), session, now);
+      // Not on the roster by the class's end: the class report has no row for them either.
+      if (!me) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
+      const { input, pollRows } = await loadMyReportInput(db, session, await rulesFor(session), me, now);
+      const mine = myReportOf(computeSessionReport(input), actor.id);
       if (!mine) throw new AppError('FORBIDDEN', "Only the class's students have a report of their own");
       // Results a poll shows only once closed stay hidden from students while it is open, as in the poll itself; a
       // quiz's correct option and the verdict on their answer stay hidden until it closes (myReportOf).
@@ -74,28 +127,22 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
     },
 
     /** The course's completed classes in a range, per student and per class (course mentors, admins). */
-    async courseReport(actor: Actor, courseId: string, query: Omit<CourseReportQuery, 'format' | 'table'>) {
+    async courseReport(actor: Actor, courseId: string, range: CourseRange) {
       await requireCourseManager(db, audit, actor, courseId, 'course.report.read');
-      const from = query.from ? new Date(query.from) : null;
-      const to = query.to ? new Date(query.to) : null;
-      if (from && to && from > to) {
-        throw new AppError('VALIDATION_FAILED', 'to must not be before from', [
-          { field: 'querystring.to', message: 'must not be before from' },
-        ]);
-      }
-      const [roster, settings, sessions] = await Promise.all([
-        listRosterStudents(db, courseId),
-        findCourseSettings(db, courseId),
-        listCompletedClasses(db, courseId, from, to),
-      ]);
-      const now = new Date();
-      const withRules = sessions.map((session) => ({
-        session,
-        rules: effectiveRules(settings?.attendance ?? null, session.attendance_overrides),
-      }));
-      const inputs = await loadReportInputs(db, withRules, roster, now);
-      const students = roster.map(({ addedAt: _addedAt, ...student }) => student);
-      return computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
+      const report = await buildCourseReport(courseId, range);
+      await insertAuditEntry(
+        db,
+        auditEntry(actor, 'course.report.read', courseTarget(courseId), 'success', { from: report.from, to: report.to }),
+      );
+      return report;
+    },
+
+    /** One table of the course report as a CSV file (course mentors, admins). */
+    async courseReportCsv(actor: Actor, courseId: string, range: CourseRange, table: CourseTable) {
+      await requireCourseManager(db, audit, actor, courseId, 'course.report.read');
+      const csv = courseCsv(table, await buildCourseReport(courseId, range));
+      await insertAuditEntry(db, auditEntry(actor, 'report.export', courseTarget(courseId), 'success', { table }));
+      return { csv, filename: `course-${courseId}-${table}.csv` };
     },
   };
 }

@@ -39,25 +39,38 @@ export function peakConcurrent(perStudent: readonly Interval[][]): { peak: numbe
 
 /** The start of each minute of a span, aligned to the clock's minutes (as activity is bucketed by the loader). */
 export function minutesOf(span: Interval): number[] {
+  return pointsOf(span, 1);
+}
+
+/** How many clock minutes a span touches (what minutesOf lists). */
+export function minuteCount(span: Interval): number {
+  return Math.max(0, Math.ceil(span.end / MINUTE_MS) - Math.floor(span.start / MINUTE_MS));
+}
+
+/** The start of each `stepMinutes`-long point of a span, from the clock minute it starts in. */
+export function pointsOf(span: Interval, stepMinutes: number): number[] {
+  const step = stepMinutes * MINUTE_MS;
   const out: number[] = [];
-  for (let m = Math.floor(span.start / MINUTE_MS) * MINUTE_MS; m < span.end; m += MINUTE_MS) out.push(m);
+  for (let m = Math.floor(span.start / MINUTE_MS) * MINUTE_MS; m < span.end; m += step) out.push(m);
   return out;
 }
 
 /**
  * For each minute of the span, how many students were present at any moment of it. A student with several stays
  * inside one minute counts once; each stay marks a run of minutes in a difference array, so the cost is the
- * number of stays plus the number of minutes, not their product.
+ * number of stays plus the number of minutes, not their product. With `stepMinutes`, the same per point of that
+ * many minutes (pointsOf): a student in several of its minutes counts once.
  */
-export function attendeesPerMinute(span: Interval, perStudent: readonly Interval[][]): number[] {
-  const first = Math.floor(span.start / MINUTE_MS);
-  const count = Math.max(0, Math.ceil(span.end / MINUTE_MS) - first);
+export function attendeesPerMinute(span: Interval, perStudent: readonly Interval[][], stepMinutes = 1): number[] {
+  const step = stepMinutes * MINUTE_MS;
+  const origin = Math.floor(span.start / MINUTE_MS) * MINUTE_MS;
+  const count = Math.max(0, Math.ceil((span.end - origin) / step));
   const diff = new Array<number>(count + 1).fill(0);
   for (const intervals of perStudent) {
-    let marked = -1; // the last minute index already counted for this student
+    let marked = -1; // the last point index already counted for this student
     for (const iv of intervals) {
-      const from = Math.max(Math.floor(iv.start / MINUTE_MS) - first, marked + 1);
-      const to = Math.min(Math.ceil(iv.end / MINUTE_MS) - first - 1, count - 1);
+      const from = Math.max(Math.floor((iv.start - origin) / step), marked + 1);
+      const to = Math.min(Math.ceil((iv.end - origin) / step) - 1, count - 1);
       if (to < from) continue;
       diff[from] = (diff[from] ?? 0) + 1;
       diff[to + 1] = (diff[to + 1] ?? 0) - 1;

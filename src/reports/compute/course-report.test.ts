@@ -40,12 +40,13 @@ function classOn(
 /**
  * Three classes (given out of order):
  *   A day 0: Ana 0…60 present, Ben 0…50 present, Cat absent; quiz: Ana right, Ben wrong; Ana 2 messages
- *   B day 1: Ana 0…30 partial, Ben absent, Cat absent; two quizzes: Ana right once, wrong once
- *   C day 2: Ana 15…60 late (45 min), Ben absent, Cat 0…0.5 absent; Ana 3 messages
- * Ana: attended 2/3 = 66.7 %, 60+30+45 = 135 min, quiz 2 right of 3 answered = 66.7 % (overall, not the mean of
- *      per-class 100 % and 50 % = 75 %), no run of absences.
- * Ben: 1/3 = 33.3 %, 50 min, quiz 0/1 = 0 %, absent in B and C → run 2 → at risk.
- * Cat: 0/3 = 0 %, 0.5 min, no quiz (null), run 3 → at risk.
+ *   B day 1: Ana 0…30 partial, Ben absent, Cat absent; two quizzes: Ana right once, wrong once; Ben answers none
+ *   C day 2: Ana 15…60 late (45 min), Ben absent, Cat 0…0.5 absent; Ana 3 messages; two quizzes: Ana right in
+ *            one and skips the other, Cat right in both
+ * Ana: attended 2/3 = 66.7 %, 60+30+45 = 135 min, quiz 3 right of 5 asked in the classes she answered one =
+ *      60 % (overall, not the mean of per-class 100 %, 50 % and 50 %), no run of absences.
+ * Ben: 1/3 = 33.3 %, 50 min, quiz 0/1 = 0 % (class B, where he answered none, is left out), run 2 → at risk.
+ * Cat: 0/3 = 0 %, 0.5 min, quiz 2/2 = 100 % (only class C: she took no part in A's and B's), run 3 → at risk.
  */
 function threeClasses(): SessionReport[] {
   const a = classOn(
@@ -69,7 +70,19 @@ function threeClasses(): SessionReport[] {
       ],
     },
   );
-  const c = classOn(2, 's-c', { u1: [[15, 60]], u3: [[0, 0.5]] }, { messagesBy: new Map([['u1', 3]]), messages: 3 });
+  const c = classOn(
+    2,
+    's-c',
+    { u1: [[15, 60]], u3: [[0, 0.5]] },
+    {
+      polls: [
+        makePoll('qc1', { correctOption: 1, responses: [vote('u1', 1), vote('u3', 1)] }),
+        makePoll('qc2', { correctOption: 1, responses: [vote('u3', 1)] }),
+      ],
+      messagesBy: new Map([['u1', 3]]),
+      messages: 3,
+    },
+  );
   return [c, a, b];
 }
 
@@ -94,16 +107,16 @@ describe('computeCourseReport', () => {
         s.atRisk,
       ]),
       [
-        ['Ana', 3, 2, 66.7, 135, 66.7, 0, false],
+        ['Ana', 3, 2, 66.7, 135, 60, 0, false],
         ['Ben', 3, 1, 33.3, 50, 0, 2, true],
-        ['Cat', 3, 0, 0, 0.5, null, 3, true],
+        ['Cat', 3, 0, 0, 0.5, 100, 3, true],
       ],
     );
   });
 
   test('participation sums across classes', () => {
     const ana = report.students[0]!;
-    assert.deepEqual([ana.messages, ana.pollsAnswered], [5, 3]);
+    assert.deepEqual([ana.messages, ana.pollsAnswered], [5, 4]);
   });
 
   test('classes oldest first with their rate, peak and engagement', () => {
@@ -112,7 +125,7 @@ describe('computeCourseReport', () => {
       [
         ['s-a', at(0).toISOString(), 66.7, 2, 2, 2],
         ['s-b', at(DAY).toISOString(), 0, 1, 0, 2],
-        ['s-c', at(2 * DAY).toISOString(), 33.3, 1, 3, 0],
+        ['s-c', at(2 * DAY).toISOString(), 33.3, 1, 3, 3],
       ],
     );
   });

@@ -49,8 +49,10 @@ const classDate = (r: SessionReport) => r.summary.actualStart ?? r.summary.sched
 
 /**
  * The course report over already-computed session reports (no I/O): one row per current roster student, by name,
- * and one row per class, oldest first. The quiz average is the overall ratio (all correct answers over all quiz
- * answers across the classes, as a percentage), so a class with one quiz weighs less than a class with ten.
+ * and one row per class, oldest first. The quiz average is the overall ratio over the classes where the student
+ * answered at least one quiz (there quizScore is not null): their correct answers over the quizzes asked there, as a
+ * percentage, so a class with one quiz weighs less than a class with ten, and a class they took no part in (absent,
+ * or answered no quiz) is left out rather than counted as 0, as in the class's own score.
  */
 export function computeCourseReport(input: CourseReportInput): CourseReport {
   const classes = [...input.classes].sort((a, b) => classDate(a).localeCompare(classDate(b)) || a.sessionId.localeCompare(b.sessionId));
@@ -67,8 +69,11 @@ export function computeCourseReport(input: CourseReportInput): CourseReport {
       t.questions += row.questions;
       t.upvotes += row.upvotesGiven;
       t.polls += row.pollsAnswered;
-      t.quizCorrect += row.quizCorrect;
-      t.quizAsked += row.quizAsked;
+      // Only classes where they took part in the quizzes (answered one), as a class's quizScore counts them.
+      if (row.quizScore !== null) {
+        t.quizCorrect += row.quizCorrect;
+        t.quizAsked += row.quizAsked;
+      }
     });
     const run = consecutiveAbsences(rows.map((r) => r?.status));
     return {

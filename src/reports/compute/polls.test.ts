@@ -11,8 +11,9 @@ const answer = (userId: string, choice: unknown, minute = 6) => ({ userId, choic
  *   p2 quiz, correct 2:   u1 → 2 (right)                                responses 1, roster 1/4 = 25 %
  *   p3 single, no quiz:   u3 → 0                                        responses 1, roster 1/4 = 25 %
  *   p4 anonymous:         u1, u2, u4                                    responses 3, roster 3/4 = 75 %, nobody named
- * Per student over the 3 named polls: u1 answered 2, quiz 2/2 = 100 %; u2 answered 1, quiz 0/1 = 0 %;
- * u3 answered 1, no quiz (null); u4 answered 0 (the anonymous answer is not theirs to count).
+ * Per student over the 3 named polls, 2 of them quizzes asked of everyone: u1 answered 2, quiz 2/2 = 100 %;
+ * u2 answered 1, quiz 0/2 = 0 % (p2 skipped counts as not right); u3 answered 1 but no quiz (null: took no part);
+ * u4 answered 0 (the anonymous answer is not theirs to count), quiz null.
  * Poll response rate: (2 + 1 + 1) / (3 named polls × 4 students) = 4/12 = 33.3 %. Quiz average: (100 + 0) / 2 = 50 %.
  */
 function pollClass() {
@@ -63,9 +64,9 @@ describe('polls in the session report', () => {
       report.students.map((s) => [s.userId, s.pollsAnswered, s.pollsOffered, s.quizCorrect, s.quizAsked, s.quizScore]),
       [
         ['u1', 2, 3, 2, 2, 100],
-        ['u2', 1, 3, 0, 1, 0],
-        ['u3', 1, 3, 0, 0, null],
-        ['u4', 0, 3, 0, 0, null],
+        ['u2', 1, 3, 0, 2, 0],
+        ['u3', 1, 3, 0, 2, null],
+        ['u4', 0, 3, 0, 2, null],
       ],
     );
   });
@@ -75,13 +76,13 @@ describe('polls in the session report', () => {
     assert.equal(report.summary.quizAverage, 50);
   });
 
-  test('a quiz average is the mean of exact scores: 1/3 and 1/1 give (33.33… + 100) / 2 = 66.7', () => {
+  test('a quiz average is the mean of exact scores: 1/3 and 3/3 give (33.33… + 100) / 2 = 66.7', () => {
     const input = makeReportInput({
       roster: [student('u1'), student('u2')],
       polls: [
         makePoll('q1', { correctOption: 0, responses: [answer('u1', 0), answer('u2', 0)] }),
-        makePoll('q2', { correctOption: 0, responses: [answer('u1', 1)] }),
-        makePoll('q3', { correctOption: 0, responses: [answer('u1', 2)] }),
+        makePoll('q2', { correctOption: 0, responses: [answer('u1', 1), answer('u2', 0)] }),
+        makePoll('q3', { correctOption: 0, responses: [answer('u1', 2), answer('u2', 0)] }),
       ],
     });
     const report = computeSessionReport(input);
@@ -90,6 +91,29 @@ describe('polls in the session report', () => {
       [33.3, 100],
     );
     assert.equal(report.summary.quizAverage, 66.7);
+  });
+
+  test('a quiz is asked of every roster student: one right of three asked is 33.3 %, not 100 % of the one answered', () => {
+    const input = makeReportInput({
+      roster: [student('u1'), student('u2'), student('u3')],
+      polls: [
+        makePoll('q1', { correctOption: 0, responses: [answer('u1', 0), answer('u2', 1)] }),
+        makePoll('q2', { correctOption: 0, responses: [answer('u2', 0)] }),
+        makePoll('q3', { correctOption: 0, status: 'open', closedAt: null, responses: [] }),
+        makePoll('anon-quiz', { correctOption: 0, anonymous: true, responses: [answer('u1', 0)] }),
+      ],
+    });
+    const report = computeSessionReport(input);
+    assert.deepEqual(
+      report.students.map((s) => [s.userId, s.quizCorrect, s.quizAsked, s.quizScore]),
+      [
+        ['u1', 1, 3, 33.3],
+        ['u2', 1, 3, 33.3],
+        ['u3', 0, 3, null],
+      ],
+    );
+    // The average is over the two who took part (u3 answered no quiz): (33.3 + 33.3) / 2.
+    assert.equal(report.summary.quizAverage, 33.3);
   });
 
   test('only anonymous polls: nothing offered per student, so the poll response rate is null', () => {

@@ -9,8 +9,8 @@ type PollAnswer = NonNullable<ReportPoll['answers']>[number];
 /** One student's part in the class's polls; anonymous polls never enter it. */
 export interface StudentPollStats {
   answered: number;
-  /** Non-anonymous quiz polls this student answered. */
-  quizAsked: number;
+  /** Non-anonymous quiz polls this student answered (a score is shown only when at least one). */
+  quizAnswered: number;
   quizCorrect: number;
 }
 
@@ -19,10 +19,13 @@ const isQuiz = (poll: ReportPollInput) => poll.correctOption !== null;
 /** The polls that may be attributed to a person: offered to every student, and counted per student. */
 export const namedPolls = (polls: readonly ReportPollInput[]) => polls.filter((p) => !p.anonymous);
 
+/** The quizzes asked of every roster student (the non-anonymous quiz polls, open or closed), as pollsOffered counts polls. */
+export const quizzesAsked = (polls: readonly ReportPollInput[]) => namedPolls(polls).filter(isQuiz).length;
+
 /**
- * Per-student poll counts over the non-anonymous polls. A quiz counts as asked of a student when they answered it:
- * the score measures what they knew, and `pollsAnswered` of `pollsOffered` already shows who skipped (an absent
- * student's score is null, not 0). This matches the polls' own score listing (GET …/polls/scores).
+ * Per-student poll counts over the non-anonymous polls. Every quiz is asked of every student (quizAsked, from
+ * quizzesAsked), so a skipped quiz counts as not right; a student who answered none took no part and gets no score
+ * (null, not 0). GET …/polls/scores lists the same figures: `quizPolls` is quizAsked, `correct` is quizCorrect.
  */
 export function pollStatsByStudent(polls: readonly ReportPollInput[]): Map<string, StudentPollStats> {
   const stats = new Map<string, StudentPollStats>();
@@ -30,12 +33,12 @@ export function pollStatsByStudent(polls: readonly ReportPollInput[]): Map<strin
     for (const r of poll.responses) {
       let s = stats.get(r.userId);
       if (!s) {
-        s = { answered: 0, quizAsked: 0, quizCorrect: 0 };
+        s = { answered: 0, quizAnswered: 0, quizCorrect: 0 };
         stats.set(r.userId, s);
       }
       s.answered += 1;
       if (isQuiz(poll)) {
-        s.quizAsked += 1;
+        s.quizAnswered += 1;
         if (isCorrect(poll.correctOption, r.choice)) s.quizCorrect += 1;
       }
     }

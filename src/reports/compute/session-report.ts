@@ -1,10 +1,12 @@
 import type { SessionReportInput } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
-import { attendeesPerMinute, minutesOf, peakConcurrent } from './concurrency.ts';
+import { peakConcurrent } from './concurrency.ts';
+import { meetingGuests } from './guests.ts';
 import { isoUtc, median, minutes1, percentOrNull, round1 } from './numbers.ts';
 import { pollResponseRate, reportPolls } from './polls.ts';
 import { type ClassWindow, classWindow } from './spans.ts';
 import { type StudentResult, sortRoster, studentResults } from './students.ts';
+import { timeline } from './timeline.ts';
 
 type Summary = SessionReport['summary'];
 
@@ -26,9 +28,10 @@ export function computeSessionReport(input: SessionReportInput): SessionReport {
     generatedAt: isoUtc(now.getTime()),
     rules: input.rules,
     summary: summarize(input, window, results),
-    timeline: timeline(input, window, results),
+    ...timeline(input.activity, window.span, results),
     students: results.map((r) => r.row),
     polls: reportPolls(input.polls, roster),
+    meetingGuests: meetingGuests(input.meetingGuests ?? [], window, now),
   };
 }
 
@@ -68,20 +71,4 @@ function summarize(input: SessionReportInput, window: ClassWindow, results: Stud
       error: input.meetingSync.error,
     },
   };
-}
-
-/** One point per clock minute of the class span; activity outside the span is not shown. */
-function timeline(input: SessionReportInput, window: ClassWindow, results: StudentResult[]): SessionReport['timeline'] {
-  const attendees = attendeesPerMinute(
-    window.span,
-    results.map((r) => r.counted.intervals),
-  );
-  const { messages, questions, votes } = input.activity;
-  return minutesOf(window.span).map((minute, i) => ({
-    minute: isoUtc(minute),
-    attendees: attendees[i] ?? 0,
-    messages: messages.get(minute) ?? 0,
-    questions: questions.get(minute) ?? 0,
-    votes: votes.get(minute) ?? 0,
-  }));
 }

@@ -1,7 +1,7 @@
 import type { RosterStudent, SessionReportInput, Span } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
 import { isoOrNull, isoUtc, minutes1, percentOrNull, round1 } from './numbers.ts';
-import { namedPolls, pollStatsByStudent } from './polls.ts';
+import { namedPolls, pollStatsByStudent, quizzesAsked } from './polls.ts';
 import { type ClassWindow, countableIntervals, totalMs } from './spans.ts';
 import { type CountedTime, countedTime, studentStatus } from './status.ts';
 
@@ -50,6 +50,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
   const { rules, now } = input;
   const pollStats = pollStatsByStudent(input.polls);
   const pollsOffered = namedPolls(input.polls).length;
+  const quizAsked = quizzesAsked(input.polls);
   return roster.map((student) => {
     const roomSpans = input.roomSegments.get(student.userId) ?? [];
     const meetingSpans = input.meetingSegments.get(student.userId) ?? [];
@@ -57,7 +58,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
     const meeting = input.hasMeetingData ? countableIntervals(meetingSpans, window, now) : null;
     const counted = countedTime(room, meeting, rules.source, rules.minimumMinutes * 60_000);
     const opened = input.meetingOpens.get(student.userId) ?? null;
-    const polls = pollStats.get(student.userId) ?? { answered: 0, quizAsked: 0, quizCorrect: 0 };
+    const polls = pollStats.get(student.userId) ?? { answered: 0, quizAnswered: 0, quizCorrect: 0 };
     const row: StudentReportRow = {
       userId: student.userId,
       name: student.name,
@@ -77,8 +78,9 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
       pollsAnswered: polls.answered,
       pollsOffered,
       quizCorrect: polls.quizCorrect,
-      quizAsked: polls.quizAsked,
-      quizScore: percentOrNull(polls.quizCorrect, polls.quizAsked),
+      quizAsked,
+      // Null for a student who answered no quiz: they took no part, which is not a score of 0.
+      quizScore: polls.quizAnswered > 0 ? percentOrNull(polls.quizCorrect, quizAsked) : null,
     };
     return { row, counted };
   });

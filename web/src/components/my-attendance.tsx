@@ -71,7 +71,9 @@ export function MyAttendance({ sessionId }: { sessionId: string }) {
         </li>
         {row.quizAsked > 0 && (
           <li>
-            Quiz: {row.quizCorrect} of {row.quizAsked} correct ({formatPercent(row.quizScore)})
+            {row.quizScore === null
+              ? `Quiz: ${plural(row.quizAsked, 'question', 'questions')}, none answered`
+              : `Quiz: ${row.quizCorrect} of ${row.quizAsked} correct (${formatPercent(row.quizScore)})`}
           </li>
         )}
       </ul>

@@ -14,19 +14,36 @@ const at = (p: Point) => new Date(p.minute);
 /** Whole numbers only: half an attendee or half a message is not a tick anyone can read. */
 const wholeTicks = (n: unknown) => (Number.isInteger(Number(n)) ? String(n) : '');
 
-/** Roster students in the class, minute by minute, as a stepped area (each minute holds its own count). */
-export function AttendanceChart({ timeline, peak }: { timeline: Point[]; peak: { count: number; at: string | null } }) {
+/** "per minute", or "per 3 minutes" for the wider points of a class left live for more than a day. */
+const perStep = (stepMinutes: number) => (stepMinutes === 1 ? 'per minute' : `per ${stepMinutes} minutes`);
+
+/** Roster students in the class, point by point, as a stepped area (each point holds its own count). */
+export function AttendanceChart({
+  timeline,
+  stepMinutes,
+  peak,
+}: {
+  timeline: Point[];
+  /** Minutes per point (the report's timelineStepMinutes). */
+  stepMinutes: number;
+  peak: { count: number; at: string | null };
+}) {
   const first = timeline[0];
   const last = timeline.at(-1);
   const summary =
     first && last
       ? `From ${formatTime(first.minute)} to ${formatTime(last.minute)}; at most ${plural(peak.count, 'student', 'students')}${peak.at ? ` at ${formatTime(peak.at)}` : ''}.`
       : 'No minutes to show yet: the class has not started.';
-  // One extra minute on the right, so the last step has its width.
-  const end = last ? new Date(at(last).getTime() + 60_000) : new Date();
+  // One extra point on the right, so the last step has its width.
+  const end = last ? new Date(at(last).getTime() + stepMinutes * 60_000) : new Date();
   const stepped = last ? [...timeline, { ...last, minute: end.toISOString() }] : [];
   return (
-    <ChartFrame title="Students in class, per minute" summary={summary} height={HEIGHT} table={<TimelineTable timeline={timeline} />}>
+    <ChartFrame
+      title={`Students in class, ${perStep(stepMinutes)}`}
+      summary={summary}
+      height={HEIGHT}
+      table={<TimelineTable timeline={timeline} stepMinutes={stepMinutes} />}
+    >
       {(width) => {
         const innerWidth = width - chartMargin.left - chartMargin.right;
         const innerHeight = HEIGHT - chartMargin.top - chartMargin.bottom;
@@ -72,8 +89,8 @@ const KIND_COUNT = {
   votes: (n: number) => plural(n, 'poll vote', 'poll votes'),
 };
 
-/** Chat messages, questions and poll votes per minute, stacked, with a legend in words. */
-export function EngagementChart({ timeline }: { timeline: Point[] }) {
+/** Chat messages, questions and poll votes per point (minute, or wider for a very long class), stacked. */
+export function EngagementChart({ timeline, stepMinutes }: { timeline: Point[]; stepMinutes: number }) {
   const totals = KINDS.map((k) => timeline.reduce((sum, p) => sum + p[k], 0));
   const busiest = timeline.reduce<Point | null>(
     (best, p) => (p.messages + p.questions + p.votes > (best ? best.messages + best.questions + best.votes : 0) ? p : best),
@@ -81,9 +98,14 @@ export function EngagementChart({ timeline }: { timeline: Point[] }) {
   );
   const summary = totals.every((t) => t === 0)
     ? 'No chat messages, questions or poll votes in this class.'
-    : `${KINDS.map((k, i) => KIND_COUNT[k](totals[i] ?? 0)).join(', ')}${busiest ? `; busiest minute ${formatTime(busiest.minute)}` : ''}.`;
+    : `${KINDS.map((k, i) => KIND_COUNT[k](totals[i] ?? 0)).join(', ')}${busiest ? `; busiest ${stepMinutes === 1 ? 'minute' : 'stretch'} ${formatTime(busiest.minute)}` : ''}.`;
   return (
-    <ChartFrame title="Engagement, per minute" summary={summary} height={HEIGHT} table={<TimelineTable timeline={timeline} />}>
+    <ChartFrame
+      title={`Engagement, ${perStep(stepMinutes)}`}
+      summary={summary}
+      height={HEIGHT}
+      table={<TimelineTable timeline={timeline} stepMinutes={stepMinutes} />}
+    >
       {(width) => {
         const innerWidth = width - chartMargin.left - chartMargin.right;
         const innerHeight = HEIGHT - chartMargin.top - chartMargin.bottom;
@@ -147,13 +169,13 @@ export function EngagementLegend() {
   );
 }
 
-function TimelineTable({ timeline }: { timeline: Point[] }) {
+function TimelineTable({ timeline, stepMinutes }: { timeline: Point[]; stepMinutes: number }) {
   return (
     <div className="report-scroll">
       <table className="report-table report-compact">
         <thead>
           <tr>
-            <th scope="col">Minute</th>
+            <th scope="col">{stepMinutes === 1 ? 'Minute' : `${stepMinutes} minutes from`}</th>
             <th scope="col" className="report-num">
               Students
             </th>

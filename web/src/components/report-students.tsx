@@ -146,6 +146,8 @@ export function ReportStudents({ report }: { report: SessionReport }) {
                 <td className="report-num">
                   {r.quizAsked === 0 ? (
                     <None />
+                  ) : r.quizScore === null ? (
+                    <span className="muted">None answered</span>
                   ) : (
                     <>
                       {r.quizCorrect} of {r.quizAsked}

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { rulesSentence } from '../components/course-rules-form.tsx';
 import { AttendanceChart, EngagementChart, EngagementLegend } from '../components/report-charts.tsx';
 import { CsvDownloads } from '../components/report-downloads.tsx';
+import { ReportGuests } from '../components/report-guests.tsx';
 import { ReportPolls } from '../components/report-polls.tsx';
 import { ReportStudents } from '../components/report-students.tsx';
 import { ReportMeetingSync } from '../components/report-meeting-sync.tsx';
@@ -23,6 +24,7 @@ const CSV_TABLES = [
   { table: 'questions', label: 'Questions' },
   { table: 'chat', label: 'Chat' },
 ];
+const GUESTS_TABLE = { table: 'guests', label: 'Meeting guests' };
 
 /** When the class ran, or was planned to while it never started. */
 function ClassTimes({ report }: { report: SessionReport }) {
@@ -95,18 +97,23 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
           <section aria-labelledby="charts-h" className="report-section">
             <h2 id="charts-h">Over the class</h2>
             <div className="chart-grid">
-              <AttendanceChart timeline={report.timeline} peak={{ count: report.summary.peakConcurrent, at: report.summary.peakAt }} />
+              <AttendanceChart
+                timeline={report.timeline}
+                stepMinutes={report.timelineStepMinutes}
+                peak={{ count: report.summary.peakConcurrent, at: report.summary.peakAt }}
+              />
               <div>
-                <EngagementChart timeline={report.timeline} />
+                <EngagementChart timeline={report.timeline} stepMinutes={report.timelineStepMinutes} />
                 <EngagementLegend />
               </div>
             </div>
           </section>
           <ReportStudents report={report} />
+          <ReportGuests guests={report.meetingGuests} />
           <ReportPolls polls={report.polls} />
           <CsvDownloads
             path={`/api/live-sessions/${encodeURIComponent(sessionId)}/report`}
-            tables={CSV_TABLES}
+            tables={report.meetingGuests.length > 0 ? [...CSV_TABLES, GUESTS_TABLE] : CSV_TABLES}
             fileStem={`report-${sessionId}`}
           />
         </>

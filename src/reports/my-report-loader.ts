@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database, LiveSessionRow } from '../db/tables.ts';
+import { tallyResults } from '../polls/polls.results.ts';
+import {
+  classHasRosterMeetingData,
+  countMyActivity,
+  countPollChoices,
+  findMyMeetingOpen,
+  listMyAnswers,
+  listMyStays,
+} from './my-report.repo.ts';
+import type { ReportPollInput, RosterStudent, SessionReportInput } from './report-input.ts';
+import { listSessionPolls } from './reports.repo.ts';
+import type { AttendanceRules } from './reports.schemas.ts';
+
+type PollRow = Awaited<ReturnType<typeof listSessionPolls>>[number];
+
+/**
+ * One student's report input (GET …/report/me): a SessionReportInput whose roster is that student alone, read from
+ * their own rows only. Poll results are the class's tallies, counted in the database; each poll's `responses` holds
+ * only the student's own answer, and class-wide counts and per-minute activity stay empty (the student's report
+ * shows neither). computeSessionReport then gives the student the very row the class report gives them.
+ */
+export async function loadMyReportInput(
+  db: Kysely<Database>,
+  session: LiveSessionRow,
+  rules: AttendanceRules,
+  student: RosterStudent,
+  now: Date,
+): Promise<{ input: SessionReportInput; pollRows: PollRow[] }> {
+  const { id: sessionId } = session;
+  const userId = student.userId;
+  const [room, meeting, hasMeetingData, opened, activity, pollRows, answers, choices] = await Promise.all([
+    listMyStays(db, 'session_attendance', sessionId, userId),
+    listMyStays(db, 'meeting_participant_segments', sessionId, userId),
+    classHasRosterMeetingData(db, sessionId, session.course_id, session.actual_end ?? now),
+    findMyMeetingOpen(db, sessionId, userId),
+    countMyActivity(db, sessionId, userId),
+    listSessionPolls(db, [sessionId]),
+    listMyAnswers(db, sessionId, userId),
+    countPollChoices(db, sessionId),
+  ]);
+  const mine = new Map(answers.map((a) => [a.pollId, a]));
+  const polls = pollRows.map((p): ReportPollInput => {
+    const shape = { type: p.type, options: p.options as unknown as string[] };
+    const answer = mine.get(p.id);
+    return {
+      pollId: p.id,
+      question: p.question,
+      type: p.type,
+      options: shape.options,
+      anonymous: p.anonymous,
+      correctOption: p.correct_option,
+      status: p.status,
+      createdAt: p.created_at,
+      closedAt: p.closed_at,
+      results: tallyResults(shape, choices.get(p.id) ?? []),
+      responses: answer ? [{ userId, choice: answer.choice, at: answer.at }] : [],
+    };
+  });
+  const one = <T>(value: T | null) => (value === null ? new Map<string, T>() : new Map([[userId, value]]));
+  const input: SessionReportInput = {
+    session: {
+      id: sessionId,
+      courseId: session.course_id,
+      title: session.title,
+      status: session.status,
+      scheduledStart: session.scheduled_start,
+      durationMinutes: session.duration_minutes,
+      actualStart: session.actual_start,
+      actualEnd: session.actual_end,
+    },
+    rules,
+    roster: [student],
+    roomSegments: one(room.length > 0 ? room : null),
+    meetingSegments: one(meeting.length > 0 ? meeting : null),
+    hasMeetingData,
+    meetingOpens: one(opened),
+    messagesBy: one(activity.messages),
+    questionsBy: one(activity.questions),
+    upvotesBy: one(activity.upvotes),
+    messages: 0,
+    questions: { total: 0, answered: 0, open: 0, dismissed: 0 },
+    activity: { messages: new Map(), questions: new Map(), votes: new Map() },
+    polls,
+    meetingSync: { status: session.meeting_sync_status, syncedAt: session.meeting_synced_at, error: session.meeting_sync_error },
+    now,
+  };
+  return { input, pollRows };
+}
