@@ -25,6 +25,8 @@ import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
 import { createSocketEvents } from './realtime/socket-handler.ts';
 import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
+import { createCourseRooms } from './sessions/course-room.ts';
+import { registerCourseSocket } from './sessions/course-room.socket.ts';
 import type { Config } from './config.ts';
 import { coursesRoutes } from './courses/courses.routes.ts';
 import { createCoursesService } from './courses/courses.service.ts';
@@ -153,12 +155,15 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   cluster?.attach(io);
   const drain = createSocketDrain(io);
   const channels = createChannels(io, db, app.log, undefined, metrics?.fanout);
+  const courseRooms = createCourseRooms(io, db, app.log);
   metrics?.watch({ io, pool: () => poolStats(db), meetingJobs: () => countJobsByState(db) });
   // Committed events go to this node's rooms and to every other node's; each node emits them in seq order.
   const publish = (sessionId: string, events: StoredEvent[]) => {
     metrics?.appended(events);
     channels.publish(sessionId, events);
     cluster?.tell('sp:events', sessionId, events);
+    // Only here, on the node that made the change: the course rooms reach every node through the adapter.
+    if (events.some((e) => e.event === 'session:updated')) courseRooms.changed(sessionId);
   };
   const loadSession = createSessionLoader(db, audit);
   const limits = createActionLimits(config.realtime.perMinute, budgets, {
@@ -181,10 +186,16 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const sessions = createSessionsService({
     ...classDeps,
     meetings,
+    onCreated: courseRooms.announce,
     onSessionChange: [meetings.onSessionChange, sync.onSessionChange],
     onClassEnd: [closeAttendanceAtClassEnd, ...features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : []))],
   });
-  const removeFromRooms = (courseId: string, userId: string) => removeFromCourseRooms(io, presence, channels, courseId, userId);
+  const removeFromRooms = (courseId: string, userId: string) => {
+    courseRooms.removed(courseId, userId);
+    return removeFromCourseRooms(io, presence, channels, courseId, userId);
+  };
+  const rolesChanged = (courseId: string, userIds: string[]) =>
+    handlePromiseError(courseRooms.rolesChanged(courseId, userIds), app.log, 'moving mentors between course rooms failed', { courseId });
   const courses = createCoursesService(
     db,
     audit,
@@ -192,7 +203,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       cluster?.tell('sp:roster-removed', courseId, userId);
       return removeFromRooms(courseId, userId);
     },
-    (courseId, userIds) => cluster?.tell('sp:roster-changed', courseId, userIds),
+    (courseId, userIds) => {
+      cluster?.tell('sp:roster-changed', courseId, userIds);
+      rolesChanged(courseId, userIds);
+    },
   );
   if (cluster) {
     // As on the node that made the change: caches forget first, then the room hears.
@@ -202,6 +216,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     });
     cluster.on('sp:roster-changed', (courseId: string, userIds: string[]) => {
       for (const userId of userIds) invalidateMembership(courseId, userId);
+      rolesChanged(courseId, userIds);
     });
     cluster.on('sp:roster-removed', (courseId: string, userId: string) => {
       invalidateMembership(courseId, userId);
@@ -224,6 +239,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const events = createEventsService(db, loadSession);
   const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings, events });
   for (const feature of features) feature.registerSocket(socketEvents.on);
+  registerCourseSocket(socketEvents.on, { db, audit, limits });
   const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
   registerAttendanceSocket(socketEvents.on, attendance, limits);
   io.on('connection', (socket) => {

@@ -14,6 +14,7 @@ import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts
 import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';
 import type { sessionJoinInput, sessionLeaveInput, sessionStatusInput } from '../sessions/sessions.realtime.schemas.ts';
+import type { CourseClientEvents, CourseServerEvents } from '../sessions/course-room.schemas.ts';
 import type { SessionDto } from '../sessions/sessions.schemas.ts';
 import type { AckReply } from './socket-handler.ts';
 
@@ -84,7 +85,7 @@ export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
  * with `auth: { token, batch: true }` receives the room's events as `events` instead: each frame carries the events
  * of one fan-out, in seq order (one or more); the notices still come by their own names.
  */
-export interface ServerToClientEvents extends SessionServerEvents {
+export interface ServerToClientEvents extends SessionServerEvents, CourseServerEvents {
   events: (batch: RoomEvent[]) => void;
   'auth:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
   'session:removed': (payload: { sessionId: string; reason: string }) => void;
@@ -97,4 +98,5 @@ export interface ClientToServerEvents
     AttendanceClientEvents,
     ChatClientEvents,
     QaClientEvents,
-    PollClientEvents {}
+    PollClientEvents,
+    CourseClientEvents {}

@@ -22,12 +22,14 @@ export interface SessionsDeps extends LifecycleDeps {
   loadSession: LoadSession;
   /** A new session's link is planned and owed to its provider in the transaction that schedules it. */
   meetings: Pick<MeetingsService, 'plan' | 'owe' | 'kick'>;
+  /** After a new session commits: its course's live schedule hears of it (course:session). */
+  onCreated?: (row: LiveSessionRow) => void;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
 export function createSessionsService(deps: SessionsDeps) {
-  const { db, audit, loadSession, meetings } = deps;
+  const { db, audit, loadSession, meetings, onCreated } = deps;
   return {
     async create(actor: Actor, input: CreateSessionBody) {
       const courseTarget = { type: 'course', id: input.courseId, courseId: input.courseId };
@@ -60,6 +62,7 @@ export function createSessionsService(deps: SessionsDeps) {
         return { row, owes: await meetings.owe(trx, row.id, meeting) };
       });
       if (created.owes) meetings.kick();
+      onCreated?.(created.row);
       return toSessionDto(created.row, true);
     },
 

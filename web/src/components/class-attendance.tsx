@@ -3,17 +3,26 @@ import { href } from '../lib/router.ts';
 
 /**
  * Who is in the class now. Everyone sees the count; course managers also get the names (the server sends the list to
- * them only) and the link to the attendance report.
+ * them only) and the link to the attendance report. Once the class has ended nobody is in it, whoever still has the
+ * page open: the count and the list give way to that, at the moment the end is heard.
  */
-export function ClassAttendance({ sessionId, presence }: { sessionId: string; presence: { count: number; users: Person[] | null } }) {
+export function ClassAttendance({
+  sessionId,
+  presence,
+  ended = false,
+}: {
+  sessionId: string;
+  presence: { count: number; users: Person[] | null };
+  ended?: boolean;
+}) {
   const users = presence.users ? [...presence.users].sort((a, b) => a.name.localeCompare(b.name)) : null;
   return (
     <section aria-labelledby="class-attendance-heading" className="panel class-section">
       <h2 id="class-attendance-heading">Attendance</h2>
-      <p className="class-count">In class now: {presence.count}</p>
+      <p className="class-count">{ended ? 'The class is over: nobody is in class now.' : `In class now: ${presence.count}`}</p>
       {users && (
         <>
-          {users.length > 0 && (
+          {!ended && users.length > 0 && (
             <ul className="class-people" aria-label="People in class now" tabIndex={0}>
               {users.map((u) => (
                 <li key={u.id}>

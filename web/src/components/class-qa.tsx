@@ -64,6 +64,7 @@ export function ClassQa({ session, questions, room, manages, mine, setMine }: Qa
               question={q}
               room={room}
               manages={manages}
+              live={session.status === 'live'}
               upvoted={mine.upvoted.has(q.id)}
               onUpvoted={(upvoted) =>
                 setMine((m) => {

@@ -7,6 +7,8 @@ interface QuestionProps {
   question: Question;
   room: Classroom | null;
   manages: boolean;
+  /** Upvotes and answers need a live class (dismissing does not): off the moment the class ends. */
+  live?: boolean;
   upvoted: boolean;
   onUpvoted: (upvoted: boolean) => void;
 }
@@ -14,7 +16,7 @@ interface QuestionProps {
 const STATE_LABEL: Record<Question['status'], string> = { open: 'Open', answered: 'Answered', dismissed: 'Dismissed' };
 
 /** One question as a list item, so its buttons can be found by the question's text. */
-export function ClassQuestion({ question: q, room, manages, upvoted, onUpvoted }: QuestionProps) {
+export function ClassQuestion({ question: q, room, manages, live = true, upvoted, onUpvoted }: QuestionProps) {
   const upvote = useAction();
   const votes = `${q.upvotes} ${q.upvotes === 1 ? 'vote' : 'votes'}`;
 
@@ -44,7 +46,7 @@ export function ClassQuestion({ question: q, room, manages, upvoted, onUpvoted }
             type="button"
             className={upvoted ? 'class-small' : 'secondary class-small'}
             aria-pressed={upvoted}
-            disabled={upvote.pending || q.status !== 'open'}
+            disabled={upvote.pending || q.status !== 'open' || !live}
             onClick={() => void toggle()}
           >
             Upvote
@@ -52,13 +54,13 @@ export function ClassQuestion({ question: q, room, manages, upvoted, onUpvoted }
         )}
       </div>
       <ActionError error={upvote.error} />
-      {manages && q.status !== 'dismissed' && <Moderation question={q} room={room} />}
+      {manages && q.status !== 'dismissed' && <Moderation question={q} room={room} live={live} />}
     </li>
   );
 }
 
 /** Answer (with optional text; answering again replaces it) or dismiss. */
-function Moderation({ question: q, room }: { question: Question; room: Classroom | null }) {
+function Moderation({ question: q, room, live }: { question: Question; room: Classroom | null; live: boolean }) {
   const [answer, setAnswer] = useState('');
   const action = useAction();
   const id = useId();
@@ -75,7 +77,7 @@ function Moderation({ question: q, room }: { question: Question; room: Classroom
       <label htmlFor={`${id}-a`}>Written answer (optional)</label>
       <input id={`${id}-a`} maxLength={5000} value={answer} onChange={(e) => setAnswer(e.target.value)} />
       <div className="class-row">
-        <button type="submit" className="class-small" disabled={action.pending}>
+        <button type="submit" className="class-small" disabled={action.pending || !live}>
           Answer
         </button>
         <button

@@ -18,6 +18,8 @@ export function ClassSettings({ session }: { session: SessionDto }) {
   const [pending, setPending] = useState<Partial<SessionSettings>>({});
   const action = useAction();
   const shown = { ...session.settings, ...pending };
+  // The server refuses to change an ended class: the switches say so instead of failing on click.
+  const ended = session.status === 'completed' || session.status === 'cancelled';
 
   useEffect(() => {
     setPending((p) => {
@@ -37,7 +39,7 @@ export function ClassSettings({ session }: { session: SessionDto }) {
   return (
     <section aria-labelledby="class-settings-heading" className="panel class-section">
       <h2 id="class-settings-heading">Class settings</h2>
-      <fieldset className="class-toggles">
+      <fieldset className="class-toggles" disabled={ended} aria-describedby={ended ? 'class-settings-ended' : undefined}>
         <legend className="visually-hidden">Turn features on or off</legend>
         {TOGGLES.map(({ key, label }) => (
           <label key={key} className="inline">
@@ -46,6 +48,11 @@ export function ClassSettings({ session }: { session: SessionDto }) {
           </label>
         ))}
       </fieldset>
+      {ended && (
+        <p id="class-settings-ended" className="muted">
+          The class has ended; its settings can no longer change.
+        </p>
+      )}
       <ActionError error={action.error} />
     </section>
   );

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { href } from '../lib/router.ts';
+import { SCHEDULE_LABEL, scheduleState } from '../lib/schedule-state.ts';
 import { ScheduleSessionForm } from './schedule-session-form.tsx';
 import { plannedEnd, ScheduleWhen } from './schedule-when.tsx';
 
@@ -22,14 +23,18 @@ export interface ScheduleListProps {
   showCourse: boolean;
   /** After an edit or a cancellation: refresh the list and announce `message`. */
   onChanged: (message: string) => void;
+  /** The clock the badges read (a class never started says so once its planned end has passed). */
+  now: number;
+  /** Live classes: each gets a "Join now" link to its class page, the biggest thing on the page. */
+  joinNow?: boolean;
 }
 
 /** One titled section ("Upcoming" or "Past") of sessions. */
-export function ScheduleSessionList({ heading, sessions, emptyText, canManage, showCourse, onChanged }: ScheduleListProps) {
+export function ScheduleSessionList({ heading, sessions, emptyText, canManage, showCourse, onChanged, now, joinNow }: ScheduleListProps) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   return (
-    <section aria-labelledby={headingId} className="sched-section">
+    <section aria-labelledby={headingId} className={`sched-section${joinNow ? ' sched-live' : ''}`}>
       <h2 id={headingId} ref={headingRef} tabIndex={-1}>
         {heading}
       </h2>
@@ -44,6 +49,8 @@ export function ScheduleSessionList({ heading, sessions, emptyText, canManage, s
               canManage={canManage}
               showCourse={showCourse}
               onChanged={onChanged}
+              now={now}
+              joinNow={joinNow === true}
               // A cancelled session moves to "Past", taking the focused button with it; keep focus in this section.
               onCancelled={(message) => {
                 onChanged(message);
@@ -63,12 +70,16 @@ function ScheduleSessionItem({
   showCourse,
   onChanged,
   onCancelled,
+  now,
+  joinNow,
 }: {
   session: SessionDto;
   canManage: boolean;
   showCourse: boolean;
   onChanged: (message: string) => void;
   onCancelled: (message: string) => void;
+  now: number;
+  joinNow: boolean;
 }) {
   const titleId = useId();
   const [editing, setEditing] = useState(false);
@@ -76,6 +87,7 @@ function ScheduleSessionItem({
   const editButton = useRef<HTMLButtonElement>(null);
   const cancelling = useRef(false);
   const upcoming = session.status === 'scheduled' || session.status === 'live';
+  const state = scheduleState(session, now);
 
   function closeEditor() {
     setEditing(false);
@@ -103,8 +115,15 @@ function ScheduleSessionItem({
         <h3 id={titleId} className="sched-title">
           <a href={href.session(session.id)}>{session.title}</a>
         </h3>
-        <span className={`sched-status sched-status-${session.status}`}>{STATUS_LABEL[session.status]}</span>
+        <span className={`sched-status sched-status-${state}`}>{SCHEDULE_LABEL[state]}</span>
       </div>
+      {joinNow && (
+        <p className="sched-join">
+          <a className="button" href={href.session(session.id)} aria-describedby={titleId}>
+            Join now
+          </a>
+        </p>
+      )}
       <p className="sched-meta">
         <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} />
         {showCourse && (

@@ -39,7 +39,35 @@ export function me(): Me | null {
   }
 }
 
-/** Reads `#token=…&course=…` (or `&session=…`) from a launch URL, stores the token and scrubs it from the address bar and history. */
+const REQUESTED = 'spl.requested';
+/** How long a page asked for while signed out is still where signing in lands. */
+const REQUESTED_FOR_MS = 15 * 60_000;
+
+/**
+ * A page opened while signed out (a shared link): kept for this tab, so that signing in through the LMS, which
+ * comes back to /launch, still lands on it.
+ */
+export function rememberRequestedPage(): void {
+  sessionStorage.setItem(REQUESTED, JSON.stringify({ at: Date.now(), url: location.pathname + location.hash }));
+}
+
+/** The page asked for before signing in, once, if it is recent and a path of this site (never another origin). */
+export function takeRequestedPage(): string | null {
+  const raw = sessionStorage.getItem(REQUESTED);
+  sessionStorage.removeItem(REQUESTED);
+  try {
+    const { at, url } = JSON.parse(raw ?? 'null') as { at: number; url: string };
+    const local = typeof url === 'string' && url.startsWith('/') && !url.startsWith('//');
+    return local && Date.now() - at < REQUESTED_FOR_MS ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads `#token=…&course=…` (or `&session=…`) from a launch URL, stores the token and scrubs it from the address bar
+ * and history. The page asked for before signing in (this tab, lately), if any, is where it lands.
+ */
 export function takeLaunchToken(): { course: string | null } | null {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
   const token = params.get('token');
@@ -47,7 +75,9 @@ export function takeLaunchToken(): { course: string | null } | null {
   setToken(token);
   const course = params.get('course');
   const session = params.get('session');
-  const route = session ? `/sessions/${encodeURIComponent(session)}` : course ? `/courses/${encodeURIComponent(course)}` : '/';
-  history.replaceState(null, '', `/#${route}`);
+  const route = session ? `/sessions/${encodeURIComponent(session)}` : course ? `/courses/${encodeURIComponent(course)}` : null;
+  // A shared link opened in this tab just before wins over the launch's own target: it is what the user asked for.
+  const requested = takeRequestedPage();
+  history.replaceState(null, '', requested ?? `/#${route ?? '/'}`);
   return { course };
 }

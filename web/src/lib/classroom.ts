@@ -2,14 +2,18 @@ import { io, type Socket } from 'socket.io-client';
 import { type ClientToServerEvents, type JoinResult, ROOM_EVENTS, type ServerToClientEvents } from '../../../src/realtime/protocol.ts';
 import { api, ApiError } from './api.ts';
 import { getToken } from './auth.ts';
+import { type ClassSnapshot, loadClassSnapshot } from './class-snapshot.ts';
 import type { ClassEvent } from './class-state.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 export type ClassSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ClassroomHandlers {
-  /** A (re)join: the session as it is, presence, and the events missed since `lastSeq()`, in order. */
-  onJoined(result: JoinResult, missed: ClassEvent[]): void;
+  /**
+   * A (re)join: the session as it is, presence, and the events missed since `lastSeq()`, in order; or, for a class
+   * whose log was dropped (EVENTS_EXPIRED), a `snapshot` read over REST to start from instead.
+   */
+  onJoined(result: JoinResult, missed: ClassEvent[], snapshot?: ClassSnapshot): void;
   onEvent(event: ClassEvent): void;
   onStatus(status: ConnectionStatus, reason?: string): void;
   /** The last seq applied, asked at every (re)join. */
@@ -29,6 +33,8 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
   let generation = 0;
   const buffered: ClassEvent[] = [];
   let applied = () => handlers.lastSeq();
+  /** The log this client would replay from was dropped: join without a replay and read the class over REST. */
+  let expired = false;
 
   /** Starts over on a fresh connection, which rejoins with the last seq applied. */
   const resync = (delayMs: number) => {
@@ -62,15 +68,16 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
   for (const name of ROOM_EVENTS)
     socket.on(name, ((payload: ClassEvent['payload']) => take({ event: name, payload } as ClassEvent)) as never);
 
-  socket.on('connect', () => {
-    const gen = ++generation;
-    handlers.onStatus('connecting');
-    joined = false;
-    buffered.length = 0;
-    socket.emit('session:join', { sessionId, sinceSeq: handlers.lastSeq() }, (reply) => {
+  const join = (gen: number) => {
+    socket.emit('session:join', expired ? { sessionId } : { sessionId, sinceSeq: handlers.lastSeq() }, (reply) => {
       void (async () => {
         if (gen !== generation) return;
         if (!reply.ok) {
+          // An old class: shown read-only from REST rather than refused (once: a join without a replay cannot expire).
+          if (reply.error.code === 'EVENTS_EXPIRED' && !expired) {
+            expired = true;
+            return join(gen);
+          }
           // No access or no such session will not change by retrying; anything else might.
           if (
             ['SESSION_NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'TOKEN_EXPIRED', 'EVENTS_EXPIRED'].includes(
@@ -94,7 +101,10 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
           missed.push(...page.events);
           more = page.hasMore;
         }
-        handlers.onJoined(reply.data, missed);
+        const snapshot = expired ? await loadClassSnapshot(sessionId) : undefined;
+        if (gen !== generation) return;
+        handlers.onJoined(reply.data, missed, snapshot);
+        expired = false;
         joined = true;
         applied = () => handlers.lastSeq();
         for (const e of buffered.splice(0)) if (e.payload.seq > handlers.lastSeq()) handlers.onEvent(e);
@@ -105,6 +115,13 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
         resync(2000);
       });
     });
+  };
+  socket.on('connect', () => {
+    const gen = ++generation;
+    handlers.onStatus('connecting');
+    joined = false;
+    buffered.length = 0;
+    join(gen);
   });
   socket.on('disconnect', (reason) => {
     joined = false;

@@ -28,6 +28,15 @@ export const href = {
   report: (sessionId: string) => `#/sessions/${encodeURIComponent(sessionId)}/report`,
 };
 
+/**
+ * Whether the address names a page of its own (a shared link: a class, a course, a report, or a path the server serves
+ * such as a presenter view), rather than the start page: signing in must then land there, not on a default.
+ */
+export function asksForPage(where: Pick<Location, 'pathname' | 'hash'> = location): boolean {
+  if (where.pathname !== '/' && where.pathname !== '/index.html' && where.pathname !== '/launch') return true;
+  return parseRoute(where.hash).page !== 'home';
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {

@@ -46,8 +46,9 @@ export function useClassroom(sessionId: string) {
     state.current = emptyClass;
     const r = openClassroom(sessionId, {
       lastSeq: () => state.current.lastSeq,
-      onJoined(result, missed) {
-        let next = state.current;
+      onJoined(result, missed, snapshot) {
+        // A class read over REST (its log expired) starts from what was read, not from what this page held.
+        let next = snapshot ? { ...emptyClass, ...snapshot } : state.current;
         for (const e of missed) next = applyEvent(next, e);
         // The ack's session and presence are current as of the join, newer than any replayed event about them.
         update({ ...next, session: result.session, presence: { count: result.presence.count, users: result.presence.users ?? null } });

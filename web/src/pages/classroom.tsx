@@ -67,7 +67,11 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
         <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />
         <ClassPolls session={session} polls={polls} room={room} manages={manages} mine={mine} setMine={setMine} />
         <div className="class-side">
-          <ClassAttendance sessionId={sessionId} presence={presence} />
+          <ClassAttendance
+            sessionId={sessionId}
+            presence={presence}
+            ended={session.status === 'completed' || session.status === 'cancelled'}
+          />
           {manages && <ClassMeeting session={session} />}
           {manages && <ClassSettings session={session} />}
         </div>

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { ScheduleSessionForm } from '../components/schedule-session-form.tsx';
 import { ScheduleSessionList } from '../components/schedule-session-list.tsx';
@@ -8,11 +8,21 @@ import { ApiError } from '../lib/api.ts';
 import { me } from '../lib/auth.ts';
 import { sessionsQuery } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
+import { describeChange, splitSchedule } from '../lib/schedule-state.ts';
+import { useCourseFeed } from '../lib/use-course-feed.ts';
 import '../schedule.css';
 
 const toLoadError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'CLIENT', String(err)));
 
-const isUpcoming = (s: SessionDto) => s.status === 'scheduled' || s.status === 'live';
+/** The time, again every `everyMs`: a class whose planned end passes moves to Past without a reload. */
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
 
 /** A course's live sessions (or all the caller's), and for mentors the forms to schedule, edit and cancel them. */
 export function SchedulePage({ courseId }: { courseId: string | null }) {
@@ -24,6 +34,10 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
   const list = useQuery(sessionsQuery(courseId));
   const [announcement, setAnnouncement] = useState('');
   const formHeadingId = useId();
+  const now = useNow(30_000);
+  // One course's page follows that course; the all-courses page follows every course in its list.
+  const followed = courseId ? [courseId] : (list.data ?? []).map((s) => s.courseId);
+  const feed = useCourseFeed(followed, (session, before) => setAnnouncement(describeChange(before, session)));
 
   function changed(message: string) {
     setAnnouncement(message);
@@ -36,9 +50,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
   const sessions: SessionDto[] | null = list.data ?? null;
   // A failed refresh keeps the list it had, and says so.
   const loadError = list.error ? toLoadError(list.error) : null;
-  const upcoming = sessions?.filter(isUpcoming) ?? [];
-  // Past classes read newest first; the API's order (oldest first) suits only the upcoming ones.
-  const past = sessions?.filter((s) => !isUpcoming(s)).reverse() ?? [];
+  const { live, upcoming, past } = splitSchedule(sessions ?? [], now);
   const forbidden = loadError?.status === 403;
 
   return (
@@ -53,6 +65,20 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
       <p role="status" className="sched-announce">
         {announcement}
       </p>
+      {feed === 'reconnecting' && <p className="muted">Live updates paused; reconnecting…</p>}
+
+      {live.length > 0 && (
+        <ScheduleSessionList
+          heading="Live now"
+          sessions={live}
+          emptyText=""
+          canManage={canManage}
+          showCourse={!courseId}
+          onChanged={changed}
+          now={now}
+          joinNow
+        />
+      )}
 
       {canManage && courseId && !forbidden && (
         <section className="panel" aria-labelledby={formHeadingId}>
@@ -93,6 +119,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
             canManage={canManage}
             showCourse={!courseId}
             onChanged={changed}
+            now={now}
           />
           <ScheduleSessionList
             heading="Past"
@@ -101,6 +128,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
             canManage={canManage}
             showCourse={!courseId}
             onChanged={changed}
+            now={now}
           />
         </>
       )}

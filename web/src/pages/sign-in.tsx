@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError } from '../lib/api.ts';
-import { setToken } from '../lib/auth.ts';
+import { rememberRequestedPage, setToken, takeRequestedPage } from '../lib/auth.ts';
 import { keys } from '../lib/queries.ts';
-import { href } from '../lib/router.ts';
+import { asksForPage, href } from '../lib/router.ts';
 
 interface DemoUsers {
   courseId: string;
@@ -16,13 +16,20 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   const demoUsers = useQuery({ queryKey: keys.demoUsers, queryFn: () => api<DemoUsers>('GET', '/api/demo/users'), retry: false });
   const demo: DemoUsers | null | 'none' = demoUsers.data ?? (demoUsers.isError ? 'none' : null);
   const [error, setError] = useState<string | null>(null);
+  // A shared link opened while signed out: signing in lands on it, here or after a round trip through the LMS.
+  const [requested] = useState(() => asksForPage());
+  useEffect(() => {
+    if (requested) rememberRequestedPage();
+  }, [requested]);
 
   async function signIn(userId: string, courseId: string) {
     setError(null);
     try {
       const { token } = await api<{ token: string }>('POST', '/api/demo/sign-in', { userId });
       setToken(token);
-      location.hash = href.course(courseId);
+      takeRequestedPage();
+      // The page asked for is still in the address bar; without one, the demo course.
+      if (!requested) location.hash = href.course(courseId);
       onSignedIn();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -32,6 +39,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <main id="main" className="sign-in">
       <h1>Skill Probe Live</h1>
+      {requested && <p>Sign in to open the page you were sent; you will land on it.</p>}
       {demo === null && <p>Loading…</p>}
       {demo === 'none' && (
         <p>
