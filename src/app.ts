@@ -14,12 +14,15 @@ import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
 import { handlePromiseError } from './background.ts';
-import { createChannels } from './realtime/channels.ts';
+import { createChannels, sessionRoom } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import type { ClassFeature } from './classroom/feature.ts';
 import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
+import { createHandsFeature } from './hands/hands.feature.ts';
+import { createReactionsFeature } from './reactions/reactions.feature.ts';
+import { announcementRoutes } from './sessions/announcement.routes.ts';
 import { createRealtimeServer } from './realtime/server.ts';
 import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
@@ -122,6 +125,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthRoutes(db, outage));
   await registerWebApp(app, config.corsOrigins);
   await app.register(sessionsRoutes(services.sessions));
+  await app.register(announcementRoutes(services.sessions));
   await app.register(attendanceRoutes(services.attendance));
   await app.register(meetingsRoutes(services.meetings));
   await app.register(meetSyncRoutes(services.meetSync));
@@ -167,7 +171,16 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const observeBatches = metrics && ((name: string) => metrics.batches(name));
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
-  const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
+  const hands = createHandsFeature(classDeps);
+  // Bursts are not logged events: a plain room emit, which the Redis adapter takes to every node.
+  const reactions = createReactionsFeature(classDeps, (burst) => io.to(sessionRoom(burst.sessionId)).emit('reaction:burst', burst));
+  const features: ClassFeature[] = [
+    createPollsFeature(classDeps),
+    createChatFeature(classDeps),
+    createQaFeature(classDeps),
+    hands,
+    reactions,
+  ];
   const providers = await createMeetingProviders(config.meetings);
   const google = config.meetings.google;
   // Loaded on demand: the Meet client pulls in Google's libraries, dead weight in memory without Google.
@@ -182,12 +195,20 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     onSessionChange: [meetings.onSessionChange, sync.onSessionChange],
     onClassEnd: [closeAttendanceAtClassEnd, ...features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : []))],
   });
+  // Retried inside until it is done; it never rejects, but the rule is that no promise goes unhandled.
+  const lowerHandsOfRemoved = (courseId: string, userId: string) =>
+    handlePromiseError(hands.onRosterRemoved(courseId, userId), app.log, 'lowering the hands of a removed member failed', {
+      courseId,
+      userId,
+    });
   const removeFromRooms = (courseId: string, userId: string) => removeFromCourseRooms(io, presence, channels, courseId, userId);
   const courses = createCoursesService(
     db,
     audit,
     (courseId, userId) => {
       cluster?.tell('sp:roster-removed', courseId, userId);
+      // Committed in the database, so done once for the cluster (here), not by every node.
+      lowerHandsOfRemoved(courseId, userId);
       return removeFromRooms(courseId, userId);
     },
     (courseId, userIds) => cluster?.tell('sp:roster-changed', courseId, userIds),
