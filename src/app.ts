@@ -24,6 +24,8 @@ import { createHandsFeature } from './hands/hands.feature.ts';
 import { createReactionsFeature } from './reactions/reactions.feature.ts';
 import { announcementRoutes } from './sessions/announcement.routes.ts';
 import { createRealtimeServer } from './realtime/server.ts';
+import { createRoomNotices } from './realtime/room-notices.ts';
+import type { ReactionBurst } from './reactions/reactions.schemas.ts';
 import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
 import { createSocketEvents } from './realtime/socket-handler.ts';
@@ -172,8 +174,13 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
   const hands = createHandsFeature(classDeps);
-  // Bursts are not logged events: a plain room emit, which the Redis adapter takes to every node.
-  const reactions = createReactionsFeature(classDeps, (burst) => io.to(sessionRoom(burst.sessionId)).emit('reaction:burst', burst));
+  // Bursts are not logged events: written to this node's room, and told to the other nodes, which write to theirs.
+  const notices = createRoomNotices(io);
+  const sendBurst = (burst: ReactionBurst) => notices.send(sessionRoom(burst.sessionId), 'reaction:burst', burst);
+  const reactions = createReactionsFeature(classDeps, (burst) => {
+    sendBurst(burst);
+    cluster?.tell('sp:reaction-burst', burst);
+  });
   const features: ClassFeature[] = [
     createPollsFeature(classDeps),
     createChatFeature(classDeps),
@@ -219,6 +226,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       if (events.some((e) => e.event === 'session:updated')) invalidateSession(sessionId);
       channels.publish(sessionId, events);
     });
+    cluster.on('sp:reaction-burst', sendBurst);
     cluster.on('sp:roster-changed', (courseId: string, userIds: string[]) => {
       for (const userId of userIds) invalidateMembership(courseId, userId);
     });
