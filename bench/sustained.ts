@@ -3,7 +3,11 @@
  * 10 chat messages, 95 upvote toggles and 95 poll votes per second, from random students. Measured: events delivered
  * per second (every room event every client received), chat delivery latency p99 (send to receipt, sampled over 200
  * students), the server's longest event-loop stall, and that nothing was dropped: every student received every chat
- * message and every seq once, in order. Usage: node bench/sustained.ts [--n 5000] [--seconds 20] [--runs 3]
+ * message and every seq once, in order. Usage: node bench/sustained.ts [--n 5000] [--seconds 20] [--runs 3] [--reactions]
+ *
+ * `--reactions` (issue 14) adds 500 reactions/s and 10 hand raises or lowers/s from random students to the same mix.
+ * Also measured then: the reaction:burst frames each student received per second (coalescing: at most 1 per node),
+ * and that no reaction was lost: at sampled students the bursts' counts add up to every acknowledged reaction.
  */
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
@@ -12,6 +16,21 @@ import { ROOM_EVENTS } from '../src/realtime/protocol.ts';
 import { median, percentile } from './lib/stats.ts';
 
 const RATES = { chat: 10, upvote: 95, vote: 95 };
+/** The extra mix of `--reactions`. */
+const MIX = { reaction: 500, hand: 10 };
+const REACTION_KINDS = ['thumbsup', 'clap', 'heart', 'laugh', 'wow', 'party'];
+
+/** What `--reactions` adds to the result. */
+export interface ReactionMixResult {
+  reactionsAcked: number;
+  reactionsRefused: number;
+  /** reaction:burst frames a student received per second of sending (median of the sampled students). */
+  burstsPerStudentPerSecond: number;
+  /** Acknowledged reactions missing from the bursts' counts, summed over the sampled students. */
+  reactionsLost: number;
+  handActionsAcked: number;
+  handActionsRefused: number;
+}
 
 export interface SustainedResult {
   n: number;
@@ -25,9 +44,10 @@ export interface SustainedResult {
   /** Share of one core the server and the load client used over the run: which side was the bottleneck. */
   serverCpu: number;
   clientCpu: number;
+  reactions?: ReactionMixResult;
 }
 
-async function measure(n: number, seconds: number, port: number): Promise<SustainedResult> {
+async function measure(n: number, seconds: number, port: number, withReactions: boolean): Promise<SustainedResult> {
   const target = await startTarget('ours', port);
   try {
     const { sessionId, tokens } = await prepareClass(target, n);
@@ -59,6 +79,26 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
         });
       }
     });
+    // Bursts heard by a sample of students: how many frames, and the reactions they counted.
+    const sampleEvery = Math.max(1, Math.floor(students.length / 200));
+    const bursts = new Map<number, { frames: number; counted: number }>();
+    if (withReactions) {
+      students.forEach((s, i) => {
+        if (i % sampleEvery !== 0) return;
+        const heard = { frames: 0, counted: 0 };
+        bursts.set(i, heard);
+        s.on('reaction:burst', (payload: { counts: Record<string, number> }) => {
+          heard.frames += 1;
+          for (const c of Object.values(payload.counts)) heard.counted += c;
+        });
+      });
+    }
+    const mix = { reactionsAcked: 0, reactionsRefused: 0, handActionsAcked: 0, handActionsRefused: 0 };
+    const raised = new Set<number>();
+    const count =
+      (ok: 'reactionsAcked' | 'handActionsAcked', no: 'reactionsRefused' | 'handActionsRefused') => (reply: { ok: boolean }) => {
+        mix[reply.ok ? ok : no] += 1;
+      };
     await target.probe(); // resets the stall window
     const [serverCpu0, clientCpu0, wall0] = [target.cpuMs(), process.cpuUsage(), performance.now()];
     const pick = () => students[Math.floor(Math.random() * students.length)]!;
@@ -81,6 +121,22 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
       for (let k = 0; k < (RATES.upvote * tick) / 1000; k++) void pick().request('qa:upvote', { qaId: asked.data.id });
       for (let k = 0; k < (RATES.vote * tick) / 1000; k++)
         void pick().request('poll:vote', { pollId: poll.data.id, choice: Math.floor(Math.random() * 3) });
+      if (withReactions) {
+        for (let k = 0; k < (MIX.reaction * tick) / 1000; k++) {
+          const reaction = REACTION_KINDS[Math.floor(Math.random() * REACTION_KINDS.length)];
+          void pick().request('reaction:send', { sessionId, reaction }).then(count('reactionsAcked', 'reactionsRefused'));
+        }
+        for (let k = 0; k < (MIX.hand * tick) / 1000; k++) {
+          // Half lower a hand that is up (their own), half raise one: the queue grows slowly past its 100 listed.
+          const up = raised.size > 0 && Math.random() < 0.5 ? [...raised][Math.floor(Math.random() * raised.size)]! : undefined;
+          const i = up ?? Math.floor(Math.random() * students.length);
+          if (up === undefined) raised.add(i);
+          else raised.delete(i);
+          void students[i]!.request(up === undefined ? 'hand:raise' : 'hand:lower', { sessionId }).then(
+            count('handActionsAcked', 'handActionsRefused'),
+          );
+        }
+      }
       const next = start + (t + 1) * tick;
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
@@ -94,6 +150,9 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
       if (delivered !== seen) [seen, quietSince] = [delivered, performance.now()];
     }
     const drainMs = performance.now() - sendingEnded;
+    // The last burst leaves up to a second after the last reaction: wait for the sampled students to count them all.
+    const reactionsHeard = () => [...bursts.values()].every((b) => b.counted >= mix.reactionsAcked);
+    for (let i = 0; withReactions && i < 50 && !reactionsHeard(); i++) await new Promise((r) => setTimeout(r, 100));
     const elapsed = (performance.now() - start) / 1000;
     const wallMs = performance.now() - wall0;
     const clientUsage = process.cpuUsage(clientCpu0);
@@ -113,16 +172,36 @@ async function measure(n: number, seconds: number, port: number): Promise<Sustai
       drainMs,
       serverCpu,
       clientCpu,
+      ...(withReactions && {
+        reactions: {
+          ...mix,
+          burstsPerStudentPerSecond: median([...bursts.values()].map((b) => b.frames)) / seconds,
+          reactionsLost: [...bursts.values()].reduce((sum, b) => sum + Math.max(0, mix.reactionsAcked - b.counted), 0),
+        },
+      }),
     };
   } finally {
     await target.stop();
   }
 }
 
-export async function runSustained(n: number, seconds: number, runs: number): Promise<SustainedResult> {
+/** The runs' mixes as one: counts summed, bursts per second the median. */
+function combineMix(mixes: ReactionMixResult[]): ReactionMixResult {
+  const sum = (key: Exclude<keyof ReactionMixResult, 'burstsPerStudentPerSecond'>) => mixes.reduce((n, m) => n + m[key], 0);
+  return {
+    reactionsAcked: sum('reactionsAcked'),
+    reactionsRefused: sum('reactionsRefused'),
+    burstsPerStudentPerSecond: median(mixes.map((m) => m.burstsPerStudentPerSecond)),
+    reactionsLost: sum('reactionsLost'),
+    handActionsAcked: sum('handActionsAcked'),
+    handActionsRefused: sum('handActionsRefused'),
+  };
+}
+
+export async function runSustained(n: number, seconds: number, runs: number, withReactions = false): Promise<SustainedResult> {
   pinSelf(1);
   const all: SustainedResult[] = [];
-  for (let r = 0; r < runs; r++) all.push(await measure(n, seconds, 4700 + r));
+  for (let r = 0; r < runs; r++) all.push(await measure(n, seconds, 4700 + r, withReactions));
   const result = {
     n,
     seconds,
@@ -133,6 +212,7 @@ export async function runSustained(n: number, seconds: number, runs: number): Pr
     drainMs: median(all.map((x) => x.drainMs)),
     serverCpu: median(all.map((x) => x.serverCpu)),
     clientCpu: median(all.map((x) => x.clientCpu)),
+    ...(withReactions && { reactions: combineMix(all.flatMap((x) => (x.reactions ? [x.reactions] : []))) }),
   };
   console.log(JSON.stringify(result));
   return result;
@@ -140,13 +220,24 @@ export async function runSustained(n: number, seconds: number, runs: number): Pr
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { n: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' } },
+    options: {
+      n: { type: 'string', default: '5000' },
+      seconds: { type: 'string', default: '20' },
+      runs: { type: 'string', default: '3' },
+      reactions: { type: 'boolean', default: false },
+    },
   });
-  const r = await runSustained(Number(values.n), Number(values.seconds), Number(values.runs));
+  const r = await runSustained(Number(values.n), Number(values.seconds), Number(values.runs), values.reactions);
   console.log(
     '\n| N | events/s in | delivered/s | chat p99 | longest stall | backlog drained after | dropped | server CPU | client CPU |\n|---|---|---|---|---|---|---|---|---|',
   );
   console.log(
-    `| ${r.n} | 200 | ${r.deliveredPerSecond.toFixed(0)} | ${r.chatP99.toFixed(0)} ms | ${r.longestStallMs.toFixed(0)} ms | ${r.drainMs.toFixed(0)} ms | ${r.dropped} | ${(100 * r.serverCpu).toFixed(0)}% | ${(100 * r.clientCpu).toFixed(0)}% |`,
+    `| ${r.n} | ${values.reactions ? '200 + 500 reactions + 10 hands' : '200'} | ${r.deliveredPerSecond.toFixed(0)} | ${r.chatP99.toFixed(0)} ms | ${r.longestStallMs.toFixed(0)} ms | ${r.drainMs.toFixed(0)} ms | ${r.dropped} | ${(100 * r.serverCpu).toFixed(0)}% | ${(100 * r.clientCpu).toFixed(0)}% |`,
   );
+  if (r.reactions) {
+    const m = r.reactions;
+    console.log(
+      `\nreactions: ${m.reactionsAcked} acked, ${m.reactionsRefused} refused, ${m.burstsPerStudentPerSecond.toFixed(2)} bursts per student per second, ${m.reactionsLost} lost; hands: ${m.handActionsAcked} acked, ${m.handActionsRefused} refused`,
+    );
+  }
 }

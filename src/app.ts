@@ -14,13 +14,18 @@ import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
 import { handlePromiseError } from './background.ts';
-import { createChannels } from './realtime/channels.ts';
+import { createChannels, sessionRoom } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import type { ClassFeature } from './classroom/feature.ts';
 import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
+import { createHandsFeature } from './hands/hands.feature.ts';
+import { createReactionsFeature } from './reactions/reactions.feature.ts';
+import { announcementRoutes } from './sessions/announcement.routes.ts';
 import { createRealtimeServer } from './realtime/server.ts';
+import { createRoomNotices } from './realtime/room-notices.ts';
+import type { ReactionBurst } from './reactions/reactions.schemas.ts';
 import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
 import { createSocketEvents } from './realtime/socket-handler.ts';
@@ -126,6 +131,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await registerWebApp(app, config.corsOrigins);
   await app.register(sessionsRoutes(services.sessions));
   await app.register(joinLinkRoutes(db));
+  await app.register(announcementRoutes(services.sessions));
   await app.register(attendanceRoutes(services.attendance));
   await app.register(meetingsRoutes(services.meetings));
   await app.register(meetSyncRoutes(services.meetSync));
@@ -174,7 +180,21 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const observeBatches = metrics && ((name: string) => metrics.batches(name));
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
-  const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
+  const hands = createHandsFeature(classDeps);
+  // Bursts are not logged events: written to this node's room, and told to the other nodes, which write to theirs.
+  const notices = createRoomNotices(io);
+  const sendBurst = (burst: ReactionBurst) => notices.send(sessionRoom(burst.sessionId), 'reaction:burst', burst);
+  const reactions = createReactionsFeature(classDeps, (burst) => {
+    sendBurst(burst);
+    cluster?.tell('sp:reaction-burst', burst);
+  });
+  const features: ClassFeature[] = [
+    createPollsFeature(classDeps),
+    createChatFeature(classDeps),
+    createQaFeature(classDeps),
+    hands,
+    reactions,
+  ];
   const providers = await createMeetingProviders(config.meetings);
   const google = config.meetings.google;
   // Loaded on demand: the Meet client pulls in Google's libraries, dead weight in memory without Google.
@@ -196,11 +216,19 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   };
   const rolesChanged = (courseId: string, userIds: string[]) =>
     handlePromiseError(courseRooms.rolesChanged(courseId, userIds), app.log, 'moving mentors between course rooms failed', { courseId });
+  // Retried inside until it is done; it never rejects, but the rule is that no promise goes unhandled.
+  const lowerHandsOfRemoved = (courseId: string, userId: string) =>
+    handlePromiseError(hands.onRosterRemoved(courseId, userId), app.log, 'lowering the hands of a removed member failed', {
+      courseId,
+      userId,
+    });
   const courses = createCoursesService(
     db,
     audit,
     (courseId, userId) => {
       cluster?.tell('sp:roster-removed', courseId, userId);
+      // Committed in the database, so done once for the cluster (here), not by every node.
+      lowerHandsOfRemoved(courseId, userId);
       return removeFromRooms(courseId, userId);
     },
     (courseId, userIds) => {
@@ -214,6 +242,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       if (events.some((e) => e.event === 'session:updated')) invalidateSession(sessionId);
       channels.publish(sessionId, events);
     });
+    cluster.on('sp:reaction-burst', sendBurst);
     cluster.on('sp:roster-changed', (courseId: string, userIds: string[]) => {
       for (const userId of userIds) invalidateMembership(courseId, userId);
       rolesChanged(courseId, userIds);

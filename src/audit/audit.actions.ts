@@ -50,4 +50,11 @@ export type AuditAction =
   | 'report.read'
   | 'report.read_own'
   | 'report.export'
-  | 'course.report.read';
+  | 'course.report.read'
+  | 'session.announce'
+  | 'hand.raise'
+  | 'hand.lower'
+  | 'hand.lower_all'
+  | 'hand.read'
+  | 'reaction.send'
+  | 'reaction.read';

@@ -14,7 +14,7 @@ import { getOrCreate } from '../maps.ts';
 // is cached only for actions that read nothing of it but the course, the status and the settings: those change only
 // through the session lifecycle, which invalidates on every commit. Unknown sessions are not cached.
 const sessions = cachesPerDatabase<LiveSessionRow | undefined>((row) => row !== undefined);
-const CACHED_ACTIONS = new Set(['poll.vote', 'qa.upvote', 'chat.send', 'qa.ask']);
+const CACHED_ACTIONS = new Set(['poll.vote', 'qa.upvote', 'chat.send', 'qa.ask', 'reaction.send', 'hand.raise']);
 const inFlight = new WeakMap<Db, Map<string, Promise<LiveSessionRow | undefined>>>();
 
 /**

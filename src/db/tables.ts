@@ -63,8 +63,28 @@ export interface LiveSessionsTable {
   /** The class's short code for `/j/:code` (migration 0013), drawn by the database. */
   join_code: Generated<string>;
   attendance_overrides: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** The hand queue changed and its hand:queue is not in the log yet (migration 0011). */
+  hands_broadcast_pending: Generated<boolean>;
+  /** The mentor's pinned announcement (1–500 characters), or null; and when it was set. */
+  announcement: Generated<string | null>;
+  announcement_at: Generated<Date | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** A raised hand: one per person and class, ordered by `raised_at` (migration 0011). */
+export interface SessionHandsTable {
+  session_id: string;
+  user_id: string;
+  raised_at: Timestamp;
+}
+
+/** Reactions per class, minute and kind: counts only, never who sent them (migration 0011). */
+export interface SessionReactionCountsTable {
+  session_id: string;
+  minute: Timestamp;
+  reaction: string;
+  count: number;
 }
 
 export interface SessionAttendanceTable {
@@ -177,6 +197,8 @@ export interface Database {
   course_settings: CourseSettingsTable;
   meeting_opens: MeetingOpensTable;
   meeting_participant_segments: MeetingParticipantSegmentsTable;
+  session_hands: SessionHandsTable;
+  session_reaction_counts: SessionReactionCountsTable;
 }
 
 /** A course's settings; the row exists once a manager saved them (see migration 0006). */

@@ -11,10 +11,13 @@ import type { z } from 'zod';
 import type { AttendanceClientEvents } from '../attendance/attendance.schemas.ts';
 import type { Person } from '../attendance/presence-rooms.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
+import type { HandClientEvents, HandServerEvents } from '../hands/hands.schemas.ts';
 import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';
+import type { ReactionClientEvents, ReactionServerEvents } from '../reactions/reactions.schemas.ts';
 import type { sessionJoinInput, sessionLeaveInput, sessionStatusInput } from '../sessions/sessions.realtime.schemas.ts';
 import type { CourseClientEvents, CourseServerEvents } from '../sessions/course-room.schemas.ts';
+import type { AnnouncementResult, announcementSetInput } from '../sessions/announcement.schemas.ts';
 import type { SessionDto } from '../sessions/sessions.schemas.ts';
 import type { AckReply } from './socket-handler.ts';
 
@@ -39,10 +42,11 @@ export interface SessionClientEvents {
   'session:join': Acked<z.input<typeof sessionJoinInput>, JoinResult>;
   'session:leave': Acked<z.input<typeof sessionLeaveInput>, { sessionId: string }>;
   'session:status': Acked<z.input<typeof sessionStatusInput>, SessionDto>;
+  'announcement:set': Acked<z.input<typeof announcementSetInput>, AnnouncementResult>;
 }
 
 /** Events of a session room: each payload carries the session's seq. */
-export interface SessionServerEvents extends ChatServerEvents, QaServerEvents, PollServerEvents {
+export interface SessionServerEvents extends ChatServerEvents, QaServerEvents, PollServerEvents, HandServerEvents {
   'session:updated': (payload: { seq: number; session: SessionDto }) => void;
   'presence:update': (payload: {
     seq: number;
@@ -77,15 +81,17 @@ const roomEvents: Record<RoomEventName, true> = {
   'poll:closed': true,
   'presence:update': true,
   'session:updated': true,
+  'hand:queue': true,
 };
 export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
 
 /**
- * Everything the server sends: the room's events plus three notices to one socket (no seq). A socket that connects
- * with `auth: { token, batch: true }` receives the room's events as `events` instead: each frame carries the events
- * of one fan-out, in seq order (one or more); the notices still come by their own names.
+ * Everything the server sends: the room's events, three notices to one socket, and `reaction:burst` to a room (none of
+ * these four has a seq). A socket that connects with `auth: { token, batch: true }` receives the room's events as
+ * `events` instead: each frame carries the events of one fan-out, in seq order (one or more); the notices and
+ * `reaction:burst` still come by their own names.
  */
-export interface ServerToClientEvents extends SessionServerEvents, CourseServerEvents {
+export interface ServerToClientEvents extends SessionServerEvents, CourseServerEvents, ReactionServerEvents {
   events: (batch: RoomEvent[]) => void;
   'auth:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
   'session:removed': (payload: { sessionId: string; reason: string }) => void;
@@ -99,4 +105,6 @@ export interface ClientToServerEvents
     ChatClientEvents,
     QaClientEvents,
     PollClientEvents,
-    CourseClientEvents {}
+    CourseClientEvents,
+    HandClientEvents,
+    ReactionClientEvents {}

@@ -32,6 +32,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUr
       pollsEnabled: row.polls_enabled,
       anonymousQuestions: row.anonymous_questions,
     },
+    announcement: row.announcement && row.announcement_at ? { text: row.announcement, setAt: row.announcement_at.toISOString() } : null,
     ...(viewerManages && { attendance: (row.attendance_overrides ?? null) as SessionDto['attendance'] }),
     joinCode: row.join_code,
     createdAt: row.created_at.toISOString(),

@@ -3,6 +3,7 @@ import { externalId } from '../auth/actor.ts';
 import { isoDateTime, pageQuery, text, uuid } from '../http/common.schemas.ts';
 import { meetingChoice, meetingSchema } from '../meetings/meetings.schemas.ts';
 import { attendanceOverrides } from '../reports/rules.schemas.ts';
+import { announcementSchema } from './announcement.schemas.ts';
 
 export { meetingSchema };
 
@@ -77,6 +78,9 @@ export const sessionSchema = z
     actualEnd: z.string().nullable(),
     meeting: meetingSchema,
     settings: settingsSchema,
+    announcement: announcementSchema
+      .nullable()
+      .meta({ description: "The mentor's pinned announcement (announcement:set), or null; everyone sees it above the chat." }),
     attendance: attendanceOverrides.optional().meta({ description: "Managers only: this class's attendance overrides, or null." }),
     joinCode: z.string().meta({ description: 'The short code of the join link `/j/{joinCode}`, shown by the presenter view.' }),
     createdAt: z.string(),

@@ -13,6 +13,7 @@ import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
+import { setAnnouncement } from './announcement.ts';
 import { applySessionChange, type LifecycleDeps, onlyAttendanceRules } from './session-lifecycle.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { insertSession, listSessions } from './sessions.repo.ts';
@@ -120,6 +121,9 @@ export function createSessionsService(deps: SessionsDeps) {
       );
       return applySessionChange(deps, actor, session, status, changes, changed);
     },
+
+    /** Pins the mentor's announcement, or takes it down (null); see announcement.ts. */
+    announce: (actor: Actor, sessionId: string, text: string | null) => setAnnouncement(deps, actor, sessionId, text),
 
     /** DELETE cancels; cancelling a cancelled session again is a no-op. */
     async cancel(actor: Actor, sessionId: string) {

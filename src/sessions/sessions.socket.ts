@@ -8,6 +8,7 @@ import type { On } from '../realtime/socket-handler.ts';
 import { isEnded, type LoadSession } from '../classroom/session-access.ts';
 import { type EventsService, requireEventsKept } from '../events/events.service.ts';
 import { toSessionDto } from './sessions.presenter.ts';
+import { announcementSetInput } from './announcement.schemas.ts';
 import { JOIN_REPLAY_LIMIT, sessionJoinInput, sessionLeaveInput, sessionStatusInput } from './sessions.realtime.schemas.ts';
 import type { SessionsService } from './sessions.service.ts';
 
@@ -81,6 +82,8 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
   });
 
   on('session:status', sessionStatusInput, async (actor, input) => sessions.update(actor, input.sessionId, { status: input.status }));
+
+  on('announcement:set', announcementSetInput, async (actor, input) => sessions.announce(actor, input.sessionId, input.text));
 
   let onDisconnect = disconnectListeners.get(channels);
   if (!onDisconnect) {

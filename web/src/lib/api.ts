@@ -1,4 +1,5 @@
 import { getToken } from './auth.ts';
+import { noteServerDate } from './server-clock.ts';
 
 /** An error reply of the API: `{ error: { code, message, details? } }`. */
 export class ApiError extends Error {
@@ -36,6 +37,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   } catch {
     throw new ApiError(0, 'NETWORK', 'The service cannot be reached. Check your connection and try again.');
   }
+  noteServerDate(res.headers.get('date'));
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => null);
   if (!res.ok) {

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
+import type { RaisedHand } from '../../../src/hands/hands.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { Question } from '../../../src/qa/qa.schemas.ts';
 import type { Person, RoomEvent } from '../../../src/realtime/protocol.ts';
@@ -11,6 +12,8 @@ export interface ClassState {
   messages: ChatMessage[];
   questions: Record<string, Question>;
   polls: Record<string, PollDto>;
+  /** Raised hands, first raised first (the first 100 of `total`; see hand:queue). */
+  hands: { queue: RaisedHand[]; total: number };
   /** The last seq applied: rejoining with it replays exactly what was missed. */
   lastSeq: number;
 }
@@ -21,6 +24,7 @@ export const emptyClass: ClassState = {
   messages: [],
   questions: {},
   polls: {},
+  hands: { queue: [], total: 0 },
   lastSeq: 0,
 };
 
@@ -54,6 +58,8 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
       const known = new Set(kept.map((u) => u.id));
       return { ...next, presence: { count: e.payload.count, users: [...kept, ...e.payload.joined.filter((p) => !known.has(p.id))] } };
     }
+    case 'hand:queue':
+      return { ...next, hands: { queue: e.payload.queue, total: e.payload.total } };
     case 'session:updated':
       return {
         ...next,

@@ -1,12 +1,16 @@
+import { ClassAnnouncement } from '../components/class-announcement.tsx';
 import { ClassAttendance } from '../components/class-attendance.tsx';
 import { ClassBanner } from '../components/class-banner.tsx';
 import { ClassChat } from '../components/class-chat.tsx';
 import { ClassControls } from '../components/class-controls.tsx';
+import { HandQueue, HandToggle } from '../components/class-hands.tsx';
 import { ClassJoin } from '../components/class-join.tsx';
 import { ClassMeeting } from '../components/class-meeting.tsx';
 import { ClassPolls } from '../components/class-polls.tsx';
 import { ClassQa } from '../components/class-qa.tsx';
+import { ClassReactions } from '../components/class-reactions.tsx';
 import { ClassSettings } from '../components/class-settings.tsx';
+import { ClassTimer } from '../components/class-timer.tsx';
 import { MyAttendance } from '../components/my-attendance.tsx';
 import { me } from '../lib/auth.ts';
 import { href } from '../lib/router.ts';
@@ -20,7 +24,7 @@ import '../report.css';
  * settings. The server decides every permission; the split only chooses what to show.
  */
 export function ClassroomPage({ sessionId }: { sessionId: string }) {
-  const { session, presence, messages, questions, polls, status, mine, setMine, room } = useClassroom(sessionId);
+  const { session, presence, messages, questions, polls, hands, status, mine, setMine, room } = useClassroom(sessionId);
   const manages = presence.users !== null;
 
   if (!session) {
@@ -49,7 +53,9 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       <header className="class-header">
         <ClassBanner session={session} connection={status} />
         <div className="class-actions">
+          <ClassTimer session={session} />
           <ClassJoin session={session} manages={manages} />
+          {!manages && <HandToggle session={session} hands={hands} room={room} />}
           {manages && <ClassControls session={session} room={room} />}
           {manages && (
             // biome-ignore lint/security/noBlankTarget: our own page; with an opener the new tab starts with a copy of this tab's sign-in (sessionStorage), which noopener would drop.
@@ -62,11 +68,14 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       {/* A student's own record once the class is over: the first thing they came back for. */}
       {/* The token's role too: a mentor's presence list may not have arrived yet, and they have no row to read. */}
       {!manages && me()?.role === 'student' && session.status === 'completed' && <MyAttendance sessionId={sessionId} />}
+      <ClassAnnouncement session={session} room={room} manages={manages} />
+      <ClassReactions session={session} room={room} />
       <div className="class-grid">
         <ClassChat session={session} messages={messages} room={room} manages={manages} />
         <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />
         <ClassPolls session={session} polls={polls} room={room} manages={manages} mine={mine} setMine={setMine} />
         <div className="class-side">
+          {manages && <HandQueue session={session} hands={hands} room={room} />}
           <ClassAttendance
             sessionId={sessionId}
             presence={presence}
