@@ -14,7 +14,7 @@ import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
 import { handlePromiseError } from './background.ts';
-import { createChannels } from './realtime/channels.ts';
+import { createChannels, managersRoom } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import type { ClassFeature } from './classroom/feature.ts';
 import { createPollsFeature } from './polls/polls.feature.ts';
@@ -167,7 +167,9 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const observeBatches = metrics && ((name: string) => metrics.batches(name));
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
-  const features: ClassFeature[] = [createPollsFeature(classDeps), createChatFeature(classDeps), createQaFeature(classDeps)];
+  const toManagers = (sessionId: string, notice: { pollId: string; total: number }) =>
+    io.to(managersRoom(sessionId)).emit('poll:count', notice);
+  const features: ClassFeature[] = [createPollsFeature(classDeps, toManagers), createChatFeature(classDeps), createQaFeature(classDeps)];
   const providers = await createMeetingProviders(config.meetings);
   const google = config.meetings.google;
   // Loaded on demand: the Meet client pulls in Google's libraries, dead weight in memory without Google.

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { AttendanceClientEvents } from '../attendance/attendance.schemas.ts';
 import type { Person } from '../attendance/presence-rooms.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
-import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
+import type { PollClientEvents, PollManagerNotices, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';
 import type { sessionJoinInput, sessionLeaveInput, sessionStatusInput } from '../sessions/sessions.realtime.schemas.ts';
 import type { SessionDto } from '../sessions/sessions.schemas.ts';
@@ -74,6 +74,7 @@ const roomEvents: Record<RoomEventName, true> = {
   'poll:opened': true,
   'poll:results': true,
   'poll:closed': true,
+  'poll:leaderboard': true,
   'presence:update': true,
   'session:updated': true,
 };
@@ -84,7 +85,7 @@ export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
  * with `auth: { token, batch: true }` receives the room's events as `events` instead: each frame carries the events
  * of one fan-out, in seq order (one or more); the notices still come by their own names.
  */
-export interface ServerToClientEvents extends SessionServerEvents {
+export interface ServerToClientEvents extends SessionServerEvents, PollManagerNotices {
   events: (batch: RoomEvent[]) => void;
   'auth:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
   'session:removed': (payload: { sessionId: string; reason: string }) => void;
