@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
+import type { Leaderboard } from '../../../src/polls/leaderboard.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { Question } from '../../../src/qa/qa.schemas.ts';
 import type { Person, RoomEvent } from '../../../src/realtime/protocol.ts';
@@ -11,6 +12,8 @@ export interface ClassState {
   messages: ChatMessage[];
   questions: Record<string, Question>;
   polls: Record<string, PollDto>;
+  /** The quiz leaderboard while the mentor shows it to the class; null when hidden. */
+  leaderboard: Leaderboard | null;
   /** The last seq applied: rejoining with it replays exactly what was missed. */
   lastSeq: number;
 }
@@ -21,6 +24,7 @@ export const emptyClass: ClassState = {
   messages: [],
   questions: {},
   polls: {},
+  leaderboard: null,
   lastSeq: 0,
 };
 
@@ -46,6 +50,8 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
       const poll = state.polls[e.payload.pollId];
       return poll ? { ...next, polls: { ...state.polls, [poll.id]: { ...poll, results: e.payload.results } } } : next;
     }
+    case 'poll:leaderboard':
+      return { ...next, leaderboard: e.payload.leaderboard };
     case 'presence:update': {
       const users = state.presence.users;
       if (!users) return { ...next, presence: { count: e.payload.count, users: null } };
