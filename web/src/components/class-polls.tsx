@@ -163,7 +163,8 @@ function PollItem({ poll, room, manages, correctOption, results, onRefresh, onCh
       </h3>
       <p className="muted class-small-text">{flags.filter(Boolean).join(' · ')}</p>
       {isOpen && poll.closesAt && <PollCountdown closesAt={poll.closesAt} now={now} />}
-      {manages && isOpen && (
+      {/* Where results are shown their total says the same; hidden results still get the live count. */}
+      {manages && isOpen && !results && (
         <p className="class-count" aria-live="polite">
           {count === 1 ? '1 answer so far' : `${count} answers so far`}
         </p>
