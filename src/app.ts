@@ -14,7 +14,7 @@ import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
 import { handlePromiseError } from './background.ts';
-import { createChannels, sessionRoom } from './realtime/channels.ts';
+import { createChannels, managersRoom, sessionRoom } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import type { ClassFeature } from './classroom/feature.ts';
 import { createPollsFeature } from './polls/polls.feature.ts';
@@ -180,6 +180,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const observeBatches = metrics && ((name: string) => metrics.batches(name));
   const classDeps: ClassDeps = { db, audit, loadSession, publish, limits, log: app.log, observeBatches };
   const presence = createPresence(classDeps, config.realtime.presenceGraceMs, cluster?.presence);
+  const toManagers = (sessionId: string, notice: { pollId: string; total: number }) =>
+    io.to(managersRoom(sessionId)).emit('poll:count', notice);
   const hands = createHandsFeature(classDeps);
   // Bursts are not logged events: written to this node's room, and told to the other nodes, which write to theirs.
   const notices = createRoomNotices(io);
@@ -189,7 +191,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     cluster?.tell('sp:reaction-burst', burst);
   });
   const features: ClassFeature[] = [
-    createPollsFeature(classDeps),
+    createPollsFeature(classDeps, toManagers),
     createChatFeature(classDeps),
     createQaFeature(classDeps),
     hands,

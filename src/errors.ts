@@ -28,6 +28,10 @@ export const ERRORS = {
   POLLS_DISABLED: 409,
   ANONYMOUS_QUESTIONS_DISABLED: 409,
   POLL_CLOSED: 409,
+  /** A vote on a timed poll after its time ran out (it closes itself at that instant). */
+  POLL_TIME_UP: 409,
+  /** Launching or deleting a poll that is not a draft (it was launched already). */
+  POLL_NOT_DRAFT: 409,
   QUESTION_CLOSED: 409,
   MEETING_NOT_RETRYABLE: 409,
   /** Meeting attendance can be read only for an ended class held on Google Meet, with the feature on. */

@@ -137,16 +137,39 @@ export interface SessionPollsTable {
   session_id: string;
   created_by: string;
   question: string;
-  type: 'single' | 'multiple' | 'rating' | 'text';
+  type: 'single' | 'multiple' | 'rating' | 'text' | 'wordcloud';
   options: Json<string[]>;
   correct_option: number | null;
   results_visibility: 'live' | 'afterClose';
   anonymous: boolean;
-  status: 'open' | 'closed';
+  /** `draft`: prepared before class, seen by managers only, until launched (migration 0009). */
+  status: 'draft' | 'open' | 'closed';
   /** Votes changed the tally and its poll:results has not been appended yet. */
   broadcast_pending: Generated<boolean>;
   created_at: CreatedAt;
   closed_at: Timestamp | null;
+  /** The poll's timer (10–3600 s), counted from opened_at; null when it closes by hand only. */
+  duration_seconds: number | null;
+  /** When it opened (launch of a draft, or creation); null while a draft. */
+  opened_at: Timestamp | null;
+  /** opened_at + duration_seconds: the server closes it then, and refuses later votes. */
+  closes_at: Timestamp | null;
+}
+
+/** A student's opt-in to a session's quiz leaderboard: under their name, or a nickname (migration 0009). */
+export interface QuizPlayersTable {
+  session_id: string;
+  user_id: string;
+  nickname: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Whether a session's quiz leaderboard is shown to the class, and whether its refresh is owed to the room. */
+export interface QuizLeaderboardsTable {
+  session_id: string;
+  shown: Generated<boolean>;
+  broadcast_pending: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface PollResponsesTable {
@@ -191,6 +214,8 @@ export interface Database {
   qa_upvotes: QaUpvotesTable;
   session_polls: SessionPollsTable;
   poll_responses: PollResponsesTable;
+  quiz_players: QuizPlayersTable;
+  quiz_leaderboards: QuizLeaderboardsTable;
   audit_log: AuditLogTable;
   session_events: SessionEventsTable;
   meeting_jobs: MeetingJobsTable;

@@ -8,6 +8,8 @@ export interface PollView {
   revealCorrect: boolean;
   /** REST reads: the caller's own answer (null when none). */
   myChoice?: unknown;
+  /** REST reads of a closed quiz the caller answered: right or wrong, and its points. */
+  myResult?: { correct: boolean; points: number };
 }
 
 /**
@@ -28,7 +30,11 @@ export function toPollDto(row: PollRow, view: PollView): PollDto {
     ...(view.revealCorrect && row.correct_option !== null && { correctOption: row.correct_option }),
     ...(view.results && { results: view.results }),
     ...(view.myChoice !== undefined && { myChoice: view.myChoice as Choice | null }),
+    ...(view.myResult && { myResult: view.myResult }),
+    durationSeconds: row.duration_seconds,
     createdAt: row.created_at.toISOString(),
+    openedAt: row.opened_at ? row.opened_at.toISOString() : null,
+    closesAt: row.closes_at ? row.closes_at.toISOString() : null,
     closedAt: row.closed_at ? row.closed_at.toISOString() : null,
   };
 }

@@ -13,9 +13,68 @@ export async function findPoll(db: Kysely<Database>, pollId: string): Promise<Po
   return db.selectFrom('session_polls').selectAll().where('id', '=', pollId).executeTakeFirst();
 }
 
-/** A session's polls, oldest first. */
-export async function listPolls(db: Kysely<Database>, sessionId: string): Promise<PollRow[]> {
-  return db.selectFrom('session_polls').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute();
+/** A session's polls, oldest first; drafts only when asked for (managers). */
+export async function listPolls(db: Kysely<Database>, sessionId: string, withDrafts: boolean): Promise<PollRow[]> {
+  let q = db.selectFrom('session_polls').selectAll().where('session_id', '=', sessionId);
+  if (!withDrafts) q = q.where('status', '<>', 'draft');
+  return q.orderBy('created_at').orderBy('id').execute();
+}
+
+/** Opens a draft now, its timer (if any) starting now; undefined when it is no longer a draft. */
+export async function launchDraft(db: Kysely<Database>, pollId: string, at: Date): Promise<PollRow | undefined> {
+  return db
+    .updateTable('session_polls')
+    .set({
+      status: 'open',
+      opened_at: at,
+      closes_at: sql<Date | null>`${at}::timestamptz + make_interval(secs => duration_seconds)`,
+    })
+    .where('id', '=', pollId)
+    .where('status', '=', 'draft')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Deletes a draft; false when it is no longer one (launched meanwhile). */
+export async function deleteDraft(db: Kysely<Database>, pollId: string): Promise<boolean> {
+  const res = await db.deleteFrom('session_polls').where('id', '=', pollId).where('status', '=', 'draft').executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+/**
+ * Closes a timed poll whose time is up, at its closing time; undefined when it is not (closed already, by a mentor,
+ * the class's end, or another node's timer). The condition makes the close happen once however many nodes try.
+ */
+export async function closeDuePoll(db: Kysely<Database>, pollId: string, now: Date): Promise<PollRow | undefined> {
+  return db
+    .updateTable('session_polls')
+    .set({ status: 'closed', closed_at: sql<Date>`closes_at` })
+    .where('id', '=', pollId)
+    .where('status', '=', 'open')
+    .where('closes_at', '<=', now)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Open polls with a timer, soonest first: those due by `dueBy` only, when given. */
+export async function listTimedPolls(db: Kysely<Database>, dueBy?: Date): Promise<Pick<PollRow, 'id' | 'session_id' | 'closes_at'>[]> {
+  let q = db
+    .selectFrom('session_polls')
+    .select(['id', 'session_id', 'closes_at'])
+    .where('status', '=', 'open')
+    .where('closes_at', 'is not', null);
+  if (dueBy) q = q.where('closes_at', '<=', dueBy);
+  return q.orderBy('closes_at').limit(1000).execute();
+}
+
+/** How many people have answered the poll. */
+export async function countResponses(db: Kysely<Database>, pollId: string): Promise<number> {
+  const row = await db
+    .selectFrom('poll_responses')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('poll_id', '=', pollId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Closes the poll if it is still open; undefined when it was already closed. */
@@ -60,7 +119,9 @@ export async function writeVotes(
   const pollIds = [...new Set(rows.map((r) => r.pollId))];
   const { rows: open } = await sql<{ id: string }>`
     WITH open AS (
-      SELECT id, results_visibility FROM session_polls WHERE id = any(${pollIds}::uuid[]) AND status = 'open' FOR NO KEY UPDATE
+      SELECT id, results_visibility FROM session_polls
+      WHERE id = any(${pollIds}::uuid[]) AND status = 'open' AND (closes_at IS NULL OR closes_at > ${at}::timestamptz)
+      FOR NO KEY UPDATE
     ), responses AS (
       INSERT INTO poll_responses (poll_id, user_id, choice, updated_at)
       SELECT poll_id, user_id, choice, ${at}::timestamptz
@@ -91,31 +152,36 @@ export async function countChoices(db: Kysely<Database>, pollId: string): Promis
   return rows.map((r) => ({ choice: r.choice, votes: Number(r.votes) }));
 }
 
-/** The user's answers to these polls, by poll id. */
-export async function findChoices(db: Kysely<Database>, userId: string, pollIds: string[]): Promise<Map<string, unknown>> {
+/** The user's answers to these polls (and when each was last changed), by poll id. */
+export async function findChoices(
+  db: Kysely<Database>,
+  userId: string,
+  pollIds: string[],
+): Promise<Map<string, { choice: unknown; at: Date }>> {
   if (pollIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('poll_responses')
-    .select(['poll_id', 'choice'])
+    .select(['poll_id', 'choice', 'updated_at'])
     .where('user_id', '=', userId)
     .where('poll_id', 'in', pollIds)
     .execute();
-  return new Map(rows.map((r) => [r.poll_id, r.choice]));
+  return new Map(rows.map((r) => [r.poll_id, { choice: r.choice, at: r.updated_at }]));
 }
 
-/** The session's non-anonymous quiz polls and every answer to them. */
-export async function quizAnswers(db: Kysely<Database>, sessionId: string) {
-  const polls = await db
+/** The session's non-anonymous quiz polls (launched; closed only, when asked) and every answer to them. */
+export async function quizAnswers(db: Kysely<Database>, sessionId: string, closedOnly = false) {
+  let q = db
     .selectFrom('session_polls')
-    .select(['id', 'correct_option'])
+    .select(['id', 'correct_option', 'duration_seconds', 'opened_at'])
     .where('session_id', '=', sessionId)
     .where('correct_option', 'is not', null)
-    .where('anonymous', '=', false)
-    .execute();
+    .where('anonymous', '=', false);
+  q = closedOnly ? q.where('status', '=', 'closed') : q.where('status', '<>', 'draft');
+  const polls = await q.execute();
   if (polls.length === 0) return { polls, answers: [] };
   const answers = await db
     .selectFrom('poll_responses')
-    .select(['poll_id', 'user_id', 'choice'])
+    .select(['poll_id', 'user_id', 'choice', 'updated_at'])
     .where(
       'poll_id',
       'in',

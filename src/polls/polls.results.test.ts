@@ -7,6 +7,7 @@ const single = { type: 'single' as const, options: ['a', 'b', 'c'] };
 const multiple = { type: 'multiple' as const, options: ['a', 'b', 'c'] };
 const rating = { type: 'rating' as const, options: [] };
 const textPoll = { type: 'text' as const, options: [] };
+const wordcloud = { type: 'wordcloud' as const, options: [] };
 
 const refusal = (fn: () => unknown) => {
   try {
@@ -56,8 +57,47 @@ describe('poll tallies', () => {
         { choice: 'yes', votes: 2 },
         { choice: 'no', votes: 1 },
       ]),
-      { total: 3, answers: ['yes', 'yes', 'no'] },
+      {
+        total: 3,
+        answers: ['yes', 'yes', 'no'],
+        groups: [
+          { text: 'yes', count: 2 },
+          { text: 'no', count: 1 },
+        ],
+      },
     );
+  });
+
+  test('text groups answers that differ only in case and spacing, as first written, most given first', () => {
+    const results = tallyResults(textPoll, [
+      { choice: 'Big O', votes: 1 },
+      { choice: 'recursion', votes: 1 },
+      { choice: 'big  o', votes: 2 },
+      { choice: ' BIG O ', votes: 1 },
+    ]);
+    assert.ok('groups' in results);
+    assert.deepEqual(results.groups, [
+      { text: 'Big O', count: 4 },
+      { text: 'recursion', count: 1 },
+    ]);
+  });
+
+  test('a word cloud counts each word once per person who gave it, folded', () => {
+    const results = tallyResults(wordcloud, [
+      { choice: ['Graphs', 'trees'], votes: 2 },
+      { choice: ['graphs'], votes: 1 },
+      { choice: ['Heaps', 'TREES', 'dp'], votes: 1 },
+    ]);
+    assert.deepEqual(results, {
+      total: 4,
+      words: [
+        { text: 'Graphs', count: 3 },
+        { text: 'trees', count: 3 },
+        { text: 'Heaps', count: 1 },
+        { text: 'dp', count: 1 },
+      ],
+    });
+    assert.deepEqual(tallyResults(wordcloud, []), { total: 0, words: [] });
   });
 });
 
@@ -95,6 +135,17 @@ describe('vote validation by poll type', () => {
       assert.ok(
         refusal(() => normalizeChoice(textPoll, bad as never)),
         String(bad),
+      );
+  });
+
+  test('a word cloud takes 1–3 distinct short words, trimmed, never an empty one', () => {
+    assert.deepEqual(normalizeChoice(wordcloud, ['  graphs ', 'big   O']), ['graphs', 'big O']);
+    assert.deepEqual(normalizeChoice(wordcloud, ['x'.repeat(25)]), ['x'.repeat(25)]);
+    const bad = [[], ['a', 'b', 'c', 'd'], ['  '], [''], ['x'.repeat(26)], ['Trees', 'trees '], 'graphs', [1], 3, ['a\u0000']];
+    for (const choice of bad)
+      assert.ok(
+        refusal(() => normalizeChoice(wordcloud, choice as never)),
+        JSON.stringify(choice),
       );
   });
 

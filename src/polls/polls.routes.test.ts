@@ -173,8 +173,8 @@ for (const target of await dbTargets('polls over REST')) {
       assert.equal(scores.statusCode, 200, scores.body);
       assert.equal(scores.json().quizPolls, 2);
       assert.deepEqual(scores.json().students, [
-        { userId: 'course-1-s1', name: 'Sam Student', answered: 2, correct: 1 },
-        { userId: 'course-1-s2', name: 'Sky Student', answered: 1, correct: 0 },
+        { userId: 'course-1-s1', name: 'Sam Student', answered: 2, correct: 1, points: 1000 },
+        { userId: 'course-1-s2', name: 'Sky Student', answered: 1, correct: 0, points: 0 },
       ]);
       const asStudent = await t.request({ method: 'GET', url: `/api/live-sessions/${session}/polls/scores`, token: c.student });
       assert.equal(codeOf(asStudent), 'FORBIDDEN');

@@ -1,19 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import { sessionParams } from '../sessions/sessions.schemas.ts';
-import { createPollBody, pollList, pollParams, pollSchema, quizScores, voteBody, voteResult } from './polls.schemas.ts';
+import { createPollBody, pollList, pollParams, pollSchema, voteBody, voteResult } from './polls.schemas.ts';
 import type { PollsService } from './polls.service.ts';
 
 const tags = ['Polls'];
 const errors = { ...commonErrors, 404: errorResponse, 409: errorResponse };
 
-/** REST twins of poll:create, poll:vote and poll:close (same service, same events), and the reads a client needs. */
+/** REST twins of poll:create, poll:vote, poll:close and poll:launch (same service, same events), and the reads a client needs. */
 export function pollsRoutes(polls: PollsService): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/live-sessions/:sessionId/polls', {
       schema: {
         tags,
-        summary: 'Open a poll in a live class (course mentors, admins); the room hears poll:opened',
+        summary: 'Open a poll in a live class, or prepare a draft (course mentors, admins); the room hears poll:opened',
         params: sessionParams,
         querystring: noQuery,
         body: createPollBody,
@@ -31,17 +32,6 @@ export function pollsRoutes(polls: PollsService): FastifyPluginAsyncZod {
         response: { 200: pollList, ...errors },
       },
       handler: async (req) => polls.list(req.actor, req.params.sessionId),
-    });
-
-    app.get('/api/live-sessions/:sessionId/polls/scores', {
-      schema: {
-        tags,
-        summary: 'Quiz scores per roster student (course mentors, admins)',
-        params: sessionParams,
-        querystring: noQuery,
-        response: { 200: quizScores, ...errors },
-      },
-      handler: async (req) => polls.scores(req.actor, req.params.sessionId),
     });
 
     app.get('/api/live-sessions/:sessionId/polls/:pollId', {
@@ -76,6 +66,31 @@ export function pollsRoutes(polls: PollsService): FastifyPluginAsyncZod {
         response: { 200: pollSchema, ...errors },
       },
       handler: async (req) => polls.close(req.actor, req.params),
+    });
+
+    app.post('/api/live-sessions/:sessionId/polls/:pollId/launch', {
+      schema: {
+        tags,
+        summary: 'Open a draft poll (course mentors, admins; live class); the room hears poll:opened, its timer starts',
+        params: pollParams,
+        querystring: noQuery,
+        response: { 200: pollSchema, ...errors },
+      },
+      handler: async (req) => polls.launch(req.actor, req.params),
+    });
+
+    app.delete('/api/live-sessions/:sessionId/polls/:pollId', {
+      schema: {
+        tags,
+        summary: 'Delete a draft poll (course mentors, admins); launched polls stay',
+        params: pollParams,
+        querystring: noQuery,
+        response: { 204: z.null(), ...errors },
+      },
+      handler: async (req, reply) => {
+        await polls.discard(req.actor, req.params);
+        return reply.code(204).send(null);
+      },
     });
   };
 }

@@ -40,7 +40,14 @@ for (const target of await dbTargets('poll votes')) {
       assert.deepEqual(await results(t, c, sessionId, polls.single), { total: 2, counts: [1, 1] });
       assert.deepEqual(await results(t, c, sessionId, polls.multiple), { total: 3, counts: [1, 1, 2] });
       assert.deepEqual(await results(t, c, sessionId, polls.rating), { total: 2, counts: [0, 0, 0, 1, 1], average: 4.5 });
-      assert.deepEqual(await results(t, c, sessionId, polls.text), { total: 2, answers: ['Graphs!', 'Trees'] });
+      assert.deepEqual(await results(t, c, sessionId, polls.text), {
+        total: 2,
+        answers: ['Graphs!', 'Trees'],
+        groups: [
+          { text: 'Graphs!', count: 1 },
+          { text: 'Trees', count: 1 },
+        ],
+      });
     });
 
     test('an answer of the wrong kind is VALIDATION_FAILED naming choice, never INTERNAL', async () => {

@@ -12,6 +12,11 @@ const GAP_WAIT_MS = 200;
 const GAP_RETRY_MAX_MS = 10_000;
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/**
+ * The sockets of a session's managers who joined it: notices for them only (poll:count), outside the log. Not under
+ * the `session:` prefix, which names the rooms that follow the event log (resync walks those).
+ */
+export const managersRoom = (sessionId: string) => `managers:${sessionId}`;
 
 interface Channel {
   /** The last seq handed to the fan-out; every event up to it has gone or is going out, in order. */

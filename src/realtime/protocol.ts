@@ -12,7 +12,7 @@ import type { AttendanceClientEvents } from '../attendance/attendance.schemas.ts
 import type { Person } from '../attendance/presence-rooms.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
 import type { HandClientEvents, HandServerEvents } from '../hands/hands.schemas.ts';
-import type { PollClientEvents, PollServerEvents } from '../polls/polls.schemas.ts';
+import type { PollClientEvents, PollManagerNotices, PollServerEvents } from '../polls/polls.schemas.ts';
 import type { QaClientEvents, QaServerEvents } from '../qa/qa.schemas.ts';
 import type { ReactionClientEvents, ReactionServerEvents } from '../reactions/reactions.schemas.ts';
 import type { sessionJoinInput, sessionLeaveInput, sessionStatusInput } from '../sessions/sessions.realtime.schemas.ts';
@@ -79,6 +79,7 @@ const roomEvents: Record<RoomEventName, true> = {
   'poll:opened': true,
   'poll:results': true,
   'poll:closed': true,
+  'poll:leaderboard': true,
   'presence:update': true,
   'session:updated': true,
   'hand:queue': true,
@@ -91,7 +92,7 @@ export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
  * `events` instead: each frame carries the events of one fan-out, in seq order (one or more); the notices and
  * `reaction:burst` still come by their own names.
  */
-export interface ServerToClientEvents extends SessionServerEvents, CourseServerEvents, ReactionServerEvents {
+export interface ServerToClientEvents extends SessionServerEvents, CourseServerEvents, ReactionServerEvents, PollManagerNotices {
   events: (batch: RoomEvent[]) => void;
   'auth:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
   'session:removed': (payload: { sessionId: string; reason: string }) => void;

@@ -89,6 +89,7 @@ function answerText(poll: Pick<ReportPollInput, 'type' | 'options'>, choice: unk
   const option = (i: unknown) => (typeof i === 'number' ? (poll.options[i] ?? String(i)) : String(i));
   if (poll.type === 'single') return option(choice);
   if (poll.type === 'multiple' && Array.isArray(choice)) return choice.map(option).join('; ');
+  if (poll.type === 'wordcloud' && Array.isArray(choice)) return choice.join('; ');
   return choice;
 }
 

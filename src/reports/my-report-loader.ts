@@ -51,7 +51,8 @@ export async function loadMyReportInput(
       options: shape.options,
       anonymous: p.anonymous,
       correctOption: p.correct_option,
-      status: p.status,
+      // listSessionPolls leaves drafts out: what remains was offered, open or closed.
+      status: p.status as ReportPollInput['status'],
       createdAt: p.created_at,
       closedAt: p.closed_at,
       results: tallyResults(shape, choices.get(p.id) ?? []),

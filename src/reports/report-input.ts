@@ -22,7 +22,7 @@ export interface RosterStudent {
 export interface ReportPollInput {
   pollId: string;
   question: string;
-  type: 'single' | 'multiple' | 'rating' | 'text';
+  type: 'single' | 'multiple' | 'rating' | 'text' | 'wordcloud';
   options: string[];
   anonymous: boolean;
   correctOption: number | null;

@@ -191,7 +191,8 @@ function toPollInputs(polls: PollRow[], answersOf: Map<string, AnswerTuple[]>): 
       options: shape.options,
       anonymous: p.anonymous,
       correctOption: p.correct_option,
-      status: p.status,
+      // Drafts are left out by the query.
+      status: p.status as ReportPollInput['status'],
       createdAt: p.created_at,
       closedAt: p.closed_at,
       results: tallyResults(shape, [...counts.values()]),

@@ -140,9 +140,16 @@ export async function countUpvotesGiven(db: Kysely<Database>, sessionIds: string
   return rows;
 }
 
-/** The sessions' polls, oldest first. */
+/** The sessions' polls, oldest first; drafts were never offered, so they are not part of any report. */
 export async function listSessionPolls(db: Kysely<Database>, sessionIds: string[]) {
-  return db.selectFrom('session_polls').selectAll().where('session_id', 'in', sessionIds).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('session_polls')
+    .selectAll()
+    .where('session_id', 'in', sessionIds)
+    .where('status', '<>', 'draft')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** One answer: [user id, choice, first given, last given] (epoch milliseconds). */

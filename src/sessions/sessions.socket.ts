@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Presence } from '../attendance/presence.ts';
 import type { ActionLimits } from '../classroom/action-limits.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
-import { type Channels, ReplayHoleError, sessionRoom } from '../realtime/channels.ts';
+import { type Channels, managersRoom, ReplayHoleError, sessionRoom } from '../realtime/channels.ts';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/server.ts';
 import type { On } from '../realtime/socket-handler.ts';
 import { isEnded, type LoadSession } from '../classroom/session-access.ts';
@@ -74,6 +74,7 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
         if (err instanceof ReplayHoleError && input.sinceSeq !== undefined) await events.requireKeptNow(session.id, input.sinceSeq);
         throw err;
       });
+    if (manages) socket.join(managersRoom(session.id));
   });
 
   on('session:leave', sessionLeaveInput, async (actor, input, socket) => {
@@ -102,6 +103,7 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
   function leaveRoom(s: RealtimeSocket, sessionId: string): boolean {
     if (!joinedSessions(s).delete(sessionId)) return false;
     s.leave(sessionRoom(sessionId));
+    s.leave(managersRoom(sessionId));
     channels.release(sessionId);
     return true;
   }
@@ -124,6 +126,7 @@ export async function removeFromCourseRooms(
       if (course !== courseId) continue;
       joined.delete(sessionId);
       s.leave(sessionRoom(sessionId));
+      s.leave(managersRoom(sessionId));
       channels.release(sessionId);
       presence.exitInBackground(s.data.actor as Actor, sessionId, { grace: false });
       s.emit('session:removed', { sessionId, reason: 'You are no longer on this course roster' });

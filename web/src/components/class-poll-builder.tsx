@@ -18,7 +18,19 @@ const blank = {
   anonymous: false,
   quiz: false,
   correct: 0,
+  /** Seconds, or '' for no timer. */
+  duration: '',
 };
+
+/** Timers a mentor picks from (the server takes any 10–3600 s). */
+const DURATIONS = [
+  ['', 'No timer (close it yourself)'],
+  ['20', '20 seconds'],
+  ['30', '30 seconds'],
+  ['60', '1 minute'],
+  ['120', '2 minutes'],
+  ['300', '5 minutes'],
+] as const;
 
 /** zod's wording is for developers; these read as advice beside a field. */
 function friendly(issue: z.core.$ZodIssue): string {
@@ -37,10 +49,13 @@ export function ClassPollBuilder({
   session,
   room,
   onCreated,
+  draftOnly = false,
 }: {
   session: SessionDto;
   room: Classroom | null;
   onCreated: (poll: PollDto) => void;
+  /** Before class: polls can only be prepared, to launch later. */
+  draftOnly?: boolean;
 }) {
   const [form, setForm] = useState(blank);
   const [errors, setErrors] = useState<Errors>({});
@@ -58,9 +73,11 @@ export function ClassPollBuilder({
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [errors]);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit(e: FormEvent | null, draft = draftOnly) {
+    e?.preventDefault();
     const body = {
+      ...(draft && { draft: true }),
+      ...(form.duration && { durationSeconds: Number(form.duration) }),
       question: form.question,
       type: form.type,
       ...(choiceType && { options: form.options }),
@@ -100,7 +117,7 @@ export function ClassPollBuilder({
 
   return (
     <details className="class-builder" open>
-      <summary>New poll</summary>
+      <summary>{draftOnly ? 'Prepare a poll' : 'New poll'}</summary>
       <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate className="class-form">
         <label htmlFor={fieldId('question')}>Poll question</label>
         <input
@@ -118,6 +135,7 @@ export function ClassPollBuilder({
           <option value="multiple">Multiple choice</option>
           <option value="rating">Rating 1–5</option>
           <option value="text">Short text answer</option>
+          <option value="wordcloud">Word cloud (up to 3 words each)</option>
         </select>
 
         {choiceType && (
@@ -178,6 +196,15 @@ export function ClassPollBuilder({
           <option value="afterClose">After the poll closes</option>
         </select>
 
+        <label htmlFor={fieldId('duration')}>Timer</label>
+        <select id={fieldId('duration')} value={form.duration} onChange={(e) => set({ duration: e.target.value })}>
+          {DURATIONS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+
         <div className="class-row">
           <label className="inline">
             <input type="checkbox" checked={form.anonymous} onChange={(e) => set({ anonymous: e.target.checked })} />
@@ -209,9 +236,16 @@ export function ClassPollBuilder({
           </>
         )}
 
-        <button type="submit" disabled={create.pending}>
-          Create poll
-        </button>
+        <div className="class-row">
+          <button type="submit" disabled={create.pending}>
+            {draftOnly ? 'Save as draft' : 'Create poll'}
+          </button>
+          {!draftOnly && (
+            <button type="button" className="secondary" disabled={create.pending} onClick={() => void submit(null, true)}>
+              Save as draft
+            </button>
+          )}
+        </div>
         {Object.keys(errors).length > 0 && (
           <p role="alert" className="error">
             Fix the fields marked above.

@@ -1,4 +1,5 @@
 import type { PollDto, PollResults } from '../../../src/polls/polls.schemas.ts';
+import { type CloudWord, WordCloud } from './class-poll-wordcloud.tsx';
 
 const votes = (n: number) => `${n} ${n === 1 ? 'vote' : 'votes'}`;
 const percent = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 100));
@@ -16,7 +17,15 @@ export function ClassPollResults({
   results: PollResults;
   correctOption?: number;
 }) {
-  if ('answers' in results) return <TextResults answers={results.answers} total={results.total} />;
+  if ('answers' in results) return <TextResults groups={results.groups} total={results.total} />;
+  if ('words' in results) {
+    return (
+      <div className="class-results">
+        <p className="muted">{results.total === 1 ? '1 person answered' : `${results.total} people answered`}</p>
+        <WordCloud words={results.words} label="Word cloud of the answers" />
+      </div>
+    );
+  }
   if ('average' in results) {
     const labels = ['1', '2', '3', '4', '5'].map((n) => `Rating ${n}`);
     return (
@@ -56,18 +65,26 @@ function Bars({ labels, counts, total, correct }: { labels: string[]; counts: nu
   );
 }
 
-function TextResults({ answers, total }: { answers: string[]; total: number }) {
+/** Text answers grouped (case and spacing folded), most given first, as a list and as a cloud. */
+function TextResults({ groups, total }: { groups: CloudWord[]; total: number }) {
   return (
     <div className="class-results">
       <p className="muted">{total === 1 ? '1 answer' : `${total} answers`}</p>
-      {answers.length > 0 && (
-        <ul className="class-answers">
-          {answers.map((a, i) => (
-            <li key={i} className="class-text">
-              {a}
-            </li>
-          ))}
-        </ul>
+      {groups.length > 0 && (
+        <>
+          <ul className="class-answers">
+            {groups.map((g) => (
+              <li key={g.text}>
+                <span className="class-text">{g.text}</span>
+                {g.count > 1 && <span className="muted"> ×{g.count}</span>}
+              </li>
+            ))}
+          </ul>
+          <details className="class-cloud-toggle">
+            <summary>Word cloud</summary>
+            <WordCloud words={groups} label="Word cloud of the answers" />
+          </details>
+        </>
       )}
     </div>
   );

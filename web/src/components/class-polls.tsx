@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import type { Leaderboard } from '../../../src/polls/leaderboard.schemas.ts';
 import type { Choice, PollDto, PollResults } from '../../../src/polls/polls.schemas.ts';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { api } from '../lib/api.ts';
@@ -8,6 +9,9 @@ import type { Classroom } from '../lib/classroom.ts';
 import type { Mine } from '../lib/use-classroom.ts';
 import { ActionError, connected, useAction } from './class-action.tsx';
 import { ClassPollBuilder } from './class-poll-builder.tsx';
+import { PollCountdown, useNow } from './class-poll-countdown.tsx';
+import { ClassPollDrafts } from './class-poll-drafts.tsx';
+import { MentorLeaderboard, StudentLeaderboard } from './class-poll-leaderboard.tsx';
 import { ClassPollResults } from './class-poll-results.tsx';
 import { ClassPollVote, describeChoice } from './class-poll-vote.tsx';
 
@@ -18,6 +22,10 @@ interface PollsProps {
   manages: boolean;
   mine: Mine;
   setMine: (update: (mine: Mine) => Mine) => void;
+  /** Managers: answers so far per poll (poll:count). */
+  counts?: Record<string, number>;
+  /** The leaderboard as the mentor shows it to the class, or null. */
+  leaderboard?: Leaderboard | null;
 }
 
 const TYPE_LABEL: Record<PollDto['type'], string> = {
@@ -25,10 +33,11 @@ const TYPE_LABEL: Record<PollDto['type'], string> = {
   multiple: 'Multiple choice',
   rating: 'Rating 1–5',
   text: 'Short answer',
+  wordcloud: 'Word cloud',
 };
 
 /** Open polls to answer (or close), closed polls with their results, and the builder for course managers. */
-export function ClassPolls({ session, polls, room, manages, mine, setMine }: PollsProps) {
+export function ClassPolls({ session, polls, room, manages, mine, setMine, counts = {}, leaderboard = null }: PollsProps) {
   const all = Object.values(polls).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const open = all.filter((p) => p.status === 'open').reverse();
   const closed = all.filter((p) => p.status === 'closed').reverse();
@@ -47,6 +56,8 @@ export function ClassPolls({ session, polls, room, manages, mine, setMine }: Pol
       onRefresh={(r) => setFresh((f) => ({ ...f, [p.id]: r }))}
       onChanged={() => void queryClient.invalidateQueries({ queryKey: keys.polls(session.id) })}
       mine={mine.choices[p.id]}
+      verdict={mine.verdicts[p.id]}
+      count={Math.max(counts[p.id] ?? 0, p.results?.total ?? 0)}
       onVoted={(choice) => setMine((m) => ({ ...m, choices: { ...m.choices, [p.id]: choice } }))}
     />
   );
@@ -59,14 +70,27 @@ export function ClassPolls({ session, polls, room, manages, mine, setMine }: Pol
         (session.status === 'live' ? (
           <ClassPollBuilder session={session} room={room} onCreated={answers.learn} />
         ) : (
-          session.status === 'scheduled' && <p className="muted">You can create polls once the class has started.</p>
+          session.status === 'scheduled' && (
+            <>
+              <p className="muted">Prepare polls now and launch each with one click once the class has started.</p>
+              <ClassPollBuilder session={session} room={room} onCreated={answers.learn} draftOnly />
+            </>
+          )
         ))}
+      {manages && (session.status === 'live' || session.status === 'scheduled') && <ClassPollDrafts session={session} room={room} />}
       {open.length === 0 ? <p className="muted">No open poll right now.</p> : <ul className="class-list">{open.map(item)}</ul>}
       {closed.length > 0 && (
         <>
           <h3>Closed polls</h3>
           <ul className="class-list">{closed.map(item)}</ul>
         </>
+      )}
+      {manages ? (
+        <MentorLeaderboard sessionId={session.id} room={room} closedQuizzes={closed.filter((p) => p.quiz && !p.anonymous).length} />
+      ) : (
+        (leaderboard || all.some((p) => p.quiz && !p.anonymous)) && (
+          <StudentLeaderboard sessionId={session.id} room={room} board={leaderboard} />
+        )
       )}
     </section>
   );
@@ -107,13 +131,19 @@ interface ItemProps {
   /** The poll was changed (closed) here: cached reads of the poll list are out of date. */
   onChanged: () => void;
   mine: Choice | undefined;
+  /** A closed quiz's right or wrong and points, as last read over REST. */
+  verdict: { correct: boolean; points: number } | undefined;
+  /** Managers: how many have answered. */
+  count: number;
   onVoted: (choice: Choice) => void;
 }
 
-function PollItem({ poll, room, manages, correctOption, results, onRefresh, onChanged, mine, onVoted }: ItemProps) {
+function PollItem({ poll, room, manages, correctOption, results, onRefresh, onChanged, mine, verdict, count, onVoted }: ItemProps) {
   const headingId = useId();
   const action = useAction();
   const isOpen = poll.status === 'open';
+  const now = useNow(isOpen ? poll.closesAt : null);
+  const timeUp = isOpen && poll.closesAt !== null && now >= Date.parse(poll.closesAt);
   const flags = [
     TYPE_LABEL[poll.type],
     poll.anonymous && 'anonymous',
@@ -132,7 +162,18 @@ function PollItem({ poll, room, manages, correctOption, results, onRefresh, onCh
         {poll.question}
       </h3>
       <p className="muted class-small-text">{flags.filter(Boolean).join(' · ')}</p>
-      {isOpen && !manages && <ClassPollVote poll={poll} labelledBy={headingId} room={room} mine={mine} onVoted={onVoted} />}
+      {isOpen && poll.closesAt && <PollCountdown closesAt={poll.closesAt} now={now} />}
+      {/* Where results are shown their total says the same; hidden results still get the live count. */}
+      {manages && isOpen && !results && (
+        <p className="class-count" aria-live="polite">
+          {count === 1 ? '1 answer so far' : `${count} answers so far`}
+        </p>
+      )}
+      {isOpen && !manages && <ClassPollVote poll={poll} labelledBy={headingId} room={room} mine={mine} onVoted={onVoted} locked={timeUp} />}
+      {timeUp && !manages && <p className="muted">Answers are locked; the results follow when the poll closes.</p>}
+      {!isOpen && !manages && poll.quiz && mine !== undefined && correctOption !== undefined && (
+        <Verdict correct={mine === correctOption} points={verdict?.points} />
+      )}
       {!isOpen && mine !== undefined && (
         <p className="muted">
           Your answer: <span className="class-text">{describeChoice(poll, mine)}</span>
@@ -165,5 +206,15 @@ function PollItem({ poll, room, manages, correctOption, results, onRefresh, onCh
       )}
       <ActionError error={action.error} />
     </li>
+  );
+}
+
+/** Right or wrong, said at once when the quiz closes (role="status" is polite), with the points once known. */
+function Verdict({ correct, points }: { correct: boolean; points: number | undefined }) {
+  return (
+    <p role="status" className={`class-verdict ${correct ? 'class-verdict-right' : 'class-verdict-wrong'}`}>
+      {correct ? '✓ Right!' : '✗ Wrong.'}
+      {points !== undefined && ` ${points} points.`}
+    </p>
   );
 }

@@ -9,6 +9,7 @@ const TYPE_TEXT: Record<Poll['type'], string> = {
   multiple: 'Multiple choice',
   rating: 'Rating',
   text: 'Text answer',
+  wordcloud: 'Word cloud',
 };
 
 function Answers({ poll }: { poll: Poll }) {

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
 import type { RaisedHand } from '../../../src/hands/hands.schemas.ts';
+import type { Leaderboard } from '../../../src/polls/leaderboard.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { Question } from '../../../src/qa/qa.schemas.ts';
 import type { Person, RoomEvent } from '../../../src/realtime/protocol.ts';
@@ -14,6 +15,8 @@ export interface ClassState {
   polls: Record<string, PollDto>;
   /** Raised hands, first raised first (the first 100 of `total`; see hand:queue). */
   hands: { queue: RaisedHand[]; total: number };
+  /** The quiz leaderboard while the mentor shows it to the class; null when hidden. */
+  leaderboard: Leaderboard | null;
   /** The last seq applied: rejoining with it replays exactly what was missed. */
   lastSeq: number;
 }
@@ -25,6 +28,7 @@ export const emptyClass: ClassState = {
   questions: {},
   polls: {},
   hands: { queue: [], total: 0 },
+  leaderboard: null,
   lastSeq: 0,
 };
 
@@ -50,6 +54,8 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
       const poll = state.polls[e.payload.pollId];
       return poll ? { ...next, polls: { ...state.polls, [poll.id]: { ...poll, results: e.payload.results } } } : next;
     }
+    case 'poll:leaderboard':
+      return { ...next, leaderboard: e.payload.leaderboard };
     case 'presence:update': {
       const users = state.presence.users;
       if (!users) return { ...next, presence: { count: e.payload.count, users: null } };

@@ -36,7 +36,8 @@ export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 
 /** A poll answer as a person reads it: option text for choices, the rating, or the text itself. */
 export function describeChoice(choice: unknown, options: string[]): string {
   const option = (i: number) => options[i] ?? `Option ${i + 1}`;
-  if (Array.isArray(choice)) return choice.map((i) => option(Number(i))).join(', ');
+  // Word cloud answers are words, not option indexes.
+  if (Array.isArray(choice)) return choice.map((i) => (typeof i === 'string' ? i : option(Number(i)))).join(', ');
   if (typeof choice === 'number') return options.length > 0 ? option(choice) : `${choice} of 5`;
   return String(choice ?? '');
 }

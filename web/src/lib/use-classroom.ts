@@ -12,6 +12,8 @@ export interface Mine {
   upvoted: Set<string>;
   /** The viewer's answer per poll. */
   choices: Record<string, Choice>;
+  /** Closed quizzes the viewer answered, as last read: right or wrong, and the points. */
+  verdicts: Record<string, { correct: boolean; points: number }>;
 }
 
 /**
@@ -22,6 +24,8 @@ export function useClassroom(sessionId: string) {
   const state = useRef<ClassState>(emptyClass);
   const [, rerender] = useState(0);
   const [status, setStatus] = useState<{ status: ConnectionStatus; reason?: string }>({ status: 'connecting' });
+  /** Managers only: how many have answered each poll (poll:count notices; a count only grows). */
+  const [counts, setCounts] = useState<Record<string, number>>({});
   const queryClient = useQueryClient();
   // Read once the class is joined, and again at every rejoin (below).
   const mineRead = useQuery({
@@ -59,14 +63,15 @@ export function useClassroom(sessionId: string) {
       onEvent: (e) => update(applyEvent(state.current, e)),
       onStatus: (s, reason) => setStatus({ status: s, reason }),
     });
+    r.socket.on('poll:count', ({ pollId, total }) => setCounts((c) => ((c[pollId] ?? 0) >= total ? c : { ...c, [pollId]: total })));
     room.current = r;
     return () => r.close();
   }, [sessionId, update, queryClient]);
 
-  return { ...state.current, status, mine, setMine, room: room.current };
+  return { ...state.current, status, mine, setMine, counts, room: room.current };
 }
 
-const noneYet: Mine = { upvoted: new Set(), choices: {} };
+const noneYet: Mine = { upvoted: new Set(), choices: {}, verdicts: {} };
 
 /** The viewer's own upvotes and poll answers, which the event log does not carry. */
 async function loadMine(sessionId: string): Promise<Mine> {
@@ -82,6 +87,10 @@ async function loadMine(sessionId: string): Promise<Mine> {
   }
   const polls = await api<{ items: PollDto[] }>('GET', `/api/live-sessions/${sessionId}/polls`);
   const choices: Record<string, Choice> = {};
-  for (const p of polls.items) if (p.myChoice !== undefined && p.myChoice !== null) choices[p.id] = p.myChoice as Choice;
-  return { upvoted, choices };
+  const verdicts: Mine['verdicts'] = {};
+  for (const p of polls.items) {
+    if (p.myChoice !== undefined && p.myChoice !== null) choices[p.id] = p.myChoice as Choice;
+    if (p.myResult) verdicts[p.id] = p.myResult;
+  }
+  return { upvoted, choices, verdicts };
 }

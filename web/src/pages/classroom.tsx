@@ -24,7 +24,8 @@ import '../report.css';
  * settings. The server decides every permission; the split only chooses what to show.
  */
 export function ClassroomPage({ sessionId }: { sessionId: string }) {
-  const { session, presence, messages, questions, polls, hands, status, mine, setMine, room } = useClassroom(sessionId);
+  const { session, presence, messages, questions, polls, hands, leaderboard, counts, status, mine, setMine, room } =
+    useClassroom(sessionId);
   const manages = presence.users !== null;
 
   if (!session) {
@@ -73,7 +74,16 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       <div className="class-grid">
         <ClassChat session={session} messages={messages} room={room} manages={manages} />
         <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />
-        <ClassPolls session={session} polls={polls} room={room} manages={manages} mine={mine} setMine={setMine} />
+        <ClassPolls
+          session={session}
+          polls={polls}
+          room={room}
+          manages={manages}
+          mine={mine}
+          setMine={setMine}
+          counts={counts}
+          leaderboard={leaderboard}
+        />
         <div className="class-side">
           {manages && <HandQueue session={session} hands={hands} room={room} />}
           <ClassAttendance
