@@ -146,6 +146,7 @@ for (const target of await dbTargets('database schema')) {
         { name: '0005_event_retention' },
         { name: '0006_attendance_analytics' },
         { name: '0008_meeting_sync' },
+        { name: '0010_qa_moderation' },
       ]);
     });
   });

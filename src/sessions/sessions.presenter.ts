@@ -31,6 +31,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUr
       qaEnabled: row.qa_enabled,
       pollsEnabled: row.polls_enabled,
       anonymousQuestions: row.anonymous_questions,
+      reviewQuestions: row.review_questions,
     },
     ...(viewerManages && { attendance: (row.attendance_overrides ?? null) as SessionDto['attendance'] }),
     createdAt: row.created_at.toISOString(),

@@ -6,6 +6,7 @@ import * as meetingJobs from './0004_meeting_jobs.ts';
 import * as eventRetention from './0005_event_retention.ts';
 import * as attendanceAnalytics from './0006_attendance_analytics.ts';
 import * as meetingSync from './0008_meeting_sync.ts';
+import * as qaModeration from './0010_qa_moderation.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_event_retention': eventRetention,
   '0006_attendance_analytics': attendanceAnalytics,
   '0008_meeting_sync': meetingSync,
+  '0010_qa_moderation': qaModeration,
 };
 
 export const migrationProvider: MigrationProvider = {
