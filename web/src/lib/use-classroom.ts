@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Choice, PollDto } from '../../../src/polls/polls.schemas.ts';
-import type { Question } from '../../../src/qa/qa.schemas.ts';
+import type { ListedQuestion, Question } from '../../../src/qa/qa.schemas.ts';
 import { api } from './api.ts';
-import { applyEvent, type ClassState, emptyClass } from './class-state.ts';
+import { applyEvent, type ClassEvent, type ClassState, emptyClass } from './class-state.ts';
 import { type Classroom, type ConnectionStatus, openClassroom } from './classroom.ts';
 import { keys } from './queries.ts';
 
@@ -12,6 +12,10 @@ export interface Mine {
   upvoted: Set<string>;
   /** The viewer's answer per poll. */
   choices: Record<string, Choice>;
+  /** Questions the viewer asked (anonymous ones too: only the asker is told). */
+  asked: Set<string>;
+  /** The viewer's own questions waiting for review: the room never hears them. */
+  waiting: Record<string, Question>;
 }
 
 /**
@@ -22,6 +26,8 @@ export function useClassroom(sessionId: string) {
   const state = useRef<ClassState>(emptyClass);
   const [, rerender] = useState(0);
   const [status, setStatus] = useState<{ status: ConnectionStatus; reason?: string }>({ status: 'connecting' });
+  /** What just happened to one of the viewer's questions (live events only, not a replay). */
+  const [qaNotice, setQaNotice] = useState<string | null>(null);
   const queryClient = useQueryClient();
   // Read once the class is joined, and again at every rejoin (below).
   const mineRead = useQuery({
@@ -54,33 +60,59 @@ export function useClassroom(sessionId: string) {
         // Reread at every rejoin: an action whose ack was lost in a drop may still have been applied. (The first
         // join only marks it stale: the query starts once the session is shown. Invalidation never rejects.)
         void queryClient.invalidateQueries({ queryKey: keys.mine(sessionId) });
+        void queryClient.invalidateQueries({ queryKey: keys.qaReview(sessionId) });
       },
-      onEvent: (e) => update(applyEvent(state.current, e)),
+      onEvent: (e) => {
+        update(applyEvent(state.current, e));
+        // The review queue is read over REST: the room hears only its length.
+        if (e.event === 'qa:queue') void queryClient.invalidateQueries({ queryKey: keys.qaReview(sessionId) });
+        const notice = qaNoticeFor(e, queryClient.getQueryData<Mine>(keys.mine(sessionId)));
+        if (notice) setQaNotice(notice);
+      },
       onStatus: (s, reason) => setStatus({ status: s, reason }),
     });
     room.current = r;
     return () => r.close();
   }, [sessionId, update, queryClient]);
 
-  return { ...state.current, status, mine, setMine, room: room.current };
+  return { ...state.current, status, mine, setMine, room: room.current, qaNotice };
 }
 
-const noneYet: Mine = { upvoted: new Set(), choices: {} };
+const noneYet: Mine = { upvoted: new Set(), choices: {}, asked: new Set(), waiting: {} };
 
-/** The viewer's own upvotes and poll answers, which the event log does not carry. */
+/** A notice for the viewer when a live event concerns one of their own questions. */
+function qaNoticeFor(e: ClassEvent, mine: Mine | undefined): string | null {
+  if (!mine) return null;
+  if (e.event === 'qa:removed' && mine.asked.has(e.payload.qaId)) {
+    return e.payload.reason === 'rejected' ? 'A mentor did not approve your question.' : 'A mentor dismissed your question.';
+  }
+  if (e.event === 'qa:question' && mine.waiting[e.payload.question.id]) return 'Your question was approved and is now shown to everyone.';
+  if (e.event === 'qa:updated' && e.payload.question.status === 'answered' && mine.asked.has(e.payload.question.id)) {
+    return 'Your question was answered.';
+  }
+  return null;
+}
+
+/** The viewer's own upvotes, questions and poll answers, which the event log does not carry. */
 async function loadMine(sessionId: string): Promise<Mine> {
   const upvoted = new Set<string>();
+  const asked = new Set<string>();
+  const waiting: Record<string, Question> = {};
   let cursor: string | null = '';
   while (cursor !== null) {
-    const page: { items: (Question & { upvotedByMe: boolean })[]; nextCursor: string | null } = await api(
+    const page: { items: ListedQuestion[]; nextCursor: string | null } = await api(
       'GET',
       `/api/live-sessions/${sessionId}/qa?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
-    for (const q of page.items) if (q.upvotedByMe) upvoted.add(q.id);
+    for (const q of page.items) {
+      if (q.upvotedByMe) upvoted.add(q.id);
+      if (q.askedByMe) asked.add(q.id);
+      if (q.askedByMe && q.status === 'pending') waiting[q.id] = q;
+    }
     cursor = page.nextCursor;
   }
   const polls = await api<{ items: PollDto[] }>('GET', `/api/live-sessions/${sessionId}/polls`);
   const choices: Record<string, Choice> = {};
   for (const p of polls.items) if (p.myChoice !== undefined && p.myChoice !== null) choices[p.id] = p.myChoice as Choice;
-  return { upvoted, choices };
+  return { upvoted, choices, asked, waiting };
 }

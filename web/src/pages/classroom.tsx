@@ -20,7 +20,7 @@ import '../report.css';
  * settings. The server decides every permission; the split only chooses what to show.
  */
 export function ClassroomPage({ sessionId }: { sessionId: string }) {
-  const { session, presence, messages, questions, polls, status, mine, setMine, room } = useClassroom(sessionId);
+  const { session, presence, messages, questions, polls, status, mine, setMine, room, qaLive, qaNotice } = useClassroom(sessionId);
   const manages = presence.users !== null;
 
   if (!session) {
@@ -58,7 +58,16 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       {!manages && me()?.role === 'student' && session.status === 'completed' && <MyAttendance sessionId={sessionId} />}
       <div className="class-grid">
         <ClassChat session={session} messages={messages} room={room} manages={manages} />
-        <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />
+        <ClassQa
+          session={session}
+          questions={questions}
+          qaLive={qaLive}
+          qaNotice={qaNotice}
+          room={room}
+          manages={manages}
+          mine={mine}
+          setMine={setMine}
+        />
         <ClassPolls session={session} polls={polls} room={room} manages={manages} mine={mine} setMine={setMine} />
         <div className="class-side">
           <ClassAttendance sessionId={sessionId} presence={presence} />
