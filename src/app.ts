@@ -16,7 +16,7 @@ import { createActionLimits } from './classroom/action-limits.ts';
 import { handlePromiseError } from './background.ts';
 import { createChannels, managersRoom, sessionRoom } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
-import type { ClassFeature } from './classroom/feature.ts';
+import { type ClassFeature, composeReplayShapers } from './classroom/feature.ts';
 import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
@@ -69,6 +69,8 @@ import { createSessionsService } from './sessions/sessions.service.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
 import { createReportsService } from './reports/reports.service.ts';
 import { settingsRoutes } from './reports/settings.routes.ts';
+import { moderationRoutes } from './courses/moderation.routes.ts';
+import { createModerationService } from './courses/moderation.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
 
 export const VERSION = '0.1.0';
@@ -140,6 +142,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(coursesRoutes(services.courses, config.bodyLimit));
   await app.register(auditRoutes(services.audit));
   await app.register(settingsRoutes(services.settings));
+  await app.register(moderationRoutes(createModerationService(db, services.audit)));
   await app.register(reportsRoutes(services.reports));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
@@ -267,8 +270,18 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
 
   // The event table is built once; a connecting socket (5,000 in a join storm) only gets its listeners.
   const socketEvents = createSocketEvents(app.log, outage, drain.work);
-  const events = createEventsService(db, loadSession);
-  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, { loadSession, limits, sessions, presence, channels, meetings, events });
+  const shapeReplay = composeReplayShapers(features);
+  const events = createEventsService(db, loadSession, shapeReplay);
+  const leaveOnDisconnect = registerSessionSocket(socketEvents.on, {
+    loadSession,
+    limits,
+    sessions,
+    presence,
+    channels,
+    meetings,
+    events,
+    shapeReplay,
+  });
   for (const feature of features) feature.registerSocket(socketEvents.on);
   registerCourseSocket(socketEvents.on, { db, audit, limits });
   const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);

@@ -33,6 +33,14 @@ export const ERRORS = {
   /** Launching or deleting a poll that is not a draft (it was launched already). */
   POLL_NOT_DRAFT: 409,
   QUESTION_CLOSED: 409,
+  /** Waiting for review (reviewQuestions): approve or reject it first. */
+  QUESTION_PENDING: 409,
+  /** Approve and reject take only a question that is waiting for review. */
+  QUESTION_NOT_PENDING: 409,
+  /** Nobody may upvote their own question. */
+  OWN_QUESTION: 403,
+  /** A chat message or question holds one of the course's blocked words. */
+  BLOCKED_WORDS: 422,
   MEETING_NOT_RETRYABLE: 409,
   /** Meeting attendance can be read only for an ended class held on Google Meet, with the feature on. */
   MEETING_SYNC_UNAVAILABLE: 409,

@@ -5,7 +5,7 @@ import { chatListQuery, chatMessageParams, chatPage, chatPostBody, deletedMessag
 import type { ChatService } from './chat.service.ts';
 
 const tags = ['Chat'];
-const errors = { ...commonErrors, 404: errorResponse, 409: errorResponse };
+const errors = { ...commonErrors, 404: errorResponse, 409: errorResponse, 422: errorResponse };
 
 /** REST twins of chat:send and chat:delete, and the history a client loads on entering. */
 export function chatRoutes(chat: ChatService): FastifyPluginAsyncZod {

@@ -11,6 +11,7 @@ import { requireLive, requireSetting } from '../classroom/session-guards.ts';
 import { actorAsAuthor, toListedMessageDto, toMessageDto } from './chat.presenter.ts';
 import { INSTANT_KEY } from '../db/instants.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
+import { requireNoBlockedWords } from '../courses/moderation.service.ts';
 import { findMessage, insertMessage, listMessages, softDeleteMessage } from './chat.repo.ts';
 import type { ChatListQuery, ChatSendInput } from './chat.schemas.ts';
 
@@ -36,6 +37,8 @@ export function createChatService(deps: ClassDeps) {
       const { session, membership } = await loadSession(actor, sessionId, 'view', 'chat.send');
       await audit.guard(actor, 'chat.send', sessionTarget(session), () => requireChatOpen(session));
       await limits.take(actor, 'chat');
+      // After the limit: a refused message counts, so the course's blocked words cannot be probed quickly.
+      await audit.guard(actor, 'chat.send', sessionTarget(session), () => requireNoBlockedWords(db, session.course_id, input.body, 'body'));
       const author = actorAsAuthor(actor, membership);
       const { result: message, events } = await audit.guard(actor, 'chat.send', sessionTarget(session), () =>
         recordChange(deps, session.id, async (trx) => {

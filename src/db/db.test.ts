@@ -147,6 +147,7 @@ for (const target of await dbTargets('database schema')) {
         { name: '0006_attendance_analytics' },
         { name: '0008_meeting_sync' },
         { name: '0009_poll_timers_quizzes' },
+        { name: '0010_qa_moderation' },
         { name: '0011_hands_reactions' },
         { name: '0013_join_codes' },
         { name: '0014_meeting_job_claims' },

@@ -51,6 +51,8 @@ export interface LiveSessionsTable {
   qa_enabled: Generated<boolean>;
   polls_enabled: Generated<boolean>;
   anonymous_questions: Generated<boolean>;
+  /** New questions wait for a mentor's approval (migration 0010). */
+  review_questions: Generated<boolean>;
   last_seq: BigIntColumn;
   /** Events with a seq up to this were dropped by retention (0: the log is whole); see migration 0005. */
   events_expired_through_seq: Generated<string | number>;
@@ -111,11 +113,16 @@ export interface SessionChatTable {
 export interface SessionQaTable {
   id: Generated<string>;
   session_id: string;
-  /** Null for anonymous questions: only the audit log keeps who asked. */
+  /** The named author; null for anonymous questions. */
   user_id: string | null;
+  /** Who asked, anonymous or not (migration 0010): never presented except to the asker, as `askedByMe`. */
+  asked_by: string | null;
   question: string;
   anonymous: boolean;
-  status: 'open' | 'answered' | 'dismissed';
+  /** `pending` waits for review (reviewQuestions); `rejected` was refused in review. */
+  status: QuestionStatus;
+  /** The question a mentor is answering now: at most one per session. */
+  answering: Generated<boolean>;
   answer: string | null;
   answered_by: string | null;
   answered_at: Timestamp | null;
@@ -125,6 +132,8 @@ export interface SessionQaTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
+
+export type QuestionStatus = 'pending' | 'open' | 'answered' | 'dismissed' | 'rejected';
 
 export interface QaUpvotesTable {
   qa_id: string;
@@ -220,6 +229,7 @@ export interface Database {
   session_events: SessionEventsTable;
   meeting_jobs: MeetingJobsTable;
   course_settings: CourseSettingsTable;
+  course_moderation: CourseModerationTable;
   meeting_opens: MeetingOpensTable;
   meeting_participant_segments: MeetingParticipantSegmentsTable;
   session_hands: SessionHandsTable;
@@ -231,6 +241,15 @@ export interface CourseSettingsTable {
   course_id: string;
   /** A partial AttendanceRules: missing fields take their defaults. */
   attendance: Json<Record<string, unknown>>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** A course's moderation settings (migration 0010); the row exists once a manager saved them. */
+export interface CourseModerationTable {
+  course_id: string;
+  /** Words and short phrases refused in chat messages and questions, as saved (normalized, deduplicated). */
+  blocked_words: Json<string[]>;
   updated_by: string | null;
   updated_at: Timestamp;
 }

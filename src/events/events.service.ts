@@ -3,16 +3,20 @@ import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { LoadSession } from '../classroom/session-access.ts';
+import type { ReplayShaper } from '../classroom/feature.ts';
 import { listEventsAfter, logBounds } from './events.repo.ts';
 import type { EventsQuery } from './events.schemas.ts';
 
 export type EventsService = ReturnType<typeof createEventsService>;
 
-/** The session's event log for members: how a client fills a gap longer than a join replay. */
-export function createEventsService(db: Db, loadSession: LoadSession) {
+/**
+ * The session's event log for members: how a client fills a gap longer than a join replay, shaped for the viewer as
+ * a join replay is (`shapeReplay`).
+ */
+export function createEventsService(db: Db, loadSession: LoadSession, shapeReplay?: ReplayShaper) {
   return {
     async list(actor: Actor, sessionId: string, query: EventsQuery) {
-      const { session } = await loadSession(actor, sessionId, 'view', 'events.read');
+      const { session, manages } = await loadSession(actor, sessionId, 'view', 'events.read');
       const rows = await listEventsAfter(db, session.id, query.since, query.limit + 1);
       // Read after the events: retention marks a range before it drops it, so a page read while rows were going
       // sees the mark here and is refused rather than returned with a hole at its start.
@@ -20,8 +24,9 @@ export function createEventsService(db: Db, loadSession: LoadSession) {
       const expiredThrough = bounds?.expiredThrough ?? 0;
       if (query.since < expiredThrough) throw eventsExpired(session.id, expiredThrough);
       const page = rows.slice(0, query.limit);
+      const shaped = shapeReplay ? (await shapeReplay(session.id, manages))(page) : page;
       return {
-        events: page.map((e) => ({ event: e.event, payload: e.payload })),
+        events: shaped.map((e) => ({ event: e.event, payload: e.payload })),
         hasMore: rows.length > query.limit,
         lastSeq: bounds?.lastSeq ?? 0,
       };

@@ -39,26 +39,79 @@ export async function findQuestionView(db: Kysely<Database>, id: string): Promis
   return questionViews(db).where('q.id', '=', id).executeTakeFirst();
 }
 
-/** Marks a question answered (again, possibly with a new answer); undefined when it was dismissed meanwhile. */
+/**
+ * Marks a question answered (again, possibly with a new answer), which also ends "answering now" for it; undefined
+ * when it is not open or answered any more (dismissed meanwhile).
+ */
 export async function markAnswered(db: Kysely<Database>, id: string, answer: string | null, by: string, at: Date) {
   return db
     .updateTable('session_qa')
-    .set({ status: 'answered', answer, answered_by: by, answered_at: at, updated_at: at })
+    .set({ status: 'answered', answer, answered_by: by, answered_at: at, updated_at: at, answering: false })
     .where('id', '=', id)
-    .where('status', '!=', 'dismissed')
+    .where('status', 'in', ['open', 'answered'])
     .returning('id')
     .executeTakeFirst();
 }
 
-/** Dismisses a question; undefined when it already was. */
+/** Dismisses an open or answered question (no longer "answering now"); undefined when it is not either any more. */
 export async function markDismissed(db: Kysely<Database>, id: string, at: Date) {
   return db
     .updateTable('session_qa')
-    .set({ status: 'dismissed', updated_at: at })
+    .set({ status: 'dismissed', updated_at: at, answering: false })
     .where('id', '=', id)
-    .where('status', '!=', 'dismissed')
+    .where('status', 'in', ['open', 'answered'])
     .returning('id')
     .executeTakeFirst();
+}
+
+/** Approves (`open`) or rejects a question waiting for review; undefined when it was reviewed meanwhile. */
+export async function markReviewed(db: Kysely<Database>, id: string, status: 'open' | 'rejected', at: Date) {
+  return db
+    .updateTable('session_qa')
+    .set({ status, updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst();
+}
+
+/** How many of the session's questions wait for review. */
+export async function countPending(db: Kysely<Database>, sessionId: string): Promise<number> {
+  const row = await db
+    .selectFrom('session_qa')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The question being answered now in the session, if any. */
+export async function findAnswering(db: Kysely<Database>, sessionId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('session_qa')
+    .select('id')
+    .where('session_id', '=', sessionId)
+    .where('answering', '=', true)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Makes `qaId` the one question answered now (null: none); call it under the session lock. */
+export async function setAnswering(db: Kysely<Database>, sessionId: string, qaId: string | null): Promise<void> {
+  await db.updateTable('session_qa').set({ answering: false }).where('session_id', '=', sessionId).where('answering', '=', true).execute();
+  if (qaId) await db.updateTable('session_qa').set({ answering: true }).where('id', '=', qaId).execute();
+}
+
+/** Questions that left the students' view (dismissed, rejected), with why. */
+export async function listHiddenQuestions(db: Kysely<Database>, sessionId: string): Promise<Map<string, 'dismissed' | 'rejected'>> {
+  const rows = await db
+    .selectFrom('session_qa')
+    .select(['id', 'status'])
+    .where('session_id', '=', sessionId)
+    .where('status', 'in', ['dismissed', 'rejected'])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.status as 'dismissed' | 'rejected']));
 }
 
 export type QaSort = 'votes' | 'recent';
@@ -77,7 +130,16 @@ export interface QaCursor {
  */
 export async function listQuestions(
   db: Kysely<Database>,
-  f: { sessionId: string; viewerId: string; sort: QaSort; status?: QuestionRow['status']; after?: QaCursor; limit: number },
+  f: {
+    sessionId: string;
+    viewerId: string;
+    /** Managers see every question; anyone else open and answered ones, and their own waiting for review. */
+    manages: boolean;
+    sort: QaSort;
+    status?: QuestionRow['status'];
+    after?: QaCursor;
+    limit: number;
+  },
 ): Promise<(QuestionView & { upvoted_by_me: boolean; created_key: string })[]> {
   let q = questionViews(db)
     .leftJoin('qa_upvotes as mine', (join) => join.onRef('mine.qa_id', '=', 'q.id').on('mine.user_id', '=', f.viewerId))
@@ -85,6 +147,11 @@ export async function listQuestions(
     .select(instantKey('q.created_at').as('created_key'))
     .where('q.session_id', '=', f.sessionId);
   if (f.status) q = q.where('q.status', '=', f.status);
+  if (!f.manages) {
+    q = q.where((eb) =>
+      eb.or([eb('q.status', 'in', ['open', 'answered']), eb.and([eb('q.status', '=', 'pending'), eb('q.asked_by', '=', f.viewerId)])]),
+    );
+  }
   const after = f.after;
   const at = after && instantParam(after.at);
   if (f.sort === 'votes') {

@@ -1,13 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import { sessionParams } from '../sessions/sessions.schemas.ts';
-import { qaAnswerBody, qaAskBody, qaListQuery, qaPage, qaParams, recordedQuestionSchema, upvoteResult } from './qa.schemas.ts';
+import {
+  answeringResult,
+  qaAnswerBody,
+  qaAskBody,
+  qaHighlightBody,
+  qaListQuery,
+  qaPage,
+  qaParams,
+  recordedQuestionSchema,
+  upvoteResult,
+} from './qa.schemas.ts';
 import type { QaService } from './qa.service.ts';
 
 const tags = ['Q&A'];
-const errors = { ...commonErrors, 404: errorResponse, 409: errorResponse };
+const errors = { ...commonErrors, 404: errorResponse, 409: errorResponse, 422: errorResponse };
 
-/** REST twins of qa:ask, qa:upvote, qa:answer and qa:dismiss, and the question list. */
+/** REST twins of the Q&A socket events, and the question list. */
 export function qaRoutes(qa: QaService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/live-sessions/:sessionId/qa', {
@@ -24,7 +34,7 @@ export function qaRoutes(qa: QaService): FastifyPluginAsyncZod {
     app.post('/api/live-sessions/:sessionId/qa', {
       schema: {
         tags,
-        summary: 'Ask a question (members, while the class is live); broadcast as qa:question',
+        summary: 'Ask a question (members, while the class is live); broadcast as qa:question, or qa:queue when it waits for review',
         params: sessionParams,
         querystring: noQuery,
         body: qaAskBody,
@@ -59,12 +69,46 @@ export function qaRoutes(qa: QaService): FastifyPluginAsyncZod {
     app.post('/api/live-sessions/:sessionId/qa/:qaId/dismiss', {
       schema: {
         tags,
-        summary: 'Dismiss a question (course mentors, admins); broadcast as qa:updated',
+        summary: "Dismiss a question (course mentors, admins); it leaves students' lists, broadcast as qa:removed",
         params: qaParams,
         querystring: noQuery,
         response: { 200: recordedQuestionSchema, ...errors },
       },
       handler: async (req) => qa.dismiss(req.actor, req.params.qaId, req.params.sessionId),
+    });
+
+    app.post('/api/live-sessions/:sessionId/qa/:qaId/approve', {
+      schema: {
+        tags,
+        summary: 'Approve a question waiting for review (course mentors, admins); broadcast as qa:question and qa:queue',
+        params: qaParams,
+        querystring: noQuery,
+        response: { 200: recordedQuestionSchema, ...errors },
+      },
+      handler: async (req) => qa.approve(req.actor, req.params.qaId, req.params.sessionId),
+    });
+
+    app.post('/api/live-sessions/:sessionId/qa/:qaId/reject', {
+      schema: {
+        tags,
+        summary: 'Reject a question waiting for review (course mentors, admins); broadcast as qa:removed and qa:queue',
+        params: qaParams,
+        querystring: noQuery,
+        response: { 200: recordedQuestionSchema, ...errors },
+      },
+      handler: async (req) => qa.reject(req.actor, req.params.qaId, req.params.sessionId),
+    });
+
+    app.put('/api/live-sessions/:sessionId/qa/answering', {
+      schema: {
+        tags,
+        summary: '"Answering now": highlight one open question for everyone, or none (course mentors, admins); broadcast as qa:answering',
+        params: sessionParams,
+        querystring: noQuery,
+        body: qaHighlightBody,
+        response: { 200: answeringResult, ...errors },
+      },
+      handler: async (req) => qa.highlight(req.actor, req.params.sessionId, req.body.qaId),
     });
   };
 }

@@ -1,30 +1,30 @@
-import type { Transaction } from 'kysely';
-import type { AuditAction } from '../audit/audit.actions.ts';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
-import { lockSession } from '../sessions/sessions.repo.ts';
-import { createBatcher } from '../db/batcher.ts';
-import type { Database, LiveSessionRow } from '../db/tables.ts';
-import { AppError } from '../errors.ts';
-import { decodeCursor, toPage } from '../http/cursor.ts';
 import { type ClassDeps, recordChange, seqOf } from '../classroom/class-deps.ts';
-import { createAccessCache } from '../classroom/access-cache.ts';
 import { createOwedBroadcasts } from '../classroom/owed-broadcasts.ts';
 import { sessionTarget } from '../classroom/session-access.ts';
-import { requireLive, requireSetting } from '../classroom/session-guards.ts';
+import { requireSetting } from '../classroom/session-guards.ts';
+import { requireNoBlockedWords } from '../courses/moderation.service.ts';
+import { createBatcher } from '../db/batcher.ts';
+import type { LiveSessionRow } from '../db/tables.ts';
+import { AppError } from '../errors.ts';
+import type { EventDraft } from '../events/events.repo.ts';
+import { decodeCursor, toPage } from '../http/cursor.ts';
+import { lockSession } from '../sessions/sessions.repo.ts';
+import { createQaCore, questionClosed, questionPending, questionTarget, requireQaOpen } from './qa.core.ts';
 import { parseQaCursor, qaCursorOf } from './qa.cursor.ts';
+import { createQaModeration } from './qa.moderation.ts';
 import { toListedQuestionDto, toQuestionDto } from './qa.presenter.ts';
 import {
   clearBroadcastPending,
-  findQuestion,
+  countPending,
   findQuestionView,
   insertQuestion,
   listPendingBroadcasts,
   listQuestions,
   markAnswered,
   markDismissed,
-  type QuestionRow,
 } from './qa.repo.ts';
 import type { QaAskInput, QaListQuery } from './qa.schemas.ts';
 import { applyUpvoteToggles, type UpvoteOutcome, type UpvoteToggle } from './qa.upvotes.ts';
@@ -34,32 +34,20 @@ const UPVOTE_BROADCAST_MS = 300;
 
 export type QaService = ReturnType<typeof createQaService>;
 
-/** Asking, upvoting and answering happen in a live class with Q&A on. */
-function requireQaOpen(session: LiveSessionRow | undefined): asserts session is LiveSessionRow {
-  if (!session) throw new AppError('SESSION_NOT_FOUND', 'The session was not found');
-  requireLive(session);
-  requireSetting(session, 'qa_enabled');
-}
-
-const questionTarget = (session: LiveSessionRow, qaId: string) => ({
-  type: 'question',
-  id: qaId,
-  courseId: session.course_id,
-  sessionId: session.id,
-});
+/** "Answering now" ends with the question: the room hears it cleared. */
+const answeringEnded = (wasAnswering: boolean): EventDraft[] => (wasAnswering ? [{ event: 'qa:answering', payload: { qaId: null } }] : []);
 
 /**
- * Q&A: members ask (anonymously when the session allows) and upvote; course mentors and admins answer and dismiss.
- * Upvotes are batched into shared transactions and their broadcasts coalesced per question. Socket.IO and REST call
- * these same methods.
+ * Q&A: members ask (anonymously when the session allows; into the mentors' review queue when it asks for review) and
+ * upvote others' questions; course mentors and admins answer, dismiss and moderate (qa.moderation.ts). Upvotes are
+ * batched into shared transactions and their broadcasts coalesced per question. Socket.IO and REST call these same
+ * methods.
  */
 export function createQaService(deps: ClassDeps) {
   const { db, audit, loadSession, limits } = deps;
+  const core = createQaCore(deps);
+  const { loadQuestion, changeQuestion } = core;
   const upvotes = createBatcher<UpvoteToggle, UpvoteOutcome>(db, applyUpvoteToggles, { observer: deps.observeBatches?.('upvotes') });
-  // A question's session never changes, and an upvote on a question answered or dismissed meanwhile is refused by the
-  // upvote batch (openQuestionIds): upvotes read each question once per TTL, not once per click.
-  const questions = createAccessCache<QuestionRow | undefined>((row) => row !== undefined);
-  const findQuestionCached = (qaId: string) => questions.get(qaId, () => findQuestion(db, qaId));
   const upvoteBroadcasts = createOwedBroadcasts(deps, {
     what: 'qa:updated broadcast',
     intervalMs: UPVOTE_BROADCAST_MS,
@@ -67,57 +55,16 @@ export function createQaService(deps: ClassDeps) {
     send: async (trx, { id: qaId }) => {
       await clearBroadcastPending(trx, qaId);
       const view = await findQuestionView(trx, qaId);
-      return view ? [{ event: 'qa:updated', payload: { question: toQuestionDto(view) } }] : [];
+      // Only an open question takes upvotes, and only what the whole room may see is broadcast.
+      return view?.status === 'open' ? [{ event: 'qa:updated', payload: { question: toQuestionDto(view) } }] : [];
     },
   });
 
-  /**
-   * The question and its session, with the caller's access to it checked first. A question the caller cannot see is
-   * QUESTION_NOT_FOUND; `sessionId` (REST) scopes the lookup to that session.
-   */
-  async function loadQuestion(
-    actor: Actor,
-    qaId: string,
-    need: 'view' | 'manage',
-    action: AuditAction,
-    sessionId?: string,
-    cached = false,
-  ) {
-    const scoped = sessionId ? await loadSession(actor, sessionId, need, action) : undefined;
-    const question = await (cached ? findQuestionCached(qaId) : findQuestion(db, qaId));
-    if (!question || (scoped && question.session_id !== scoped.session.id)) throw questionNotFound(qaId);
-    const access =
-      scoped ??
-      (await loadSession(actor, question.session_id, need, action).catch((err: unknown) => {
-        throw err instanceof AppError && err.code === 'SESSION_NOT_FOUND' ? questionNotFound(qaId) : err;
-      }));
-    return { ...access, question };
-  }
-
-  /** Changes one question and broadcasts qa:updated with its new state; returns it with the event's seq. */
-  async function changeQuestion(
-    actor: Actor,
-    action: AuditAction,
-    session: LiveSessionRow,
-    question: QuestionRow,
-    change: (trx: Transaction<Database>) => Promise<void>,
-  ) {
-    const { result, events } = await audit.guard(actor, action, sessionTarget(session), () =>
-      recordChange(deps, session.id, async (trx) => {
-        await change(trx);
-        await insertAuditEntry(trx, auditEntry(actor, action, questionTarget(session, question.id), 'success'));
-        const view = await findQuestionView(trx, question.id);
-        if (!view) throw questionNotFound(question.id);
-        const dto = toQuestionDto(view);
-        return { result: dto, events: [{ event: 'qa:updated', payload: { question: dto } }] };
-      }),
-    );
-    questions.invalidate(question.id);
-    return { ...result, seq: seqOf(events) };
-  }
-
   return {
-    /** Persists a question and broadcasts qa:question. An anonymous one is stored without its author. */
+    /**
+     * Persists a question. Without review it is broadcast as qa:question; with review (reviewQuestions) it waits as
+     * `pending` and the room hears only qa:queue, the number waiting. An anonymous one is stored without its author.
+     */
     async ask(actor: Actor, sessionId: string, input: Omit<QaAskInput, 'sessionId'>) {
       const { session, membership } = await loadSession(actor, sessionId, 'view', 'qa.ask');
       const checks = (s: LiveSessionRow | undefined) => {
@@ -126,37 +73,47 @@ export function createQaService(deps: ClassDeps) {
       };
       await audit.guard(actor, 'qa.ask', sessionTarget(session), () => checks(session));
       await limits.take(actor, 'question');
+      // After the limit: a refused question counts, so the list cannot be probed quickly.
+      await audit.guard(actor, 'qa.ask', sessionTarget(session), () =>
+        requireNoBlockedWords(db, session.course_id, input.question, 'question'),
+      );
       const { result, events } = await audit.guard(actor, 'qa.ask', sessionTarget(session), () =>
         recordChange(deps, session.id, async (trx) => {
-          checks(await lockSession(trx, session.id));
+          const locked = await lockSession(trx, session.id);
+          checks(locked);
+          // Read under the lock: a question asked as review is switched on waits, one asked before it does not.
+          const review = locked?.review_questions === true;
           const row = await insertQuestion(trx, {
             session_id: session.id,
             user_id: input.anonymous ? null : actor.id,
+            asked_by: actor.id,
             question: input.question,
             anonymous: input.anonymous,
-            status: 'open',
+            status: review ? 'pending' : 'open',
             answer: null,
             answered_by: null,
             answered_at: null,
             updated_at: new Date(),
           });
-          // For an anonymous question this audit row is the only record of who asked.
-          await insertAuditEntry(
-            trx,
-            auditEntry(actor, 'qa.ask', questionTarget(session, row.id), 'success', { anonymous: row.anonymous }),
-          );
+          const details = { anonymous: row.anonymous, ...(review && { pending: true }) };
+          await insertAuditEntry(trx, auditEntry(actor, 'qa.ask', questionTarget(session, row.id), 'success', details));
           const dto = toQuestionDto({ ...row, author_name: actor.name, token_role: actor.role, roster_role: membership });
-          return { result: dto, events: [{ event: 'qa:question', payload: { question: dto } }] };
+          const drafts: EventDraft[] = review
+            ? [{ event: 'qa:queue', payload: { pending: await countPending(trx, session.id) } }]
+            : [{ event: 'qa:question', payload: { question: dto } }];
+          return { result: dto, events: drafts };
         }),
       );
       return { ...result, seq: seqOf(events) };
     },
 
-    /** Toggles the caller's upvote on an open question; acks after the commit that holds it. */
+    /** Toggles the caller's upvote on someone else's open question; acks after the commit that holds it. */
     async upvote(actor: Actor, qaId: string, sessionId?: string) {
       const { session, question } = await loadQuestion(actor, qaId, 'view', 'qa.upvote', sessionId, true);
       await audit.guard(actor, 'qa.upvote', sessionTarget(session), () => {
         requireQaOpen(session);
+        if (question.asked_by === actor.id) throw new AppError('OWN_QUESTION', 'You cannot upvote your own question');
+        if (question.status === 'pending') throw questionPending();
         if (question.status !== 'open') throw questionClosed(question.status);
       });
       await limits.take(actor, 'upvote');
@@ -166,44 +123,89 @@ export function createQaService(deps: ClassDeps) {
       return outcome;
     },
 
-    /** Marks a question answered, with a written answer or none ("answered live"); answering again replaces it. */
+    /**
+     * Marks a question answered, with a written answer or none ("answered live"); answering again replaces it. It is
+     * no longer "answering now".
+     */
     async answer(actor: Actor, qaId: string, answer: string | undefined, sessionId?: string) {
       const { session, question } = await loadQuestion(actor, qaId, 'manage', 'qa.answer', sessionId);
+      const check = (status: string) => {
+        if (status === 'pending') throw questionPending();
+        if (status !== 'open' && status !== 'answered') throw questionClosed(status);
+      };
       await audit.guard(actor, 'qa.answer', sessionTarget(session), () => {
         requireQaOpen(session);
-        if (question.status === 'dismissed') throw questionClosed(question.status);
+        check(question.status);
       });
-      return changeQuestion(actor, 'qa.answer', session, question, async (trx) => {
-        requireQaOpen(await lockSession(trx, session.id));
-        if (!(await markAnswered(trx, question.id, answer ?? null, actor.id, new Date()))) throw questionClosed('dismissed');
-      });
+      return changeQuestion(
+        actor,
+        'qa.answer',
+        session,
+        question.id,
+        async ({ trx, session: locked, before }) => {
+          requireQaOpen(locked);
+          check(before.status);
+          if (!(await markAnswered(trx, question.id, answer ?? null, actor.id, new Date()))) throw questionClosed('dismissed');
+        },
+        async (dto, { before }) => [{ event: 'qa:updated', payload: { question: dto } }, ...answeringEnded(before.answering)],
+      );
     },
 
-    /** Dismisses a question: allowed in any class state and with Q&A off, so mentors can always clean up. */
+    /**
+     * Dismisses an open or answered question: it leaves the students' lists and replays, and the room hears only
+     * qa:removed (no text). Allowed in any class state and with Q&A off, so mentors can always clean up.
+     */
     async dismiss(actor: Actor, qaId: string, sessionId?: string) {
       const { session, question } = await loadQuestion(actor, qaId, 'manage', 'qa.dismiss', sessionId);
-      await audit.guard(actor, 'qa.dismiss', sessionTarget(session), () => {
-        if (question.status === 'dismissed') throw questionClosed(question.status);
-      });
-      return changeQuestion(actor, 'qa.dismiss', session, question, async (trx) => {
-        if (!(await markDismissed(trx, question.id, new Date()))) throw questionClosed('dismissed');
-      });
+      const check = (status: string) => {
+        if (status === 'pending') throw questionPending();
+        if (status !== 'open' && status !== 'answered') throw questionClosed(status);
+      };
+      await audit.guard(actor, 'qa.dismiss', sessionTarget(session), () => check(question.status));
+      return changeQuestion(
+        actor,
+        'qa.dismiss',
+        session,
+        question.id,
+        async ({ trx, before }) => {
+          check(before.status);
+          if (!(await markDismissed(trx, question.id, new Date()))) throw questionClosed('dismissed');
+        },
+        async (_dto, { before }) => [
+          { event: 'qa:removed', payload: { qaId: question.id, reason: 'dismissed' } },
+          ...answeringEnded(before.answering),
+        ],
+      );
     },
 
-    /** A session's questions by votes or by time, with whether the caller upvoted each (members; any class state). */
+    ...createQaModeration(deps, core),
+
+    /**
+     * A session's questions by votes or by time, with whether the caller upvoted and asked each (members; any class
+     * state). Managers see every question; anyone else open and answered ones and their own waiting for review.
+     */
     async list(actor: Actor, sessionId: string, query: QaListQuery) {
-      const { session } = await loadSession(actor, sessionId, 'view', 'qa.read');
+      const { session, manages } = await loadSession(actor, sessionId, 'view', 'qa.read');
       const after = query.cursor ? decodeCursor(query.cursor, (v) => parseQaCursor(v, query.sort)) : undefined;
       const rows = await listQuestions(db, {
         sessionId: session.id,
         viewerId: actor.id,
+        manages,
         sort: query.sort,
         status: query.status,
         after,
         limit: query.limit + 1,
       });
-      return toPage(rows, query.limit, toListedQuestionDto, (row) => qaCursorOf(row, query.sort));
+      return toPage(
+        rows,
+        query.limit,
+        (row) => toListedQuestionDto(row, actor.id),
+        (row) => qaCursorOf(row, query.sort),
+      );
     },
+
+    /** How a replay is shaped for a viewer: questions since dismissed or rejected leave a student's replay. */
+    shapeReplay: core.shapeReplay,
 
     /** Sends the upvote counts still owed, then stops. */
     stop(): Promise<void> {
@@ -215,12 +217,4 @@ export function createQaService(deps: ClassDeps) {
       return upvoteBroadcasts.recover();
     },
   };
-}
-
-export function questionNotFound(qaId: string): AppError {
-  return new AppError('QUESTION_NOT_FOUND', `Question ${qaId} was not found`);
-}
-
-function questionClosed(status: string): AppError {
-  return new AppError('QUESTION_CLOSED', `The question is ${status}; this works only while it is open`);
 }

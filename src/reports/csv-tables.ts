@@ -21,7 +21,7 @@ export interface QuestionCsvRow {
   /** Null for an anonymous question: the CSV never names who asked it. */
   author: { userId: string; name: string } | null;
   question: string;
-  status: 'open' | 'answered' | 'dismissed';
+  status: 'pending' | 'open' | 'answered' | 'dismissed' | 'rejected';
   upvotes: number;
   /** The written answer; null while open or when answered live. */
   answer: string | null;

@@ -123,7 +123,8 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
     if (row.user_id !== null) add(questionsBy, row.user_id, row.n);
     add(activity.questions, Number(row.minute), row.n);
     qaCounts.total += row.n;
-    qaCounts[row.status] += row.n;
+    // Still waiting for review counts as open, refused in review as dismissed: the report's four counts stay as they were.
+    qaCounts[row.status === 'pending' ? 'open' : row.status === 'rejected' ? 'dismissed' : row.status] += row.n;
   }
   const polls = toPollInputs(rows.polls, rows.answers);
   const meetingSegments = spansByUser(rows.meeting, onRoster);

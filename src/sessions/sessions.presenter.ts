@@ -31,6 +31,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUr
       qaEnabled: row.qa_enabled,
       pollsEnabled: row.polls_enabled,
       anonymousQuestions: row.anonymous_questions,
+      reviewQuestions: row.review_questions,
     },
     announcement: row.announcement && row.announcement_at ? { text: row.announcement, setAt: row.announcement_at.toISOString() } : null,
     ...(viewerManages && { attendance: (row.attendance_overrides ?? null) as SessionDto['attendance'] }),

@@ -14,6 +14,9 @@ export const settingsSchema = z.strictObject({
   qaEnabled: z.boolean(),
   pollsEnabled: z.boolean(),
   anonymousQuestions: z.boolean().meta({ description: 'Whether students may ask questions anonymously.' }),
+  reviewQuestions: z.boolean().meta({
+    description: 'Whether new questions wait for a mentor to approve them (status `pending`) before anyone else sees them. Off unless set.',
+  }),
 });
 export type SessionSettings = z.infer<typeof settingsSchema>;
 
@@ -29,7 +32,10 @@ export const createSessionBody = z.strictObject({
   description: description.optional(),
   scheduledStart: isoDateTime,
   durationMinutes,
-  settings: settingsSchema.partial().optional().meta({ description: 'Any setting left out is enabled.' }),
+  settings: settingsSchema
+    .partial()
+    .optional()
+    .meta({ description: 'Any setting left out is enabled, except reviewQuestions, which is off unless set.' }),
   mentorId: externalId.optional().meta({ description: "The session's mentor (a mentor on the course roster); defaults to the caller." }),
   meeting: meetingChoice.optional().meta({ description: "How the meeting link is made; defaults to the operator's MEETING_PROVIDER." }),
 });

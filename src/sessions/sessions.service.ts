@@ -139,6 +139,7 @@ function settingsColumns(s: Partial<SessionSettings>) {
     ...(s.qaEnabled !== undefined && { qa_enabled: s.qaEnabled }),
     ...(s.pollsEnabled !== undefined && { polls_enabled: s.pollsEnabled }),
     ...(s.anonymousQuestions !== undefined && { anonymous_questions: s.anonymousQuestions }),
+    ...(s.reviewQuestions !== undefined && { review_questions: s.reviewQuestions }),
   };
 }
 

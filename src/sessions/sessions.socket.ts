@@ -4,8 +4,10 @@ import type { ActionLimits } from '../classroom/action-limits.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { type Channels, managersRoom, ReplayHoleError, sessionRoom } from '../realtime/channels.ts';
 import type { RealtimeServer, RealtimeSocket } from '../realtime/server.ts';
+import type { RoomEvent } from '../realtime/protocol.ts';
 import type { On } from '../realtime/socket-handler.ts';
 import { isEnded, type LoadSession } from '../classroom/session-access.ts';
+import type { ReplayShaper } from '../classroom/feature.ts';
 import { type EventsService, requireEventsKept } from '../events/events.service.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { announcementSetInput } from './announcement.schemas.ts';
@@ -20,6 +22,8 @@ export interface SessionSocketDeps {
   channels: Channels;
   meetings: Pick<MeetingsService, 'linkFor'>;
   events: Pick<EventsService, 'requireKeptNow'>;
+  /** What a viewer may see of a replay (questions since dismissed leave a student's); none: replays as logged. */
+  shapeReplay?: ReplayShaper;
 }
 
 /** Each app's disconnect listener (keyed by its channels), shared by all its sockets. */
@@ -34,7 +38,7 @@ const joinedSessions = (socket: RealtimeSocket): Map<string, string> => (socket.
  * be joined to read what was missed.
  */
 export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: RealtimeSocket) => void {
-  const { loadSession, limits, sessions, presence, channels, meetings, events } = deps;
+  const { loadSession, limits, sessions, presence, channels, meetings, events, shapeReplay } = deps;
 
   // Handlers are shared by every socket: they use the socket they are given.
   on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
@@ -59,12 +63,14 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
       return;
     }
     const { count, users } = presence.snapshot(session.id, manages);
+    // Prepared before subscribing: the replay is shaped in the tick that joins the room.
+    const shape = input.sinceSeq !== undefined && shapeReplay ? await shapeReplay(session.id, manages) : undefined;
     await channels
       .subscribe(socket, session.id, input.sinceSeq, JOIN_REPLAY_LIMIT, (replay) =>
         reply({
           session: toSessionDto(session, manages, link),
           presence: manages ? { count, users } : { count },
-          events: replay.events.map((e) => ({ event: e.event, payload: e.payload })),
+          events: (shape ? shape(replay.events) : replay.events).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent),
           hasMore: replay.hasMore,
         }),
       )

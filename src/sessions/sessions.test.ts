@@ -32,7 +32,13 @@ for (const target of await dbTargets('sessions API')) {
       assert.equal(s.scheduledStart, '2026-12-01T14:00:00.000Z');
       assert.equal(s.status, 'scheduled');
       assert.equal(s.actualStart, null);
-      assert.deepEqual(s.settings, { chatEnabled: false, qaEnabled: true, pollsEnabled: true, anonymousQuestions: true });
+      assert.deepEqual(s.settings, {
+        chatEnabled: false,
+        qaEnabled: true,
+        pollsEnabled: true,
+        anonymousQuestions: true,
+        reviewQuestions: false,
+      });
       assert.equal(s.meeting.provider, 'jitsi');
       assert.equal(s.meeting.status, 'ready');
       assert.match(s.meeting.url, /^https:\/\/meet\.jit\.si\/SkillProbe-[A-Za-z]+-[0-9a-f]{32}$/);
@@ -122,7 +128,13 @@ for (const target of await dbTargets('sessions API')) {
       assert.equal(u.title, 'Renamed');
       assert.equal(u.description, 'keep me');
       assert.equal(u.scheduledStart, '2027-01-05T14:30:00.000Z');
-      assert.deepEqual(u.settings, { chatEnabled: true, qaEnabled: false, pollsEnabled: true, anonymousQuestions: true });
+      assert.deepEqual(u.settings, {
+        chatEnabled: true,
+        qaEnabled: false,
+        pollsEnabled: true,
+        anonymousQuestions: true,
+        reviewQuestions: false,
+      });
     });
 
     test('bad input gets a 400 naming the field, never a 500', async () => {

@@ -7,6 +7,7 @@ import * as eventRetention from './0005_event_retention.ts';
 import * as attendanceAnalytics from './0006_attendance_analytics.ts';
 import * as meetingSync from './0008_meeting_sync.ts';
 import * as pollTimersQuizzes from './0009_poll_timers_quizzes.ts';
+import * as qaModeration from './0010_qa_moderation.ts';
 import * as handsReactions from './0011_hands_reactions.ts';
 import * as joinCodes from './0013_join_codes.ts';
 import * as meetingJobClaims from './0014_meeting_job_claims.ts';
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_attendance_analytics': attendanceAnalytics,
   '0008_meeting_sync': meetingSync,
   '0009_poll_timers_quizzes': pollTimersQuizzes,
+  '0010_qa_moderation': qaModeration,
   '0011_hands_reactions': handsReactions,
   '0013_join_codes': joinCodes,
   '0014_meeting_job_claims': meetingJobClaims,

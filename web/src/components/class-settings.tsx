@@ -8,6 +8,7 @@ const TOGGLES: { key: keyof SessionSettings; label: string }[] = [
   { key: 'qaEnabled', label: 'Q&A' },
   { key: 'pollsEnabled', label: 'Polls' },
   { key: 'anonymousQuestions', label: 'Anonymous questions' },
+  { key: 'reviewQuestions', label: 'Review questions before they are shown' },
 ];
 
 /**

@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
 import type { RaisedHand } from '../../../src/hands/hands.schemas.ts';
 import type { Leaderboard } from '../../../src/polls/leaderboard.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
-import type { Question } from '../../../src/qa/qa.schemas.ts';
+import type { Question, RemovedReason } from '../../../src/qa/qa.schemas.ts';
 import type { Person, RoomEvent } from '../../../src/realtime/protocol.ts';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 
@@ -17,8 +17,19 @@ export interface ClassState {
   hands: { queue: RaisedHand[]; total: number };
   /** The quiz leaderboard while the mentor shows it to the class; null when hidden. */
   leaderboard: Leaderboard | null;
+  /** Q&A moderation as the room hears it: what is being answered, how many wait for review, what was removed. */
+  qaLive: QaLive;
   /** The last seq applied: rejoining with it replays exactly what was missed. */
   lastSeq: number;
+}
+
+export interface QaLive {
+  /** The question a mentor is answering now. */
+  answering: string | null;
+  /** Questions waiting for review (the room hears only the count). */
+  pending: number;
+  /** Questions dismissed or rejected: gone from the lists; kept so the viewer's own waiting one can be dropped too. */
+  removed: Record<string, RemovedReason>;
 }
 
 export const emptyClass: ClassState = {
@@ -29,6 +40,7 @@ export const emptyClass: ClassState = {
   polls: {},
   hands: { queue: [], total: 0 },
   leaderboard: null,
+  qaLive: { answering: null, pending: 0, removed: {} },
   lastSeq: 0,
 };
 
@@ -47,6 +59,15 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
     case 'qa:question':
     case 'qa:updated':
       return { ...next, questions: { ...state.questions, [e.payload.question.id]: e.payload.question } };
+    case 'qa:removed': {
+      const { [e.payload.qaId]: _gone, ...questions } = state.questions;
+      const qaLive = { ...state.qaLive, removed: { ...state.qaLive.removed, [e.payload.qaId]: e.payload.reason } };
+      return { ...next, questions, qaLive };
+    }
+    case 'qa:queue':
+      return { ...next, qaLive: { ...state.qaLive, pending: e.payload.pending } };
+    case 'qa:answering':
+      return { ...next, qaLive: { ...state.qaLive, answering: e.payload.qaId } };
     case 'poll:opened':
     case 'poll:closed':
       return { ...next, polls: { ...state.polls, [e.payload.poll.id]: { ...state.polls[e.payload.poll.id], ...e.payload.poll } } };

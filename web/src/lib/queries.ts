@@ -41,6 +41,10 @@ export const keys = {
   polls: (id: string) => ['session', id, 'polls'] as const,
   /** The viewer's own upvotes and answers in a class. */
   mine: (id: string) => ['session', id, 'mine'] as const,
+  /** Questions waiting for review (managers), read again whenever the room hears qa:queue. */
+  qaReview: (id: string) => ['session', id, 'qa', 'pending'] as const,
+  /** A course's blocked words. */
+  courseModeration: (courseId: string) => ['course', courseId, 'moderation'] as const,
   /** One course's sessions, or (null) all the caller's. */
   sessions: (courseId: string | null) => ['sessions', courseId] as const,
   /** A course's report over a range (ISO instants, or null for open ends). */

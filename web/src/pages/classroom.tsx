@@ -24,7 +24,7 @@ import '../report.css';
  * settings. The server decides every permission; the split only chooses what to show.
  */
 export function ClassroomPage({ sessionId }: { sessionId: string }) {
-  const { session, presence, messages, questions, polls, hands, leaderboard, counts, status, mine, setMine, room } =
+  const { session, presence, messages, questions, polls, hands, leaderboard, counts, status, mine, setMine, room, qaLive, qaNotice } =
     useClassroom(sessionId);
   const manages = presence.users !== null;
 
@@ -73,7 +73,16 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       <ClassReactions session={session} room={room} />
       <div className="class-grid">
         <ClassChat session={session} messages={messages} room={room} manages={manages} />
-        <ClassQa session={session} questions={questions} room={room} manages={manages} mine={mine} setMine={setMine} />
+        <ClassQa
+          session={session}
+          questions={questions}
+          qaLive={qaLive}
+          qaNotice={qaNotice}
+          room={room}
+          manages={manages}
+          mine={mine}
+          setMine={setMine}
+        />
         <ClassPolls
           session={session}
           polls={polls}

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { CourseRateChart } from '../components/course-rate-chart.tsx';
 import { CourseRules } from '../components/course-rules-form.tsx';
+import { CourseBlockedWords } from '../components/course-blocked-words.tsx';
 import { AtRiskList, CourseClasses, CourseStudents } from '../components/course-tables.tsx';
 import { CsvDownloads } from '../components/report-downloads.tsx';
 import { formatDateTime, ScheduleZoneNote } from '../components/schedule-when.tsx';
@@ -98,6 +99,7 @@ export function CourseReportPage({ courseId }: { courseId: string }) {
         </>
       )}
       <CourseRules courseId={courseId} />
+      <CourseBlockedWords courseId={courseId} />
     </div>
   );
 }
