@@ -31,7 +31,9 @@ function classInput(students: number, dayOffsetMinutes = 0): SessionReportInput 
       anonymous: p % 10 === 9,
       correctOption: p % 5 === 0 ? 1 : null,
       createdAt: at(d + p * 2),
-      responses: roster.filter((_, i) => (i + p) % 5 !== 0).map((s, i) => ({ userId: s.userId, choice: i % 3, at: at(d + p * 2 + 1) })),
+      responses: roster
+        .filter((_, i) => (i + p) % 5 !== 0)
+        .map((s, i) => ({ userId: s.userId, choice: i % 3, atMs: at(d + p * 2 + 1).getTime() })),
     }),
   );
   const messages = new Map<number, number>();

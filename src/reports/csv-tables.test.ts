@@ -15,7 +15,7 @@ import {
 } from './csv-tables.ts';
 
 const iso = (minute: number) => at(minute).toISOString();
-const answer = (userId: string, choice: unknown, minute = 6) => ({ userId, choice, at: at(minute) });
+const answer = (userId: string, choice: unknown, minute = 6) => ({ userId, choice, atMs: at(minute).getTime() });
 
 /** Ana in the room 0…50 and again from 55 (still open), in the meeting 2…40; Bob never came. */
 function input() {

@@ -56,7 +56,7 @@ export async function loadMyReportInput(
       createdAt: p.created_at,
       closedAt: p.closed_at,
       results: tallyResults(shape, choices.get(p.id) ?? []),
-      responses: answer ? [{ userId, choice: answer.choice, at: answer.at }] : [],
+      responses: answer ? [{ userId, choice: answer.choice, atMs: answer.at.getTime() }] : [],
     };
   });
   const one = <T>(value: T | null) => (value === null ? new Map<string, T>() : new Map([[userId, value]]));

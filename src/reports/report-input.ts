@@ -31,7 +31,8 @@ export interface ReportPollInput {
   closedAt: Date | null;
   results: PollResults;
   /** Every answer (also for anonymous polls: the report counts them but never names who gave them). */
-  responses: { userId: string; choice: unknown; at: Date }[];
+  /** Each answer, with when it was last given in epoch milliseconds (a number: a class has tens of thousands). */
+  responses: { userId: string; choice: unknown; atMs: number }[];
 }
 
 /** One stay of a meeting participant the sync matched to nobody (meeting_participant_segments without a user). */

@@ -197,7 +197,7 @@ function toPollInputs(polls: PollRow[], answersOf: Map<string, AnswerTuple[]>): 
       createdAt: p.created_at,
       closedAt: p.closed_at,
       results: tallyResults(shape, [...counts.values()]),
-      responses: answers.map(([userId, choice, , updated]) => ({ userId, choice, at: new Date(updated) })),
+      responses: answers.map(([userId, choice, , updated]) => ({ userId, choice, atMs: updated })),
     };
   });
 }

@@ -7,7 +7,7 @@ import { computeSessionReport } from './session-report.ts';
 
 const DAY = 24 * 60;
 const roster = [student('u3', 'Cat'), student('u1', 'Ana'), student('u2', 'Ben')];
-const vote = (userId: string, choice: number) => ({ userId, choice, at: at(5) });
+const vote = (userId: string, choice: number) => ({ userId, choice, atMs: at(5).getTime() });
 
 /** A 60-minute class on day `day` (10:00–11:00 UTC) with the stays given in minutes from its start. */
 function classOn(

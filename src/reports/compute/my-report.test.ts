@@ -5,7 +5,7 @@ import { myReport } from '../reports.schemas.ts';
 import { myReportOf } from './my-report.ts';
 import { computeSessionReport } from './session-report.ts';
 
-const answer = (userId: string, choice: unknown) => ({ userId, choice, at: at(6) });
+const answer = (userId: string, choice: unknown) => ({ userId, choice, atMs: at(6).getTime() });
 
 describe('myReportOf', () => {
   const report = computeSessionReport(

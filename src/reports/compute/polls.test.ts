@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { at, makePoll, makeReportInput, student } from '../../test/make-report-input.ts';
 import { computeSessionReport } from './session-report.ts';
 
-const answer = (userId: string, choice: unknown, minute = 6) => ({ userId, choice, at: at(minute) });
+const answer = (userId: string, choice: unknown, minute = 6) => ({ userId, choice, atMs: at(minute).getTime() });
 
 /**
  * Four roster students and a mentor (m1, not on the roster):

@@ -71,7 +71,7 @@ export function reportPolls(polls: readonly ReportPollInput[], roster: readonly 
         name: roster[i]?.name ?? '',
         choice: r.choice,
         correct: isQuiz(poll) ? isCorrect(poll.correctOption, r.choice) : null,
-        answeredAt: isoUtc(r.at.getTime()),
+        answeredAt: isoUtc(r.atMs),
       });
     });
     return {
