@@ -1,3 +1,9 @@
+import { useEffect, useState } from 'react';
+import { ClassNotices, SoundToggle, useNotices } from '../components/class-notices.tsx';
+import { ClassTabs } from '../components/class-tabs.tsx';
+import { PinnedPoll } from '../components/pinned-poll.tsx';
+import type { ClassTab } from '../lib/awareness.ts';
+import { useMedia } from '../lib/use-media.ts';
 import { ClassAnnouncement } from '../components/class-announcement.tsx';
 import { ClassAttendance } from '../components/class-attendance.tsx';
 import { ClassBanner } from '../components/class-banner.tsx';
@@ -24,9 +30,24 @@ import '../report.css';
  * settings. The server decides every permission; the split only chooses what to show.
  */
 export function ClassroomPage({ sessionId }: { sessionId: string }) {
-  const { session, presence, messages, questions, polls, hands, leaderboard, counts, status, mine, setMine, room, qaLive, qaNotice } =
-    useClassroom(sessionId);
+  const live = useClassroom(sessionId);
+  const { session, presence, messages, questions, polls, hands, leaderboard, counts, status, mine, setMine, room, qaLive, qaNotice } = live;
   const manages = presence.users !== null;
+  const notices = useNotices(live, qaNotice, { polls: !manages });
+  // Phones get the classroom as tabs; wider screens show every panel side by side.
+  const phone = useMedia('(max-width: 699px)');
+  const [tab, setTab] = useState<ClassTab>('chat');
+  const { seen } = notices;
+  useEffect(() => seen(tab), [tab, seen]);
+  const show = (to: ClassTab) => {
+    setTab(to);
+    // After the tab switch has rendered: the section is then on screen to scroll to.
+    requestAnimationFrame(() => document.getElementById(`class-panel-${to}`)?.scrollIntoView({ block: 'start' }));
+  };
+  const panel = (id: ClassTab) =>
+    phone
+      ? { id: `class-panel-${id}`, role: 'tabpanel', 'aria-labelledby': `class-tab-${id}`, hidden: tab !== id }
+      : { id: `class-panel-${id}` };
 
   if (!session) {
     return status.status === 'closed' ? (
@@ -69,30 +90,38 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       {/* A student's own record once the class is over: the first thing they came back for. */}
       {/* The token's role too: a mentor's presence list may not have arrived yet, and they have no row to read. */}
       {!manages && me()?.role === 'student' && session.status === 'completed' && <MyAttendance sessionId={sessionId} />}
+      {!manages && <PinnedPoll polls={Object.values(polls)} answered={(id) => mine.choices[id] !== undefined} onGo={() => show('polls')} />}
       <ClassAnnouncement session={session} room={room} manages={manages} />
       <ClassReactions session={session} room={room} />
+      {phone && <ClassTabs tab={tab} onTab={setTab} unseen={notices.unseen} />}
       <div className="class-grid">
-        <ClassChat session={session} messages={messages} room={room} manages={manages} />
-        <ClassQa
-          session={session}
-          questions={questions}
-          qaLive={qaLive}
-          qaNotice={qaNotice}
-          room={room}
-          manages={manages}
-          mine={mine}
-          setMine={setMine}
-        />
-        <ClassPolls
-          session={session}
-          polls={polls}
-          room={room}
-          manages={manages}
-          mine={mine}
-          setMine={setMine}
-          counts={counts}
-          leaderboard={leaderboard}
-        />
+        <div {...panel('chat')}>
+          <ClassChat session={session} messages={messages} room={room} manages={manages} />
+        </div>
+        <div {...panel('qa')}>
+          <ClassQa
+            session={session}
+            questions={questions}
+            qaLive={qaLive}
+            qaNotice={qaNotice}
+            room={room}
+            manages={manages}
+            mine={mine}
+            setMine={setMine}
+          />
+        </div>
+        <div {...panel('polls')}>
+          <ClassPolls
+            session={session}
+            polls={polls}
+            room={room}
+            manages={manages}
+            mine={mine}
+            setMine={setMine}
+            counts={counts}
+            leaderboard={leaderboard}
+          />
+        </div>
         <div className="class-side">
           {manages && <HandQueue session={session} hands={hands} room={room} />}
           <ClassAttendance
@@ -102,8 +131,10 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
           />
           {manages && <ClassMeeting session={session} />}
           {manages && <ClassSettings session={session} />}
+          <SoundToggle on={notices.sound} onChange={notices.setSound} />
         </div>
       </div>
+      <ClassNotices notices={notices.notices} onShow={show} onDismiss={notices.dismiss} />
     </div>
   );
 }

@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type ClassTab, type Notice, noticesBetween, titleWithUnseen } from '../lib/awareness.ts';
+import type { ClassState } from '../lib/class-state.ts';
+
+const SOUND_KEY = 'spl.sound';
+const SHOWN_MS = 8000;
+
+/** A short, quiet two-note chime made on the spot (no audio file, nothing to fetch under the CSP). */
+function chime() {
+  try {
+    const audio = new AudioContext();
+    const gain = audio.createGain();
+    gain.gain.value = 0.06;
+    gain.connect(audio.destination);
+    [660, 880].forEach((hz, i) => {
+      const tone = audio.createOscillator();
+      tone.frequency.value = hz;
+      tone.connect(gain);
+      tone.start(audio.currentTime + i * 0.12);
+      tone.stop(audio.currentTime + i * 0.12 + 0.1);
+    });
+    setTimeout(() => void audio.close(), 600);
+  } catch {
+    // No audio here (a locked-down browser): the visible notice is enough.
+  }
+}
+
+/**
+ * Notices from live changes (a poll that opened, an announcement, news about the viewer's own question from the Q&A
+ * feature), the count of those not yet seen per tab (the phone's tab badges), the page title's count while the tab is
+ * hidden, and an optional chime. Mentors, who open the polls, are not told of them (`polls: false`). The class as
+ * first joined (its replay) announces nothing: only what happens while the viewer is here, or what they missed during
+ * a reconnect.
+ */
+export function useNotices(state: ClassState, qaNotice: string | null, { polls = true }: { polls?: boolean } = {}) {
+  const before = useRef<ClassState | null>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [unseen, setUnseen] = useState<Record<ClassTab, number>>({ chat: 0, qa: 0, polls: 0 });
+  const [hiddenCount, setHiddenCount] = useState(0);
+  const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) === 'on');
+  const soundOn = useRef(sound);
+  soundOn.current = sound;
+
+  const add = useCallback((fresh: Notice[]) => {
+    if (fresh.length === 0) return;
+    setNotices((shown) => [...shown.filter((n) => !fresh.some((f) => f.id === n.id)), ...fresh].slice(-3));
+    setUnseen((u) => {
+      const next = { ...u };
+      for (const n of fresh) next[n.tab] += 1;
+      return next;
+    });
+    if (document.hidden) setHiddenCount((n) => n + fresh.length);
+    if (soundOn.current) chime();
+    const ids = new Set(fresh.map((n) => n.id));
+    setTimeout(() => setNotices((shown) => shown.filter((n) => !ids.has(n.id))), SHOWN_MS);
+  }, []);
+
+  useEffect(() => {
+    const prev = before.current;
+    before.current = state;
+    if (prev?.session && prev !== state) add(noticesBetween(prev, state).filter((n) => polls || n.tab !== 'polls'));
+  }, [state, add, polls]);
+
+  const qaCount = useRef(0);
+  useEffect(() => {
+    if (qaNotice) add([{ id: `qa:${++qaCount.current}`, tab: 'qa', text: qaNotice, spoken: false }]);
+  }, [qaNotice, add]);
+
+  // The title carries the count only while the tab is hidden; coming back clears it.
+  const baseTitle = useRef(document.title);
+  useEffect(() => {
+    document.title = titleWithUnseen(baseTitle.current, hiddenCount);
+  }, [hiddenCount]);
+  useEffect(() => {
+    const onVisible = () => {
+      if (!document.hidden) setHiddenCount(0);
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    const title = baseTitle.current;
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      document.title = title;
+    };
+  }, []);
+
+  return {
+    notices,
+    unseen,
+    /** The viewer looked at a tab: its badge goes. */
+    seen: useCallback((tab: ClassTab) => setUnseen((u) => (u[tab] === 0 ? u : { ...u, [tab]: 0 })), []),
+    dismiss: (id: string) => setNotices((shown) => shown.filter((n) => n.id !== id)),
+    sound,
+    setSound: (on: boolean) => {
+      localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
+      setSound(on);
+    },
+  };
+}
+
+/**
+ * The notices as small cards at the bottom of the screen, each with a way to go to what it is about and to dismiss it.
+ * Non-blocking: they never take the focus. Spoken ones are in a polite live region (read out without interrupting);
+ * the others are read out by their own region where they are shown.
+ */
+export function ClassNotices({
+  notices,
+  onShow,
+  onDismiss,
+}: {
+  notices: Notice[];
+  onShow: (tab: ClassTab) => void;
+  onDismiss: (id: string) => void;
+}) {
+  const card = (n: Notice) => (
+    <p key={n.id} className="class-notice-toast">
+      <span>{n.text}</span>
+      <button type="button" className="link" onClick={() => onShow(n.tab)}>
+        Show
+      </button>
+      <button type="button" className="link" aria-label={`Dismiss: ${n.text}`} onClick={() => onDismiss(n.id)}>
+        ✕
+      </button>
+    </p>
+  );
+  return (
+    <section className="class-notices" aria-label="Notices">
+      <div aria-live="polite">{notices.filter((n) => n.spoken).map(card)}</div>
+      <div>{notices.filter((n) => !n.spoken).map(card)}</div>
+    </section>
+  );
+}
+
+/** The viewer's choice of a chime with each notice (off by default; kept in this browser). */
+export function SoundToggle({ on, onChange }: { on: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <label className="inline class-sound">
+      <input type="checkbox" checked={on} onChange={(e) => onChange(e.target.checked)} /> Sound for notices
+    </label>
+  );
+}
