@@ -1,9 +1,11 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import { connected, toApiError } from '../components/class-action.tsx';
 import { ClassPollResults } from '../components/class-poll-results.tsx';
 import { JoinCard } from '../components/presenter/join-card.tsx';
 import { TopQuestions } from '../components/presenter/top-questions.tsx';
+import { keys, pollsQuery } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
 import { useClassroom } from '../lib/use-classroom.ts';
 import '../classroom.css';
@@ -19,6 +21,7 @@ function currentPoll(polls: PollDto[]): PollDto | null {
 }
 
 const SHORTCUTS: [string, string][] = [
+  ['L', 'launch the next prepared poll'],
   ['N / P', 'next / previous poll'],
   ['R', 'show or hide results'],
   ['C', 'close the poll on screen'],
@@ -31,14 +34,19 @@ const SHORTCUTS: [string, string][] = [
  * them only after closing stay hidden on the shared screen until then, unless the mentor reveals them (R).
  */
 export function PresenterPage({ sessionId }: { sessionId: string }) {
-  const { session, presence, questions, polls, status, room } = useClassroom(sessionId);
+  const { session, presence, questions, polls, counts, status, room } = useClassroom(sessionId);
   const manages = presence.users !== null;
+  const queryClient = useQueryClient();
+  // Prepared polls (drafts) are read over REST: the room's events never carry them.
+  const drafts = (useQuery({ ...pollsQuery(sessionId), enabled: manages }).data ?? []).filter((p) => p.status === 'draft');
   const all = useMemo(() => inOrder(polls), [polls]);
   const [pickedId, setPickedId] = useState<string | null>(null);
   const [reveal, setReveal] = useState<Record<string, boolean>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const poll = all.find((p) => p.id === pickedId) ?? currentPoll(all);
   const shown = poll ? (reveal[poll.id] ?? !(poll.status === 'open' && poll.resultsVisibility === 'afterClose')) : false;
+  // Mentors hear how many answered even while results are hidden (poll:count); the results say it once shown.
+  const responses = poll ? (poll.results?.total ?? counts[poll.id] ?? null) : null;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -48,6 +56,21 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
       if (key === 'n' || key === 'p') {
         const next = all[Math.min(Math.max(at + (key === 'n' ? 1 : -1), 0), all.length - 1)];
         if (next) setPickedId(next.id);
+      } else if (key === 'l') {
+        const next = drafts[0];
+        if (!next) setNotice('No prepared poll left to launch.');
+        else {
+          void (async () => {
+            try {
+              const launched = await connected(room).request('poll:launch', { pollId: next.id });
+              setPickedId(launched.id);
+              setNotice(`Launched: ${launched.question}`);
+              void queryClient.invalidateQueries({ queryKey: keys.polls(sessionId) });
+            } catch (err) {
+              setNotice(`The poll could not be launched: ${toApiError(err).message}`);
+            }
+          })();
+        }
       } else if (key === 'r' && poll) {
         setReveal((r) => ({ ...r, [poll.id]: !shown }));
       } else if (key === 'c' && poll?.status === 'open') {
@@ -68,7 +91,7 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [all, poll, shown, manages, room]);
+  }, [all, poll, shown, manages, room, drafts, queryClient, sessionId]);
 
   if (!session) {
     return (
@@ -105,7 +128,7 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
             <p className="present-kicker">
               {poll.quiz ? 'Quiz' : 'Poll'} {all.indexOf(poll) + 1} of {all.length} · {poll.status === 'open' ? 'open' : 'closed'}
               {/* The results say how many voted themselves; while hidden, the count alone is shown here. */}
-              {!shown && poll.results && ` · ${poll.results.total} ${poll.results.total === 1 ? 'response' : 'responses'}`}
+              {!shown && responses !== null && ` · ${responses} ${responses === 1 ? 'response' : 'responses'}`}
             </p>
             <h2 className="present-question-big">{poll.question}</h2>
             {shown && poll.results ? (
@@ -119,7 +142,9 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
             )}
           </>
         ) : (
-          <p className="present-empty">No poll yet. Polls you open in the class page appear here.</p>
+          <p className="present-empty">
+            No poll yet. Polls you open in the class page appear here{drafts.length > 0 ? '; press L to launch a prepared one' : ''}.
+          </p>
         )}
       </section>
       <aside className="present-side">
