@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { expect } from './expect.ts';
-import { type Browser, launchBrowser, openAs, type Page, screenshot, startProxy, startService } from './harness.ts';
+import { type Browser, launchBrowser, openAs, openTab, type Page, screenshot, startProxy, startService } from './harness.ts';
 
 const XSS = '<img src=x onerror="window.__pwned=1;alert(1)">';
 const COURSE = 'algo-101';
@@ -116,6 +116,7 @@ test('a mentor and two students run a whole class', async () => {
   for (const p of [m, sky.page]) await expect(chatItem(p, `Hello ${XSS}`)).toBeVisible();
 
   // Q&A: ask, ask anonymously (a payload), upvote, answer.
+  await openTab(sam.page, 'Q&A');
   await sam.page.getByLabel('Your question').fill('Why does Dijkstra fail with negative edges?');
   await sam.page.getByRole('button', { name: 'Ask' }).click();
   await sky.page.getByLabel('Your question').fill(`Anonymous ${XSS}`);
@@ -135,6 +136,7 @@ test('a mentor and two students run a whole class', async () => {
   await m.getByLabel('Option 1', { exact: true }).fill('BFS');
   await m.getByLabel('Option 2', { exact: true }).fill(`DFS ${XSS}`);
   await m.getByRole('button', { name: 'Create poll' }).click();
+  await openTab(sam.page, 'Polls');
   await sam.page.getByRole('radio', { name: 'BFS', exact: true }).check();
   await sam.page.getByRole('button', { name: 'Vote', exact: true }).click();
   await sky.page.getByRole('radio', { name: `DFS ${XSS}` }).check();
@@ -148,6 +150,7 @@ test('a mentor and two students run a whole class', async () => {
   proxy.drop();
   await expect(sky.page.getByText(/Reconnecting/)).toBeVisible({ timeout: 15_000 });
   await screenshot(sky.page, 'student-reconnecting');
+  await openTab(sam.page, 'Chat');
   const missed = ['While you were away 1', 'While you were away 2', 'While you were away 3'];
   for (const [i, text] of missed.entries()) {
     const sender = i % 2 === 0 ? sam.page : m;

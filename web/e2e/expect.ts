@@ -48,6 +48,8 @@ export function expect(locator: Locator) {
         },
         o.timeout,
       ),
+    toBeDisabled: (o: { timeout?: number } = {}) =>
+      poll(`${name} to be disabled`, async () => ({ ok: await locator.isDisabled({ timeout: 1000 }), saw: 'enabled' }), o.timeout),
     toHaveCount: (count: number, o: { timeout?: number } = {}) =>
       poll(
         `${name} to have count ${count}`,

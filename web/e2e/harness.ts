@@ -108,6 +108,12 @@ export async function screenshot(page: Page, name: string, { dark = true }: { da
   }
 }
 
+/** On a phone the classroom is tabs: opens the named one (Chat, Q&A, Polls). Wider screens show every panel. */
+export async function openTab(page: Page, name: 'Chat' | 'Q&A' | 'Polls') {
+  const tabs = page.getByRole('tablist', { name: 'Class sections' });
+  if (await tabs.isVisible()) await tabs.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+}
+
 /** A TCP proxy to the service: one student's "network". `drop()` cuts every connection and refuses new ones. */
 export async function startProxy(targetPort: number) {
   const open = new Set<Socket>();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { expect } from './expect.ts';
-import { type Browser, launchBrowser, openAs, type Page, screenshot, startService } from './harness.ts';
+import { type Browser, launchBrowser, openAs, openTab, type Page, screenshot, startService } from './harness.ts';
 
 const COURSE = 'algorithms-2';
 const PEOPLE = {
@@ -99,6 +99,7 @@ test('a class, then its report, the student’s own view and the course dashboar
   await chloe.page.getByLabel('Your question').fill('Why does Bellman–Ford need V − 1 rounds?');
   await chloe.page.getByRole('button', { name: 'Ask' }).click();
   const question = (p: Page) => p.getByRole('listitem').filter({ hasText: 'V − 1 rounds' });
+  await openTab(amara.page, 'Q&A');
   await question(amara.page)
     .getByRole('button', { name: /Upvote/ })
     .click();
@@ -112,6 +113,7 @@ test('a class, then its report, the student’s own view and the course dashboar
   await m.getByLabel('Quiz').check();
   await m.getByLabel('Correct option').selectOption('1');
   await m.getByRole('button', { name: 'Create poll' }).click();
+  await openTab(amara.page, 'Polls');
   await amara.page.getByRole('radio', { name: 'Bellman–Ford' }).check();
   await amara.page.getByRole('button', { name: 'Vote', exact: true }).click();
   await chloe.page.getByRole('radio', { name: 'Dijkstra' }).check();
