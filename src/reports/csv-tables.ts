@@ -57,6 +57,7 @@ const STUDENT_COLUMNS = [
   'quizCorrect',
   'quizAsked',
   'quizScore',
+  'quizPoints',
 ] as const satisfies readonly (keyof SessionReport['students'][number])[];
 
 /** Session report → students: one row per roster student, the StudentReportRow's scalar fields. */

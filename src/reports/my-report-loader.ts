@@ -55,6 +55,8 @@ export async function loadMyReportInput(
       status: p.status as ReportPollInput['status'],
       createdAt: p.created_at,
       closedAt: p.closed_at,
+      durationSeconds: p.duration_seconds,
+      openedAt: p.opened_at,
       results: tallyResults(shape, choices.get(p.id) ?? []),
       responses: answer ? [{ userId, choice: answer.choice, atMs: answer.at.getTime() }] : [],
     };

@@ -30,8 +30,13 @@ export interface ReportPollInput {
   createdAt: Date;
   closedAt: Date | null;
   results: PollResults;
-  /** Every answer (also for anonymous polls: the report counts them but never names who gave them). */
-  /** Each answer, with when it was last given in epoch milliseconds (a number: a class has tens of thousands). */
+  /** The poll's timer in seconds (null: none) and when it opened: a quiz answer's points depend on them. */
+  durationSeconds: number | null;
+  openedAt: Date | null;
+  /**
+   * Every answer (also for anonymous polls: the report counts them but never names who gave them), with when it was
+   * last given in epoch milliseconds (a number: a class has tens of thousands).
+   */
   responses: { userId: string; choice: unknown; atMs: number }[];
 }
 

@@ -196,6 +196,8 @@ function toPollInputs(polls: PollRow[], answersOf: Map<string, AnswerTuple[]>): 
       status: p.status as ReportPollInput['status'],
       createdAt: p.created_at,
       closedAt: p.closed_at,
+      durationSeconds: p.duration_seconds,
+      openedAt: p.opened_at,
       results: tallyResults(shape, [...counts.values()]),
       responses: answers.map(([userId, choice, , updated]) => ({ userId, choice, atMs: updated })),
     };

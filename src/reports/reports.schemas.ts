@@ -51,6 +51,9 @@ export const studentReportRow = z
     quizCorrect: z.number().int(),
     quizAsked: z.number().int(),
     quizScore: z.number().nullable().meta({ description: 'quizCorrect / quizAsked as a percentage; null when no quiz was asked.' }),
+    quizPoints: z.number().int().meta({
+      description: "Points over the class's closed quizzes, as the quiz leaderboard counts them (faster right answers earn more).",
+    }),
   })
   .meta({ id: 'StudentReportRow' });
 

@@ -56,6 +56,8 @@ export function makePoll(pollId: string, overrides: Partial<ReportPollInput> = {
     status: 'closed',
     createdAt: at(5),
     closedAt: at(10),
+    durationSeconds: null,
+    openedAt: at(5),
     results: { total: 0, counts: [0, 0, 0] },
     responses: [],
     ...overrides,

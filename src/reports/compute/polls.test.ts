@@ -123,3 +123,59 @@ describe('polls in the session report', () => {
     assert.equal(report.students[0]!.pollsOffered, 0);
   });
 });
+
+/**
+ * Quiz points as the leaderboard counts them (quiz-points.ts): a right answer earns 1000 × (1 − t / 2T), t the time
+ * after opening, T the timer; 1000 untimed; 0 wrong. Opened at minute 5:
+ *   t1 timed 60 s, correct 0: u1 right at +15 s → 1000 × (1 − 15/120) = 875; u2 wrong → 0
+ *   t2 untimed, correct 1:    u1 right → 1000; u2 right → 1000
+ *   t3 timed, still open:     u1 right → not counted until it closes (it would tell who is right)
+ * u1: 875 + 1000 = 1875; u2: 1000; u3 answered nothing: 0.
+ */
+describe('quiz points in the session report', () => {
+  const opened = at(5);
+  const after = (seconds: number) => opened.getTime() + seconds * 1000;
+  const report = computeSessionReport(
+    makeReportInput({
+      roster: [student('u1', 'Ana'), student('u2', 'Ben'), student('u3', 'Cat')],
+      polls: [
+        makePoll('t1', {
+          correctOption: 0,
+          durationSeconds: 60,
+          openedAt: opened,
+          responses: [
+            { userId: 'u1', choice: 0, atMs: after(15) },
+            { userId: 'u2', choice: 1, atMs: after(5) },
+          ],
+        }),
+        makePoll('t2', {
+          correctOption: 1,
+          openedAt: opened,
+          responses: [
+            { userId: 'u1', choice: 1, atMs: after(30) },
+            { userId: 'u2', choice: 1, atMs: after(40) },
+          ],
+        }),
+        makePoll('t3', {
+          correctOption: 2,
+          durationSeconds: 30,
+          openedAt: opened,
+          status: 'open',
+          closedAt: null,
+          responses: [{ userId: 'u1', choice: 2, atMs: after(1) }],
+        }),
+      ],
+    }),
+  );
+
+  test('each student has the points of their closed quizzes; an open one adds nothing yet', () => {
+    assert.deepEqual(
+      report.students.map((s) => [s.userId, s.quizPoints]),
+      [
+        ['u1', 1875],
+        ['u2', 1000],
+        ['u3', 0],
+      ],
+    );
+  });
+});

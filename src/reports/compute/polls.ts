@@ -1,4 +1,5 @@
 import { isCorrect } from '../../polls/polls.results.ts';
+import { quizPoints } from '../../polls/quiz-points.ts';
 import type { ReportPollInput, RosterStudent } from '../report-input.ts';
 import type { SessionReport } from '../reports.schemas.ts';
 import { isoOrNull, isoUtc, percentOrNull } from './numbers.ts';
@@ -12,6 +13,11 @@ export interface StudentPollStats {
   /** Non-anonymous quiz polls this student answered (a score is shown only when at least one). */
   quizAnswered: number;
   quizCorrect: number;
+  /**
+   * Points over the closed quizzes, by the polls' own formula (quiz-points.ts) as the leaderboard counts them; an open
+   * quiz's would tell who is right before it closes.
+   */
+  quizPoints: number;
 }
 
 const isQuiz = (poll: ReportPollInput) => poll.correctOption !== null;
@@ -33,18 +39,26 @@ export function pollStatsByStudent(polls: readonly ReportPollInput[]): Map<strin
     for (const r of poll.responses) {
       let s = stats.get(r.userId);
       if (!s) {
-        s = { answered: 0, quizAnswered: 0, quizCorrect: 0 };
+        s = { answered: 0, quizAnswered: 0, quizCorrect: 0, quizPoints: 0 };
         stats.set(r.userId, s);
       }
       s.answered += 1;
       if (isQuiz(poll)) {
         s.quizAnswered += 1;
         if (isCorrect(poll.correctOption, r.choice)) s.quizCorrect += 1;
+        if (poll.status === 'closed') s.quizPoints += pointsOf(poll, r);
       }
     }
   }
   return stats;
 }
+
+const pointsOf = (poll: ReportPollInput, r: ReportPollInput['responses'][number]) =>
+  quizPoints(
+    { correct_option: poll.correctOption, duration_seconds: poll.durationSeconds, opened_at: poll.openedAt },
+    r.choice,
+    new Date(r.atMs),
+  ).points;
 
 /**
  * Each poll as the report shows it. `responses` counts every answer (anonymous ones and any from outside the

@@ -58,7 +58,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
     const meeting = input.hasMeetingData ? countableIntervals(meetingSpans, window, now) : null;
     const counted = countedTime(room, meeting, rules.source, rules.minimumMinutes * 60_000);
     const opened = input.meetingOpens.get(student.userId) ?? null;
-    const polls = pollStats.get(student.userId) ?? { answered: 0, quizAnswered: 0, quizCorrect: 0 };
+    const polls = pollStats.get(student.userId) ?? { answered: 0, quizAnswered: 0, quizCorrect: 0, quizPoints: 0 };
     const row: StudentReportRow = {
       userId: student.userId,
       name: student.name,
@@ -81,6 +81,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
       quizAsked,
       // Null for a student who answered no quiz: they took no part, which is not a score of 0.
       quizScore: polls.quizAnswered > 0 ? percentOrNull(polls.quizCorrect, quizAsked) : null,
+      quizPoints: polls.quizPoints,
     };
     return { row, counted };
   });

@@ -151,7 +151,9 @@ export function ReportStudents({ report }: { report: SessionReport }) {
                   ) : (
                     <>
                       {r.quizCorrect} of {r.quizAsked}
-                      <span className="report-sub">{formatPercent(r.quizScore)}</span>
+                      <span className="report-sub">
+                        {formatPercent(r.quizScore)} · {r.quizPoints} {r.quizPoints === 1 ? 'point' : 'points'}
+                      </span>
                     </>
                   )}
                 </td>
