@@ -3,7 +3,7 @@
  * a phone. The course page picks up the started class without a reload; Ben, reading the chat, is told a quiz opened
  * (a notice and a badge on the Polls tab); the timed quiz closes itself and each student sees right or wrong; the
  * presenter view shows a word cloud; a dismissed question disappears for the other student and its asker is told;
- * once the class ends, every control is off. Every screenshot is also an axe check, light and dark (harness.ts).
+ * a mentor deletes a chat message from its "⋯" menu; once the class ends, every control is off. Every screenshot is also an axe check, light and dark (harness.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -118,6 +118,16 @@ test('a live class: live schedule, notices and tabs, a timed quiz, a word cloud,
   await expect(words).toContainText('safe');
   await screenshot(present, 'presenter-wordcloud');
   await present.close();
+
+  // Chat moderation sits behind each message's "⋯": the mentor deletes one, and it is gone for everyone.
+  await b.getByRole('tab', { name: /Chat/ }).click();
+  await b.getByLabel('Message').fill('lol this is so boring');
+  await b.getByRole('button', { name: 'Send' }).click();
+  await expect(a.getByText('lol this is so boring')).toBeVisible();
+  await m.getByRole('button', { name: 'Actions for the message from Ben Carter' }).click();
+  await m.getByRole('button', { name: 'Delete message' }).click();
+  await expect(a.getByText('lol this is so boring')).toBeHidden();
+  await expect(b.getByText('lol this is so boring')).toBeHidden();
 
   // A question Amara asks is dismissed: it leaves Ben's list, and Amara is told.
   await a.getByLabel('Your question').fill('Can we repeat the titration next week?');

@@ -53,27 +53,55 @@ export function ClassChat({ session, messages, room, manages }: ChatProps) {
 }
 
 function ChatItem({ message, room, manages }: { message: ChatMessage; room: Classroom | null; manages: boolean }) {
-  const del = useAction();
   return (
     <li className="class-item">
       <p className="class-meta">
         <strong>{message.author.name}</strong>
         {message.author.role !== 'student' && <span className="class-tag">{message.author.role}</span>}
         <ClassTime at={message.createdAt} />
-        {manages && (
-          <button
-            type="button"
-            className="secondary class-small class-push"
-            disabled={del.pending}
-            onClick={() => void del.run(() => connected(room).request('chat:delete', { messageId: message.id }))}
-          >
-            Delete
-          </button>
-        )}
+        {manages && <MessageMenu message={message} room={room} />}
       </p>
       <p className="class-text">{message.body}</p>
-      <ActionError error={del.error} />
     </li>
+  );
+}
+
+/**
+ * A mentor's actions on one message, behind a small "⋯" button (a disclosure: Escape or a second press closes it),
+ * so a busy chat is not a column of Delete buttons.
+ */
+function MessageMenu({ message, room }: { message: ChatMessage; room: Classroom | null }) {
+  const del = useAction();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <span className="class-push class-menu">
+      <button
+        type="button"
+        className="secondary class-small class-menu-button"
+        aria-expanded={open}
+        aria-controls={`${id}-menu`}
+        aria-label={`Actions for the message from ${message.author.name}`}
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      >
+        ⋯
+      </button>
+      {open && (
+        <span id={`${id}-menu`} className="class-menu-panel">
+          <button
+            type="button"
+            className="danger class-small"
+            disabled={del.pending}
+            onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+            onClick={() => void del.run(() => connected(room).request('chat:delete', { messageId: message.id }))}
+          >
+            Delete message
+          </button>
+          <ActionError error={del.error} />
+        </span>
+      )}
+    </span>
   );
 }
 
