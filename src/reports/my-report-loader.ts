@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
-import { tallyResults } from '../polls/polls.results.ts';
 import {
   classHasRosterMeetingData,
   countMyActivity,
@@ -9,11 +8,10 @@ import {
   listMyAnswers,
   listMyStays,
 } from './my-report.repo.ts';
-import type { ReportPollInput, RosterStudent, SessionReportInput } from './report-input.ts';
+import type { RosterStudent, SessionReportInput } from './report-input.ts';
+import { type PollRow, pollInput } from './report-loader.ts';
 import { listSessionPolls } from './reports.repo.ts';
 import type { AttendanceRules } from './reports.schemas.ts';
-
-type PollRow = Awaited<ReturnType<typeof listSessionPolls>>[number];
 
 /**
  * One student's report input (GET …/report/me): a SessionReportInput whose roster is that student alone, read from
@@ -41,25 +39,9 @@ export async function loadMyReportInput(
     countPollChoices(db, sessionId),
   ]);
   const mine = new Map(answers.map((a) => [a.pollId, a]));
-  const polls = pollRows.map((p): ReportPollInput => {
-    const shape = { type: p.type, options: p.options as unknown as string[] };
+  const polls = pollRows.map((p) => {
     const answer = mine.get(p.id);
-    return {
-      pollId: p.id,
-      question: p.question,
-      type: p.type,
-      options: shape.options,
-      anonymous: p.anonymous,
-      correctOption: p.correct_option,
-      // listSessionPolls leaves drafts out: what remains was offered, open or closed.
-      status: p.status as ReportPollInput['status'],
-      createdAt: p.created_at,
-      closedAt: p.closed_at,
-      durationSeconds: p.duration_seconds,
-      openedAt: p.opened_at,
-      results: tallyResults(shape, choices.get(p.id) ?? []),
-      responses: answer ? [{ userId, choice: answer.choice, atMs: answer.at.getTime() }] : [],
-    };
+    return pollInput(p, choices.get(p.id) ?? [], answer ? [{ userId, choice: answer.choice, atMs: answer.at.getTime() }] : []);
   });
   const one = <T>(value: T | null) => (value === null ? new Map<string, T>() : new Map([[userId, value]]));
   const input: SessionReportInput = {

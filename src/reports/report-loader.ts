@@ -173,7 +173,7 @@ function spansByUser(stays: StayTuple[], onRoster: Set<string>) {
   return byUser;
 }
 
-type PollRow = Awaited<ReturnType<typeof listSessionPolls>>[number];
+export type PollRow = Awaited<ReturnType<typeof listSessionPolls>>[number];
 
 /**
  * Polls with their answers and results. The tally is polls' own (tallyResults) over the answers grouped by choice in
@@ -184,22 +184,32 @@ function toPollInputs(polls: PollRow[], answersOf: Map<string, AnswerTuple[]>): 
     const answers = answersOf.get(p.id) ?? [];
     const counts = new Map<string, { choice: unknown; votes: number }>();
     for (const [, choice] of answers) getOrCreate(counts, JSON.stringify(choice), () => ({ choice, votes: 0 })).votes += 1;
-    const shape = { type: p.type, options: p.options as unknown as string[] };
-    return {
-      pollId: p.id,
-      question: p.question,
-      type: p.type,
-      options: shape.options,
-      anonymous: p.anonymous,
-      correctOption: p.correct_option,
-      // Drafts are left out by the query.
-      status: p.status as ReportPollInput['status'],
-      createdAt: p.created_at,
-      closedAt: p.closed_at,
-      durationSeconds: p.duration_seconds,
-      openedAt: p.opened_at,
-      results: tallyResults(shape, [...counts.values()]),
-      responses: answers.map(([userId, choice, , updated]) => ({ userId, choice, atMs: updated })),
-    };
+    const responses = answers.map(([userId, choice, , updated]) => ({ userId, choice, atMs: updated }));
+    return pollInput(p, [...counts.values()], responses);
   });
+}
+
+/** One poll row as a report input, given its votes per choice (for the tally) and the answers it lists. */
+export function pollInput(
+  p: PollRow,
+  votes: { choice: unknown; votes: number }[],
+  responses: ReportPollInput['responses'],
+): ReportPollInput {
+  const shape = { type: p.type, options: p.options as unknown as string[] };
+  return {
+    pollId: p.id,
+    question: p.question,
+    type: p.type,
+    options: shape.options,
+    anonymous: p.anonymous,
+    correctOption: p.correct_option,
+    // listSessionPolls leaves drafts out: what remains was offered, open or closed.
+    status: p.status as ReportPollInput['status'],
+    createdAt: p.created_at,
+    closedAt: p.closed_at,
+    durationSeconds: p.duration_seconds,
+    openedAt: p.opened_at,
+    results: tallyResults(shape, votes),
+    responses,
+  };
 }

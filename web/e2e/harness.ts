@@ -43,6 +43,17 @@ export async function startService({ demo = false }: { demo?: boolean } = {}) {
       });
       if (!res.ok) throw new Error(`roster: ${res.status} ${await res.text()}`);
     },
+    /** One API call as the token's holder; a reply that is not 2xx fails the test with its body. */
+    async api(bearer: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+      const res = await fetch(`${origin}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    },
     async close() {
       await app.close();
       await db.destroy();

@@ -34,16 +34,8 @@ after(async () => {
 const tokenOf = (p: Person) => service.token({ sub: p.userId, name: p.name, role: p.role });
 const region = (page: Page, name: string) => page.getByRole('region', { name });
 
-async function call(person: Person, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${service.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(person)}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
+const call = async (person: (typeof PEOPLE)[keyof typeof PEOPLE], method: string, path: string, body?: unknown) =>
+  service.api(await tokenOf(person), method, path, body);
 
 test('a live class: live schedule, notices and tabs, a timed quiz, a word cloud, moderation, and the end', async () => {
   const mentor = await openAs(browser, service.base, await tokenOf(PEOPLE.mentor), COURSE);

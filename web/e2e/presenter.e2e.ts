@@ -31,16 +31,8 @@ after(async () => {
 
 const tokenOf = (p: (typeof PEOPLE)[keyof typeof PEOPLE]) => service.token({ sub: p.userId, name: p.name, role: p.role });
 
-async function call(person: (typeof PEOPLE)[keyof typeof PEOPLE], method: string, path: string, body?: unknown) {
-  const res = await fetch(`${service.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await tokenOf(person)}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
+const call = async (person: (typeof PEOPLE)[keyof typeof PEOPLE], method: string, path: string, body?: unknown) =>
+  service.api(await tokenOf(person), method, path, body);
 
 test('the presenter view: the poll in large type, live results, the join QR and link, top questions, shortcuts', async () => {
   const mentor = await openAs(browser, service.base, await tokenOf(PEOPLE.mentor), COURSE);
