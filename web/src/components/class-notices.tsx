@@ -28,11 +28,17 @@ function chime() {
 /**
  * Notices from live changes (a poll that opened, an announcement, news about the viewer's own question from the Q&A
  * feature), the count of those not yet seen per tab (the phone's tab badges), the page title's count while the tab is
- * hidden, and an optional chime. Mentors, who open the polls, are not told of them (`polls: false`). The class as
- * first joined (its replay) announces nothing: only what happens while the viewer is here, or what they missed during
- * a reconnect.
+ * hidden, and an optional chime. Mentors, who open the polls, are not told of them (`polls: false`); `tab` is the
+ * phone tab being looked at (null: every panel is on screen), which gets no badge. The class as first joined (its
+ * replay) announces nothing: only what happens while the viewer is here, or what they missed during a reconnect.
  */
-export function useNotices(state: ClassState, qaNotice: string | null, { polls = true }: { polls?: boolean } = {}) {
+export function useNotices(
+  state: ClassState,
+  qaNotice: string | null,
+  { polls = true, tab = null }: { polls?: boolean; tab?: ClassTab | null } = {},
+) {
+  const viewing = useRef(tab);
+  viewing.current = tab;
   const before = useRef<ClassState | null>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
   const [unseen, setUnseen] = useState<Record<ClassTab, number>>({ chat: 0, qa: 0, polls: 0 });
@@ -41,12 +47,17 @@ export function useNotices(state: ClassState, qaNotice: string | null, { polls =
   const soundOn = useRef(sound);
   soundOn.current = sound;
 
-  const add = useCallback((fresh: Notice[]) => {
+  // Each change is told once: a poll opens once, however often the class state is rebuilt (a rejoin, a reread).
+  const told = useRef(new Set<string>());
+  const add = useCallback((all: Notice[]) => {
+    const fresh = all.filter((n) => !told.current.has(n.id));
     if (fresh.length === 0) return;
+    for (const n of fresh) told.current.add(n.id);
     setNotices((shown) => [...shown.filter((n) => !fresh.some((f) => f.id === n.id)), ...fresh].slice(-3));
+    // The tab being looked at gets no badge: its news is in front of the viewer.
     setUnseen((u) => {
       const next = { ...u };
-      for (const n of fresh) next[n.tab] += 1;
+      for (const n of fresh) if (n.tab !== viewing.current) next[n.tab] += 1;
       return next;
     });
     if (document.hidden) setHiddenCount((n) => n + fresh.length);

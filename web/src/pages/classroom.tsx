@@ -33,10 +33,10 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
   const live = useClassroom(sessionId);
   const { session, presence, messages, questions, polls, hands, leaderboard, counts, status, mine, setMine, room, qaLive, qaNotice } = live;
   const manages = presence.users !== null;
-  const notices = useNotices(live, qaNotice, { polls: !manages });
   // Phones get the classroom as tabs; wider screens show every panel side by side.
   const phone = useMedia('(max-width: 699px)');
   const [tab, setTab] = useState<ClassTab>('chat');
+  const notices = useNotices(live, qaNotice, { polls: !manages, tab: phone ? tab : null });
   const { seen } = notices;
   useEffect(() => seen(tab), [tab, seen]);
   const show = (to: ClassTab) => {
