@@ -116,7 +116,7 @@ test('a live class: live schedule, notices and tabs, a timed quiz, a word cloud,
   await b.getByLabel('Message').fill('lol this is so boring');
   await b.getByRole('button', { name: 'Send' }).click();
   await expect(a.getByText('lol this is so boring')).toBeVisible();
-  await m.getByRole('button', { name: 'Actions for the message from Ben Carter' }).click();
+  await m.getByRole('button', { name: 'Actions for what Ben Carter wrote' }).click();
   await m.getByRole('button', { name: 'Delete message' }).click();
   await expect(a.getByText('lol this is so boring')).toBeHidden();
   await expect(b.getByText('lol this is so boring')).toBeHidden();

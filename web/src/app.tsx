@@ -53,7 +53,7 @@ export function App() {
       <main id="main">
         {route.page === 'home' && <SchedulePage courseId={null} />}
         {route.page === 'course' && <SchedulePage courseId={route.courseId} />}
-        {route.page === 'session' && <ClassroomPage sessionId={route.sessionId} />}
+        {route.page === 'session' && <ClassroomPage key={route.sessionId} sessionId={route.sessionId} />}
         <Suspense fallback={<p className="muted">Loading…</p>}>
           {route.page === 'courseReport' && <CourseReportPage courseId={route.courseId} />}
           {route.page === 'report' && <ReportPage sessionId={route.sessionId} />}

@@ -9,10 +9,12 @@ interface ChatProps {
   messages: ChatMessage[];
   room: Classroom | null;
   manages: boolean;
+  /** False while its phone tab is not shown: the list lost its scroll position, so coming back goes to the newest. */
+  visible?: boolean;
 }
 
 /** The class chat: messages as plain text, a send form, and per-message deletion for course managers. */
-export function ClassChat({ session, messages, room, manages }: ChatProps) {
+export function ClassChat({ session, messages, room, manages, visible = true }: ChatProps) {
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
 
@@ -21,7 +23,7 @@ export function ClassChat({ session, messages, room, manages }: ChatProps) {
   useEffect(() => {
     const el = list.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages.length]);
+  }, [messages.length, visible]);
 
   return (
     <section aria-labelledby="class-chat-heading" className="panel class-section">
@@ -81,7 +83,7 @@ function MessageMenu({ message, room }: { message: ChatMessage; room: Classroom 
         className="secondary class-small class-menu-button"
         aria-expanded={open}
         aria-controls={`${id}-menu`}
-        aria-label={`Actions for the message from ${message.author.name}`}
+        aria-label={`Actions for what ${message.author.name} wrote`}
         onClick={() => setOpen((o) => !o)}
         onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
       >

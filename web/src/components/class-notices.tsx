@@ -34,7 +34,7 @@ function chime() {
  */
 export function useNotices(
   state: ClassState,
-  qaNotice: string | null,
+  qaNotice: { id: number; text: string } | null,
   { polls = true, tab = null }: { polls?: boolean; tab?: ClassTab | null } = {},
 ) {
   const viewing = useRef(tab);
@@ -53,6 +53,8 @@ export function useNotices(
     const fresh = all.filter((n) => !told.current.has(n.id));
     if (fresh.length === 0) return;
     for (const n of fresh) told.current.add(n.id);
+    // A notice whose own live region is in a phone tab not shown would be heard by nobody: this list reads it then.
+    for (const n of fresh) if (viewing.current !== null && viewing.current !== n.tab && n.tab !== 'chat') n.spoken = true;
     setNotices((shown) => [...shown.filter((n) => !fresh.some((f) => f.id === n.id)), ...fresh].slice(-3));
     // The tab being looked at gets no badge: its news is in front of the viewer.
     setUnseen((u) => {
@@ -72,9 +74,8 @@ export function useNotices(
     if (prev?.session && prev !== state) add(noticesBetween(prev, state).filter((n) => polls || n.tab !== 'polls'));
   }, [state, add, polls]);
 
-  const qaCount = useRef(0);
   useEffect(() => {
-    if (qaNotice) add([{ id: `qa:${++qaCount.current}`, tab: 'qa', text: qaNotice, spoken: false }]);
+    if (qaNotice) add([{ id: `qa:${qaNotice.id}`, tab: 'qa', text: qaNotice.text, spoken: false }]);
   }, [qaNotice, add]);
 
   // The title carries the count only while the tab is hidden; coming back clears it.

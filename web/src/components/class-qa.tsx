@@ -15,7 +15,7 @@ interface QaProps {
   questions: Record<string, Question>;
   qaLive: QaLive;
   /** What just happened to one of the viewer's own questions. */
-  qaNotice: string | null;
+  qaNotice: { id: number; text: string } | null;
   room: Classroom | null;
   manages: boolean;
   mine: Mine;
@@ -75,7 +75,7 @@ export function ClassQa({ session, questions, qaLive, qaNotice, room, manages, m
     <section aria-labelledby="class-qa-heading" className="panel class-section">
       <h2 id="class-qa-heading">Questions</h2>
       <p role="status" aria-live="polite" className="class-qa-notice">
-        {qaNotice ?? ''}
+        {qaNotice?.text ?? ''}
       </p>
       {!manages && (
         <AskForm

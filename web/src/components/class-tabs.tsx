@@ -21,6 +21,26 @@ export function ClassTabs({ tab, onTab, unseen }: { tab: ClassTab; onTab: (tab: 
           id={`class-tab-${t.id}`}
           aria-controls={`class-panel-${t.id}`}
           aria-selected={tab === t.id}
+          // One tab stop for the bar; the arrow keys, Home and End move between the tabs (the ARIA tabs pattern).
+          tabIndex={tab === t.id ? 0 : -1}
+          onKeyDown={(e) => {
+            const at = TABS.findIndex((x) => x.id === tab);
+            const to =
+              e.key === 'ArrowRight'
+                ? (at + 1) % TABS.length
+                : e.key === 'ArrowLeft'
+                  ? (at + TABS.length - 1) % TABS.length
+                  : e.key === 'Home'
+                    ? 0
+                    : e.key === 'End'
+                      ? TABS.length - 1
+                      : -1;
+            const next = TABS[to];
+            if (!next) return;
+            e.preventDefault();
+            onTab(next.id);
+            document.getElementById(`class-tab-${next.id}`)?.focus();
+          }}
           className={tab === t.id ? 'class-tab class-tab-active' : 'class-tab'}
           onClick={() => onTab(t.id)}
         >

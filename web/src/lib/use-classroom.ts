@@ -31,7 +31,8 @@ export function useClassroom(sessionId: string) {
   /** Managers only: how many have answered each poll (poll:count notices; a count only grows). */
   const [counts, setCounts] = useState<Record<string, number>>({});
   /** What just happened to one of the viewer's questions (live events only, not a replay). */
-  const [qaNotice, setQaNotice] = useState<string | null>(null);
+  // With an id: the same news twice (two of my questions answered) is two notices, not one state that did not change.
+  const [qaNotice, setQaNotice] = useState<{ id: number; text: string } | null>(null);
   const queryClient = useQueryClient();
   // Read once the class is joined, and again at every rejoin (below).
   const mineRead = useQuery({
@@ -72,7 +73,7 @@ export function useClassroom(sessionId: string) {
         // The review queue is read over REST: the room hears only its length.
         if (e.event === 'qa:queue') void queryClient.invalidateQueries({ queryKey: keys.qaReview(sessionId) });
         const notice = qaNoticeFor(e, queryClient.getQueryData<Mine>(keys.mine(sessionId)));
-        if (notice) setQaNotice(notice);
+        if (notice) setQaNotice((last) => ({ id: (last?.id ?? 0) + 1, text: notice }));
       },
       onStatus: (s, reason) => setStatus({ status: s, reason }),
     });

@@ -41,8 +41,15 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
   useEffect(() => seen(tab), [tab, seen]);
   const show = (to: ClassTab) => {
     setTab(to);
-    // After the tab switch has rendered: the section is then on screen to scroll to.
-    requestAnimationFrame(() => document.getElementById(`class-panel-${to}`)?.scrollIntoView({ block: 'start' }));
+    // After the tab switch has rendered: the section's heading takes the focus, so keyboard and screen reader users
+    // are where the notice pointed, not left behind at the button they pressed.
+    requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>(`#class-panel-${to} h2`);
+      if (!heading) return;
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+      heading.scrollIntoView({ block: 'start' });
+    });
   };
   const panel = (id: ClassTab) =>
     phone
@@ -96,7 +103,7 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       {phone && <ClassTabs tab={tab} onTab={setTab} unseen={notices.unseen} />}
       <div className="class-grid">
         <div {...panel('chat')}>
-          <ClassChat session={session} messages={messages} room={room} manages={manages} />
+          <ClassChat session={session} messages={messages} room={room} manages={manages} visible={!phone || tab === 'chat'} />
         </div>
         <div {...panel('qa')}>
           <ClassQa

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import { connected, toApiError } from '../components/class-action.tsx';
 import { ClassPollResults } from '../components/class-poll-results.tsx';
@@ -11,8 +11,11 @@ import { useClassroom } from '../lib/use-classroom.ts';
 import '../classroom.css';
 import '../presenter.css';
 
-/** Polls in the order they were asked; the one on screen is picked from these. */
-const inOrder = (polls: Record<string, PollDto>) => Object.values(polls).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+/** Polls in the order they were asked (drafts never were: a class read over REST may list them); the one on screen is picked from these. */
+const inOrder = (polls: Record<string, PollDto>) =>
+  Object.values(polls)
+    .filter((p) => p.status !== 'draft')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
 /** The poll to show unless the mentor picked another: the newest open one, else the last one asked. */
 function currentPoll(polls: PollDto[]): PollDto | null {
@@ -43,6 +46,7 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
   const [pickedId, setPickedId] = useState<string | null>(null);
   const [reveal, setReveal] = useState<Record<string, boolean>>({});
   const [notice, setNotice] = useState<string | null>(null);
+  const launching = useRef<string | null>(null);
   const poll = all.find((p) => p.id === pickedId) ?? currentPoll(all);
   const shown = poll ? (reveal[poll.id] ?? !(poll.status === 'open' && poll.resultsVisibility === 'afterClose')) : false;
   // Mentors hear how many answered even while results are hidden (poll:count); the results say it once shown.
@@ -57,9 +61,11 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
         const next = all[Math.min(Math.max(at + (key === 'n' ? 1 : -1), 0), all.length - 1)];
         if (next) setPickedId(next.id);
       } else if (key === 'l') {
-        const next = drafts[0];
+        const next = drafts.find((d) => d.id !== launching.current);
         if (!next) setNotice('No prepared poll left to launch.');
         else {
+          // A second L while the first launch is on its way launches the next draft, not the same one again.
+          launching.current = next.id;
           void (async () => {
             try {
               const launched = await connected(room).request('poll:launch', { pollId: next.id });
@@ -72,7 +78,9 @@ export function PresenterPage({ sessionId }: { sessionId: string }) {
           })();
         }
       } else if (key === 'r' && poll) {
-        setReveal((r) => ({ ...r, [poll.id]: !shown }));
+        // An open poll that shows results only after closing has none to show yet (nobody is sent them).
+        if (!shown && !poll.results) setNotice('This poll shows its results once it closes: press C to close it.');
+        else setReveal((r) => ({ ...r, [poll.id]: !shown }));
       } else if (key === 'c' && poll?.status === 'open') {
         const pollId = poll.id;
         void (async () => {
