@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/kysely.ts';
+import { findSessionIdByJoinCode } from './sessions.repo.ts';
 
 const joinCode = z.string().regex(/^[0-9a-f]{10}$/i);
 
@@ -12,16 +13,14 @@ export function joinLinkRoutes(db: Db): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/j/:code', { schema: { hide: true, params: z.object({ code: z.string() }) } }, async (req, reply) => {
       const code = joinCode.safeParse(req.params.code);
-      const row = code.success
-        ? await db.selectFrom('live_sessions').select('id').where('join_code', '=', code.data.toLowerCase()).executeTakeFirst()
-        : undefined;
-      if (!row) {
+      const sessionId = code.success ? await findSessionIdByJoinCode(db, code.data) : undefined;
+      if (!sessionId) {
         return reply
           .code(404)
           .type('text/plain; charset=utf-8')
           .send(`No class has the join code "${req.params.code.slice(0, 40)}". Check the code on the presenter screen.\n`);
       }
-      return reply.redirect(`/#/sessions/${encodeURIComponent(row.id)}`, 302);
+      return reply.redirect(`/#/sessions/${encodeURIComponent(sessionId)}`, 302);
     });
   };
 }

@@ -71,3 +71,9 @@ export async function listSessions(db: Kysely<Database>, f: SessionListFilter): 
 export async function lockSession(db: Kysely<Database>, sessionId: string): Promise<LiveSessionRow | undefined> {
   return db.selectFrom('live_sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
 }
+
+/** The session a join link's code names (codes are stored in lower case), or undefined. */
+export async function findSessionIdByJoinCode(db: Kysely<Database>, joinCode: string): Promise<string | undefined> {
+  const row = await db.selectFrom('live_sessions').select('id').where('join_code', '=', joinCode.toLowerCase()).executeTakeFirst();
+  return row?.id;
+}
