@@ -14,7 +14,7 @@ import { createEventsService } from './events/events.service.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { createActionLimits } from './classroom/action-limits.ts';
 import { handlePromiseError } from './background.ts';
-import { createChannels, managersRoom, sessionRoom } from './realtime/channels.ts';
+import { createChannels, managersRoom } from './realtime/channels.ts';
 import type { ClassDeps } from './classroom/class-deps.ts';
 import { type ClassFeature, composeReplayShapers } from './classroom/feature.ts';
 import { createPollsFeature } from './polls/polls.feature.ts';
@@ -24,7 +24,6 @@ import { createHandsFeature } from './hands/hands.feature.ts';
 import { createReactionsFeature } from './reactions/reactions.feature.ts';
 import { announcementRoutes } from './sessions/announcement.routes.ts';
 import { createRealtimeServer } from './realtime/server.ts';
-import { createRoomNotices } from './realtime/room-notices.ts';
 import type { ReactionBurst } from './reactions/reactions.schemas.ts';
 import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
@@ -186,9 +185,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const toManagers = (sessionId: string, notice: { pollId: string; total: number }) =>
     io.to(managersRoom(sessionId)).emit('poll:count', notice);
   const hands = createHandsFeature(classDeps);
-  // Bursts are not logged events: written to this node's room, and told to the other nodes, which write to theirs.
-  const notices = createRoomNotices(io);
-  const sendBurst = (burst: ReactionBurst) => notices.send(sessionRoom(burst.sessionId), 'reaction:burst', burst);
+  // Bursts are not logged events: they ride with this node's room fan-out, and are told to the other nodes for theirs.
+  const sendBurst = (burst: ReactionBurst) => channels.notify(burst.sessionId, { event: 'reaction:burst', payload: burst });
   const reactions = createReactionsFeature(classDeps, (burst) => {
     sendBurst(burst);
     cluster?.tell('sp:reaction-burst', burst);

@@ -1,7 +1,7 @@
 import { backoffMs, handlePromiseError, type Log } from '../background.ts';
 import type { Db } from '../db/kysely.ts';
 import { lastSeq, listEventsAfter, type StoredEvent } from '../events/events.repo.ts';
-import { createRoomFanout, type FanoutObserver, type RoomFanout, type Slicing } from './fanout.ts';
+import { createRoomFanout, type FanoutObserver, type RoomFanout, type RoomNotice, type Slicing } from './fanout.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
 
 /** Recent events kept per session, so a reconnecting client usually catches up without a query. */
@@ -206,6 +206,14 @@ export function createChannels(io: RealtimeServer, db: Db, log: Log, slicing?: S
       if (since !== undefined || !socket.rooms.has(room)) ch.fanout?.joined(socket.id, since);
       socket.join(room);
       onJoined({ events: since === undefined ? [] : [...replay.events, ...tail], hasMore: replay.hasMore });
+    },
+
+    /**
+     * Tells the session's room on this node something that is not a logged event (a reaction burst); it rides with
+     * the room's next writes (fanout.ts). Without a channel no socket here listens, and there is nobody to tell.
+     */
+    notify(sessionId: string, notice: RoomNotice): void {
+      channels.get(sessionId)?.fanout?.notify(notice);
     },
 
     /** The newest seq this node has handed to the session's fan-out (0 when it has no channel). */

@@ -10,11 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { StoredEvent } from '../events/events.repo.ts';
-import { BATCH_EVENT, createRoomFanout } from './fanout.ts';
+import { BATCH_EVENT, createRoomFanout, type RoomNotice } from './fanout.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
+import { wireStats } from './wire.ts';
 
 const ROOM = 'session:s1';
 const event = (seq: number): StoredEvent => ({ seq, event: 'chat:deleted', payload: { seq, messageId: `m${seq}` } });
+const burst = (heart: number): RoomNotice => ({ event: 'reaction:burst', payload: { sessionId: 's1', counts: { heart } } });
 const untilIdle = async (fanout: { busy(): boolean }) => {
   while (fanout.busy()) await new Promise((r) => setImmediate(r));
 };
@@ -25,6 +27,8 @@ interface Member {
   /** Seqs in arrival order, whichever frame carried them. */
   seqs: number[];
   frames: string[];
+  /** Notices heard (reaction bursts), in order. */
+  bursts: unknown[];
 }
 
 describe('the sliced room fan-out', () => {
@@ -52,9 +56,10 @@ describe('the sliced room fan-out', () => {
       forceNew: true,
       auth: { batch: opts.batch },
     });
-    const m: Member = { client, server: undefined as never, seqs: [], frames: [] };
+    const m: Member = { client, server: undefined as never, seqs: [], frames: [], bursts: [] };
     client.onAny((name: string, payload: unknown) => {
       m.frames.push(name);
+      if (name === 'reaction:burst') return void m.bursts.push(payload);
       const list = name === BATCH_EVENT ? (payload as { payload: { seq: number } }[]).map((e) => e.payload) : [payload as { seq: number }];
       for (const p of list) m.seqs.push(p.seq);
     });
@@ -145,6 +150,50 @@ describe('the sliced room fan-out', () => {
     assert.deepEqual(ahead.frames, [BATCH_EVENT]);
     fanout.close();
     for (const m of [passed, plain, polling, ahead]) m.client.close();
+  });
+
+  test('a notice rides in the same write as the events a member is owed, and each member hears it once', async () => {
+    const [first, second, polling] = [await member(), await member({ batch: true }), await member({ transport: 'polling' })];
+    const outsider = await member({ join: false });
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    const writesBefore = wireStats.direct;
+    fanout.push([event(1)]);
+    fanout.notify(burst(3));
+    await untilIdle(fanout);
+    await received([first, second, polling], 1);
+    while ([first, second, polling].some((m) => m.bursts.length < 1)) await new Promise((r) => setTimeout(r, 5));
+    // The first member had event 1 before the notice came: the next pass writes the notice alone. The second gets
+    // both in one write; the long-polling member gets them by normal emits.
+    assert.equal(wireStats.direct - writesBefore, 3);
+    assert.deepEqual(first.frames, ['chat:deleted', 'reaction:burst']);
+    assert.deepEqual(second.frames, [BATCH_EVENT, 'reaction:burst']);
+    assert.deepEqual(polling.frames, ['chat:deleted', 'reaction:burst']);
+    for (const m of [first, second, polling]) assert.deepEqual(m.bursts, [burst(3).payload]);
+    assert.deepEqual(outsider.frames, []);
+    fanout.close();
+    for (const m of [first, second, polling, outsider]) m.client.close();
+  });
+
+  test('a member that joins while a notice goes out does not hear it; the members there hear every notice once', async () => {
+    const [a, b] = [await member(), await member()];
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.notify(burst(1)); // an idle room: the pass starts now and reaches a
+    fanout.notify(burst(2)); // mid-pass: b gets both together, a gets it on the next pass
+    const late = await member({ join: false });
+    fanout.joined(late.server.id);
+    late.server.join(ROOM);
+    await untilIdle(fanout);
+    while ([a, b].some((m) => m.bursts.length < 2)) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const m of [a, b]) assert.deepEqual(m.bursts, [burst(1).payload, burst(2).payload]);
+    assert.deepEqual(late.bursts, []);
+    fanout.notify(burst(5));
+    await untilIdle(fanout);
+    while (a.bursts.length < 3 || b.bursts.length < 3 || late.bursts.length < 1) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(late.bursts, [burst(5).payload]);
+    for (const m of [a, b]) assert.deepEqual(m.bursts.at(-1), burst(5).payload);
+    fanout.close();
+    for (const m of [a, b, late]) m.client.close();
   });
 
   test('a closed fan-out sends nothing more', async () => {

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../events/events.repo.ts';
+import type { ReactionBurst } from '../reactions/reactions.schemas.ts';
 import type { RoomEvent } from './protocol.ts';
 import type { RealtimeServer, RealtimeSocket } from './server.ts';
 import { encodeEvent, writeFrames, wsTextFrame } from './wire.ts';
@@ -34,12 +35,30 @@ export interface FanoutObserver {
   fellBack(socket: RealtimeSocket): void;
 }
 
+/**
+ * A notice to the whole room that is not a logged event (a reaction burst): no seq, no replay, heard once by the
+ * members of the room while it goes out. It rides in the same write as the events a member is owed, so it costs no
+ * write of its own while the room is busy (docs/performance.md, "With reactions and hands").
+ */
+export interface RoomNotice {
+  event: 'reaction:burst';
+  payload: ReactionBurst;
+}
+
+interface HeldNotice {
+  id: number;
+  notice: RoomNotice;
+  frame: Buffer;
+}
+
 interface Pass {
   /** The room's local members when the pass began; a joiner after that is caught up by its replay and later passes. */
   members: string[];
   next: number;
   /** The newest seq when the pass began: once the pass is over, every member has every event up to it. */
   head: number;
+  /** The same for notices. */
+  noticeHead: number;
   /** Sockets written to so far. */
   writes: number;
 }
@@ -81,33 +100,68 @@ export function createRoomFanout(
   const sent = new Map<string, number>();
   /** Frames for the current head, by the seq the recipient has: a pass needs only a few distinct ones. */
   let frames = new Map<number, Frames>();
+  /** Notices after `noticeSettled`, oldest first; numbered from 1 by `noticeHead`, as events are by seq. */
+  let notices: HeldNotice[] = [];
+  let noticeSettled = 0;
+  let noticeHead = 0;
+  /** Per socket, the newest notice it has, when it is not the settled one. */
+  const noticed = new Map<string, number>();
+  /** The frames of every notice after a number, by that number. */
+  let noticeFrames = new Map<number, Buffer>();
   let pass: Pass | undefined;
   let timer: NodeJS.Immediate | NodeJS.Timeout | undefined;
   /** Set while passes follow each other because events keep coming: then the sweep rests between slices (pump). */
   let behind = false;
 
   const after = (seq: number) => held.filter((e) => e.seq > seq);
+  const noticesAfter = (id: number) => notices.filter((n) => n.id > id);
+  const idle = () => head === settled && noticeHead === noticeSettled;
 
-  function deliver(socket: RealtimeSocket, has: number) {
+  /** One buffer of every event after `has`, as this socket takes them (one batch frame, or one frame each). */
+  function eventFrames(batch: boolean, has: number): Buffer {
     // Per recipient: no closure for a get-or-create here.
     let f = frames.get(has);
     if (!f) {
       f = {};
       frames.set(has, f);
     }
-    if (socket.data.batch === true) {
+    if (batch) {
       // Casts: TypeScript cannot pair each name with its payload across a union; every event was checked as a draft.
-      const list = () => after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent);
-      f.batch ??= wsTextFrame(encodeEvent(BATCH_EVENT, list()));
-      if (writeFrames(socket, f.batch)) return;
-      observer?.fellBack(socket);
-      socket.emit(BATCH_EVENT, list());
-    } else {
-      f.plain ??= Buffer.concat(after(has).map((e) => wsTextFrame(encodeEvent(e.event, e.payload))));
-      if (writeFrames(socket, f.plain)) return;
-      observer?.fellBack(socket);
-      for (const e of after(has)) socket.emit(e.event, e.payload as never);
+      f.batch ??= wsTextFrame(
+        encodeEvent(
+          BATCH_EVENT,
+          after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent),
+        ),
+      );
+      return f.batch;
     }
+    f.plain ??= Buffer.concat(after(has).map((e) => wsTextFrame(encodeEvent(e.event, e.payload))));
+    return f.plain;
+  }
+
+  function noticeFramesAfter(id: number): Buffer {
+    let f = noticeFrames.get(id);
+    if (!f) {
+      f = Buffer.concat(noticesAfter(id).map((n) => n.frame));
+      noticeFrames.set(id, f);
+    }
+    return f;
+  }
+
+  /** Writes what the socket lacks, events first, then notices, in one write (the normal emits if it cannot). */
+  function deliver(socket: RealtimeSocket, has: number, hasNotice: number) {
+    const batch = socket.data.batch === true;
+    const owed = has < head ? eventFrames(batch, has) : undefined;
+    const told = hasNotice < noticeHead ? noticeFramesAfter(hasNotice) : undefined;
+    if (owed ? writeFrames(socket, owed, told) : told && writeFrames(socket, told)) return;
+    observer?.fellBack(socket);
+    if (owed && batch)
+      socket.emit(
+        BATCH_EVENT,
+        after(has).map((e) => ({ event: e.event, payload: e.payload }) as RoomEvent),
+      );
+    else if (owed) for (const e of after(has)) socket.emit(e.event, e.payload as never);
+    if (told) for (const n of noticesAfter(hasNotice)) socket.emit(n.notice.event, n.notice.payload);
   }
 
   /** Sweeps on until the slice's time is up; false when the pass is not finished. */
@@ -120,9 +174,11 @@ export function createRoomFanout(
       const socket = current?.has(id) ? sockets.get(id) : undefined;
       // A member never recorded (joined the room other than by subscribing) has at least what everyone has.
       const has = socket ? (sent.get(id) ?? settled) : head;
-      if (socket && has < head) {
-        deliver(socket, has);
+      const hasNotice = socket ? (noticed.get(id) ?? noticeSettled) : noticeHead;
+      if (socket && (has < head || hasNotice < noticeHead)) {
+        deliver(socket, has, hasNotice);
         sent.set(id, head);
+        if (hasNotice < noticeHead) noticed.set(id, noticeHead);
         p.writes += 1;
       }
       if (p.next % checkEvery === 0 && performance.now() >= deadline) return p.next >= p.members.length;
@@ -135,8 +191,12 @@ export function createRoomFanout(
     observer?.passed(p.writes);
     settled = p.head;
     held = after(settled);
+    noticeSettled = p.noticeHead;
+    notices = noticesAfter(noticeSettled);
     const current = io.sockets.adapter.rooms.get(room);
     if (sent.size > (current?.size ?? 0)) for (const id of sent.keys()) if (!current?.has(id)) sent.delete(id);
+    // Everyone has the settled notices: only a member that got a later one mid-pass needs remembering.
+    for (const [id, has] of noticed) if (has <= noticeSettled || !current?.has(id)) noticed.delete(id);
   }
 
   /**
@@ -153,15 +213,15 @@ export function createRoomFanout(
     const deadline = start + sliceMs;
     for (;;) {
       if (!pass) {
-        if (head === settled) return;
-        pass = { members: [...(io.sockets.adapter.rooms.get(room) ?? [])], next: 0, head, writes: 0 };
+        if (idle()) return;
+        pass = { members: [...(io.sockets.adapter.rooms.get(room) ?? [])], next: 0, head, noticeHead, writes: 0 };
       }
       const done = advance(pass, deadline);
       if (done) {
-        behind = head > pass.head;
+        behind = head > pass.head || noticeHead > pass.noticeHead;
         finish(pass);
         pass = undefined;
-        if (head === settled) return;
+        if (idle()) return;
       }
       const end = performance.now();
       if (end >= deadline) {
@@ -181,6 +241,17 @@ export function createRoomFanout(
       frames = new Map();
       if (!timer) pump();
     },
+    /**
+     * Tells the room's members something that is not a logged event. It goes with the next pass (the one going out
+     * reaches the members it has not passed yet), in the same write as the events each is owed; an idle room starts
+     * a pass for it now. Each member present while it goes out hears it once; a joiner after it does not.
+     */
+    notify(notice: RoomNotice): void {
+      noticeHead += 1;
+      notices.push({ id: noticeHead, notice, frame: wsTextFrame(encodeEvent(notice.event, notice.payload)) });
+      noticeFrames = new Map();
+      if (!timer) pump();
+    },
     /** The newest event when the pass going out began (else the newest): a joiner replays up to it, later ones live. */
     fanned(): number {
       return pass?.head ?? head;
@@ -191,10 +262,12 @@ export function createRoomFanout(
      */
     joined(socketId: string, since?: number): void {
       sent.set(socketId, Math.min(head, Math.max(pass?.head ?? head, since ?? 0)));
+      // Notices are not replayed: a joiner hears those told after it joined.
+      if (noticeHead > noticeSettled) noticed.set(socketId, noticeHead);
     },
     /** Whether some member may still lack an event (tests use it). */
     busy(): boolean {
-      return head > settled;
+      return !idle();
     },
     close(): void {
       clearImmediate(timer as NodeJS.Immediate);
@@ -205,6 +278,10 @@ export function createRoomFanout(
       settled = head;
       sent.clear();
       frames = new Map();
+      notices = [];
+      noticeSettled = noticeHead;
+      noticed.clear();
+      noticeFrames = new Map();
     },
   };
 }

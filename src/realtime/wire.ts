@@ -17,7 +17,8 @@ interface WsSender {
   _queue: unknown[];
   /** 0 (DEFAULT) when nothing is being compressed or read. */
   _state: number;
-  sendFrame(list: Buffer[], cb?: (err?: Error) => void): void;
+  /** Writes one buffer, or two corked together (any further one would be dropped). */
+  sendFrame(list: [Buffer] | [Buffer, Buffer], cb?: (err?: Error) => void): void;
 }
 
 /** Engine.IO's socket (engine.io/build/socket.js) and its WebSocket transport (transports/websocket.js). */
@@ -100,13 +101,14 @@ export function directWriteBlocker(socket: Socket): DirectWriteBlocker | undefin
  * wire exactly where a normal emit made now would. Returns false, having written nothing, otherwise
  * (`directWriteBlocker` says why).
  */
-export function writeFrames(socket: Socket, frames: Buffer): boolean {
+export function writeFrames(socket: Socket, frames: Buffer, more?: Buffer): boolean {
   if (directWriteBlocker(socket) !== undefined) {
     wireStats.fallback += 1;
     return false;
   }
   // directWriteBlocker has just checked that the transport has a socket with a sender.
-  (socket.conn as unknown as EngineConnection).transport.socket?._sender?.sendFrame([frames]);
+  // Two buffers go out corked, in one writev: the same single write as one buffer, without copying them together.
+  (socket.conn as unknown as EngineConnection).transport.socket?._sender?.sendFrame(more ? [frames, more] : [frames]);
   wireStats.direct += 1;
   return true;
 }
