@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { AUDIT_COLUMNS, type AuditEntry, auditRows } from '../audit/audit.repo.ts';
 import { writeInstant } from '../db/instants.ts';
 import type { Database } from '../db/tables.ts';
 
@@ -9,24 +10,83 @@ export interface HandRow {
 }
 
 /**
- * Raises a hand; a hand already up keeps its place (`raised: false`: nothing changed). Returns when it went up.
- * Call it under the session lock, so that raise order is the order of `raised_at`.
+ * Raises a hand while the class is live, in one statement: the session row is locked (and must be live), the hand goes
+ * in (one already up keeps its place), and only if it went in is the queue's broadcast marked owed and `audit`
+ * written. One statement, so the session lock is held while PostgreSQL runs it, never across round trips through a
+ * busy event loop: a raise holding the lock for four round trips held up every chat commit queued behind it
+ * (docs/performance.md, "With reactions and hands"). The time is taken under the lock, so raise order is the order
+ * of `raised_at`. `live: false` when the class is not live (or gone): nothing was written.
  */
-export async function raiseHand(db: Kysely<Database>, sessionId: string, userId: string): Promise<{ raisedAt: Date; raised: boolean }> {
-  const inserted = await db
-    .insertInto('session_hands')
-    .values({ session_id: sessionId, user_id: userId, raised_at: writeInstant() })
-    .onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing())
-    .returning('raised_at')
-    .executeTakeFirst();
-  if (inserted) return { raisedAt: inserted.raised_at, raised: true };
+export async function raiseHandWhileLive(
+  db: Kysely<Database>,
+  sessionId: string,
+  userId: string,
+  audit: AuditEntry,
+): Promise<{ live: false } | { live: true; raisedAt: Date; raised: boolean }> {
+  const { rows } = await sql<{ live: boolean; inserted: Date | null; existing: Date | null }>`
+    WITH live AS (
+      SELECT id FROM live_sessions WHERE id = ${sessionId} AND status = 'live' FOR NO KEY UPDATE
+    ), raised AS (
+      INSERT INTO session_hands (session_id, user_id, raised_at)
+      SELECT id, ${userId}, ${writeInstant()} FROM live
+      ON CONFLICT (session_id, user_id) DO NOTHING
+      RETURNING raised_at
+    ), owed AS (
+      UPDATE live_sessions SET hands_broadcast_pending = true WHERE id = ${sessionId} AND EXISTS (SELECT 1 FROM raised)
+    ), audited AS (
+      INSERT INTO audit_log (${AUDIT_COLUMNS})
+      SELECT ${AUDIT_COLUMNS} FROM ${auditRows([audit])} WHERE EXISTS (SELECT 1 FROM raised)
+    )
+    SELECT EXISTS (SELECT 1 FROM live) AS live, (SELECT raised_at FROM raised) AS inserted,
+      (SELECT raised_at FROM session_hands WHERE session_id = ${sessionId} AND user_id = ${userId}) AS existing
+  `.execute(db);
+  const row = rows[0];
+  if (!row?.live) return { live: false };
+  if (row.inserted) return { live: true, raisedAt: row.inserted, raised: true };
+  // Up already; read again if it went up in a transaction that committed while this statement waited for it.
+  const raisedAt = row.existing ?? (await handRaisedAt(db, sessionId, userId));
+  if (!raisedAt) return raiseHandWhileLive(db, sessionId, userId, audit);
+  return { live: true, raisedAt, raised: false };
+}
+
+async function handRaisedAt(db: Kysely<Database>, sessionId: string, userId: string): Promise<Date | undefined> {
   const row = await db
     .selectFrom('session_hands')
     .select('raised_at')
     .where('session_id', '=', sessionId)
     .where('user_id', '=', userId)
-    .executeTakeFirstOrThrow();
-  return { raisedAt: row.raised_at, raised: false };
+    .executeTakeFirst();
+  return row?.raised_at;
+}
+
+/**
+ * Lowers one user's hand in one statement, for the same reason as `raiseHandWhileLive`: the session row is locked
+ * first (the lock order every change uses), the hand comes down, and only if it was up is the queue's broadcast marked
+ * owed and `audit` (when given) written. `found: false` when the session is gone.
+ */
+export async function lowerHandOf(
+  db: Kysely<Database>,
+  sessionId: string,
+  userId: string,
+  audit: AuditEntry | null,
+): Promise<{ found: boolean; lowered: boolean }> {
+  const audited = audit
+    ? sql`, audited AS (
+        INSERT INTO audit_log (${AUDIT_COLUMNS})
+        SELECT ${AUDIT_COLUMNS} FROM ${auditRows([audit])} WHERE EXISTS (SELECT 1 FROM lowered)
+      )`
+    : sql``;
+  const { rows } = await sql<{ found: boolean; lowered: boolean }>`
+    WITH session AS (
+      SELECT id FROM live_sessions WHERE id = ${sessionId} FOR NO KEY UPDATE
+    ), lowered AS (
+      DELETE FROM session_hands WHERE session_id = (SELECT id FROM session) AND user_id = ${userId} RETURNING user_id
+    ), owed AS (
+      UPDATE live_sessions SET hands_broadcast_pending = true WHERE id = ${sessionId} AND EXISTS (SELECT 1 FROM lowered)
+    )${audited}
+    SELECT EXISTS (SELECT 1 FROM session) AS found, EXISTS (SELECT 1 FROM lowered) AS lowered
+  `.execute(db);
+  return { found: rows[0]?.found === true, lowered: rows[0]?.lowered === true };
 }
 
 /** The sessions of a course where a user has a hand up. */

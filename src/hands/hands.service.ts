@@ -5,6 +5,7 @@ import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import type { ClassEndOutcome } from '../classroom/feature.ts';
+import { findSession } from '../classroom/access.repo.ts';
 import { createOwedBroadcasts } from '../classroom/owed-broadcasts.ts';
 import { sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
 import { requireLive } from '../classroom/session-guards.ts';
@@ -20,7 +21,8 @@ import {
   listPendingHandQueues,
   lowerHands,
   markHandsPending,
-  raiseHand,
+  lowerHandOf,
+  raiseHandWhileLive,
   sessionsWithHandOf,
 } from './hands.repo.ts';
 import { HAND_QUEUE_BROADCAST_LIMIT, type HandQueue, type HandState, type RaisedHand } from './hands.schemas.ts';
@@ -81,19 +83,15 @@ export function createHandsService(deps: ClassDeps) {
         if (manages) throw new AppError('FORBIDDEN', 'Mentors see the hand queue; raising a hand is for students');
       });
       await limits.take(actor, 'hand');
-      const { raisedAt, raised } = await audit.guard(actor, 'hand.raise', target, () =>
-        db.transaction().execute(async (trx) => {
-          const locked = await lockSession(trx, session.id);
-          if (!locked) throw sessionNotFound(session.id);
-          requireLive(locked);
-          const hand = await raiseHand(trx, session.id, actor.id);
-          if (hand.raised) {
-            await markHandsPending(trx, [session.id]);
-            await insertAuditEntry(trx, auditEntry(actor, 'hand.raise', target, 'success'));
-          }
-          return hand;
-        }),
-      );
+      const { raisedAt, raised } = await audit.guard(actor, 'hand.raise', target, async () => {
+        const result = await raiseHandWhileLive(db, session.id, actor.id, auditEntry(actor, 'hand.raise', target, 'success'));
+        if (result.live) return result;
+        // Ended (or gone) since it was loaded: refused as it would have been before.
+        const now = await findSession(db, session.id);
+        if (!now) throw sessionNotFound(session.id);
+        requireLive(now);
+        throw new AppError('SESSION_NOT_LIVE', 'The class is not live; this works only while it is live');
+      });
       if (raised) broadcasts.owe(session.id, session.id);
       return { userId: actor.id, raised: true, raisedAt: raisedAt.toISOString() };
     },
@@ -107,7 +105,10 @@ export function createHandsService(deps: ClassDeps) {
       const own = whose === actor.id;
       const { session } = await loadSession(actor, sessionId, own ? 'view' : 'manage', 'hand.lower');
       if (own) await limits.take(actor, 'hand');
-      await lowerIn(actor, session.id, [whose], 'hand.lower');
+      const entry = auditEntry(actor, 'hand.lower', sessionTarget(session), 'success', { userIds: [whose], lowered: 1 });
+      const { found, lowered } = await lowerHandOf(db, session.id, whose, entry);
+      if (!found) throw sessionNotFound(session.id);
+      if (lowered) broadcasts.owe(session.id, session.id);
       return { userId: whose, raised: false, raisedAt: null };
     },
 

@@ -114,6 +114,38 @@ for (const target of await dbTargets('hands')) {
       assert.equal(codeOf(await request(sam.socket, 'hand:raise', { sessionId: s.id })), 'SESSION_NOT_LIVE');
     });
 
+    test('raises and lowers racing the class end: no hand stays up, each raise went up before the end or is refused', async () => {
+      const s = await f.live();
+      const [sam, sky] = [await f.open(f.c.student), await f.open(f.c.student2)];
+      assert.equal(codeOf(await request(sky, 'hand:raise', { sessionId: s.id })), 'ok');
+      const acks: Promise<{ ok: boolean; error?: { code: string } }>[] = [];
+      for (let i = 0; i < 12; i++) {
+        acks.push(
+          request(sam, i % 2 === 0 ? 'hand:raise' : 'hand:lower', { sessionId: s.id }),
+          request(sky, 'hand:raise', { sessionId: s.id }),
+        );
+        if (i === 6) {
+          const end = await f.t.request({
+            method: 'PUT',
+            url: `/api/live-sessions/${s.id}`,
+            token: f.c.mentor,
+            body: { status: 'completed' },
+          });
+          assert.equal(end.statusCode, 200, end.body);
+        }
+      }
+      const codes = new Set((await Promise.all(acks)).map(codeOf));
+      assert.ok(
+        [...codes].every((code) => code === 'ok' || code === 'SESSION_NOT_LIVE'),
+        [...codes].join(),
+      );
+      assert.ok(codes.has('SESSION_NOT_LIVE'), 'raises after the end are refused');
+      assert.deepEqual((await f.t.request({ method: 'GET', url: handsUrl(s.id), token: f.c.mentor })).json(), { queue: [], total: 0 });
+      // Audited once per hand that went up, never for a raise that changed nothing or was refused.
+      const raised = await auditRows(f.t.db, { action: 'hand.raise', outcome: 'success', actorId: 'course-1-s2' });
+      assert.equal(raised.filter((r) => r.session_id === s.id).length, 1);
+    });
+
     test('a student removed from the roster has their hand lowered', async () => {
       const s = await f.live();
       const mentor = await f.joined(f.c.mentor, s.id);
