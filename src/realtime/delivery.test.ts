@@ -76,7 +76,10 @@ class Member {
         await sleep(100);
         continue;
       }
-      socket.onAny((_event: string, payload: { seq?: number }) => this.take(payload));
+      // Live events that arrive before the join's ack has been applied wait for it, as the web app's client does: the
+      // server sends the ack first, but the ack's promise settles after the handlers of frames read with it.
+      let early: ({ seq?: number } | undefined)[] | undefined = [];
+      socket.onAny((_event: string, payload: { seq?: number }) => (early ? early.push(payload) : this.take(payload)));
       const ack = await socket
         .timeout(5000)
         .emitWithAck('session:join', { sessionId: this.sessionId, sinceSeq: this.received.at(-1) ?? 0 })
@@ -87,6 +90,8 @@ class Member {
         continue;
       }
       for (const e of ack.data.events as { payload: { seq: number } }[]) this.take(e.payload);
+      for (const payload of early) this.take(payload);
+      early = undefined;
       if (ack.data.hasMore) this.problems.push('replay did not fit in one ack');
       this.socket = socket;
       socket.once('disconnect', () => {
