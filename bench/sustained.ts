@@ -3,16 +3,22 @@
  * 10 chat messages, 95 upvote toggles and 95 poll votes per second, from random students. Measured: events delivered
  * per second (every room event every client received), chat delivery latency p99 (send to receipt, sampled over 200
  * students), the server's longest event-loop stall, and that nothing was dropped: every student received every chat
- * message and every seq once, in order. Usage: node bench/sustained.ts [--n 5000] [--seconds 20] [--runs 3] [--reactions]
+ * message and every seq once, in order. Usage: node bench/sustained.ts [--n 5000] [--seconds 20] [--runs 3] [--reactions] [--apart]
  *
  * `--reactions` (issue 14) adds 500 reactions/s and 10 hand raises or lowers/s from random students to the same mix.
  * Also measured then: the reaction:burst frames each student received per second (coalescing: at most 1 per node),
  * and that no reaction was lost: at sampled students the bursts' counts add up to every acknowledged reaction.
+ *
+ * `--apart` moves the 200 sampled students into a process of their own (lib/listeners-apart.ts, on the load client's
+ * core): their latency is then the server's and the network's, not also the time the load client's one core took to
+ * read the other 4,800 students' frames before theirs. Everything else is the same.
  */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectMany, joinAll, prepareClass } from './lib/class.ts';
+import { chatBody, type Heard, listen } from './lib/room-listener.ts';
 import { pinSelf, startTarget } from './lib/targets.ts';
-import { ROOM_EVENTS } from '../src/realtime/protocol.ts';
 import { median, percentile } from './lib/stats.ts';
 
 const RATES = { chat: 10, upvote: 95, vote: 95 };
@@ -47,52 +53,44 @@ export interface SustainedResult {
   reactions?: ReactionMixResult;
 }
 
-async function measure(n: number, seconds: number, port: number, withReactions: boolean): Promise<SustainedResult> {
+async function measure(n: number, seconds: number, port: number, withReactions: boolean, apart: boolean): Promise<SustainedResult> {
   const target = await startTarget('ours', port);
+  let listeners: ChildProcess | undefined;
   try {
     const { sessionId, tokens } = await prepareClass(target, n);
-    const [mentor, ...students] = await connectMany(target.base, tokens);
+    const [mentorToken, ...studentTokens] = tokens;
+    // The same 200 students are sampled either way: every (n / 200)th (every other, at most, with --apart, so that
+    // some students stay in the load client). With --apart they listen from their own process.
+    const sampleEvery = Math.max(apart ? 2 : 1, Math.floor(n / 200));
+    const isSampled = (_: string, i: number) => i % sampleEvery === 0;
+    const local = apart ? studentTokens.filter((t, i) => !isSampled(t, i)) : studentTokens;
+    const [mentor, ...students] = await connectMany(target.base, [mentorToken!, ...local]);
     await joinAll([mentor!, ...students], sessionId);
+    let apartHeard: Heard | undefined;
+    let apartProgress = { delivered: 0, minSeen: 0, bursts: [] as Heard['bursts'] };
+    if (apart) {
+      listeners = fork(fileURLToPath(new URL('./lib/listeners-apart.ts', import.meta.url)));
+      const child = listeners;
+      child.on('message', (m: { progress?: typeof apartProgress; heard?: Heard }) => {
+        if (m.progress) apartProgress = m.progress;
+        if (m.heard) apartHeard = m.heard;
+      });
+      child.send({ base: target.base, sessionId, tokens: studentTokens.filter(isSampled) });
+      await new Promise<void>((resolve, reject) => {
+        child.on('message', (m) => m === 'ready' && resolve());
+        child.once('exit', (code) => reject(new Error(`the sampled students' process exited (${code})`)));
+      });
+    }
     const asked = await students[0]!.request('qa:ask', { sessionId, question: 'What is the complexity?', anonymous: false });
     const poll = await mentor!.request('poll:create', { sessionId, question: 'Which?', type: 'single', options: ['A', 'B', 'C'] });
     if (!asked.ok || !poll.ok) throw new Error('setup failed');
     await new Promise((r) => setTimeout(r, 1000));
 
-    let delivered = 0;
-    const lastSeq = new Map<number, number>();
-    let outOfOrder = 0;
-    const chatSeen = new Array<number>(students.length).fill(0);
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    students.forEach((s, i) => {
-      for (const event of ROOM_EVENTS) {
-        s.on(event, (payload: { seq: number; message?: { body: string } }) => {
-          delivered += 1;
-          const prev = lastSeq.get(i) ?? 0;
-          if (prev !== 0 && payload.seq !== prev + 1) outOfOrder += 1;
-          lastSeq.set(i, payload.seq);
-          if (event === 'chat:message') {
-            chatSeen[i]! += 1;
-            const t0 = sentAt.get(payload.message!.body);
-            if (t0 !== undefined && i % Math.max(1, Math.floor(students.length / 200)) === 0) latencies.push(performance.now() - t0);
-          }
-        });
-      }
-    });
-    // Bursts heard by a sample of students: how many frames, and the reactions they counted.
-    const sampleEvery = Math.max(1, Math.floor(students.length / 200));
-    const bursts = new Map<number, { frames: number; counted: number }>();
-    if (withReactions) {
-      students.forEach((s, i) => {
-        if (i % sampleEvery !== 0) return;
-        const heard = { frames: 0, counted: 0 };
-        bursts.set(i, heard);
-        s.on('reaction:burst', (payload: { counts: Record<string, number> }) => {
-          heard.frames += 1;
-          for (const c of Object.values(payload.counts)) heard.counted += c;
-        });
-      });
-    }
+    const heard = listen(students, apart ? 0 : sampleEvery);
+    const sampledBursts = () => (apart ? apartProgress.bursts : heard.bursts);
+    const delivered = () => heard.delivered + apartProgress.delivered;
+    const everyoneHas = (count: number) => heard.chatSeen.every((c) => c >= count) && (!apart || apartProgress.minSeen >= count);
+    const askProgress = () => listeners?.send('progress');
     const mix = { reactionsAcked: 0, reactionsRefused: 0, handActionsAcked: 0, handActionsRefused: 0 };
     const raised = new Set<number>();
     const count =
@@ -109,8 +107,7 @@ async function measure(n: number, seconds: number, port: number, withReactions: 
     const tick = 100;
     for (let t = 0; t < (seconds * 1000) / tick; t++) {
       for (let k = 0; k < (RATES.chat * tick) / 1000; k++) {
-        const body = `msg ${chats++} ${'x'.repeat(96)}`;
-        sentAt.set(body, performance.now());
+        const body = chatBody(chats++);
         void pick()
           .request('chat:send', { sessionId, body })
           .then((reply: { ok: boolean }) => {
@@ -144,15 +141,20 @@ async function measure(n: number, seconds: number, port: number, withReactions: 
     for (let i = 0; i < 300 && acked + refused < chats; i++) await new Promise((r) => setTimeout(r, 100));
     // Drain: wait until every acknowledged chat message reached everyone, or nothing more arrives for 5 s.
     let quietSince = performance.now();
-    let seen = delivered;
-    while (chatSeen.some((c) => c < acked) && performance.now() - quietSince < 5000) {
+    let seen = delivered();
+    askProgress();
+    while (!everyoneHas(acked) && performance.now() - quietSince < 5000) {
       await new Promise((r) => setTimeout(r, 200));
-      if (delivered !== seen) [seen, quietSince] = [delivered, performance.now()];
+      askProgress();
+      if (delivered() !== seen) [seen, quietSince] = [delivered(), performance.now()];
     }
     const drainMs = performance.now() - sendingEnded;
     // The last burst leaves up to a second after the last reaction: wait for the sampled students to count them all.
-    const reactionsHeard = () => [...bursts.values()].every((b) => b.counted >= mix.reactionsAcked);
-    for (let i = 0; withReactions && i < 50 && !reactionsHeard(); i++) await new Promise((r) => setTimeout(r, 100));
+    const reactionsHeard = () => sampledBursts().every((b) => b.counted >= mix.reactionsAcked);
+    for (let i = 0; withReactions && i < 50 && !reactionsHeard(); i++) {
+      askProgress();
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const elapsed = (performance.now() - start) / 1000;
     const wallMs = performance.now() - wall0;
     const clientUsage = process.cpuUsage(clientCpu0);
@@ -160,12 +162,20 @@ async function measure(n: number, seconds: number, port: number, withReactions: 
     const clientCpu = (clientUsage.user + clientUsage.system) / 1000 / wallMs;
     const { stallMs } = await target.probe();
     for (const c of [mentor!, ...students]) c.close();
-    const missingChat = chatSeen.reduce((sum, got) => sum + Math.max(0, acked - got), 0);
+    if (listeners) {
+      listeners.send('stop');
+      while (!apartHeard) await new Promise((r) => setTimeout(r, 20));
+    }
+    const all: Heard[] = apartHeard ? [heard, apartHeard] : [heard];
+    const missingChat = all.flatMap((h) => h.chatSeen).reduce((sum, got) => sum + Math.max(0, acked - got), 0);
+    const latencies = all.flatMap((h) => h.latencies);
+    const bursts = all.flatMap((h) => h.bursts);
+    const outOfOrder = all.reduce((sum, h) => sum + h.outOfOrder, 0);
     if (refused > 0) console.warn(`${refused} of ${chats} chat messages were refused`);
     return {
       n,
       seconds,
-      deliveredPerSecond: delivered / elapsed,
+      deliveredPerSecond: all.reduce((sum, h) => sum + h.delivered, 0) / elapsed,
       chatP99: latencies.length > 0 ? percentile(latencies, 0.99) : NaN,
       longestStallMs: stallMs,
       dropped: missingChat + outOfOrder,
@@ -175,12 +185,13 @@ async function measure(n: number, seconds: number, port: number, withReactions: 
       ...(withReactions && {
         reactions: {
           ...mix,
-          burstsPerStudentPerSecond: median([...bursts.values()].map((b) => b.frames)) / seconds,
-          reactionsLost: [...bursts.values()].reduce((sum, b) => sum + Math.max(0, mix.reactionsAcked - b.counted), 0),
+          burstsPerStudentPerSecond: median(bursts.map((b) => b.frames)) / seconds,
+          reactionsLost: bursts.reduce((sum, b) => sum + Math.max(0, mix.reactionsAcked - b.counted), 0),
         },
       }),
     };
   } finally {
+    listeners?.kill();
     await target.stop();
   }
 }
@@ -198,10 +209,16 @@ function combineMix(mixes: ReactionMixResult[]): ReactionMixResult {
   };
 }
 
-export async function runSustained(n: number, seconds: number, runs: number, withReactions = false): Promise<SustainedResult> {
+export async function runSustained(
+  n: number,
+  seconds: number,
+  runs: number,
+  withReactions = false,
+  apart = false,
+): Promise<SustainedResult> {
   pinSelf(1);
   const all: SustainedResult[] = [];
-  for (let r = 0; r < runs; r++) all.push(await measure(n, seconds, 4700 + r, withReactions));
+  for (let r = 0; r < runs; r++) all.push(await measure(n, seconds, 4700 + r, withReactions, apart));
   const result = {
     n,
     seconds,
@@ -225,9 +242,10 @@ if (import.meta.main) {
       seconds: { type: 'string', default: '20' },
       runs: { type: 'string', default: '3' },
       reactions: { type: 'boolean', default: false },
+      apart: { type: 'boolean', default: false },
     },
   });
-  const r = await runSustained(Number(values.n), Number(values.seconds), Number(values.runs), values.reactions);
+  const r = await runSustained(Number(values.n), Number(values.seconds), Number(values.runs), values.reactions, values.apart);
   console.log(
     '\n| N | events/s in | delivered/s | chat p99 | longest stall | backlog drained after | dropped | server CPU | client CPU |\n|---|---|---|---|---|---|---|---|---|',
   );
