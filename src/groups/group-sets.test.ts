@@ -220,6 +220,14 @@ for (const target of await dbTargets('course group sets')) {
       const one = await t.request({ method: 'GET', url: url('leavers', s.id), token: course.mentor });
       assert.deepEqual(one.json().groups, sets[0]?.groups);
       assertError(await put(course.mentor, [{ id: s.id, name: 'S', groups }], 'leavers'), 400, 'NOT_ON_ROSTER');
+      const back = await t.request({
+        method: 'PUT',
+        url: '/api/courses/leavers/members',
+        token: c.admin,
+        body: { members: [{ userId: 'leavers-s1', role: 'student' }] },
+      });
+      assert.equal(back.statusCode, 200, back.body);
+      assert.deepEqual((await list(course.mentor, 'leavers'))[0]?.groups[0], groups[0], 'back on the roster, back in the group');
     });
 
     test('only the course mentors and admins read or write the sets; refusals are audited', async () => {
