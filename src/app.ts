@@ -70,6 +70,8 @@ import { createReportsService } from './reports/reports.service.ts';
 import { settingsRoutes } from './reports/settings.routes.ts';
 import { moderationRoutes } from './courses/moderation.routes.ts';
 import { createModerationService } from './courses/moderation.service.ts';
+import { groupSetsRoutes } from './groups/group-sets.routes.ts';
+import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
 
 export const VERSION = '0.1.0';
@@ -142,6 +144,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(auditRoutes(services.audit));
   await app.register(settingsRoutes(services.settings));
   await app.register(moderationRoutes(createModerationService(db, services.audit)));
+  await app.register(groupSetsRoutes(createGroupSetsService(db, services.audit), config.bodyLimit));
   await app.register(reportsRoutes(services.reports));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;

@@ -17,6 +17,8 @@ export const ERRORS = {
   MESSAGE_NOT_FOUND: 404,
   QUESTION_NOT_FOUND: 404,
   POLL_NOT_FOUND: 404,
+  /** A course group set that does not exist, or belongs to another course. */
+  GROUP_SET_NOT_FOUND: 404,
   /** Socket only: a client event the server does not know (a misspelt name, an old client). */
   UNKNOWN_EVENT: 404,
   INVALID_TRANSITION: 409,
@@ -41,6 +43,8 @@ export const ERRORS = {
   OWN_QUESTION: 403,
   /** A chat message or question holds one of the course's blocked words. */
   BLOCKED_WORDS: 422,
+  /** A group set lists someone who is not a student on the course roster (unknown, removed, or a mentor). */
+  NOT_ON_ROSTER: 400,
   MEETING_NOT_RETRYABLE: 409,
   /** Meeting attendance can be read only for an ended class held on Google Meet, with the feature on. */
   MEETING_SYNC_UNAVAILABLE: 409,

@@ -56,6 +56,8 @@ export type AuditAction =
   | 'course.settings.put'
   | 'course.moderation.read'
   | 'course.moderation.put'
+  | 'course.group_sets.read'
+  | 'course.group_sets.put'
   | 'report.read'
   | 'report.read_own'
   | 'report.export'

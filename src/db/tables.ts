@@ -230,6 +230,7 @@ export interface Database {
   meeting_jobs: MeetingJobsTable;
   course_settings: CourseSettingsTable;
   course_moderation: CourseModerationTable;
+  course_group_sets: CourseGroupSetsTable;
   meeting_opens: MeetingOpensTable;
   meeting_participant_segments: MeetingParticipantSegmentsTable;
   session_hands: SessionHandsTable;
@@ -251,6 +252,25 @@ export interface CourseModerationTable {
   /** Words and short phrases refused in chat messages and questions, as saved (normalized, deduplicated). */
   blocked_words: Json<string[]>;
   updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** One group of a course group set, as stored in `course_group_sets.groups`. */
+export interface StoredGroup {
+  name: string;
+  /** LMS user ids of roster students, as saved (a student removed since is filtered out on read). */
+  memberIds: string[];
+}
+
+/** A course's named set of named student groups (migration 0015); a PUT replaces the course's whole list. */
+export interface CourseGroupSetsTable {
+  id: string;
+  course_id: string;
+  name: string;
+  /** The set's place in the list as last saved, from 0. */
+  position: number;
+  groups: Json<StoredGroup[]>;
+  created_at: CreatedAt;
   updated_at: Timestamp;
 }
 
@@ -302,3 +322,4 @@ export type LiveSessionRow = Selectable<LiveSessionsTable>;
 export type NewLiveSession = Insertable<LiveSessionsTable>;
 export type AttendanceRow = Selectable<SessionAttendanceTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type GroupSetRow = Selectable<CourseGroupSetsTable>;

@@ -100,6 +100,16 @@ const ROWS: Row[] = [
     expect: [403, 403, 200, 403, 403, 200],
   },
   {
+    route: 'GET group sets',
+    call: () => ({ method: 'GET', url: '/api/courses/course-1/group-sets' }),
+    expect: [403, 403, 200, 403, 403, 200],
+  },
+  {
+    route: 'PUT group sets',
+    call: () => ({ method: 'PUT', url: '/api/courses/course-1/group-sets', body: { groupSets: [] } }),
+    expect: [403, 403, 200, 403, 403, 200],
+  },
+  {
     route: 'GET course report',
     call: () => ({ method: 'GET', url: '/api/courses/course-1/report' }),
     expect: [403, 403, 200, 403, 403, 200],
