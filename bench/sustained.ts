@@ -224,6 +224,7 @@ export async function runSustained(
     seconds,
     deliveredPerSecond: median(all.map((x) => x.deliveredPerSecond)),
     chatP99: median(all.map((x) => x.chatP99)),
+    chatP99Runs: all.map((x) => Math.round(x.chatP99)),
     longestStallMs: Math.max(...all.map((x) => x.longestStallMs)),
     dropped: all.reduce((sum, x) => sum + x.dropped, 0),
     drainMs: median(all.map((x) => x.drainMs)),
