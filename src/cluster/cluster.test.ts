@@ -26,11 +26,16 @@ async function student(base: string, jwt: string, sessionId: string, sinceSeq?: 
     seqs.push(payload.seq);
     if (event === 'chat:message' && payload.message) chats.push(payload.message.body);
   };
-  socket.onAny(hear);
+  // Live events read in the same chunk as the join's ack run their handlers before the ack's promise settles: they
+  // wait for the replay, as the web app's client makes them.
+  let early: [string, { seq?: number }][] | undefined = [];
+  socket.onAny((event: string, payload: { seq?: number }) => (early ? early.push([event, payload]) : hear(event, payload)));
   const ack = await request(socket, 'session:join', { sessionId, ...(sinceSeq !== undefined ? { sinceSeq } : {}) });
   assert.equal(ack.ok, true, JSON.stringify(ack));
   if (!ack.ok) throw new Error('join refused');
   for (const e of ack.data.events as { event: string; payload: { seq: number } }[]) hear(e.event, e.payload);
+  for (const [event, payload] of early) hear(event, payload);
+  early = undefined;
   return { socket, seqs, chats, ack: ack.data };
 }
 type Student = Awaited<ReturnType<typeof student>>;
@@ -156,6 +161,25 @@ describe('two nodes on PostgreSQL and Redis', { skip: !targets.includes('postgre
       logged.map((_, i) => i + 1),
       'two nodes committing at once still give the log gap-free seqs',
     );
+  });
+
+  test('a reaction sent to one node reaches the students on both nodes in its bursts', { timeout: 15_000 }, async () => {
+    const [s1, s3] = await Promise.all([on(a, 's1'), on(b, 's3')]);
+    const counted = (s: Student) => {
+      let claps = 0;
+      return new Promise<number>((resolve) => {
+        s.socket.on('reaction:burst', (burst: { sessionId: string; counts: { clap?: number } }) => {
+          if (burst.sessionId === sessionId) claps += burst.counts.clap ?? 0;
+          if (claps >= 3) resolve(claps);
+        });
+      });
+    };
+    const [onA, onB] = [counted(s1), counted(s3)];
+    const sender = await connect(a.base, tokens.s2 as string);
+    sockets.push(sender);
+    for (let i = 0; i < 3; i++) assert.equal((await request(sender, 'reaction:send', { sessionId, reaction: 'clap' })).ok, true);
+    assert.equal(await onA, 3, 'the node that took the reactions tells its own students');
+    assert.equal(await onB, 3, 'and the other node, told through Redis, tells its students');
   });
 
   test("a user's attendance spans nodes: it closes with their last socket anywhere, and the count is of the class", async () => {
