@@ -23,7 +23,7 @@ export async function raiseHandWhileLive(
   userId: string,
   audit: AuditEntry,
 ): Promise<{ live: false } | { live: true; raisedAt: Date; raised: boolean }> {
-  const { rows } = await sql<{ live: boolean; inserted: Date | null; existing: Date | null }>`
+  const { rows } = await sql<{ live: boolean; inserted: Date | null }>`
     WITH live AS (
       SELECT id FROM live_sessions WHERE id = ${sessionId} AND status = 'live' FOR NO KEY UPDATE
     ), raised AS (
@@ -37,14 +37,14 @@ export async function raiseHandWhileLive(
       INSERT INTO audit_log (${AUDIT_COLUMNS})
       SELECT ${AUDIT_COLUMNS} FROM ${auditRows([audit])} WHERE EXISTS (SELECT 1 FROM raised)
     )
-    SELECT EXISTS (SELECT 1 FROM live) AS live, (SELECT raised_at FROM raised) AS inserted,
-      (SELECT raised_at FROM session_hands WHERE session_id = ${sessionId} AND user_id = ${userId}) AS existing
+    SELECT EXISTS (SELECT 1 FROM live) AS live, (SELECT raised_at FROM raised) AS inserted
   `.execute(db);
   const row = rows[0];
   if (!row?.live) return { live: false };
   if (row.inserted) return { live: true, raisedAt: row.inserted, raised: true };
-  // Up already; read again if it went up in a transaction that committed while this statement waited for it.
-  const raisedAt = row.existing ?? (await handRaisedAt(db, sessionId, userId));
+  // Up already. Read by a statement of its own: this one's snapshot predates the wait for the lock, and may show a
+  // hand since lowered and raised again. Gone meanwhile (lowered after the conflict): raise it again.
+  const raisedAt = await handRaisedAt(db, sessionId, userId);
   if (!raisedAt) return raiseHandWhileLive(db, sessionId, userId, audit);
   return { live: true, raisedAt, raised: false };
 }
@@ -65,6 +65,20 @@ async function handRaisedAt(db: Kysely<Database>, sessionId: string, userId: str
  * owed and `audit` (when given) written. `found: false` when the session is gone.
  */
 export async function lowerHandOf(
+  db: Kysely<Database>,
+  sessionId: string,
+  userId: string,
+  audit: AuditEntry | null,
+): Promise<{ found: boolean; lowered: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await lowerHandOnce(db, sessionId, userId, audit);
+    // The DELETE reads the snapshot taken before the statement waited for the lock: a raise that committed during
+    // that wait is invisible to it. A statement of its own sees it; then lower again.
+    if (result.lowered || !result.found || attempt === 3 || !(await handRaisedAt(db, sessionId, userId))) return result;
+  }
+}
+
+async function lowerHandOnce(
   db: Kysely<Database>,
   sessionId: string,
   userId: string,

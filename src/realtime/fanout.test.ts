@@ -196,6 +196,19 @@ describe('the sliced room fan-out', () => {
     for (const m of [a, b, late]) m.client.close();
   });
 
+  test('a member that joins again while a notice goes out (a resync on the same socket) still hears it', { timeout: 5000 }, async () => {
+    const [a, b] = [await member(), await member()];
+    const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });
+    fanout.notify(burst(7)); // the pass reaches a at once, b on the next slice
+    fanout.joined(b.server.id, 0);
+    await untilIdle(fanout);
+    while (a.bursts.length < 1 || b.bursts.length < 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const m of [a, b]) assert.deepEqual(m.bursts, [burst(7).payload]);
+    fanout.close();
+    for (const m of [a, b]) m.client.close();
+  });
+
   test('a closed fan-out sends nothing more', async () => {
     const [a, b] = [await member(), await member()];
     const fanout = createRoomFanout(io, ROOM, 0, { sliceMs: 0, checkEvery: 1 });

@@ -218,7 +218,8 @@ export function createRoomFanout(
       }
       const done = advance(pass, deadline);
       if (done) {
-        behind = head > pass.head || noticeHead > pass.noticeHead;
+        // Only events make the room behind: a burst that came mid-pass must not make the next pass, and chat, rest.
+        behind = head > pass.head;
         finish(pass);
         pass = undefined;
         if (idle()) return;
@@ -262,8 +263,9 @@ export function createRoomFanout(
      */
     joined(socketId: string, since?: number): void {
       sent.set(socketId, Math.min(head, Math.max(pass?.head ?? head, since ?? 0)));
-      // Notices are not replayed: a joiner hears those told after it joined.
-      if (noticeHead > noticeSettled) noticed.set(socketId, noticeHead);
+      // Notices are not replayed: a joiner hears those told after it joined. A member already in the room that joins
+      // again (a resync on the same socket) still hears those going out.
+      if (noticeHead > noticeSettled && !io.sockets.adapter.rooms.get(room)?.has(socketId)) noticed.set(socketId, noticeHead);
     },
     /** Whether some member may still lack an event (tests use it). */
     busy(): boolean {
