@@ -1,9 +1,8 @@
 import type { Actor } from '../auth/actor.ts';
-import { canManageCourse } from '../auth/policies.ts';
+import { requireCourseManager } from '../reports/settings.service.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import { cachesPerDatabase } from '../classroom/access-cache.ts';
-import { membershipOf } from '../classroom/membership.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import { compileBlockedWords, findBlockedWord, normalizeBlockedWords } from './blocked-words.ts';
@@ -19,11 +18,8 @@ const matchers = cachesPerDatabase<RegExp | null>();
 
 /** A course's blocked words (GET/PUT /api/courses/:courseId/moderation): read and replaced by its mentors and admins. */
 export function createModerationService(db: Db, audit: AuditService) {
-  async function requireManager(actor: Actor, courseId: string, action: 'course.moderation.read' | 'course.moderation.put') {
-    if (!canManageCourse(actor, await membershipOf(db, actor, courseId))) {
-      throw await audit.deny(actor, action, courseTarget(courseId), new AppError('FORBIDDEN', "Only the course's mentors may do this"));
-    }
-  }
+  const requireManager = (actor: Actor, courseId: string, action: 'course.moderation.read' | 'course.moderation.put') =>
+    requireCourseManager(db, audit, actor, courseId, action);
 
   return {
     async get(actor: Actor, courseId: string) {

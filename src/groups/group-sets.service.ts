@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
-import { canManageCourse } from '../auth/policies.ts';
+import { requireCourseManager } from '../reports/settings.service.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
-import { membershipOf } from '../classroom/membership.ts';
 import type { Db } from '../db/kysely.ts';
 import type { GroupSetRow } from '../db/tables.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
@@ -29,11 +28,8 @@ const NAMED_OFFENDERS = 10;
  * read and replaced by the course's mentors and admins, for breakout rounds to start from.
  */
 export function createGroupSetsService(db: Db, audit: AuditService) {
-  async function requireManager(actor: Actor, courseId: string, action: 'course.group_sets.read' | 'course.group_sets.put') {
-    if (!canManageCourse(actor, await membershipOf(db, actor, courseId))) {
-      throw await audit.deny(actor, action, courseTarget(courseId), new AppError('FORBIDDEN', "Only the course's mentors may do this"));
-    }
-  }
+  const requireManager = (actor: Actor, courseId: string, action: 'course.group_sets.read' | 'course.group_sets.put') =>
+    requireCourseManager(db, audit, actor, courseId, action);
 
   return {
     /** The course's sets in the order last saved, each group less anyone no longer a student on the roster. */
