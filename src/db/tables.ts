@@ -70,6 +70,8 @@ export interface LiveSessionsTable {
   /** The mentor's pinned announcement (1–500 characters), or null; and when it was set. */
   announcement: Generated<string | null>;
   announcement_at: Generated<Date | null>;
+  /** A breakout room's class (migration 0016); null for a class. */
+  parent_session_id: Generated<string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -235,6 +237,58 @@ export interface Database {
   meeting_participant_segments: MeetingParticipantSegmentsTable;
   session_hands: SessionHandsTable;
   session_reaction_counts: SessionReactionCountsTable;
+  breakout_rounds: BreakoutRoundsTable;
+  breakout_rooms: BreakoutRoomsTable;
+  breakout_members: BreakoutMembersTable;
+}
+
+export type BreakoutAssignment = 'random' | 'manual' | 'self-select' | 'groups';
+export type BreakoutRoundStatus = 'open' | 'closing' | 'closed';
+
+/** A breakout round in a class (migration 0016): at most one not closed per class. */
+export interface BreakoutRoundsTable {
+  id: Generated<string>;
+  /** The class (the parent live session). */
+  session_id: string;
+  assignment: BreakoutAssignment;
+  group_set_id: string | null;
+  capacity: number | null;
+  status: Generated<BreakoutRoundStatus>;
+  duration_minutes: number;
+  /** How long before closing the rooms hear `breakout:closing`. */
+  warning_seconds: Generated<number>;
+  opened_by: string;
+  opened_at: Generated<Date>;
+  /** When the timer closes the round (moved by extend/shorten). */
+  ends_at: Timestamp;
+  /** When the closing warning went out (status became 'closing'). */
+  closing_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  broadcast: string | null;
+  broadcast_at: Timestamp | null;
+  broadcast_by: string | null;
+}
+
+/** A room of a breakout round, backed by its own child live session (migration 0016). */
+export interface BreakoutRoomsTable {
+  id: Generated<string>;
+  round_id: string;
+  /** The room's place in the round, from 0 (the `roomIndex` of assignments). */
+  position: number;
+  name: string;
+  /** The child live session (parent_session_id = the class). */
+  session_id: string;
+  help_requested_at: Timestamp | null;
+  help_requested_by: string | null;
+}
+
+/** Who is in which room of a round (migration 0016): one room per person and round. */
+export interface BreakoutMembersTable {
+  round_id: string;
+  user_id: string;
+  room_id: string;
+  assigned_at: Generated<Date>;
 }
 
 /** A course's settings; the row exists once a manager saved them (see migration 0006). */

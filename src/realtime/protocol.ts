@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { AttendanceClientEvents } from '../attendance/attendance.schemas.ts';
 import type { Person } from '../attendance/presence-rooms.ts';
+import type { BreakoutClientEvents, BreakoutServerEvents } from '../breakouts/breakouts.schemas.ts';
 import type { ChatClientEvents, ChatServerEvents } from '../chat/chat.schemas.ts';
 import type { HandClientEvents, HandServerEvents } from '../hands/hands.schemas.ts';
 import type { PollClientEvents, PollManagerNotices, PollServerEvents } from '../polls/polls.schemas.ts';
@@ -46,7 +47,7 @@ export interface SessionClientEvents {
 }
 
 /** Events of a session room: each payload carries the session's seq. */
-export interface SessionServerEvents extends ChatServerEvents, QaServerEvents, PollServerEvents, HandServerEvents {
+export interface SessionServerEvents extends ChatServerEvents, QaServerEvents, PollServerEvents, HandServerEvents, BreakoutServerEvents {
   'session:updated': (payload: { seq: number; session: SessionDto }) => void;
   'presence:update': (payload: {
     seq: number;
@@ -86,6 +87,10 @@ const roomEvents: Record<RoomEventName, true> = {
   'presence:update': true,
   'session:updated': true,
   'hand:queue': true,
+  'breakout:opened': true,
+  'breakout:updated': true,
+  'breakout:closing': true,
+  'breakout:closed': true,
 };
 export const ROOM_EVENTS = Object.keys(roomEvents) as readonly RoomEventName[];
 
@@ -111,4 +116,5 @@ export interface ClientToServerEvents
     PollClientEvents,
     CourseClientEvents,
     HandClientEvents,
-    ReactionClientEvents {}
+    ReactionClientEvents,
+    BreakoutClientEvents {}

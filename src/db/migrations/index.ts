@@ -12,6 +12,7 @@ import * as handsReactions from './0011_hands_reactions.ts';
 import * as joinCodes from './0013_join_codes.ts';
 import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 import * as groupSets from './0015_group_sets.ts';
+import * as breakouts from './0016_breakouts.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0013_join_codes': joinCodes,
   '0014_meeting_job_claims': meetingJobClaims,
   '0015_group_sets': groupSets,
+  '0016_breakouts': breakouts,
 };
 
 export const migrationProvider: MigrationProvider = {
