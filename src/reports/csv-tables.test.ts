@@ -39,7 +39,8 @@ describe('session CSV tables', () => {
   test('students: one row per roster student in report order (the collator sorts a sign before letters), columns named as in the JSON', () => {
     const t = sessionStudentsTable(report);
     assert.deepEqual(t.header.slice(0, 4), ['userId', 'name', 'email', 'status']);
-    assert.equal(t.header.length, 20);
+    assert.equal(t.header.length, 21);
+    assert.equal(t.header.at(-1), 'breakout_rooms');
     assert.deepEqual(
       t.rows.map((r) => r.slice(0, 4)),
       [
@@ -55,9 +56,9 @@ describe('session CSV tables', () => {
 
   test('segments: room and meeting stays in time order with their source; an open stay has no leave and no minutes', () => {
     assert.deepEqual(sessionSegmentsTable(report).rows, [
-      ['u1', 'Ana', 'u1@example.test', 'room', iso(0), iso(50), 50],
-      ['u1', 'Ana', 'u1@example.test', 'meeting', iso(2), iso(40), 38],
-      ['u1', 'Ana', 'u1@example.test', 'room', iso(55), null, null],
+      ['u1', 'Ana', 'u1@example.test', 'room', iso(0), iso(50), 50, null],
+      ['u1', 'Ana', 'u1@example.test', 'meeting', iso(2), iso(40), 38, null],
+      ['u1', 'Ana', 'u1@example.test', 'room', iso(55), null, null, null],
     ]);
   });
 

@@ -60,17 +60,24 @@ const STUDENT_COLUMNS = [
   'quizPoints',
 ] as const satisfies readonly (keyof SessionReport['students'][number])[];
 
-/** Session report → students: one row per roster student, the StudentReportRow's scalar fields. */
+/**
+ * Session report → students: one row per roster student, the StudentReportRow's scalar fields, then `breakout_rooms`
+ * (issue 15's name for it): the row's breakoutRooms joined with "; ", empty for a student never in one.
+ */
 export function sessionStudentsTable(report: SessionReport): CsvTable {
-  return { header: [...STUDENT_COLUMNS], rows: report.students.map((s) => STUDENT_COLUMNS.map((key) => s[key])) };
+  return {
+    header: [...STUDENT_COLUMNS, 'breakout_rooms'],
+    rows: report.students.map((s) => [...STUDENT_COLUMNS.map((key) => s[key]), s.breakoutRooms.join('; ')]),
+  };
 }
 
 /**
  * Session report → segments: every stay, room and meeting, one row each with its source, so that a rule such as
- * "stayed 75 %" can be checked by hand. Minutes are the stay's own length as stored (empty while still open).
+ * "stayed 75 %" can be checked by hand. Minutes are the stay's own length as stored (empty while still open);
+ * `breakout_room` names the breakout room a stay was in (empty for the class itself).
  */
 export function sessionSegmentsTable(report: SessionReport): CsvTable {
-  const header = ['userId', 'name', 'email', 'source', 'joinedAt', 'leftAt', 'minutes'];
+  const header = ['userId', 'name', 'email', 'source', 'joinedAt', 'leftAt', 'minutes', 'breakout_room'];
   const rows: unknown[][] = [];
   for (const s of report.students) {
     const stays = [
@@ -79,7 +86,7 @@ export function sessionSegmentsTable(report: SessionReport): CsvTable {
     ].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
     for (const stay of stays) {
       const minutes = stay.leftAt === null ? null : Math.round((Date.parse(stay.leftAt) - Date.parse(stay.joinedAt)) / 6_000) / 10;
-      rows.push([s.userId, s.name, s.email, stay.source, stay.joinedAt, stay.leftAt, minutes]);
+      rows.push([s.userId, s.name, s.email, stay.source, stay.joinedAt, stay.leftAt, minutes, stay.breakoutRoom ?? null]);
     }
   }
   return { header, rows };

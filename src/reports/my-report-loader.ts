@@ -8,7 +8,9 @@ import {
   listMyAnswers,
   listMyStays,
 } from './my-report.repo.ts';
-import type { RosterStudent, SessionReportInput } from './report-input.ts';
+import { listClassBreakoutRooms } from './breakouts.repo.ts';
+import { breakoutsByClass, withRoomSpans } from './report-breakouts.ts';
+import type { RosterStudent, SessionReportInput, Span } from './report-input.ts';
 import { type PollRow, pollInput } from './report-loader.ts';
 import { listSessionPolls } from './reports.repo.ts';
 import type { AttendanceRules } from './reports.schemas.ts';
@@ -28,10 +30,8 @@ export async function loadMyReportInput(
 ): Promise<{ input: SessionReportInput; pollRows: PollRow[] }> {
   const { id: sessionId } = session;
   const userId = student.userId;
-  const [room, meeting, hasMeetingData, opened, activity, pollRows, answers, choices] = await Promise.all([
-    listMyStays(db, 'session_attendance', sessionId, userId),
-    listMyStays(db, 'meeting_participant_segments', sessionId, userId),
-    classHasRosterMeetingData(db, sessionId, session.course_id, session.actual_end ?? now),
+  const [{ room, meeting, hasMeetingData, rooms }, opened, activity, pollRows, answers, choices] = await Promise.all([
+    loadMyStays(db, session, userId, now),
     findMyMeetingOpen(db, sessionId, userId),
     countMyActivity(db, sessionId, userId),
     listSessionPolls(db, [sessionId]),
@@ -59,6 +59,7 @@ export async function loadMyReportInput(
     roster: [student],
     roomSegments: one(room.length > 0 ? room : null),
     meetingSegments: one(meeting.length > 0 ? meeting : null),
+    breakoutRooms: one(rooms.length > 0 ? rooms : null),
     hasMeetingData,
     meetingOpens: one(opened),
     messagesBy: one(activity.messages),
@@ -72,4 +73,21 @@ export async function loadMyReportInput(
     now,
   };
   return { input, pollRows };
+}
+
+/**
+ * The student's stays in the class and its breakout rooms (rooms first: their sessions are read with the class's),
+ * put together as the class report puts them (withRoomSpans), and the rooms their rounds assigned them to.
+ */
+async function loadMyStays(db: Kysely<Database>, session: LiveSessionRow, userId: string, now: Date) {
+  const rooms = await listClassBreakoutRooms(db, [session.id], userId);
+  const ids = [session.id, ...rooms.map((r) => r.sessionId)];
+  const [room, meeting, hasMeetingData] = await Promise.all([
+    listMyStays(db, 'session_attendance', ids, userId),
+    listMyStays(db, 'meeting_participant_segments', ids, userId),
+    classHasRosterMeetingData(db, ids, session.course_id, session.actual_end ?? now),
+  ]);
+  const { roomNames, roomsOf } = breakoutsByClass(rooms).get(session.id) ?? { roomNames: new Map<string, string>(), roomsOf: new Map() };
+  const mine = (bySession: Map<string, Span[]>) => withRoomSpans(bySession.get(session.id) ?? [], (id) => bySession.get(id), roomNames);
+  return { room: mine(room), meeting: mine(meeting), hasMeetingData, rooms: roomsOf.get(userId) ?? [] };
 }

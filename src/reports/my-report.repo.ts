@@ -1,26 +1,32 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { getOrCreate } from '../maps.ts';
 import type { Span } from './report-input.ts';
 
 // A student's own report (GET …/report/me) reads only that student's rows, each through an index that starts with
 // the session (and the user where one exists); what the class as a whole contributes is counted in the database:
 // the poll tallies, and whether the meeting sync matched anyone on the roster.
 
-/** One student's stays in the class room or the video meeting, oldest first. */
+/**
+ * One student's stays in the class room or the video meeting, by session (the class and its breakout rooms), each
+ * oldest first.
+ */
 export async function listMyStays(
   db: Kysely<Database>,
   table: 'session_attendance' | 'meeting_participant_segments',
-  sessionId: string,
+  sessionIds: readonly string[],
   userId: string,
-): Promise<Span[]> {
+): Promise<Map<string, Span[]>> {
   const rows = await db
     .selectFrom(table)
-    .select(['joined_at', 'left_at'])
-    .where('session_id', '=', sessionId)
+    .select(['session_id', 'joined_at', 'left_at'])
+    .where('session_id', 'in', sessionIds)
     .where('user_id', '=', userId)
     .orderBy('joined_at')
     .execute();
-  return rows.map((r) => ({ joinedAt: r.joined_at, leftAt: r.left_at }));
+  const bySession = new Map<string, Span[]>();
+  for (const r of rows) getOrCreate(bySession, r.session_id, () => []).push({ joinedAt: r.joined_at, leftAt: r.left_at });
+  return bySession;
 }
 
 /** When the student first opened the meeting link, if ever. */
@@ -81,11 +87,12 @@ export async function countPollChoices(db: Kysely<Database>, sessionId: string) 
 }
 
 /**
- * Whether the meeting sync matched anyone on the class's roster (students on the course by `rosterEnd`), as the
- * class report decides `hasMeetingData`: without it, meeting time falls back to room time for everyone, so a
- * student's own status must follow the same rule as the report their mentors read.
+ * Whether the meeting sync matched anyone on the class's roster (students on the course by `rosterEnd`) in the class's
+ * meeting or its breakout rooms' (`sessionIds`), as the class report decides `hasMeetingData`: without it, meeting
+ * time falls back to room time for everyone, so a student's own status must follow the same rule as the report their
+ * mentors read.
  */
-export async function classHasRosterMeetingData(db: Kysely<Database>, sessionId: string, courseId: string, rosterEnd: Date) {
+export async function classHasRosterMeetingData(db: Kysely<Database>, sessionIds: readonly string[], courseId: string, rosterEnd: Date) {
   const row = await db
     .selectFrom('meeting_participant_segments as m')
     .innerJoin('course_members as cm', (join) =>
@@ -96,7 +103,7 @@ export async function classHasRosterMeetingData(db: Kysely<Database>, sessionId:
         .on('cm.created_at', '<=', rosterEnd),
     )
     .select(sql<number>`1`.as('one'))
-    .where('m.session_id', '=', sessionId)
+    .where('m.session_id', 'in', sessionIds)
     .where('m.user_id', 'is not', null)
     .limit(1)
     .executeTakeFirst();

@@ -11,6 +11,8 @@ export interface Span {
   joinedAt: Date;
   /** Null while still open (counts up to `now`, clipped to the class). */
   leftAt: Date | null;
+  /** Set on a stay in one of the class's breakout rooms (its name): that time counts as time in the class. */
+  breakoutRoom?: string;
 }
 
 export interface RosterStudent {
@@ -61,10 +63,12 @@ export interface SessionReportInput {
   };
   rules: AttendanceRules;
   roster: RosterStudent[];
-  /** Class-room segments of roster students (others are not read). */
+  /** Class-room segments of roster students (others are not read), with their stays in the class's breakout rooms. */
   roomSegments: Map<string, Span[]>;
-  /** Video-meeting segments matched to roster students; empty without meeting data. */
+  /** Video-meeting segments matched to roster students, the breakout rooms' meetings included; empty without meeting data. */
   meetingSegments: Map<string, Span[]>;
+  /** Each student's breakout room per round, in round order (report-breakouts.ts); no entry: never in one. */
+  breakoutRooms: Map<string, string[]>;
   /** Whether the meeting's own attendance matched anyone on the roster; without it, meeting time falls back to room time. */
   hasMeetingData: boolean;
   /** First time each student opened the meeting link. */

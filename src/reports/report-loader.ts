@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { getOrCreate } from '../maps.ts';
 import { tallyResults } from '../polls/polls.results.ts';
-import type { ReportPollInput, RosterStudent, SessionReportInput, Span } from './report-input.ts';
+import { type ClassBreakouts, classSpansByUser, type LoadedBreakouts, loadBreakouts } from './report-breakouts.ts';
+import type { ReportPollInput, RosterStudent, SessionReportInput } from './report-input.ts';
 import type { AttendanceRules } from './reports.schemas.ts';
 import {
   countChat,
@@ -32,9 +33,10 @@ export async function loadReportInputs(
 ): Promise<SessionReportInput[]> {
   if (classes.length === 0) return [];
   const ids = classes.map((c) => c.session.id);
-  const [room, meeting, opens, chat, questions, upvotes, pollRows, answerRows] = await Promise.all([
+  const [room, meeting, breakouts, opens, chat, questions, upvotes, pollRows, answerRows] = await Promise.all([
     listRoomSegments(db, ids),
     listMeetingSegments(db, ids),
+    loadBreakouts(db, ids),
     listMeetingOpens(db, ids),
     countChat(db, ids),
     countQuestions(db, ids),
@@ -55,6 +57,8 @@ export async function loadReportInputs(
     inputOf(session, rules, rosterOfClass(roster, session, now), now, {
       room: room.get(session.id) ?? [],
       meeting: meeting.get(session.id) ?? [],
+      breakouts: breakouts.byClass.get(session.id) ?? { roomNames: new Map(), roomsOf: new Map() },
+      breakoutStays: breakouts,
       opens: opensOf.get(session.id) ?? [],
       chat: chatOf.get(session.id) ?? [],
       questions: questionsOf.get(session.id) ?? [],
@@ -81,6 +85,9 @@ type Rows<F extends (...args: never[]) => Promise<unknown[]>> = Awaited<ReturnTy
 interface ClassRows {
   room: StayTuple[];
   meeting: StayTuple[];
+  /** The class's breakout rooms, and the stays in every room being read (by room session). */
+  breakouts: ClassBreakouts;
+  breakoutStays: Pick<LoadedBreakouts, 'room' | 'meeting'>;
   opens: Rows<typeof listMeetingOpens>;
   chat: Rows<typeof countChat>;
   questions: Rows<typeof countQuestions>;
@@ -127,7 +134,9 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
     qaCounts[row.status === 'pending' ? 'open' : row.status === 'rejected' ? 'dismissed' : row.status] += row.n;
   }
   const polls = toPollInputs(rows.polls, rows.answers);
-  const meetingSegments = spansByUser(rows.meeting, onRoster);
+  const { roomNames, roomsOf } = rows.breakouts;
+  const onRosterNow = (userId: string) => onRoster.has(userId);
+  const meetingSegments = classSpansByUser(rows.meeting, rows.breakoutStays.meeting, roomNames, onRosterNow);
   for (const p of rows.polls) for (const a of rows.answers.get(p.id) ?? []) add(activity.votes, minuteStart(a[2]), 1);
 
   return {
@@ -143,8 +152,9 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
     },
     rules,
     roster,
-    roomSegments: spansByUser(rows.room, onRoster),
+    roomSegments: classSpansByUser(rows.room, rows.breakoutStays.room, roomNames, onRosterNow),
     meetingSegments,
+    breakoutRooms: new Map([...roomsOf].filter(([userId]) => onRoster.has(userId))),
     // Meeting time counts only where the meeting matched someone on the roster: a sync that read the meeting but
     // could match nobody (no directory access, outside accounts) must not turn every student absent under
     // source "meeting"; the report then falls back to room time, and summary.meetingSync says why.
@@ -163,15 +173,6 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
 }
 
 const minuteStart = (ms: number) => Math.floor(ms / 60_000) * 60_000;
-
-function spansByUser(stays: StayTuple[], onRoster: Set<string>) {
-  const byUser = new Map<string, Span[]>();
-  for (const [userId, joined, left] of stays) {
-    if (!onRoster.has(userId)) continue;
-    getOrCreate(byUser, userId, () => []).push({ joinedAt: new Date(joined), leftAt: left === null ? null : new Date(left) });
-  }
-  return byUser;
-}
 
 export type PollRow = Awaited<ReturnType<typeof listSessionPolls>>[number];
 

@@ -66,3 +66,73 @@ export const sendChat = (t: TestApp, token: string, sessionId: string, body: str
   call(t, 'POST', `/api/live-sessions/${sessionId}/chat`, token, { body });
 export const ask = (t: TestApp, token: string, sessionId: string, question: string, anonymous = false) =>
   call(t, 'POST', `/api/live-sessions/${sessionId}/qa`, token, { question, anonymous });
+
+/** One room of a breakoutRound: its members (breakout_members) and its attendance stays (minutes after the start). */
+export interface RoomPlan {
+  name: string;
+  members: string[];
+  stays: Record<string, [number, number][]>;
+}
+
+/**
+ * A breakout round of a held class written straight into the tables (as the breakouts service would leave it once
+ * closed): one child live session per room, the round, its rooms and memberships, and each room's stays. Returns
+ * the room sessions' ids in room order.
+ */
+export async function breakoutRound(t: TestApp, held: HeldClass, openedAtMinute: number, rooms: RoomPlan[]): Promise<string[]> {
+  const minute = (m: number) => new Date(held.start.getTime() + m * MINUTE);
+  const parent = await t.db.selectFrom('live_sessions').selectAll().where('id', '=', held.id).executeTakeFirstOrThrow();
+  const round = await t.db
+    .insertInto('breakout_rounds')
+    .values({
+      session_id: held.id,
+      assignment: 'manual',
+      status: 'closed',
+      duration_minutes: 20,
+      opened_by: parent.mentor_id,
+      opened_at: minute(openedAtMinute),
+      ends_at: minute(openedAtMinute + 20),
+      closed_at: minute(openedAtMinute + 20),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const sessionIds: string[] = [];
+  for (const [position, room] of rooms.entries()) {
+    const session = await t.db
+      .insertInto('live_sessions')
+      .values({
+        course_id: parent.course_id,
+        parent_session_id: held.id,
+        title: `${room.name} · ${parent.title}`,
+        mentor_id: parent.mentor_id,
+        scheduled_start: minute(openedAtMinute),
+        duration_minutes: 20,
+        status: 'completed',
+        actual_start: minute(openedAtMinute),
+        actual_end: minute(openedAtMinute + 20),
+        meeting_provider: 'manual',
+        meeting_status: 'ready',
+        updated_at: minute(openedAtMinute + 20),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const row = await t.db
+      .insertInto('breakout_rooms')
+      .values({ round_id: round.id, position, name: room.name, session_id: session.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const userId of room.members) {
+      await t.db.insertInto('breakout_members').values({ round_id: round.id, user_id: userId, room_id: row.id }).execute();
+    }
+    for (const [userId, spans] of Object.entries(room.stays)) {
+      for (const [from, to] of spans) {
+        await t.db
+          .insertInto('session_attendance')
+          .values({ session_id: session.id, user_id: userId, joined_at: minute(from), left_at: minute(to) })
+          .execute();
+      }
+    }
+    sessionIds.push(session.id);
+  }
+  return sessionIds;
+}

@@ -204,27 +204,34 @@ export async function listChatForCsv(db: Kysely<Database>, sessionId: string) {
     .execute();
 }
 
-/** How many of a course's completed classes have their actual start in [from, to) (what listCompletedClasses reads). */
+/**
+ * How many of a course's completed classes (not breakout rooms) have their actual start in [from, to) (what
+ * listCompletedClasses reads).
+ */
 export async function countCompletedClasses(db: Kysely<Database>, courseId: string, from: Date | null, to: Date | null) {
   let q = db
     .selectFrom('live_sessions')
     .select(sql<number>`count(*)::int`.as('n'))
     .where('course_id', '=', courseId)
     .where('status', '=', 'completed')
-    .where('actual_start', 'is not', null);
+    .where('actual_start', 'is not', null)
+    // A breakout room is part of its class's report, not a class of its own (issue 15).
+    .where('parent_session_id', 'is', null);
   if (from) q = q.where('actual_start', '>=', from);
   if (to) q = q.where('actual_start', '<', to);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
-/** A course's completed classes whose actual start falls in [from, to), oldest first. */
+/** A course's completed classes (not breakout rooms) whose actual start falls in [from, to), oldest first. */
 export async function listCompletedClasses(db: Kysely<Database>, courseId: string, from: Date | null, to: Date | null) {
   let q = db
     .selectFrom('live_sessions')
     .selectAll()
     .where('course_id', '=', courseId)
     .where('status', '=', 'completed')
-    .where('actual_start', 'is not', null);
+    .where('actual_start', 'is not', null)
+    // A breakout room is part of its class's report, not a class of its own (issue 15).
+    .where('parent_session_id', 'is', null);
   if (from) q = q.where('actual_start', '>=', from);
   if (to) q = q.where('actual_start', '<', to);
   return q.orderBy('actual_start').orderBy('id').execute();

@@ -26,7 +26,14 @@ export const putCourseSettingsBody = z
 export const attendanceStatus = z.enum(['present', 'late', 'partial', 'absent']);
 export type AttendanceStatus = z.infer<typeof attendanceStatus>;
 
-const span = z.object({ joinedAt: z.string(), leftAt: z.string().nullable().meta({ description: 'Null while still in.' }) });
+const span = z.object({
+  joinedAt: z.string(),
+  leftAt: z.string().nullable().meta({ description: 'Null while still in.' }),
+  breakoutRoom: z
+    .string()
+    .optional()
+    .meta({ description: "Only on a stay in one of the class's breakout rooms: the room's name (that time counts as time in the class)." }),
+});
 
 export const studentReportRow = z
   .object({
@@ -36,13 +43,24 @@ export const studentReportRow = z
     status: attendanceStatus,
     joinedMeeting: z.boolean().meta({ description: 'Whether they opened the meeting link (POST …/join or meeting:open).' }),
     joinedMeetingAt: z.string().nullable().meta({ description: 'The first time they opened it.' }),
-    firstJoin: z.string().nullable().meta({ description: 'First time in the class room.' }),
+    firstJoin: z.string().nullable().meta({ description: 'First time in the class room (or one of its breakout rooms).' }),
     lastLeave: z.string().nullable().meta({ description: 'Last time they left the room; null while in it or never there.' }),
-    segments: z.array(span).meta({ description: 'Every stay in the class room, oldest first.' }),
-    minutes: z.number().meta({ description: 'Minutes in the room within the class, overlapping tabs counted once.' }),
-    meetingMinutes: z.number().nullable().meta({ description: 'Minutes in the video meeting; null without meeting data.' }),
+    segments: z
+      .array(span)
+      .meta({ description: "Every stay in the class room and in the class's breakout rooms (those with breakoutRoom), oldest first." }),
+    minutes: z.number().meta({
+      description:
+        'Minutes in the room within the class, time in its breakout rooms included, overlaps (two tabs, class and room at once) counted once.',
+    }),
+    meetingMinutes: z
+      .number()
+      .nullable()
+      .meta({ description: "Minutes in the video meeting (the breakout rooms' meetings included); null without meeting data." }),
     meetingSegments: z.array(span),
     percentOfClass: z.number().meta({ description: 'The time the status counts (per `source`) as a share of the class.' }),
+    breakoutRooms: z.array(z.string()).meta({
+      description: 'The breakout room each round of the class put them in (the last one, after moves), in round order; [] when none.',
+    }),
     messages: z.number().int(),
     questions: z.number().int().meta({ description: 'Questions asked under their name (anonymous ones are not counted).' }),
     upvotesGiven: z.number().int(),

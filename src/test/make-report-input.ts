@@ -29,6 +29,7 @@ export function makeReportInput(overrides: Partial<SessionReportInput> = {}): Se
     roster: [],
     roomSegments: new Map(),
     meetingSegments: new Map(),
+    breakoutRooms: new Map(),
     hasMeetingData: false,
     meetingOpens: new Map(),
     messagesBy: new Map(),

@@ -24,7 +24,11 @@ export function sortRoster(roster: readonly RosterStudent[]): RosterStudent[] {
 function iso(spans: readonly Span[]) {
   const inOrder = spans.every((s, i) => i === 0 || (spans[i - 1]?.joinedAt.getTime() ?? 0) <= s.joinedAt.getTime());
   const sorted = inOrder ? spans : [...spans].sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
-  return sorted.map((s) => ({ joinedAt: isoUtc(s.joinedAt.getTime()), leftAt: isoOrNull(s.leftAt) }));
+  return sorted.map((s) => {
+    const shown = { joinedAt: isoUtc(s.joinedAt.getTime()), leftAt: isoOrNull(s.leftAt) };
+    // Only a stay in a breakout room names it: a class of 5,000 has ~15,000 stays, each a null more otherwise.
+    return s.breakoutRoom === undefined ? shown : { ...shown, breakoutRoom: s.breakoutRoom };
+  });
 }
 
 /** The room's first join and last leave as stored (not clipped): what the student actually did. */
@@ -42,9 +46,10 @@ function roomBounds(spans: readonly Span[]): { firstJoin: string | null; lastLea
 }
 
 /**
- * One row per roster student, in the roster's order. `minutes` is room time and `meetingMinutes` meeting time,
- * each clipped to the class and merged; `percentOfClass` is the counted time (per `rules.source`) over the class
- * duration. The status is decided on exact milliseconds before any of these is rounded.
+ * One row per roster student, in the roster's order. `minutes` is room time and `meetingMinutes` meeting time (each
+ * with the stays in the class's breakout rooms, report-breakouts.ts), each clipped to the class and merged;
+ * `percentOfClass` is the counted time (per `rules.source`) over the class duration. The status is decided on exact
+ * milliseconds before any of these is rounded.
  */
 export function studentResults(input: SessionReportInput, roster: readonly RosterStudent[], window: ClassWindow): StudentResult[] {
   const { rules, now } = input;
@@ -72,6 +77,7 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
       meetingMinutes: meeting === null ? null : minutes1(totalMs(meeting)),
       meetingSegments: input.hasMeetingData ? iso(meetingSpans) : [],
       percentOfClass: window.classMs > 0 ? round1((counted.ms * 100) / window.classMs) : 0,
+      breakoutRooms: input.breakoutRooms.get(student.userId) ?? [],
       messages: input.messagesBy.get(student.userId) ?? 0,
       questions: input.questionsBy.get(student.userId) ?? 0,
       upvotesGiven: input.upvotesBy.get(student.userId) ?? 0,

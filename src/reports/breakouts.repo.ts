@@ -1,0 +1,43 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/tables.ts';
+
+// The breakout rooms a report counts as part of their class (issue 15): a room is a child live session, so a student's
+// stays in it are attendance rows of another session id. These reads are one statement for any number of classes,
+// through breakout_rounds (session_id, opened_at), breakout_rooms (round_id, position) and breakout_members (its
+// room index, or its (round_id, user_id) key for one student): a class without breakouts costs one empty index probe.
+
+/** A breakout room of a class, with who its round assigned to it last (moves update the membership). */
+export interface ClassBreakoutRoom {
+  /** The class (the room session's parent). */
+  classId: string;
+  roundId: string;
+  /** The room's own live session, whose attendance rows count as time in the class. */
+  sessionId: string;
+  name: string;
+  memberIds: string[];
+}
+
+/**
+ * Every breakout room of the classes, in round order (by when each round opened) then room order. With `onlyUserId`,
+ * `memberIds` holds that user alone where they are the member (a student's own report reads no one else's row).
+ */
+export async function listClassBreakoutRooms(
+  db: Kysely<Database>,
+  classIds: readonly string[],
+  onlyUserId?: string,
+): Promise<ClassBreakoutRoom[]> {
+  if (classIds.length === 0) return [];
+  const members =
+    onlyUserId === undefined
+      ? sql`SELECT json_agg(m.user_id) FROM breakout_members m WHERE m.room_id = b.id`
+      : sql`SELECT json_agg(m.user_id) FROM breakout_members m WHERE m.round_id = r.id AND m.user_id = ${onlyUserId} AND m.room_id = b.id`;
+  const { rows } = await sql<{ class_id: string; round_id: string; session_id: string; name: string; members: string[] | string | null }>`
+    SELECT r.session_id AS class_id, r.id AS round_id, b.session_id, b.name, (${members}) AS members
+    FROM breakout_rounds r
+    JOIN breakout_rooms b ON b.round_id = r.id
+    WHERE r.session_id IN (${sql.join(classIds)})
+    ORDER BY r.opened_at, r.id, b.position`.execute(db);
+  // pg parses json itself; PGlite may hand back the text.
+  const ids = (m: string[] | string | null) => (m === null ? [] : typeof m === 'string' ? (JSON.parse(m) as string[]) : m);
+  return rows.map((r) => ({ classId: r.class_id, roundId: r.round_id, sessionId: r.session_id, name: r.name, memberIds: ids(r.members) }));
+}

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.ts';
+import { getOrCreate } from '../maps.ts';
+import { type ClassBreakoutRoom, listClassBreakoutRooms } from './breakouts.repo.ts';
+import type { Span } from './report-input.ts';
+import { listMeetingSegments, listRoomSegments, type StayTuple } from './reports.repo.ts';
+
+/**
+ * Breakout rooms in a class's report (issue 15): a room is a child live session of the class, and time in it is time
+ * in the class. A student's stays in the class's rooms join their stays in the class (each marked with its room's
+ * name), and the report clips, merges and counts them all together, so 20 minutes in a room during a 60-minute class
+ * are 20 minutes of class, not 20 minutes missed, and time in both at once (the class page left open) counts once.
+ */
+
+/** A class's breakout rooms as a report uses them. */
+export interface ClassBreakouts {
+  /** Room session id → room name, in round order then room order: a stay in one of these sessions is time in the class. */
+  roomNames: Map<string, string>;
+  /** User id → the room each round assigned them to last, in round order (one name per round they were in). */
+  roomsOf: Map<string, string[]>;
+}
+
+/** Groups listClassBreakoutRooms's rows (rounds oldest first, rooms in order) by class. */
+export function breakoutsByClass(rooms: readonly ClassBreakoutRoom[]): Map<string, ClassBreakouts> {
+  const byClass = new Map<string, ClassBreakouts>();
+  for (const room of rooms) {
+    const entry = getOrCreate(byClass, room.classId, (): ClassBreakouts => ({ roomNames: new Map(), roomsOf: new Map() }));
+    entry.roomNames.set(room.sessionId, room.name);
+    // breakout_members holds one room per person and round, so this adds one name per round.
+    for (const userId of room.memberIds) getOrCreate(entry.roomsOf, userId, () => []).push(room.name);
+  }
+  return byClass;
+}
+
+/** The breakouts of classes and every stay in their rooms (room page and room meeting), by room session. */
+export interface LoadedBreakouts {
+  byClass: Map<string, ClassBreakouts>;
+  room: Map<string, StayTuple[]>;
+  meeting: Map<string, StayTuple[]>;
+}
+
+/**
+ * Reads the classes' rooms, then the stays in them with the same set-based reads as the classes' own (one statement
+ * per table for every room of every class). Classes without breakouts cost the one empty read of their rounds.
+ */
+export async function loadBreakouts(db: Kysely<Database>, classIds: string[]): Promise<LoadedBreakouts> {
+  const rooms = await listClassBreakoutRooms(db, classIds);
+  if (rooms.length === 0) return { byClass: new Map(), room: new Map(), meeting: new Map() };
+  const roomIds = rooms.map((r) => r.sessionId);
+  const [room, meeting] = await Promise.all([listRoomSegments(db, roomIds), listMeetingSegments(db, roomIds)]);
+  return { byClass: breakoutsByClass(rooms), room, meeting };
+}
+
+/**
+ * One user's stays in the class and in its rooms, oldest first: `own` first, then each room's in room order (marked
+ * with its name), then a stable sort by join. The class report and a student's own report both build a row's stays
+ * here, so the two list them identically.
+ */
+export function withRoomSpans(
+  own: Span[],
+  roomSpans: (roomSessionId: string) => readonly Span[] | undefined,
+  roomNames: Map<string, string>,
+): Span[] {
+  if (roomNames.size === 0) return own;
+  const all = [...own];
+  for (const [roomId, breakoutRoom] of roomNames) {
+    for (const s of roomSpans(roomId) ?? []) all.push({ ...s, breakoutRoom });
+  }
+  return all.length === own.length ? own : all.sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
+}
+
+/**
+ * Stays per user for one class: its own, plus (through withRoomSpans) its rooms', for the users `keep` accepts (the
+ * class's roster).
+ */
+export function classSpansByUser(
+  own: readonly StayTuple[],
+  roomStays: Map<string, StayTuple[]>,
+  roomNames: Map<string, string>,
+  keep: (userId: string) => boolean,
+): Map<string, Span[]> {
+  const toSpans = (stays: readonly StayTuple[]) => {
+    const byUser = new Map<string, Span[]>();
+    for (const [userId, joined, left] of stays) {
+      if (!keep(userId)) continue;
+      getOrCreate(byUser, userId, () => []).push({ joinedAt: new Date(joined), leftAt: left === null ? null : new Date(left) });
+    }
+    return byUser;
+  };
+  const byUser = toSpans(own);
+  if (roomNames.size === 0) return byUser;
+  const inRooms = new Map([...roomNames.keys()].map((roomId) => [roomId, toSpans(roomStays.get(roomId) ?? [])]));
+  const users = new Set([...inRooms.values()].flatMap((m) => [...m.keys()]));
+  for (const userId of users) {
+    byUser.set(
+      userId,
+      withRoomSpans(byUser.get(userId) ?? [], (roomId) => inRooms.get(roomId)?.get(userId), roomNames),
+    );
+  }
+  return byUser;
+}
