@@ -123,22 +123,35 @@ export async function closeOpenSegments(db: Kysely<Database>, sessionId: string,
   return Number(result.numUpdatedRows);
 }
 
-export async function listSegments(db: Kysely<Database>, sessionId: string): Promise<AttendanceRow[]> {
+/**
+ * A session's segments by user, oldest first; with `roomSessionIds` (its breakout rooms) theirs too, interleaved in
+ * join order, so a report folds a student's time in the class and in its rooms as one.
+ */
+export async function listSegments(
+  db: Kysely<Database>,
+  sessionId: string,
+  roomSessionIds: readonly string[] = [],
+): Promise<AttendanceRow[]> {
   return db
     .selectFrom('session_attendance')
     .selectAll()
-    .where('session_id', '=', sessionId)
+    .where('session_id', 'in', [sessionId, ...roomSessionIds])
     .orderBy('user_id')
     .orderBy('joined_at')
     .execute();
 }
 
-/** Everyone who attended, with their current names (they may no longer be on the roster). */
-export async function listAttendeeNames(db: Kysely<Database>, sessionId: string) {
+/** Everyone who attended the session (or one of `roomSessionIds`), with their current names (they may no longer be on the roster). */
+export async function listAttendeeNames(db: Kysely<Database>, sessionId: string, roomSessionIds: readonly string[] = []) {
   return db
     .selectFrom('users')
     .select(['id', 'name', 'email'])
-    .where('id', 'in', (eb) => eb.selectFrom('session_attendance').select('user_id').where('session_id', '=', sessionId))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('session_attendance')
+        .select('user_id')
+        .where('session_id', 'in', [sessionId, ...roomSessionIds]),
+    )
     .orderBy('name')
     .orderBy('id')
     .execute();

@@ -51,13 +51,16 @@ export interface ReportedPerson {
 
 /**
  * Reconciles attendance with the roster: every roster student appears (absent when they never joined); anyone else
- * who attended — mentors, people no longer on the roster — is listed apart under `others`.
+ * who attended — mentors, people no longer on the roster — is listed apart under `others`. `segments` may hold a
+ * class's breakout-room segments beside its own (sorted by user, then join): time in a room is time in the class,
+ * and `roomsOf` gives each user's room per round.
  */
 export function reconcileAttendance(
   members: (ReportedPerson & { role: RosterRole })[],
   attendees: ReportedPerson[],
   segments: AttendanceRow[],
   now: Date,
+  roomsOf: ReadonlyMap<string, string[]> = new Map(),
 ) {
   const byUser = Map.groupBy(segments, (s) => s.user_id);
   const roleOf = new Map(members.map((m) => [m.userId, m.role]));
@@ -72,6 +75,7 @@ export function reconcileAttendance(
       minutesPresent: Math.round(s.presentMs / 600) / 100,
       presentNow: s.presentNow,
       segments: s.segments,
+      breakoutRooms: roomsOf.get(p.userId) ?? [],
     };
   };
   const person = ({ userId, name, email }: ReportedPerson) => ({ userId, name, email });

@@ -32,9 +32,15 @@ export const attendanceRow = z.object({
   status: z.enum(['present', 'absent']),
   firstJoin: z.string().nullable(),
   lastLeave: z.string().nullable().meta({ description: 'Last time they left; null while present or when they never joined.' }),
-  minutesPresent: z.number().meta({ description: 'Minutes present with overlapping segments merged (open segments count up to now).' }),
-  presentNow: z.boolean(),
-  segments: z.number().int(),
+  minutesPresent: z.number().meta({
+    description:
+      "Minutes present with overlapping segments merged (open segments count up to now); time in the class's breakout rooms counts.",
+  }),
+  presentNow: z.boolean().meta({ description: 'An open segment in the class or one of its breakout rooms.' }),
+  segments: z.number().int().meta({ description: 'Segments in the class and in its breakout rooms.' }),
+  breakoutRooms: z.array(z.string()).meta({
+    description: "The class's breakout room each round put them in (the last one, after moves), in round order; [] when none.",
+  }),
 });
 
 export const attendanceReport = z.object({

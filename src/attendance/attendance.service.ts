@@ -17,6 +17,8 @@ import {
   openSegment,
   recordMeetingOpen,
 } from './attendance.repo.ts';
+import { listClassBreakoutRooms } from '../reports/breakouts.repo.ts';
+import { breakoutsByClass } from '../reports/report-breakouts.ts';
 import { reconcileAttendance } from './attendance.report.ts';
 
 export type AttendanceService = ReturnType<typeof createAttendanceService>;
@@ -78,18 +80,24 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
       return { sessionId: session.id, present: false as const, leftAt: closed?.left_at?.toISOString() ?? null };
     },
 
-    /** Attendance reconciled against the roster (course mentors and admins). */
+    /**
+     * Attendance reconciled against the roster (course mentors and admins). A class's breakout rooms are part of it
+     * (issue 15): their segments are the class's, and each row names the user's rooms.
+     */
     async report(actor: Actor, sessionId: string) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'attendance.read');
+      const rooms = await listClassBreakoutRooms(db, [session.id]);
+      const roomIds = rooms.map((r) => r.sessionId);
       const [members, segments, attendees] = await Promise.all([
         listMembers(db, session.course_id),
-        listSegments(db, session.id),
-        listAttendeeNames(db, session.id),
+        listSegments(db, session.id, roomIds),
+        listAttendeeNames(db, session.id, roomIds),
       ]);
       const now = new Date();
       const roster = members.map((m) => ({ userId: m.user_id, name: m.name, email: m.email, role: m.role }));
       const attended = attendees.map((a) => ({ userId: a.id, name: a.name, email: a.email }));
-      const reconciled = reconcileAttendance(roster, attended, segments, now);
+      const roomsOf = breakoutsByClass(rooms).get(session.id)?.roomsOf ?? new Map<string, string[]>();
+      const reconciled = reconcileAttendance(roster, attended, segments, now, roomsOf);
       return { sessionId: session.id, status: session.status, generatedAt: now.toISOString(), ...reconciled };
     },
   };

@@ -212,6 +212,7 @@ for (const target of await dbTargets('attendance API')) {
         minutesPresent: 0,
         presentNow: false,
         segments: 0,
+        breakoutRooms: [],
       });
 
       const tabs = rows.get(id('s4'))!;
