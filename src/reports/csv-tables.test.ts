@@ -40,7 +40,7 @@ describe('session CSV tables', () => {
     const t = sessionStudentsTable(report);
     assert.deepEqual(t.header.slice(0, 4), ['userId', 'name', 'email', 'status']);
     assert.equal(t.header.length, 21);
-    assert.equal(t.header.at(-1), 'breakout_rooms');
+    assert.equal(t.header.at(-1), 'breakoutRooms');
     assert.deepEqual(
       t.rows.map((r) => r.slice(0, 4)),
       [

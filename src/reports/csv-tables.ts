@@ -61,12 +61,12 @@ const STUDENT_COLUMNS = [
 ] as const satisfies readonly (keyof SessionReport['students'][number])[];
 
 /**
- * Session report → students: one row per roster student, the StudentReportRow's scalar fields, then `breakout_rooms`
+ * Session report → students: one row per roster student, the StudentReportRow's scalar fields, then `breakoutRooms`
  * (issue 15's name for it): the row's breakoutRooms joined with "; ", empty for a student never in one.
  */
 export function sessionStudentsTable(report: SessionReport): CsvTable {
   return {
-    header: [...STUDENT_COLUMNS, 'breakout_rooms'],
+    header: [...STUDENT_COLUMNS, 'breakoutRooms'],
     rows: report.students.map((s) => [...STUDENT_COLUMNS.map((key) => s[key]), s.breakoutRooms.join('; ')]),
   };
 }
@@ -74,10 +74,10 @@ export function sessionStudentsTable(report: SessionReport): CsvTable {
 /**
  * Session report → segments: every stay, room and meeting, one row each with its source, so that a rule such as
  * "stayed 75 %" can be checked by hand. Minutes are the stay's own length as stored (empty while still open);
- * `breakout_room` names the breakout room a stay was in (empty for the class itself).
+ * `breakoutRoom` names the breakout room a stay was in (empty for the class itself).
  */
 export function sessionSegmentsTable(report: SessionReport): CsvTable {
-  const header = ['userId', 'name', 'email', 'source', 'joinedAt', 'leftAt', 'minutes', 'breakout_room'];
+  const header = ['userId', 'name', 'email', 'source', 'joinedAt', 'leftAt', 'minutes', 'breakoutRoom'];
   const rows: unknown[][] = [];
   for (const s of report.students) {
     const stays = [

@@ -133,17 +133,17 @@ for (const target of await dbTargets('breakout rooms in the class report')) {
       }
     });
 
-    test('the students CSV has breakout_rooms joined with "; "; the segments CSV names the room of each stay', async () => {
+    test('the students CSV has breakoutRooms joined with "; "; the segments CSV names the room of each stay', async () => {
       const csv = await get(`/api/live-sessions/${held.id}/report?format=csv&table=students`, c.mentor);
       assert.equal(csv.statusCode, 200);
       const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
-      assert.match(lines[0] as string, /,quizPoints,breakout_rooms$/);
+      assert.match(lines[0] as string, /,quizPoints,breakoutRooms$/);
       const line = (id: string) => lines.find((l) => l.startsWith(`${id},`)) as string;
       assert.match(line(SAM), /,Room 1; Recap$/);
       assert.match(line(SAM), /,present,/);
       assert.match(line(SKY), /,Room 2$/);
       const segments = (await get(`/api/live-sessions/${held.id}/report?format=csv&table=segments`, c.mentor)).body.split('\r\n');
-      assert.match(segments[0] as string, /,minutes,breakout_room$/);
+      assert.match(segments[0] as string, /,minutes,breakoutRoom$/);
       assert.ok(segments.includes(`${SAM},Sam Student,,room,${at(20)},${at(40)},20,Room 1`), segments.join('\n'));
       assert.ok(segments.includes(`${SAM},Sam Student,,room,${at(0)},${at(20)},20,`));
     });
