@@ -215,7 +215,8 @@ export async function countCompletedClasses(db: Kysely<Database>, courseId: stri
     .where('course_id', '=', courseId)
     .where('status', '=', 'completed')
     .where('actual_start', 'is not', null)
-    // A breakout room is part of its class's report, not a class of its own (issue 15).
+    // A breakout room is part of its class's report, not a class of its own (issue 15). IS NULL as a literal, so the
+    // planner reads live_sessions_course_classes_idx (classes only) rather than every room row of the course.
     .where('parent_session_id', 'is', null);
   if (from) q = q.where('actual_start', '>=', from);
   if (to) q = q.where('actual_start', '<', to);
@@ -230,7 +231,8 @@ export async function listCompletedClasses(db: Kysely<Database>, courseId: strin
     .where('course_id', '=', courseId)
     .where('status', '=', 'completed')
     .where('actual_start', 'is not', null)
-    // A breakout room is part of its class's report, not a class of its own (issue 15).
+    // A breakout room is part of its class's report, not a class of its own (issue 15). IS NULL as a literal, so the
+    // planner reads live_sessions_course_classes_idx (classes only) rather than every room row of the course.
     .where('parent_session_id', 'is', null);
   if (from) q = q.where('actual_start', '>=', from);
   if (to) q = q.where('actual_start', '<', to);

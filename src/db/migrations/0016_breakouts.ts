@@ -5,6 +5,9 @@ import { executeDdl } from './ddl.ts';
  * Breakout rooms (issue 15, parts 1, 2 and 4).
  * - `live_sessions.parent_session_id`: a breakout room is a child live session of its class (same course, its own
  *   seq, chat, Q&A, polls, attendance and meeting link), so the whole classroom is reused. Null for a class.
+ *   `live_sessions_course_classes_idx` is the course index over classes alone: course lists and reports say
+ *   `parent_session_id IS NULL` literally (so the planner can match this predicate) and no longer step over every
+ *   room row of a course that holds hundreds of rooms per class.
  * - `breakout_rounds`: one round of rooms in a class; at most one round per class that is not closed (the partial
  *   unique index). `ends_at` is when the timer closes it, `closing_at` when its warning went out, both restart-safe:
  *   a starting node reads them and carries on. `broadcast` is the last message the mentors sent to every room.
@@ -19,6 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `
     ALTER TABLE live_sessions ADD COLUMN parent_session_id uuid REFERENCES live_sessions (id) ON DELETE CASCADE;
     CREATE INDEX live_sessions_parent_idx ON live_sessions (parent_session_id) WHERE parent_session_id IS NOT NULL;
+    CREATE INDEX live_sessions_course_classes_idx ON live_sessions (course_id, scheduled_start, id) WHERE parent_session_id IS NULL;
 
     CREATE TABLE breakout_rounds (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -74,6 +78,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP TABLE breakout_members;
     DROP TABLE breakout_rooms;
     DROP TABLE breakout_rounds;
+    DROP INDEX live_sessions_course_classes_idx;
     ALTER TABLE live_sessions DROP COLUMN parent_session_id
   `,
   );
