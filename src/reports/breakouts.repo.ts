@@ -6,6 +6,24 @@ import type { Database } from '../db/tables.ts';
 // through breakout_rounds (session_id, opened_at), breakout_rooms (round_id, position) and breakout_members (its
 // room index, or its (round_id, user_id) key for one student): a class without breakouts costs one empty index probe.
 
+/**
+ * The room sessions of the classes' breakout rounds, as a subquery for `session_id IN (…)`: a read over every room of
+ * a course report binds one parameter per class (at most 500), never one per room, which could pass PostgreSQL's
+ * 65,535. Through breakout_rounds (session_id, opened_at) and breakout_rooms (round_id, position).
+ */
+export function roomSessionIds(db: Kysely<Database>, classIds: readonly string[]) {
+  return db
+    .selectFrom('breakout_rounds as r')
+    .innerJoin('breakout_rooms as b', 'b.round_id', 'r.id')
+    .select('b.session_id')
+    .where('r.session_id', 'in', classIds);
+}
+
+/** A class and its breakout rooms, as one subquery of session ids (what GET …/attendance reads as the class). */
+export function classAndRoomSessionIds(db: Kysely<Database>, classId: string) {
+  return db.selectNoFrom(sql<string>`${classId}::uuid`.as('session_id')).unionAll(roomSessionIds(db, [classId]));
+}
+
 /** A breakout room of a class, with who its round assigned to it last (moves update the membership). */
 export interface ClassBreakoutRoom {
   /** The class (the room session's parent). */

@@ -40,15 +40,18 @@ export interface LoadedBreakouts {
 }
 
 /**
- * Reads the classes' rooms, then the stays in them with the same set-based reads as the classes' own (one statement
- * per table for every room of every class). Classes without breakouts cost the one empty read of their rounds.
+ * Reads the classes' rooms and the stays in them together, the stays with the classes' own set-based reads (one
+ * statement per table for every room of every class, reached through the rounds: one parameter per class, however
+ * many rooms). A class without breakouts costs three empty index probes, run at once.
  */
 export async function loadBreakouts(db: Kysely<Database>, classIds: string[]): Promise<LoadedBreakouts> {
-  const rooms = await listClassBreakoutRooms(db, classIds);
-  if (rooms.length === 0) return { byClass: new Map(), room: new Map(), meeting: new Map() };
-  const roomIds = rooms.map((r) => r.sessionId);
-  const [room, meeting] = await Promise.all([listRoomSegments(db, roomIds), listMeetingSegments(db, roomIds)]);
-  return { byClass: breakoutsByClass(rooms), room, meeting };
+  const rooms = { roomsOf: classIds };
+  const [list, room, meeting] = await Promise.all([
+    listClassBreakoutRooms(db, classIds),
+    listRoomSegments(db, rooms),
+    listMeetingSegments(db, rooms),
+  ]);
+  return { byClass: breakoutsByClass(list), room, meeting };
 }
 
 /**

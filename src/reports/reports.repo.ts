@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/tables.ts';
+import { roomSessionIds } from './breakouts.repo.ts';
 
 // The report's reads: each one statement over one session's rows, through an index that starts with session_id (or,
 // for upvotes and poll answers, through the session's questions and polls and their primary keys), so a report never
@@ -42,6 +43,11 @@ const epochMs = <T extends number | null = number>(column: string) => sql<T>`flo
 /** One stay: [user id, joined, left or null while still there] (epoch milliseconds). */
 export type StayTuple = [string, number, number | null];
 
+/** The breakout rooms of these classes, read through their rounds (breakouts.repo.ts roomSessionIds), not by id. */
+export interface RoomsOf {
+  roomsOf: readonly string[];
+}
+
 /**
  * Stays per session as one JSON document each (5,000 students with three stays each is 15,000 rows otherwise, slow
  * to hand over from the embedded database); oldest first per user, put in order here.
@@ -49,29 +55,33 @@ export type StayTuple = [string, number, number | null];
 async function staysOf(
   db: Kysely<Database>,
   table: 'session_attendance' | 'meeting_participant_segments',
-  sessionIds: string[],
+  sessions: readonly string[] | RoomsOf,
 ): Promise<Map<string, StayTuple[]>> {
-  const rows = await db
+  const q = db
     .selectFrom(table)
     .select([
       'session_id',
       sql<StayTuple[] | string>`json_agg(json_build_array(user_id, ${epochMs('joined_at')}, ${epochMs('left_at')}))`.as('stays'),
     ])
-    .where('session_id', 'in', sessionIds)
     .where('user_id', 'is not', null)
-    .groupBy('session_id')
-    .execute();
+    .groupBy('session_id');
+  const rows = await ('roomsOf' in sessions
+    ? q.where('session_id', 'in', roomSessionIds(db, sessions.roomsOf))
+    : q.where('session_id', 'in', sessions)
+  ).execute();
   const byJoin = (a: StayTuple, b: StayTuple) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
   return new Map(
     rows.map((row) => [row.session_id, (typeof row.stays === 'string' ? (JSON.parse(row.stays) as StayTuple[]) : row.stays).sort(byJoin)]),
   );
 }
 
-/** Every class-room stay in the sessions, by session. */
-export const listRoomSegments = (db: Kysely<Database>, sessionIds: string[]) => staysOf(db, 'session_attendance', sessionIds);
+/** Every class-room stay in the sessions (or in the classes' breakout rooms), by session. */
+export const listRoomSegments = (db: Kysely<Database>, sessions: readonly string[] | RoomsOf) =>
+  staysOf(db, 'session_attendance', sessions);
 
 /** Video-meeting stays matched to a person (unmatched participants are not anyone's row), by session. */
-export const listMeetingSegments = (db: Kysely<Database>, sessionIds: string[]) => staysOf(db, 'meeting_participant_segments', sessionIds);
+export const listMeetingSegments = (db: Kysely<Database>, sessions: readonly string[] | RoomsOf) =>
+  staysOf(db, 'meeting_participant_segments', sessions);
 
 /**
  * The meeting stays the sync matched to nobody (user_id null: outside accounts, dial-ins, anonymous guests), through
