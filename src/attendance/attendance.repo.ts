@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AttendanceRow, Database, SessionStatus } from '../db/tables.ts';
+import { classAndRoomSessionIds } from '../reports/breakouts.repo.ts';
 
 /**
  * The session's status, with the row share-locked until the transaction ends: a concurrent status change waits for
@@ -124,25 +125,25 @@ export async function closeOpenSegments(db: Kysely<Database>, sessionId: string,
 }
 
 /**
- * A session's segments by user, oldest first; with `roomSessionIds` (its breakout rooms) theirs too, interleaved in
- * join order, so a report folds a student's time in the class and in its rooms as one.
+ * A session's segments by user, oldest first; `withBreakoutRooms`, its breakout rooms' too, interleaved in join order,
+ * so a report folds a student's time in the class and in its rooms as one. The rooms are read through the class's
+ * rounds in the same statement: a class without breakouts pays no extra round trip.
  */
-export async function listSegments(
-  db: Kysely<Database>,
-  sessionId: string,
-  roomSessionIds: readonly string[] = [],
-): Promise<AttendanceRow[]> {
+export async function listSegments(db: Kysely<Database>, sessionId: string, withBreakoutRooms = false): Promise<AttendanceRow[]> {
   return db
     .selectFrom('session_attendance')
     .selectAll()
-    .where('session_id', 'in', [sessionId, ...roomSessionIds])
+    .where((eb) => (withBreakoutRooms ? eb('session_id', 'in', classAndRoomSessionIds(db, sessionId)) : eb('session_id', '=', sessionId)))
     .orderBy('user_id')
     .orderBy('joined_at')
     .execute();
 }
 
-/** Everyone who attended the session (or one of `roomSessionIds`), with their current names (they may no longer be on the roster). */
-export async function listAttendeeNames(db: Kysely<Database>, sessionId: string, roomSessionIds: readonly string[] = []) {
+/**
+ * Everyone who attended the session (`withBreakoutRooms`: or one of its breakout rooms), with their current names (they
+ * may no longer be on the roster).
+ */
+export async function listAttendeeNames(db: Kysely<Database>, sessionId: string, withBreakoutRooms = false) {
   return db
     .selectFrom('users')
     .select(['id', 'name', 'email'])
@@ -150,7 +151,7 @@ export async function listAttendeeNames(db: Kysely<Database>, sessionId: string,
       eb
         .selectFrom('session_attendance')
         .select('user_id')
-        .where('session_id', 'in', [sessionId, ...roomSessionIds]),
+        .where((w) => (withBreakoutRooms ? w('session_id', 'in', classAndRoomSessionIds(db, sessionId)) : w('session_id', '=', sessionId))),
     )
     .orderBy('name')
     .orderBy('id')

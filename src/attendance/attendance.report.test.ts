@@ -76,6 +76,15 @@ describe('summarizeSegments', () => {
     assert.equal(s.presentNow, true);
   });
 
+  test('once the class has ended, a segment left open counts up to the end and nobody is present', () => {
+    const s = summarizeSegments([seg(0, 20), seg(20, null)], at(500), at(60));
+    assert.equal(minutes(s.presentMs), 60);
+    assert.equal(s.presentNow, false);
+    assert.equal(s.lastLeave, null, 'as stored');
+    const late = summarizeSegments([seg(70, null)], at(500), at(60));
+    assert.equal(late.presentMs, 0, 'opened after the end: nothing');
+  });
+
   test('no segments: absent with nothing to report', () => {
     assert.deepEqual(summarizeSegments([], at(0)), {
       firstJoin: null,

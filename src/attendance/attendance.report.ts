@@ -11,18 +11,21 @@ export interface PersonAttendance {
 
 /**
  * Folds one user's segments (sorted by join time) into totals. Overlaps (two tabs, a REST join beside a socket join)
- * count once; an open segment counts up to `now`.
+ * count once; an open segment counts up to `now`, or, once the class has ended (`endedAt`), up to its end: a segment
+ * left open past the end (a breakout room's, say, should its close have failed) never grows, and nobody is present in
+ * a class that is over. `lastLeave` is as stored: null while a segment is open.
  */
-export function summarizeSegments(segments: AttendanceRow[], now: Date): PersonAttendance {
+export function summarizeSegments(segments: AttendanceRow[], now: Date, endedAt: Date | null = null): PersonAttendance {
   let presentMs = 0;
   let spanStart: number | null = null;
   let spanEnd = 0;
   let lastLeave: Date | null = null;
-  let presentNow = false;
+  let open = false;
+  const openUntil = (endedAt ?? now).getTime();
   for (const seg of segments) {
     const start = seg.joined_at.getTime();
-    const end = seg.left_at ? seg.left_at.getTime() : Math.max(now.getTime(), start);
-    if (seg.left_at === null) presentNow = true;
+    const end = seg.left_at ? seg.left_at.getTime() : Math.max(openUntil, start);
+    if (seg.left_at === null) open = true;
     else if (!lastLeave || seg.left_at > lastLeave) lastLeave = seg.left_at;
     if (spanStart === null || start > spanEnd) {
       if (spanStart !== null) presentMs += spanEnd - spanStart;
@@ -35,8 +38,8 @@ export function summarizeSegments(segments: AttendanceRow[], now: Date): PersonA
   if (spanStart !== null) presentMs += spanEnd - spanStart;
   return {
     firstJoin: segments[0]?.joined_at ?? null,
-    lastLeave: presentNow ? null : lastLeave,
-    presentNow,
+    lastLeave: open ? null : lastLeave,
+    presentNow: open && endedAt === null,
     presentMs,
     segments: segments.length,
   };
@@ -49,6 +52,14 @@ export interface ReportedPerson {
   email: string | null;
 }
 
+/** When a report is computed, whether (and when) its class ended, and each user's breakout room per round. */
+export interface ReconcileOptions {
+  now: Date;
+  /** The class's actual end; null while it has not ended (open segments then count up to now). */
+  endedAt: Date | null;
+  roomsOf?: ReadonlyMap<string, string[]>;
+}
+
 /**
  * Reconciles attendance with the roster: every roster student appears (absent when they never joined); anyone else
  * who attended — mentors, people no longer on the roster — is listed apart under `others`. `segments` may hold a
@@ -59,13 +70,12 @@ export function reconcileAttendance(
   members: (ReportedPerson & { role: RosterRole })[],
   attendees: ReportedPerson[],
   segments: AttendanceRow[],
-  now: Date,
-  roomsOf: ReadonlyMap<string, string[]> = new Map(),
+  { now, endedAt, roomsOf = new Map() }: ReconcileOptions,
 ) {
   const byUser = Map.groupBy(segments, (s) => s.user_id);
   const roleOf = new Map(members.map((m) => [m.userId, m.role]));
   const row = (p: ReportedPerson) => {
-    const s = summarizeSegments(byUser.get(p.userId) ?? [], now);
+    const s = summarizeSegments(byUser.get(p.userId) ?? [], now, endedAt);
     return {
       ...p,
       rosterRole: roleOf.get(p.userId) ?? null,

@@ -31,12 +31,16 @@ export const attendanceRow = z.object({
   rosterRole: rosterRole.nullable().meta({ description: "The person's role on the course roster; null for someone no longer on it." }),
   status: z.enum(['present', 'absent']),
   firstJoin: z.string().nullable(),
-  lastLeave: z.string().nullable().meta({ description: 'Last time they left; null while present or when they never joined.' }),
+  lastLeave: z.string().nullable().meta({
+    description: 'Last time they left; null while a segment is open (present, or left open past the end) or when they never joined.',
+  }),
   minutesPresent: z.number().meta({
     description:
-      "Minutes present with overlapping segments merged (open segments count up to now); time in the class's breakout rooms counts.",
+      "Minutes present with overlapping segments merged; time in the class's breakout rooms counts. An open segment counts up to now, or up to the class's actual end once it has ended.",
   }),
-  presentNow: z.boolean().meta({ description: 'An open segment in the class or one of its breakout rooms.' }),
+  presentNow: z
+    .boolean()
+    .meta({ description: 'An open segment in the class or one of its breakout rooms while the class has not ended (false once it has).' }),
   segments: z.number().int().meta({ description: 'Segments in the class and in its breakout rooms.' }),
   breakoutRooms: z.array(z.string()).meta({
     description: "The class's breakout room each round put them in (the last one, after moves), in round order; [] when none.",

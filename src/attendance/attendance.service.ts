@@ -86,18 +86,18 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
      */
     async report(actor: Actor, sessionId: string) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'attendance.read');
-      const rooms = await listClassBreakoutRooms(db, [session.id]);
-      const roomIds = rooms.map((r) => r.sessionId);
-      const [members, segments, attendees] = await Promise.all([
+      // The rooms' segments come through the class's rounds in the same statements: no round trip before these.
+      const [members, segments, attendees, rooms] = await Promise.all([
         listMembers(db, session.course_id),
-        listSegments(db, session.id, roomIds),
-        listAttendeeNames(db, session.id, roomIds),
+        listSegments(db, session.id, true),
+        listAttendeeNames(db, session.id, true),
+        listClassBreakoutRooms(db, [session.id]),
       ]);
       const now = new Date();
       const roster = members.map((m) => ({ userId: m.user_id, name: m.name, email: m.email, role: m.role }));
       const attended = attendees.map((a) => ({ userId: a.id, name: a.name, email: a.email }));
-      const roomsOf = breakoutsByClass(rooms).get(session.id)?.roomsOf ?? new Map<string, string[]>();
-      const reconciled = reconcileAttendance(roster, attended, segments, now, roomsOf);
+      const roomsOf = breakoutsByClass(rooms).get(session.id)?.roomsOf;
+      const reconciled = reconcileAttendance(roster, attended, segments, { now, endedAt: session.actual_end, roomsOf });
       return { sessionId: session.id, status: session.status, generatedAt: now.toISOString(), ...reconciled };
     },
   };

@@ -67,32 +67,54 @@ export const sendChat = (t: TestApp, token: string, sessionId: string, body: str
 export const ask = (t: TestApp, token: string, sessionId: string, question: string, anonymous = false) =>
   call(t, 'POST', `/api/live-sessions/${sessionId}/qa`, token, { question, anonymous });
 
-/** One room of a breakoutRound: its members (breakout_members) and its attendance stays (minutes after the start). */
+/**
+ * A class that went live `minutesAgo` minutes ago (scheduled for 60) and is still live: its start is set back, so
+ * stays can be placed at minutes after it.
+ */
+export async function liveClass(t: TestApp, c: Course, minutesAgo: number): Promise<HeldClass> {
+  const start = new Date(Date.now() - minutesAgo * MINUTE);
+  const s = await makeSession(t, c.mentor, c.courseId, { durationMinutes: 60, scheduledStart: start.toISOString() });
+  await call(t, 'PUT', `/api/live-sessions/${s.id}`, c.mentor, { status: 'live' });
+  await t.db.updateTable('live_sessions').set({ actual_start: start }).where('id', '=', s.id).execute();
+  return { id: s.id, start };
+}
+
+/**
+ * One room of a breakoutRound: its members (breakout_members) and its attendance stays (minutes after the start; an
+ * end of null is a stay still open).
+ */
 export interface RoomPlan {
   name: string;
   members: string[];
-  stays: Record<string, [number, number][]>;
+  stays: Record<string, [number, number | null][]>;
 }
 
 /**
  * A breakout round of a held class written straight into the tables (as the breakouts service would leave it once
- * closed): one child live session per room, the round, its rooms and memberships, and each room's stays. Returns
- * the room sessions' ids in room order.
+ * closed, or with `open`, while it runs): one child live session per room, the round, its rooms and memberships, and
+ * each room's stays. Returns the room sessions' ids in room order.
  */
-export async function breakoutRound(t: TestApp, held: HeldClass, openedAtMinute: number, rooms: RoomPlan[]): Promise<string[]> {
+export async function breakoutRound(
+  t: TestApp,
+  held: HeldClass,
+  openedAtMinute: number,
+  rooms: RoomPlan[],
+  { open = false } = {},
+): Promise<string[]> {
   const minute = (m: number) => new Date(held.start.getTime() + m * MINUTE);
+  const closedAt = open ? null : minute(openedAtMinute + 20);
   const parent = await t.db.selectFrom('live_sessions').selectAll().where('id', '=', held.id).executeTakeFirstOrThrow();
   const round = await t.db
     .insertInto('breakout_rounds')
     .values({
       session_id: held.id,
       assignment: 'manual',
-      status: 'closed',
+      status: open ? 'open' : 'closed',
       duration_minutes: 20,
       opened_by: parent.mentor_id,
       opened_at: minute(openedAtMinute),
-      ends_at: minute(openedAtMinute + 20),
-      closed_at: minute(openedAtMinute + 20),
+      ends_at: open ? new Date(Date.now() + 20 * MINUTE) : minute(openedAtMinute + 20),
+      closed_at: closedAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -107,9 +129,9 @@ export async function breakoutRound(t: TestApp, held: HeldClass, openedAtMinute:
         mentor_id: parent.mentor_id,
         scheduled_start: minute(openedAtMinute),
         duration_minutes: 20,
-        status: 'completed',
+        status: open ? 'live' : 'completed',
         actual_start: minute(openedAtMinute),
-        actual_end: minute(openedAtMinute + 20),
+        actual_end: closedAt,
         meeting_provider: 'manual',
         meeting_status: 'ready',
         updated_at: minute(openedAtMinute + 20),
@@ -128,7 +150,7 @@ export async function breakoutRound(t: TestApp, held: HeldClass, openedAtMinute:
       for (const [from, to] of spans) {
         await t.db
           .insertInto('session_attendance')
-          .values({ session_id: session.id, user_id: userId, joined_at: minute(from), left_at: minute(to) })
+          .values({ session_id: session.id, user_id: userId, joined_at: minute(from), left_at: to === null ? null : minute(to) })
           .execute();
       }
     }
