@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../db/tables.ts';
+import type { Database, LiveSessionRow } from '../db/tables.ts';
+
+type MeetingSyncStatus = LiveSessionRow['meeting_sync_status'];
 
 // The breakout rooms a report counts as part of their class (issue 15): a room is a child live session, so a student's
 // stays in it are attendance rows of another session id. These reads are one statement for any number of classes,
@@ -33,6 +35,8 @@ export interface ClassBreakoutRoom {
   sessionId: string;
   name: string;
   memberIds: string[];
+  /** Where the room's own meeting-attendance sync stands (its session's), for the class report's summary. */
+  meetingSync: { status: MeetingSyncStatus; syncedAt: Date | null; error: string | null };
 }
 
 /**
@@ -49,13 +53,35 @@ export async function listClassBreakoutRooms(
     onlyUserId === undefined
       ? sql`SELECT json_agg(m.user_id) FROM breakout_members m WHERE m.room_id = b.id`
       : sql`SELECT json_agg(m.user_id) FROM breakout_members m WHERE m.round_id = r.id AND m.user_id = ${onlyUserId} AND m.room_id = b.id`;
-  const { rows } = await sql<{ class_id: string; round_id: string; session_id: string; name: string; members: string[] | string | null }>`
-    SELECT r.session_id AS class_id, r.id AS round_id, b.session_id, b.name, (${members}) AS members
+  const { rows } = await sql<{
+    class_id: string;
+    round_id: string;
+    session_id: string;
+    name: string;
+    members: string[] | string | null;
+    meeting_sync_status: MeetingSyncStatus;
+    meeting_synced_at: Date | null;
+    meeting_sync_error: string | null;
+  }>`
+    SELECT r.session_id AS class_id, r.id AS round_id, b.session_id, b.name, (${members}) AS members,
+      s.meeting_sync_status, s.meeting_synced_at, s.meeting_sync_error
     FROM breakout_rounds r
     JOIN breakout_rooms b ON b.round_id = r.id
+    JOIN live_sessions s ON s.id = b.session_id
     WHERE r.session_id IN (${sql.join(classIds)})
     ORDER BY r.opened_at, r.id, b.position`.execute(db);
   // pg parses json itself; PGlite may hand back the text.
   const ids = (m: string[] | string | null) => (m === null ? [] : typeof m === 'string' ? (JSON.parse(m) as string[]) : m);
-  return rows.map((r) => ({ classId: r.class_id, roundId: r.round_id, sessionId: r.session_id, name: r.name, memberIds: ids(r.members) }));
+  return rows.map((r) => ({
+    classId: r.class_id,
+    roundId: r.round_id,
+    sessionId: r.session_id,
+    name: r.name,
+    memberIds: ids(r.members),
+    meetingSync: {
+      status: r.meeting_sync_status,
+      syncedAt: r.meeting_synced_at === null ? null : new Date(r.meeting_synced_at),
+      error: r.meeting_sync_error,
+    },
+  }));
 }

@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import {
-  classHasRosterMeetingData,
   countMyActivity,
   countPollChoices,
   findMyMeetingOpen,
   listMyAnswers,
   listMyStays,
+  sessionsWithRosterMeetingData,
 } from './my-report.repo.ts';
 import { listClassBreakoutRooms } from './breakouts.repo.ts';
-import { breakoutsByClass, withRoomSpans } from './report-breakouts.ts';
+import { breakoutsByClass, noBreakouts, splitRoomsByMeetingData, withRoomSpans, worstMeetingSync } from './report-breakouts.ts';
 import type { RosterStudent, SessionReportInput, Span } from './report-input.ts';
 import { type PollRow, pollInput } from './report-loader.ts';
 import { listSessionPolls } from './reports.repo.ts';
@@ -30,14 +30,15 @@ export async function loadMyReportInput(
 ): Promise<{ input: SessionReportInput; pollRows: PollRow[] }> {
   const { id: sessionId } = session;
   const userId = student.userId;
-  const [{ room, meeting, hasMeetingData, rooms }, opened, activity, pollRows, answers, choices] = await Promise.all([
-    loadMyStays(db, session, userId, now),
-    findMyMeetingOpen(db, sessionId, userId),
-    countMyActivity(db, sessionId, userId),
-    listSessionPolls(db, [sessionId]),
-    listMyAnswers(db, sessionId, userId),
-    countPollChoices(db, sessionId),
-  ]);
+  const [{ room, meeting, meetingFallback, hasMeetingData, rooms, roomSyncs }, opened, activity, pollRows, answers, choices] =
+    await Promise.all([
+      loadMyStays(db, session, userId, now),
+      findMyMeetingOpen(db, sessionId, userId),
+      countMyActivity(db, sessionId, userId),
+      listSessionPolls(db, [sessionId]),
+      listMyAnswers(db, sessionId, userId),
+      countPollChoices(db, sessionId),
+    ]);
   const mine = new Map(answers.map((a) => [a.pollId, a]));
   const polls = pollRows.map((p) => {
     const answer = mine.get(p.id);
@@ -59,6 +60,7 @@ export async function loadMyReportInput(
     roster: [student],
     roomSegments: one(room.length > 0 ? room : null),
     meetingSegments: one(meeting.length > 0 ? meeting : null),
+    meetingFallback: one(meetingFallback.length > 0 ? meetingFallback : null),
     breakoutRooms: one(rooms.length > 0 ? rooms : null),
     hasMeetingData,
     meetingOpens: one(opened),
@@ -69,25 +71,36 @@ export async function loadMyReportInput(
     questions: { total: 0, answered: 0, open: 0, dismissed: 0 },
     activity: { messages: new Map(), questions: new Map(), votes: new Map() },
     polls,
-    meetingSync: { status: session.meeting_sync_status, syncedAt: session.meeting_synced_at, error: session.meeting_sync_error },
+    meetingSync: worstMeetingSync(
+      { status: session.meeting_sync_status, syncedAt: session.meeting_synced_at, error: session.meeting_sync_error },
+      roomSyncs,
+    ),
     now,
   };
   return { input, pollRows };
 }
 
 /**
- * The student's stays in the class and its breakout rooms (rooms first: their sessions are read with the class's),
- * put together as the class report puts them (withRoomSpans), and the rooms their rounds assigned them to.
+ * The student's stays in the class and its breakout rooms, put together as the class report puts them (withRoomSpans,
+ * splitRoomsByMeetingData), the rooms their rounds assigned them to, and the rooms' meeting syncs: one round of reads.
  */
 async function loadMyStays(db: Kysely<Database>, session: LiveSessionRow, userId: string, now: Date) {
-  const rooms = await listClassBreakoutRooms(db, [session.id], userId);
-  const ids = [session.id, ...rooms.map((r) => r.sessionId)];
-  const [room, meeting, hasMeetingData] = await Promise.all([
-    listMyStays(db, 'session_attendance', ids, userId),
-    listMyStays(db, 'meeting_participant_segments', ids, userId),
-    classHasRosterMeetingData(db, ids, session.course_id, session.actual_end ?? now),
+  const [rooms, room, meeting, withData] = await Promise.all([
+    listClassBreakoutRooms(db, [session.id], userId),
+    listMyStays(db, 'session_attendance', session.id, userId),
+    listMyStays(db, 'meeting_participant_segments', session.id, userId),
+    sessionsWithRosterMeetingData(db, session.id, session.course_id, session.actual_end ?? now),
   ]);
-  const { roomNames, roomsOf } = breakoutsByClass(rooms).get(session.id) ?? { roomNames: new Map<string, string>(), roomsOf: new Map() };
-  const mine = (bySession: Map<string, Span[]>) => withRoomSpans(bySession.get(session.id) ?? [], (id) => bySession.get(id), roomNames);
-  return { room: mine(room), meeting: mine(meeting), hasMeetingData, rooms: roomsOf.get(userId) ?? [] };
+  const { roomNames, roomsOf, roomSyncs } = breakoutsByClass(rooms).get(session.id) ?? noBreakouts();
+  const { withMeeting, withoutMeeting } = splitRoomsByMeetingData(roomNames, (roomId) => withData.has(roomId));
+  const mine = (bySession: Map<string, Span[]>, names: Map<string, string>, own = bySession.get(session.id) ?? []) =>
+    withRoomSpans(own, (id) => bySession.get(id), names);
+  return {
+    room: mine(room, roomNames),
+    meeting: mine(meeting, withMeeting),
+    meetingFallback: mine(room, withoutMeeting, []),
+    hasMeetingData: withData.has(session.id),
+    rooms: roomsOf.get(userId) ?? [],
+    roomSyncs,
+  };
 }

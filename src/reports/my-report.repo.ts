@@ -1,26 +1,27 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { getOrCreate } from '../maps.ts';
+import { classAndRoomSessionIds } from './breakouts.repo.ts';
 import type { Span } from './report-input.ts';
 
 // A student's own report (GET …/report/me) reads only that student's rows, each through an index that starts with
 // the session (and the user where one exists); what the class as a whole contributes is counted in the database:
-// the poll tallies, and whether the meeting sync matched anyone on the roster.
+// the poll tallies, and whether the meeting syncs (the class's, its rooms') matched anyone on the roster.
 
 /**
- * One student's stays in the class room or the video meeting, by session (the class and its breakout rooms), each
- * oldest first.
+ * One student's stays in the class room or the video meeting, by session (the class and its breakout rooms, read
+ * through the class's rounds in the same statement), each oldest first.
  */
 export async function listMyStays(
   db: Kysely<Database>,
   table: 'session_attendance' | 'meeting_participant_segments',
-  sessionIds: readonly string[],
+  classId: string,
   userId: string,
 ): Promise<Map<string, Span[]>> {
   const rows = await db
     .selectFrom(table)
     .select(['session_id', 'joined_at', 'left_at'])
-    .where('session_id', 'in', sessionIds)
+    .where('session_id', 'in', classAndRoomSessionIds(db, classId))
     .where('user_id', '=', userId)
     .orderBy('joined_at')
     .execute();
@@ -87,25 +88,35 @@ export async function countPollChoices(db: Kysely<Database>, sessionId: string) 
 }
 
 /**
- * Whether the meeting sync matched anyone on the class's roster (students on the course by `rosterEnd`) in the class's
- * meeting or its breakout rooms' (`sessionIds`), as the class report decides `hasMeetingData`: without it, meeting
- * time falls back to room time for everyone, so a student's own status must follow the same rule as the report their
- * mentors read.
+ * Which of the class and its breakout rooms have meeting data: their meeting sync matched someone on the class's
+ * roster (students on the course by `rosterEnd`). The class report decides the same per session from the rows it
+ * reads (report-loader.ts hasMeetingData, report-breakouts.ts splitRoomsByMeetingData), so a student's own status
+ * follows the rule of the report their mentors read. Each session stops at its first match.
  */
-export async function classHasRosterMeetingData(db: Kysely<Database>, sessionIds: readonly string[], courseId: string, rosterEnd: Date) {
-  const row = await db
-    .selectFrom('meeting_participant_segments as m')
-    .innerJoin('course_members as cm', (join) =>
-      join
-        .onRef('cm.user_id', '=', 'm.user_id')
-        .on('cm.course_id', '=', courseId)
-        .on('cm.role', '=', 'student')
-        .on('cm.created_at', '<=', rosterEnd),
+export async function sessionsWithRosterMeetingData(
+  db: Kysely<Database>,
+  classId: string,
+  courseId: string,
+  rosterEnd: Date,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom(classAndRoomSessionIds(db, classId).as('s'))
+    .select('s.session_id')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('meeting_participant_segments as m')
+          .innerJoin('course_members as cm', (join) =>
+            join
+              .onRef('cm.user_id', '=', 'm.user_id')
+              .on('cm.course_id', '=', courseId)
+              .on('cm.role', '=', 'student')
+              .on('cm.created_at', '<=', rosterEnd),
+          )
+          .select(sql<number>`1`.as('one'))
+          .whereRef('m.session_id', '=', 's.session_id'),
+      ),
     )
-    .select(sql<number>`1`.as('one'))
-    .where('m.session_id', 'in', sessionIds)
-    .where('m.user_id', 'is not', null)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .execute();
+  return new Set(rows.map((r) => r.session_id));
 }

@@ -4,7 +4,7 @@ import { at, BASE, makeReportInput, span, student } from '../test/make-report-in
 import type { ClassBreakoutRoom } from './breakouts.repo.ts';
 import { computeSessionReport } from './compute/session-report.ts';
 import { sessionStudentsTable } from './csv-tables.ts';
-import { breakoutsByClass, classSpansByUser, withRoomSpans } from './report-breakouts.ts';
+import { breakoutsByClass, classSpansByUser, splitRoomsByMeetingData, withRoomSpans, worstMeetingSync } from './report-breakouts.ts';
 import type { StayTuple } from './reports.repo.ts';
 
 const ms = (minute: number) => BASE + minute * 60_000;
@@ -14,6 +14,7 @@ const room = (classId: string, roundId: string, sessionId: string, name: string,
   sessionId,
   name,
   memberIds,
+  meetingSync: { status: 'none', syncedAt: null, error: null },
 });
 
 describe('breakoutsByClass', () => {
@@ -116,5 +117,68 @@ describe('a report with breakout stays', () => {
       sessionStudentsTable(report).rows.map((r) => r.at(-1)),
       ['Room 1; Recap', ''],
     );
+  });
+});
+
+describe("breakout rooms' meetings", () => {
+  const sync = (status: 'none' | 'pending' | 'done' | 'failed', error: string | null = null) => ({
+    status,
+    syncedAt: status === 'done' ? at(70) : null,
+    error,
+  });
+
+  test('the worst sync wins: failed, then pending, then done, then none; a tie keeps the class, then the earlier room', () => {
+    const rooms = [
+      { name: 'Room 1', sync: sync('pending') },
+      { name: 'Room 2', sync: sync('failed', 'quota') },
+      { name: 'Room 3', sync: sync('failed', 'gone') },
+    ];
+    assert.deepEqual(worstMeetingSync(sync('done'), rooms), sync('failed', 'Room 2: quota'));
+    assert.deepEqual(worstMeetingSync(sync('failed', 'own'), rooms), sync('failed', 'own'));
+    assert.deepEqual(worstMeetingSync(sync('done'), [{ name: 'Room 1', sync: sync('none') }]), sync('done'));
+    assert.deepEqual(worstMeetingSync(sync('none'), [{ name: 'Room 1', sync: sync('done') }]), sync('done'));
+    assert.deepEqual(worstMeetingSync(sync('done'), []), sync('done'));
+  });
+
+  test('rooms are split by whether their meeting has data, keeping their order', () => {
+    const { withMeeting, withoutMeeting } = splitRoomsByMeetingData(
+      new Map([
+        ['room-a', 'Room 1'],
+        ['room-b', 'Room 2'],
+        ['room-c', 'Room 3'],
+      ]),
+      (id) => id !== 'room-b',
+    );
+    assert.deepEqual([...withMeeting.values()], ['Room 1', 'Room 3']);
+    assert.deepEqual([...withoutMeeting.values()], ['Room 2']);
+  });
+
+  test('page stays in a room without meeting data count as meeting time, merged with it, and are not listed', () => {
+    const [ana] = computeSessionReport(
+      makeReportInput({
+        roster: [student('u1', 'Ana')],
+        rules: { presentPercent: 75, latePresentMinutes: 10, minimumMinutes: 1, source: 'meeting' },
+        hasMeetingData: true,
+        meetingSegments: new Map([['u1', [span(0, 30)]]]),
+        meetingFallback: new Map([['u1', [{ ...span(20, 50), breakoutRoom: 'Room 2' }]]]),
+      }),
+    ).students;
+    assert.equal(ana?.meetingMinutes, 50);
+    assert.equal(ana?.status, 'present');
+    assert.deepEqual(ana?.meetingSegments, [{ joinedAt: at(0).toISOString(), leftAt: at(30).toISOString() }]);
+  });
+
+  test('without meeting data in the class itself, the fallback counts for nothing: room time decides', () => {
+    const [ana] = computeSessionReport(
+      makeReportInput({
+        roster: [student('u1', 'Ana')],
+        rules: { presentPercent: 75, latePresentMinutes: 10, minimumMinutes: 1, source: 'meeting' },
+        roomSegments: new Map([['u1', [span(0, 20)]]]),
+        meetingFallback: new Map([['u1', [span(0, 60)]]]),
+      }),
+    ).students;
+    assert.equal(ana?.meetingMinutes, null);
+    assert.equal(ana?.minutes, 20);
+    assert.equal(ana?.status, 'partial');
   });
 });

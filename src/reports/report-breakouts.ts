@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { getOrCreate } from '../maps.ts';
 import { type ClassBreakoutRoom, listClassBreakoutRooms } from './breakouts.repo.ts';
-import type { Span } from './report-input.ts';
+import type { MeetingSyncInput, Span } from './report-input.ts';
 import { listMeetingSegments, listRoomSegments, type StayTuple } from './reports.repo.ts';
 
 /**
@@ -18,14 +18,20 @@ export interface ClassBreakouts {
   roomNames: Map<string, string>;
   /** User id → the room each round assigned them to last, in round order (one name per round they were in). */
   roomsOf: Map<string, string[]>;
+  /** Each room's meeting sync, in round order then room order (see worstMeetingSync). */
+  roomSyncs: { name: string; sync: MeetingSyncInput }[];
 }
+
+/** A class without breakout rooms. */
+export const noBreakouts = (): ClassBreakouts => ({ roomNames: new Map(), roomsOf: new Map(), roomSyncs: [] });
 
 /** Groups listClassBreakoutRooms's rows (rounds oldest first, rooms in order) by class. */
 export function breakoutsByClass(rooms: readonly ClassBreakoutRoom[]): Map<string, ClassBreakouts> {
   const byClass = new Map<string, ClassBreakouts>();
   for (const room of rooms) {
-    const entry = getOrCreate(byClass, room.classId, (): ClassBreakouts => ({ roomNames: new Map(), roomsOf: new Map() }));
+    const entry = getOrCreate(byClass, room.classId, noBreakouts);
     entry.roomNames.set(room.sessionId, room.name);
+    entry.roomSyncs.push({ name: room.name, sync: room.meetingSync });
     // breakout_members holds one room per person and round, so this adds one name per round.
     for (const userId of room.memberIds) getOrCreate(entry.roomsOf, userId, () => []).push(room.name);
   }
@@ -103,4 +109,40 @@ export function classSpansByUser(
     );
   }
   return byUser;
+}
+
+/**
+ * A class's rooms split by whether their own meeting has data: the class's rule (`hasMeetingData`, report-loader.ts)
+ * applied to each room — its meeting counts once its sync matched someone on the class's roster. Under a class with
+ * meeting data, a room with data adds its meeting stays to the students' meeting time; a room without (no sync for
+ * its link, or one pending, failed, or matching nobody) adds its page stays instead (`meetingFallback`), so time in
+ * a room is never lost to the state of that room's sync.
+ */
+export function splitRoomsByMeetingData(
+  roomNames: Map<string, string>,
+  hasData: (roomSessionId: string) => boolean,
+): { withMeeting: Map<string, string>; withoutMeeting: Map<string, string> } {
+  const withMeeting = new Map<string, string>();
+  const withoutMeeting = new Map<string, string>();
+  for (const [roomId, name] of roomNames) (hasData(roomId) ? withMeeting : withoutMeeting).set(roomId, name);
+  return { withMeeting, withoutMeeting };
+}
+
+const SYNC_RANK: Record<MeetingSyncInput['status'], number> = { none: 0, done: 1, pending: 2, failed: 3 };
+
+/**
+ * The meeting sync a class report shows: the class's own, unless one of its breakout rooms' stands worse — failed
+ * over pending over done over none (no sync for that link: nothing missing, nothing to wait for). On a tie the class
+ * wins, then the earlier room. A room's state carries its error prefixed with the room's name ("Room 2: …").
+ */
+export function worstMeetingSync(own: MeetingSyncInput, rooms: readonly { name: string; sync: MeetingSyncInput }[]): MeetingSyncInput {
+  let worst = own;
+  let from: string | null = null;
+  for (const { name, sync } of rooms) {
+    if (SYNC_RANK[sync.status] > SYNC_RANK[worst.status]) {
+      worst = sync;
+      from = name;
+    }
+  }
+  return from === null || worst.error === null ? worst : { ...worst, error: `${from}: ${worst.error}` };
 }

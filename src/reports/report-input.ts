@@ -50,6 +50,13 @@ export interface MeetingGuestStay extends Span {
   email: string | null;
 }
 
+/** Where a meeting-attendance sync stands. */
+export interface MeetingSyncInput {
+  status: 'none' | 'pending' | 'done' | 'failed';
+  syncedAt: Date | null;
+  error: string | null;
+}
+
 export interface SessionReportInput {
   session: {
     id: string;
@@ -65,11 +72,23 @@ export interface SessionReportInput {
   roster: RosterStudent[];
   /** Class-room segments of roster students (others are not read), with their stays in the class's breakout rooms. */
   roomSegments: Map<string, Span[]>;
-  /** Video-meeting segments matched to roster students, the breakout rooms' meetings included; empty without meeting data. */
+  /**
+   * Video-meeting segments matched to roster students: the class's meeting, and each breakout room's whose meeting has
+   * data (report-breakouts.ts); counted only when `hasMeetingData`.
+   */
   meetingSegments: Map<string, Span[]>;
+  /**
+   * Stays in the pages of breakout rooms whose own meeting has no data (its sync not done, failed, or matched nobody
+   * on the roster): counted as meeting time so a student moved to such a room loses none of it, never listed as
+   * meeting segments (they are in `roomSegments`). Absent: none.
+   */
+  meetingFallback?: Map<string, Span[]>;
   /** Each student's breakout room per round, in round order (report-breakouts.ts); no entry: never in one. */
   breakoutRooms: Map<string, string[]>;
-  /** Whether the meeting's own attendance matched anyone on the roster; without it, meeting time falls back to room time. */
+  /**
+   * Whether the class's own meeting attendance matched anyone on the roster (its rooms' meetings do not decide it);
+   * without it, meeting time falls back to room time.
+   */
   hasMeetingData: boolean;
   /** First time each student opened the meeting link. */
   meetingOpens: Map<string, Date>;
@@ -85,6 +104,7 @@ export interface SessionReportInput {
   polls: ReportPollInput[];
   /** Meeting participants matched to nobody; read only for the class report (absent: none). */
   meetingGuests?: MeetingGuestStay[];
-  meetingSync: { status: 'none' | 'pending' | 'done' | 'failed'; syncedAt: Date | null; error: string | null };
+  /** The class's meeting sync, or a breakout room's where that one stands worse (report-breakouts.ts worstMeetingSync). */
+  meetingSync: MeetingSyncInput;
   now: Date;
 }

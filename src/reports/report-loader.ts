@@ -2,7 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { getOrCreate } from '../maps.ts';
 import { tallyResults } from '../polls/polls.results.ts';
-import { type ClassBreakouts, classSpansByUser, type LoadedBreakouts, loadBreakouts } from './report-breakouts.ts';
+import {
+  type ClassBreakouts,
+  classSpansByUser,
+  type LoadedBreakouts,
+  loadBreakouts,
+  noBreakouts,
+  splitRoomsByMeetingData,
+  worstMeetingSync,
+} from './report-breakouts.ts';
 import type { ReportPollInput, RosterStudent, SessionReportInput } from './report-input.ts';
 import type { AttendanceRules } from './reports.schemas.ts';
 import {
@@ -57,7 +65,7 @@ export async function loadReportInputs(
     inputOf(session, rules, rosterOfClass(roster, session, now), now, {
       room: room.get(session.id) ?? [],
       meeting: meeting.get(session.id) ?? [],
-      breakouts: breakouts.byClass.get(session.id) ?? { roomNames: new Map(), roomsOf: new Map() },
+      breakouts: breakouts.byClass.get(session.id) ?? noBreakouts(),
       breakoutStays: breakouts,
       opens: opensOf.get(session.id) ?? [],
       chat: chatOf.get(session.id) ?? [],
@@ -134,9 +142,11 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
     qaCounts[row.status === 'pending' ? 'open' : row.status === 'rejected' ? 'dismissed' : row.status] += row.n;
   }
   const polls = toPollInputs(rows.polls, rows.answers);
-  const { roomNames, roomsOf } = rows.breakouts;
+  const { roomNames, roomsOf, roomSyncs } = rows.breakouts;
   const onRosterNow = (userId: string) => onRoster.has(userId);
-  const meetingSegments = classSpansByUser(rows.meeting, rows.breakoutStays.meeting, roomNames, onRosterNow);
+  const matchesRoster = (stays: readonly StayTuple[] | undefined) => stays?.some(([userId]) => onRoster.has(userId)) ?? false;
+  const { meeting: roomMeetings, room: roomPages } = rows.breakoutStays;
+  const { withMeeting, withoutMeeting } = splitRoomsByMeetingData(roomNames, (roomId) => matchesRoster(roomMeetings.get(roomId)));
   for (const p of rows.polls) for (const a of rows.answers.get(p.id) ?? []) add(activity.votes, minuteStart(a[2]), 1);
 
   return {
@@ -152,13 +162,16 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
     },
     rules,
     roster,
-    roomSegments: classSpansByUser(rows.room, rows.breakoutStays.room, roomNames, onRosterNow),
-    meetingSegments,
+    roomSegments: classSpansByUser(rows.room, roomPages, roomNames, onRosterNow),
+    meetingSegments: classSpansByUser(rows.meeting, roomMeetings, withMeeting, onRosterNow),
+    meetingFallback: classSpansByUser([], roomPages, withoutMeeting, onRosterNow),
     breakoutRooms: new Map([...roomsOf].filter(([userId]) => onRoster.has(userId))),
-    // Meeting time counts only where the meeting matched someone on the roster: a sync that read the meeting but
-    // could match nobody (no directory access, outside accounts) must not turn every student absent under
-    // source "meeting"; the report then falls back to room time, and summary.meetingSync says why.
-    hasMeetingData: meetingSegments.size > 0,
+    // Meeting time counts only where the class's own meeting matched someone on the roster: a sync that read the
+    // meeting but could match nobody (no directory access, outside accounts), or has not run, must not turn every
+    // student absent under source "meeting"; the report then falls back to room time, and summary.meetingSync says
+    // why. A room's meeting never decides it: a class judged on its rooms' meetings alone would count nobody who
+    // stayed in the main room.
+    hasMeetingData: matchesRoster(rows.meeting),
     meetingOpens: new Map(rows.opens.filter((o) => onRoster.has(o.user_id)).map((o) => [o.user_id, o.first_opened_at])),
     messagesBy,
     questionsBy,
@@ -167,7 +180,10 @@ function inputOf(session: LiveSessionRow, rules: AttendanceRules, roster: Roster
     questions: qaCounts,
     activity,
     polls,
-    meetingSync: { status: session.meeting_sync_status, syncedAt: session.meeting_synced_at, error: session.meeting_sync_error },
+    meetingSync: worstMeetingSync(
+      { status: session.meeting_sync_status, syncedAt: session.meeting_synced_at, error: session.meeting_sync_error },
+      roomSyncs,
+    ),
     now,
   };
 }

@@ -107,32 +107,6 @@ for (const target of await dbTargets('breakout rooms in the class report')) {
       assert.equal(report.summary.medianMinutes, 45);
     });
 
-    test("the rooms' meeting time is the class's meeting time too", async () => {
-      await t.db
-        .insertInto('meeting_participant_segments')
-        .values({
-          session_id: rooms[1] as string,
-          user_id: SKY,
-          participant: 'cr/room2/participants/sky',
-          display_name: 'Sky Student',
-          email: null,
-          joined_at: new Date(at(20)),
-          left_at: new Date(at(50)),
-        })
-        .execute();
-      try {
-        const { row } = await rowsOf(held.id);
-        assert.equal(row(SKY).meetingMinutes, 30);
-        assert.deepEqual(row(SKY).meetingSegments, [{ joinedAt: at(20), leftAt: at(50), breakoutRoom: 'Room 2' }]);
-        assert.equal(row(SAM).meetingMinutes, 0);
-      } finally {
-        await t.db
-          .deleteFrom('meeting_participant_segments')
-          .where('session_id', '=', rooms[1] as string)
-          .execute();
-      }
-    });
-
     test('the students CSV has breakoutRooms joined with "; "; the segments CSV names the room of each stay', async () => {
       const csv = await get(`/api/live-sessions/${held.id}/report?format=csv&table=students`, c.mentor);
       assert.equal(csv.statusCode, 200);

@@ -52,11 +52,14 @@ export const studentReportRow = z
       description:
         'Minutes in the room within the class, time in its breakout rooms included, overlaps (two tabs, class and room at once) counted once.',
     }),
-    meetingMinutes: z
-      .number()
-      .nullable()
-      .meta({ description: "Minutes in the video meeting (the breakout rooms' meetings included); null without meeting data." }),
-    meetingSegments: z.array(span),
+    meetingMinutes: z.number().nullable().meta({
+      description:
+        "Minutes in the video meeting; null when the class's own meeting has no data (a room's meeting alone does not give it any). With a breakout room: that room's meeting time where its meeting has data, else the room's page time (the time is never lost to that room's sync).",
+    }),
+    meetingSegments: z.array(span).meta({
+      description:
+        "Stays in the class's meeting and in the meetings with data of its breakout rooms (those with breakoutRoom), oldest first; [] without meeting data. Page time counted for a room without meeting data is not listed here.",
+    }),
     percentOfClass: z.number().meta({ description: 'The time the status counts (per `source`) as a share of the class.' }),
     breakoutRooms: z.array(z.string()).meta({
       description: 'The breakout room each round of the class put them in (the last one, after moves), in round order; [] when none.',
@@ -131,7 +134,10 @@ export const sessionReportSummary = z.object({
       syncedAt: z.string().nullable(),
       error: z.string().nullable(),
     })
-    .meta({ description: 'Whether meeting truth (Google Meet participants) is in this report.' }),
+    .meta({
+      description:
+        "Whether meeting truth (Google Meet participants) is in this report: the class's sync, or a breakout room's where that one stands worse (failed, then pending, then done, then none; a room's error starts with its name).",
+    }),
 });
 
 export const meetingGuest = z.object({

@@ -47,7 +47,8 @@ function roomBounds(spans: readonly Span[]): { firstJoin: string | null; lastLea
 
 /**
  * One row per roster student, in the roster's order. `minutes` is room time and `meetingMinutes` meeting time (each
- * with the stays in the class's breakout rooms, report-breakouts.ts), each clipped to the class and merged;
+ * with the stays in the class's breakout rooms, report-breakouts.ts; meeting time also counts `meetingFallback`,
+ * which the row does not list), each clipped to the class and merged;
  * `percentOfClass` is the counted time (per `rules.source`) over the class duration. The status is decided on exact
  * milliseconds before any of these is rounded.
  */
@@ -60,7 +61,9 @@ export function studentResults(input: SessionReportInput, roster: readonly Roste
     const roomSpans = input.roomSegments.get(student.userId) ?? [];
     const meetingSpans = input.meetingSegments.get(student.userId) ?? [];
     const room = countableIntervals(roomSpans, window, now);
-    const meeting = input.hasMeetingData ? countableIntervals(meetingSpans, window, now) : null;
+    const fallback = input.meetingFallback?.get(student.userId);
+    const meetingTime = fallback === undefined ? meetingSpans : [...meetingSpans, ...fallback];
+    const meeting = input.hasMeetingData ? countableIntervals(meetingTime, window, now) : null;
     const counted = countedTime(room, meeting, rules.source, rules.minimumMinutes * 60_000);
     const opened = input.meetingOpens.get(student.userId) ?? null;
     const polls = pollStats.get(student.userId) ?? { answered: 0, quizAnswered: 0, quizCorrect: 0, quizPoints: 0 };
