@@ -30,15 +30,15 @@ export async function listMyStays(
   return bySession;
 }
 
-/** When the student first opened the meeting link, if ever. */
-export async function findMyMeetingOpen(db: Kysely<Database>, sessionId: string, userId: string): Promise<Date | null> {
+/** When the student first opened the meeting link of the class or of one of its breakout rooms, if ever. */
+export async function findMyMeetingOpen(db: Kysely<Database>, classId: string, userId: string): Promise<Date | null> {
   const row = await db
     .selectFrom('meeting_opens')
-    .select('first_opened_at')
-    .where('session_id', '=', sessionId)
+    .select((eb) => eb.fn.min('first_opened_at').as('first'))
+    .where('session_id', 'in', classAndRoomSessionIds(db, classId))
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return row?.first_opened_at ?? null;
+  return row?.first == null ? null : new Date(row.first);
 }
 
 /**

@@ -80,6 +80,18 @@ for (const target of await dbTargets('breakout rooms and meeting data in the cla
       await sync(room1, 'done');
       await sync(room2, 'failed', 'quota exceeded');
       await judgeOnMeeting(mixed);
+      // Sam opened Room 1's link (minute 20) before the class's (25); Sky opened only Room 2's (21).
+      for (const [sessionId, userId, minute] of [
+        [mixed.id, SAM, 25],
+        [room1, SAM, 20],
+        [room2, SKY, 21],
+      ] as const) {
+        const openedAt = at(mixed, minute);
+        await t.db
+          .insertInto('meeting_opens')
+          .values({ session_id: sessionId, user_id: userId, first_opened_at: openedAt, last_opened_at: openedAt })
+          .execute();
+      }
 
       // The class's own sync is still pending; only Room 1's meeting has data (Sam 20–40). Sam's page: 0–40.
       roomOnly = await heldClass(t, c, new Date('2026-11-03T09:00:00Z'), { [SAM]: [[0, 20]], [UMA]: [[0, 60]] });
@@ -112,6 +124,13 @@ for (const target of await dbTargets('breakout rooms and meeting data in the cla
       assert.deepEqual(sky.meetingSegments, [], 'page time is not listed as meeting segments');
       assert.deepEqual(sky.segments, [{ joinedAt: iso(mixed, 20), leftAt: iso(mixed, 50), breakoutRoom: 'Room 2' }]);
       assert.equal(row(UMA).meetingMinutes, 60);
+    });
+
+    test("opening a breakout room's meeting link is joining the meeting: the earliest open of class or room wins", async () => {
+      const { row } = await rowsOf(mixed);
+      assert.deepEqual([row(SAM).joinedMeeting, row(SAM).joinedMeetingAt], [true, iso(mixed, 20)]);
+      assert.deepEqual([row(SKY).joinedMeeting, row(SKY).joinedMeetingAt], [true, iso(mixed, 21)], 'only their room');
+      assert.deepEqual([row(UMA).joinedMeeting, row(UMA).joinedMeetingAt], [false, null]);
     });
 
     test("summary.meetingSync shows the worst of the class's and its rooms' syncs, naming the room", async () => {

@@ -104,12 +104,22 @@ export async function listMeetingGuestStays(db: Kysely<Database>, sessionId: str
   }));
 }
 
-/** Who opened the meeting link, and when first. */
-export async function listMeetingOpens(db: Kysely<Database>, sessionIds: string[]) {
+/**
+ * Who opened each class's meeting link or one of its breakout rooms' (keyed by the class), and when first: the
+ * earliest open wins. The rooms' opens come through the classes' rounds (one parameter per class, never per room).
+ */
+export async function listMeetingOpens(db: Kysely<Database>, classIds: string[]) {
+  const own = db.selectFrom('meeting_opens').select(['session_id', 'user_id', 'first_opened_at']).where('session_id', 'in', classIds);
+  const inRooms = db
+    .selectFrom('breakout_rounds as r')
+    .innerJoin('breakout_rooms as b', 'b.round_id', 'r.id')
+    .innerJoin('meeting_opens as o', 'o.session_id', 'b.session_id')
+    .select(['r.session_id', 'o.user_id', 'o.first_opened_at'])
+    .where('r.session_id', 'in', classIds);
   return db
-    .selectFrom('meeting_opens')
-    .select(['session_id', 'user_id', 'first_opened_at'])
-    .where('session_id', 'in', sessionIds)
+    .selectFrom(own.unionAll(inRooms).as('o'))
+    .select(['o.session_id', 'o.user_id', (eb) => eb.fn.min('o.first_opened_at').as('first_opened_at')])
+    .groupBy(['o.session_id', 'o.user_id'])
     .execute();
 }
 
