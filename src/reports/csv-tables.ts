@@ -141,10 +141,13 @@ export function chatTable(messages: readonly ChatCsvRow[]): CsvTable {
   return { header, rows };
 }
 
-/** Session report → guests: people in the video meeting matched to nobody on the roster, by first join. */
+/** Session report → guests: people in the video meeting (or a breakout room's) matched to nobody, by first join. */
 export function sessionGuestsTable(report: SessionReport): CsvTable {
-  const header = ['displayName', 'email', 'minutes', 'firstJoinedAt', 'lastLeftAt'];
-  return { header, rows: report.meetingGuests.map((g) => [g.displayName, g.email, g.minutes, g.firstJoinedAt, g.lastLeftAt]) };
+  const header = ['displayName', 'email', 'minutes', 'firstJoinedAt', 'lastLeftAt', 'breakoutRoom'];
+  return {
+    header,
+    rows: report.meetingGuests.map((g) => [g.displayName, g.email, g.minutes, g.firstJoinedAt, g.lastLeftAt, g.breakoutRoom]),
+  };
 }
 
 const COURSE_STUDENT_COLUMNS = [

@@ -76,6 +76,7 @@ for (const target of await dbTargets('breakout rooms and meeting data in the cla
       await meetingStay(mixed, mixed.id, SAM, 40, 60);
       await meetingStay(mixed, mixed.id, UMA, 0, 60);
       await meetingStay(mixed, room1, SAM, 20, 40);
+      await meetingStay(mixed, room1, null, 25, 35);
       await sync(mixed.id, 'done');
       await sync(room1, 'done');
       await sync(room2, 'failed', 'quota exceeded');
@@ -131,6 +132,22 @@ for (const target of await dbTargets('breakout rooms and meeting data in the cla
       assert.deepEqual([row(SAM).joinedMeeting, row(SAM).joinedMeetingAt], [true, iso(mixed, 20)]);
       assert.deepEqual([row(SKY).joinedMeeting, row(SKY).joinedMeetingAt], [true, iso(mixed, 21)], 'only their room');
       assert.deepEqual([row(UMA).joinedMeeting, row(UMA).joinedMeetingAt], [false, null]);
+    });
+
+    test("a guest of a room's meeting is among the class's meeting guests, named with the room", async () => {
+      const { report } = await rowsOf(mixed);
+      assert.deepEqual(report.meetingGuests, [
+        {
+          displayName: 'Guest',
+          email: null,
+          minutes: 10,
+          firstJoinedAt: iso(mixed, 25),
+          lastLeftAt: iso(mixed, 35),
+          breakoutRoom: 'Room 1',
+        },
+      ]);
+      const csv = await get(`/api/live-sessions/${mixed.id}/report?format=csv&table=guests`, c.mentor);
+      assert.equal(csv.body.split('\r\n')[1], `Guest,,10,${iso(mixed, 25)},${iso(mixed, 35)},Room 1`);
     });
 
     test("summary.meetingSync shows the worst of the class's and its rooms' syncs, naming the room", async () => {

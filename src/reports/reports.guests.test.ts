@@ -91,9 +91,9 @@ for (const target of await dbTargets('meeting guests in the class report')) {
       assert.equal(csv.statusCode, 200);
       assert.equal(
         csv.body,
-        '\uFEFFdisplayName,email,minutes,firstJoinedAt,lastLeftAt\r\n' +
-          ',,10,2026-11-02T09:02:00.000Z,2026-11-02T09:12:00.000Z\r\n' +
-          'Pat Outside,pat@else.test,30,2026-11-02T09:05:00.000Z,2026-11-02T09:45:00.000Z\r\n',
+        '\uFEFFdisplayName,email,minutes,firstJoinedAt,lastLeftAt,breakoutRoom\r\n' +
+          ',,10,2026-11-02T09:02:00.000Z,2026-11-02T09:12:00.000Z,\r\n' +
+          'Pat Outside,pat@else.test,30,2026-11-02T09:05:00.000Z,2026-11-02T09:45:00.000Z,\r\n',
       );
       const mine = await get(`/api/live-sessions/${held.id}/report/me`, c.student);
       assert.equal(mine.statusCode, 200);

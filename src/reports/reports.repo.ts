@@ -84,23 +84,31 @@ export const listMeetingSegments = (db: Kysely<Database>, sessions: readonly str
   staysOf(db, 'meeting_participant_segments', sessions);
 
 /**
- * The meeting stays the sync matched to nobody (user_id null: outside accounts, dial-ins, anonymous guests), through
- * the (session_id, user_id, joined_at) index.
+ * The meeting stays the sync matched to nobody (user_id null: outside accounts, dial-ins, anonymous guests) in the
+ * class's meeting, through the (session_id, user_id, joined_at) index, and in its breakout rooms' meetings (through
+ * its rounds), each of those with its room's name.
  */
 export async function listMeetingGuestStays(db: Kysely<Database>, sessionId: string) {
-  const rows = await db
+  const own = db
     .selectFrom('meeting_participant_segments')
-    .select(['participant', 'display_name', 'email', 'joined_at', 'left_at'])
+    .select(['participant', 'display_name', 'email', 'joined_at', 'left_at', sql<string | null>`NULL`.as('breakout_room')])
     .where('session_id', '=', sessionId)
-    .where('user_id', 'is', null)
-    .orderBy('joined_at')
-    .execute();
+    .where('user_id', 'is', null);
+  const inRooms = db
+    .selectFrom('breakout_rounds as r')
+    .innerJoin('breakout_rooms as b', 'b.round_id', 'r.id')
+    .innerJoin('meeting_participant_segments as m', 'm.session_id', 'b.session_id')
+    .select(['m.participant', 'm.display_name', 'm.email', 'm.joined_at', 'm.left_at', 'b.name as breakout_room'])
+    .where('r.session_id', '=', sessionId)
+    .where('m.user_id', 'is', null);
+  const rows = await db.selectFrom(own.unionAll(inRooms).as('g')).selectAll().orderBy('joined_at').execute();
   return rows.map((r) => ({
     participant: r.participant,
     displayName: r.display_name,
     email: r.email,
     joinedAt: r.joined_at,
     leftAt: r.left_at,
+    ...(r.breakout_room !== null && { breakoutRoom: r.breakout_room }),
   }));
 }
 

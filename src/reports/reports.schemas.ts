@@ -146,6 +146,10 @@ export const meetingGuest = z.object({
   minutes: z.number().meta({ description: 'Minutes in the meeting within the class, overlaps counted once.' }),
   firstJoinedAt: z.string(),
   lastLeftAt: z.string().nullable().meta({ description: 'Null while still in.' }),
+  breakoutRoom: z
+    .string()
+    .optional()
+    .meta({ description: "Only for a guest of one of the class's breakout rooms' meetings: the room's name (one entry per meeting)." }),
 });
 
 export const sessionReport = z
@@ -165,9 +169,10 @@ export const sessionReport = z
       .meta({ description: 'Minutes per timeline point: 1 up to 24 hours of class span, then wider so there are at most 1,440 points.' }),
     students: z.array(studentReportRow),
     polls: z.array(reportPoll),
-    meetingGuests: z
-      .array(meetingGuest)
-      .meta({ description: 'In the video meeting but matched to nobody on the roster (from the Meet sync), by first join.' }),
+    meetingGuests: z.array(meetingGuest).meta({
+      description:
+        "In the video meeting (the class's, or one of its breakout rooms') but matched to nobody (from the Meet sync), by first join.",
+    }),
   })
   .meta({ id: 'SessionReport' });
 export type SessionReport = z.infer<typeof sessionReport>;

@@ -54,6 +54,20 @@ describe('meeting guests in the session report', () => {
     assert.equal('meetingGuests' in myReportOf(report, 'u1')!, false);
   });
 
+  test("a breakout room's guest is an entry of its own, named with the room, even under the same participant id", () => {
+    const guests = computeSessionReport(
+      makeReportInput({ meetingGuests: [stay('p/x', 0, 10), { ...stay('p/x', 20, 30), breakoutRoom: 'Room 2' }] }),
+    ).meetingGuests;
+    assert.deepEqual(
+      guests.map((g) => [g.minutes, g.breakoutRoom]),
+      [
+        [10, undefined],
+        [10, 'Room 2'],
+      ],
+    );
+    assert.equal('breakoutRoom' in (guests[0] ?? {}), false, 'no field for the class itself');
+  });
+
   test('no guests: an empty list', () => {
     assert.deepEqual(computeSessionReport(makeReportInput()).meetingGuests, []);
   });
