@@ -6,7 +6,9 @@ type MeetingSyncStatus = LiveSessionRow['meeting_sync_status'];
 // The breakout rooms a report counts as part of their class (issue 15): a room is a child live session, so a student's
 // stays in it are attendance rows of another session id. These reads are one statement for any number of classes,
 // through breakout_rounds (session_id, opened_at), breakout_rooms (round_id, position) and breakout_members (its
-// room index, or its (round_id, user_id) key for one student): a class without breakouts costs one empty index probe.
+// room index, or its (round_id, user_id) key for one student). Reads of the rooms' rows (stays, meeting opens, guests)
+// reach them through the rounds in the same statement, never by a list of room ids: a class without breakouts costs
+// an empty index probe of breakout_rounds in each, and no round trip of its own.
 
 /**
  * The room sessions of the classes' breakout rounds, as a subquery for `session_id IN (…)`: a read over every room of

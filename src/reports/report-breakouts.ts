@@ -10,6 +10,8 @@ import { listMeetingSegments, listRoomSegments, type StayTuple } from './reports
  * in the class. A student's stays in the class's rooms join their stays in the class (each marked with its room's
  * name), and the report clips, merges and counts them all together, so 20 minutes in a room during a 60-minute class
  * are 20 minutes of class, not 20 minutes missed, and time in both at once (the class page left open) counts once.
+ * The class's own meeting decides whether the report has meeting data; each room's meeting then adds its stays, or,
+ * without data of its own, the room's page stays (splitRoomsByMeetingData); the summary shows the worst sync.
  */
 
 /** A class's breakout rooms as a report uses them. */
