@@ -317,7 +317,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   });
   for (const feature of features) feature.registerSocket(socketEvents.on);
   registerCourseSocket(socketEvents.on, { db, audit, limits });
-  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
+  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor, breakouts.onJoined);
   registerAttendanceSocket(socketEvents.on, attendance, limits);
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);

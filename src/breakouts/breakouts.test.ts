@@ -80,6 +80,10 @@ for (const target of await dbTargets('breakout rounds')) {
       await f.joined(f.students[4]?.token as string, cls.id);
       const next = await cls.mentor.heard.waitFor((e) => e.event === 'breakout:updated' && !!roomOf(e.payload.round, 'course-1-s5'));
       assert.equal(roomOf(next.payload.round, 'course-1-s5')?.id, round.rooms[0]?.id, 'two and two: the first room');
+      // A join over REST (POST …/join, the meeting link) places a late joiner too.
+      const rest = await f.t.request({ method: 'POST', url: `/api/live-sessions/${cls.id}/join`, token: f.students[5]?.token });
+      assert.equal(rest.statusCode, 200, rest.body);
+      await cls.mentor.heard.waitFor((e) => e.event === 'breakout:updated' && !!roomOf(e.payload.round, 'course-1-s6'));
       // A placed student joining again stays where they are.
       await f.joined(f.students[3]?.token as string, cls.id);
       await new Promise((r) => setTimeout(r, 200));
