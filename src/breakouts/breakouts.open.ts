@@ -19,6 +19,7 @@ import {
   insertRooms,
   insertRound,
   listPresentStudentIds,
+  type RoomRow,
   type RoundRow,
 } from './breakouts.repo.ts';
 import type { BreakoutOpenBody, BreakoutResult } from './breakouts.schemas.ts';
@@ -92,9 +93,38 @@ function roomSession(cls: LiveSessionRow, name: string, plan: MeetingPlan, body:
 }
 
 /**
- * Opens a round: in one transaction under the class's lock, the round, one live child session per room (each with
- * its meeting link as a new session of the class's provider gets one), the rooms and the placements, and
- * `breakout:opened` in the class's log. The caller arms the round's timer with the returned row.
+ * The rooms of a new round: a live session each (with its link planned as a new session of the class's provider
+ * gets one, and owed to the provider's job queue), then the rooms in order. Returns them, and whether the meeting
+ * worker has work.
+ */
+async function createRooms(
+  deps: BreakoutDeps,
+  trx: Transaction<Database>,
+  cls: LiveSessionRow,
+  round: RoundRow,
+  names: string[],
+  body: BreakoutOpenBody,
+) {
+  const { meetings } = deps;
+  const choice = (i: number) =>
+    cls.meeting_provider === 'manual' ? { provider: 'manual' as const, url: body.meetingUrls?.[i] } : { provider: cls.meeting_provider };
+  const plans = names.map((name, i) => meetings.plan(roomTitle(name, cls.title), choice(i), 'body.rooms'));
+  const sessions = await insertRoomSessions(
+    trx,
+    names.map((name, i) => roomSession(cls, name, plans[i] as MeetingPlan, body, round.opened_at)),
+  );
+  let owes = false;
+  for (const [i, s] of sessions.entries()) owes = (await meetings.owe(trx, s.id, plans[i] as MeetingPlan)) || owes;
+  const rooms = await insertRooms(
+    trx,
+    sessions.map((s, position) => ({ round_id: round.id, position, name: names[position] as string, session_id: s.id })),
+  );
+  return { rooms, owes };
+}
+
+/**
+ * Opens a round: in one transaction under the class's lock, the round, one live child session per room, the rooms
+ * and the placements, and `breakout:opened` in the class's log. The caller arms the round's timer with the row.
  */
 export async function openRound(
   deps: BreakoutDeps,
@@ -103,55 +133,39 @@ export async function openRound(
   cls: LiveSessionRow,
   body: BreakoutOpenBody,
 ): Promise<{ result: BreakoutResult; round: RoundRow }> {
-  const { db, audit, meetings } = deps;
   const target = sessionTarget(cls);
-  const { groups, names } = await audit.guard(actor, 'breakout.open', target, () => checkOpen(deps, cls, body));
-  let owes = false;
-  const { result, events } = await audit.guard(actor, 'breakout.open', target, () =>
-    recordChange({ db, publish: changes.publish }, cls.id, async (trx) => {
+  const { groups, names } = await deps.audit.guard(actor, 'breakout.open', target, () => checkOpen(deps, cls, body));
+  const { result, events } = await deps.audit.guard(actor, 'breakout.open', target, () =>
+    recordChange({ db: deps.db, publish: changes.publish }, cls.id, async (trx) => {
       const locked = await lockSession(trx, cls.id);
       if (!locked) throw sessionNotFound(cls.id);
       requireLive(locked);
       if (await findActiveRound(trx, cls.id)) throw alreadyOpen();
       const placed = await placements(trx, locked, body, groups, names.length);
-      const now = new Date();
-      const round = await insertRound(trx, {
-        session_id: cls.id,
-        assignment: body.assignment,
-        group_set_id: body.groupSetId ?? null,
-        capacity: body.capacity ?? null,
-        duration_minutes: body.durationMinutes,
-        warning_seconds: body.warningSeconds,
-        opened_by: actor.id,
-        opened_at: now,
-        ends_at: new Date(now.getTime() + body.durationMinutes * 60_000),
-      });
-      const choice = (i: number) =>
-        locked.meeting_provider === 'manual'
-          ? { provider: 'manual' as const, url: body.meetingUrls?.[i] }
-          : { provider: locked.meeting_provider };
-      const plans = names.map((name, i) => meetings.plan(roomTitle(name, locked.title), choice(i), 'body.rooms'));
-      const sessions = await insertRoomSessions(
-        trx,
-        names.map((name, i) => roomSession(locked, name, plans[i] as MeetingPlan, body, now)),
-      );
-      for (const [i, s] of sessions.entries()) owes = (await meetings.owe(trx, s.id, plans[i] as MeetingPlan)) || owes;
-      const rooms = await insertRooms(
-        trx,
-        sessions.map((s, position) => ({ round_id: round.id, position, name: names[position] as string, session_id: s.id })),
-      );
-      const members = [...placed].map(([userId, index]) => ({
-        round_id: round.id,
-        user_id: userId,
-        room_id: (rooms[index] as { id: string }).id,
-      }));
+      const round = await insertRound(trx, roundValues(actor, cls, body, new Date()));
+      const { rooms, owes } = await createRooms(deps, trx, locked, round, names, body);
+      const members = [...placed].map(([userId, i]) => ({ round_id: round.id, user_id: userId, room_id: (rooms[i] as RoomRow).id }));
       await insertMembers(trx, members);
       const details = { roundId: round.id, assignment: body.assignment, rooms: rooms.length, placed: members.length };
       await insertAuditEntry(trx, auditEntry(actor, 'breakout.open', target, 'success', details));
       const opened = await changes.eventOf(trx, 'breakout:opened', round);
-      return { result: { round, dto: opened.payload.round }, events: [opened] };
+      return { result: { round, owes, dto: opened.payload.round }, events: [opened] };
     }),
   );
-  if (owes) meetings.kick();
+  if (result.owes) deps.meetings.kick();
   return { result: { round: result.dto, seq: seqOf(events) }, round: result.round };
+}
+
+function roundValues(actor: Actor, cls: LiveSessionRow, body: BreakoutOpenBody, now: Date) {
+  return {
+    session_id: cls.id,
+    assignment: body.assignment,
+    group_set_id: body.groupSetId ?? null,
+    capacity: body.capacity ?? null,
+    duration_minutes: body.durationMinutes,
+    warning_seconds: body.warningSeconds,
+    opened_by: actor.id,
+    opened_at: now,
+    ends_at: new Date(now.getTime() + body.durationMinutes * 60_000),
+  };
 }
