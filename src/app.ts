@@ -61,7 +61,8 @@ import { createMeetingWorker } from './meetings/meeting-worker.ts';
 import { meetingsRoutes } from './meetings/meetings.routes.ts';
 import { createMeetingsService } from './meetings/meetings.service.ts';
 import { createMeetingProviders } from './meetings/providers.ts';
-import { createSessionLoader, invalidateRoomSeats, invalidateSession } from './classroom/session-access.ts';
+import { createSessionLoader, invalidateSession } from './classroom/session-access.ts';
+import { invalidateBreakoutCaches } from './breakouts/breakouts.cache.ts';
 import type { ClassEndHook, SessionChangeHook } from './classroom/feature.ts';
 import { invalidateMembership } from './classroom/membership.ts';
 import { joinLinkRoutes } from './sessions/join-link.routes.ts';
@@ -274,8 +275,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     // As on the node that made the change: caches forget first, then the room hears.
     cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => {
       if (events.some((e) => e.event === 'session:updated')) invalidateSession(sessionId);
-      // Someone's breakout room may have changed: the next check in a room reads who sits there.
-      if (events.some((e) => e.event.startsWith('breakout:'))) invalidateRoomSeats();
+      // Someone's breakout room may have changed, or a round opened or closed: read again.
+      if (events.some((e) => e.event.startsWith('breakout:'))) invalidateBreakoutCaches();
       channels.publish(sessionId, events);
     });
     cluster.on('sp:reaction-burst', sendBurst);

@@ -5,12 +5,13 @@ import { auditEntry } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { type ClassDeps, recordChange, seqOf } from '../classroom/class-deps.ts';
 import type { ClassEndHook, SessionChangeHook } from '../classroom/feature.ts';
-import { invalidateRoomSeats, sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
+import { sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
 import { endSessionWithin } from '../sessions/session-lifecycle.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
+import { invalidateBreakoutCaches } from './breakouts.cache.ts';
 import { loadRoundDto } from './breakouts.presenter.ts';
 import { listRoomsOf, lockRound, type RoundRow, updateRound } from './breakouts.repo.ts';
 import type { BreakoutResult, BreakoutServerEvents } from './breakouts.schemas.ts';
@@ -51,7 +52,7 @@ export function createRoundChanges(deps: BreakoutDeps) {
   const { db, audit } = deps;
   const publish: ClassDeps['publish'] = (sessionId, events) => {
     if (events.length === 0) return;
-    invalidateRoomSeats();
+    invalidateBreakoutCaches();
     deps.publish(sessionId, events);
   };
 
@@ -103,7 +104,7 @@ export function createRoundChanges(deps: BreakoutDeps) {
     return {
       round: closed,
       after: () => {
-        invalidateRoomSeats();
+        invalidateBreakoutCaches();
         for (const end of ends) end();
       },
     };

@@ -12,6 +12,7 @@ import { findGroupSet } from '../groups/group-sets.repo.ts';
 import type { RoomLinkHook } from '../meetings/meeting-outcomes.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
 import { smallestRoom } from './breakouts.assign.ts';
+import { findActiveRoundCached } from './breakouts.cache.ts';
 import { type BreakoutDeps, type RoundChanges, warnAt } from './breakouts.changes.ts';
 import {
   countMembersByRoom,
@@ -95,7 +96,7 @@ export function createRoundSteps(deps: BreakoutDeps, changes: RoundChanges, time
 
   /** A student joined the class while a random or groups round runs and has no room: placed by the round's rule. */
   async function placeLateJoiner(actor: Actor, cls: LiveSessionRow): Promise<void> {
-    const active = await findActiveRound(db, cls.id);
+    const active = await findActiveRoundCached(db, cls.id);
     if (!active || (active.assignment !== 'random' && active.assignment !== 'groups')) return;
     if (await findMemberRoom(db, active.id, actor.id)) return;
     await systemChange(cls.id, active.id, async (trx, locked, round) => {
