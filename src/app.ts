@@ -21,6 +21,7 @@ import { createPollsFeature } from './polls/polls.feature.ts';
 import { createChatFeature } from './chat/chat.feature.ts';
 import { createQaFeature } from './qa/qa.feature.ts';
 import { createHandsFeature } from './hands/hands.feature.ts';
+import { createBreakoutsFeature } from './breakouts/breakouts.feature.ts';
 import { createReactionsFeature } from './reactions/reactions.feature.ts';
 import { announcementRoutes } from './sessions/announcement.routes.ts';
 import { createRealtimeServer } from './realtime/server.ts';
@@ -28,7 +29,7 @@ import type { ReactionBurst } from './reactions/reactions.schemas.ts';
 import { createSocketDrain } from './realtime/drain.ts';
 import { startEventRetention } from './events/retention.ts';
 import { createSocketEvents } from './realtime/socket-handler.ts';
-import { registerSessionSocket, removeFromCourseRooms } from './sessions/sessions.socket.ts';
+import { registerSessionSocket, removeFromCourseRooms, removeFromSession } from './sessions/sessions.socket.ts';
 import { createCourseRooms } from './sessions/course-room.ts';
 import { registerCourseSocket } from './sessions/course-room.socket.ts';
 import type { Config } from './config.ts';
@@ -61,6 +62,8 @@ import { meetingsRoutes } from './meetings/meetings.routes.ts';
 import { createMeetingsService } from './meetings/meetings.service.ts';
 import { createMeetingProviders } from './meetings/providers.ts';
 import { createSessionLoader, invalidateSession } from './classroom/session-access.ts';
+import { invalidateBreakoutCaches } from './breakouts/breakouts.cache.ts';
+import type { ClassEndHook, SessionChangeHook } from './classroom/feature.ts';
 import { invalidateMembership } from './classroom/membership.ts';
 import { joinLinkRoutes } from './sessions/join-link.routes.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
@@ -206,16 +209,42 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   // Loaded on demand: the Meet client pulls in Google's libraries, dead weight in memory without Google.
   const meetClient = google?.meetAttendance.enabled ? (await import('./meetings/meet-client.ts')).createMeetClient(google) : undefined;
   const sync = createMeetSync({ db, config: config.meetings, client: meetClient, log: app.log, kick: () => worker.kick() });
-  const worker = createMeetingWorker({ db, publish, providers, config: config.meetings, log: app.log, sync });
+  const worker = createMeetingWorker({
+    db,
+    publish,
+    providers,
+    config: config.meetings,
+    log: app.log,
+    sync,
+    onRoomLink: (trx, room) => breakouts.roomLinkSettled(trx, room),
+  });
   const meetings = createMeetingsService({ ...classDeps, config: config.meetings, providers, kick: worker.kick });
   const meetSync = createMeetSyncService({ db, audit, loadSession, sync, kick: worker.kick });
-  const sessions = createSessionsService({
+  // Filled below, once every feature exists: a breakout room ends through the same hooks as any class.
+  const onClassEnd: ClassEndHook[] = [closeAttendanceAtClassEnd];
+  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange];
+  const breakouts = createBreakoutsFeature({
     ...classDeps,
     meetings,
-    onCreated: courseRooms.announce,
-    onSessionChange: [meetings.onSessionChange, sync.onSessionChange],
-    onClassEnd: [closeAttendanceAtClassEnd, ...features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : []))],
+    lifecycle: { onClassEnd, onSessionChange },
+    removeFromSession: (sessionId, userId, reason) => {
+      cluster?.tell('sp:session-removed', sessionId, userId, reason);
+      removeFromSessionHere(sessionId, userId, reason);
+    },
   });
+  features.push(breakouts);
+  onClassEnd.push(...features.flatMap((f) => (f.onClassEnd ? [f.onClassEnd] : [])));
+  const sessions = createSessionsService({ ...classDeps, meetings, onCreated: courseRooms.announce, onSessionChange, onClassEnd });
+  const removeFromSessionHere = (sessionId: string, userId: string, reason: string) =>
+    handlePromiseError(
+      removeFromSession(io, presence, channels, sessionId, userId, reason),
+      app.log,
+      'removing a user from a session room failed',
+      {
+        sessionId,
+        userId,
+      },
+    );
   const removeFromRooms = (courseId: string, userId: string) => {
     courseRooms.removed(courseId, userId);
     return removeFromCourseRooms(io, presence, channels, courseId, userId);
@@ -246,9 +275,12 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     // As on the node that made the change: caches forget first, then the room hears.
     cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => {
       if (events.some((e) => e.event === 'session:updated')) invalidateSession(sessionId);
+      // Someone's breakout room may have changed, or a round opened or closed: read again.
+      if (events.some((e) => e.event.startsWith('breakout:'))) invalidateBreakoutCaches();
       channels.publish(sessionId, events);
     });
     cluster.on('sp:reaction-burst', sendBurst);
+    cluster.on('sp:session-removed', removeFromSessionHere);
     cluster.on('sp:roster-changed', (courseId: string, userIds: string[]) => {
       for (const userId of userIds) invalidateMembership(courseId, userId);
       rolesChanged(courseId, userIds);
@@ -282,10 +314,11 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     meetings,
     events,
     shapeReplay,
+    onJoined: breakouts.onJoined,
   });
   for (const feature of features) feature.registerSocket(socketEvents.on);
   registerCourseSocket(socketEvents.on, { db, audit, limits });
-  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor);
+  const attendance = createAttendanceService(db, audit, loadSession, meetings.linkFor, breakouts.onJoined);
   registerAttendanceSocket(socketEvents.on, attendance, limits);
   io.on('connection', (socket) => {
     socket.join(`user:${(socket.data.actor as Actor).id}`);

@@ -19,6 +19,10 @@ export const ERRORS = {
   POLL_NOT_FOUND: 404,
   /** A course group set that does not exist, or belongs to another course. */
   GROUP_SET_NOT_FOUND: 404,
+  /** A breakout round that is not one of this class's. */
+  BREAKOUT_NOT_FOUND: 404,
+  /** A room that is not one of this breakout round's. */
+  BREAKOUT_ROOM_NOT_FOUND: 404,
   /** Socket only: a client event the server does not know (a misspelt name, an old client). */
   UNKNOWN_EVENT: 404,
   INVALID_TRANSITION: 409,
@@ -46,6 +50,16 @@ export const ERRORS = {
   /** A group set lists someone who is not a student on the course roster (unknown, removed, or a mentor). */
   NOT_ON_ROSTER: 400,
   MEETING_NOT_RETRYABLE: 409,
+  /** A class has one breakout round at a time: close the open one first. */
+  BREAKOUT_ALREADY_OPEN: 409,
+  /** The breakout round is closed: nothing in it changes any more. */
+  BREAKOUT_CLOSED: 409,
+  /** Self-select: the room has as many students as the round's capacity. */
+  BREAKOUT_ROOM_FULL: 409,
+  /** Choosing a room works only in a self-select round. */
+  BREAKOUT_NOT_SELF_SELECT: 409,
+  /** A breakout room opens and closes with its round: no round inside it, no start, end, edit or cancel of its own. */
+  BREAKOUT_IN_ROOM: 409,
   /** Meeting attendance can be read only for an ended class held on Google Meet, with the feature on. */
   MEETING_SYNC_UNAVAILABLE: 409,
   /** The asked range of a session's event log was dropped by retention (EVENT_RETENTION_DAYS). */

@@ -6,7 +6,14 @@ import { listMembers } from '../courses/courses.repo.ts';
 import { findMembership } from '../classroom/access.repo.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow } from '../db/tables.ts';
-import { isEnded, type LoadSession, sessionEndedError, sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
+import {
+  isEnded,
+  type LoadSession,
+  type SessionAccess,
+  sessionEndedError,
+  sessionNotFound,
+  sessionTarget,
+} from '../classroom/session-access.ts';
 import type { ClassEndHook } from '../classroom/feature.ts';
 import {
   closeOpenSegments,
@@ -32,14 +39,22 @@ export const closeAttendanceAtClassEnd: ClassEndHook = async (trx, sessionId, at
   return closedSegments > 0 ? { audit: { closedSegments } } : {};
 };
 
-export function createAttendanceService(db: Db, audit: AuditService, loadSession: LoadSession, linkFor: LinkFor) {
+export function createAttendanceService(
+  db: Db,
+  audit: AuditService,
+  loadSession: LoadSession,
+  linkFor: LinkFor,
+  /** After a join committed (breakouts place a late joiner); not awaited, and never rejects. */
+  onJoined?: (actor: Actor, access: SessionAccess) => void,
+) {
   return {
     /**
      * Opens (or keeps) the caller's attendance segment, records that they opened the meeting link (the report's
      * joinedMeeting) and hands the link out. REST `POST …/join` and the socket's `meeting:open` both come here.
      */
     async join(actor: Actor, sessionId: string) {
-      const { session, manages } = await loadSession(actor, sessionId, 'view', 'attendance.join');
+      const access = await loadSession(actor, sessionId, 'view', 'attendance.join');
+      const { session, manages } = access;
       if (isEnded(session.status)) {
         throw await audit.deny(actor, 'attendance.join', sessionTarget(session), sessionEndedError(session.status, 'join it'));
       }
@@ -57,6 +72,7 @@ export function createAttendanceService(db: Db, audit: AuditService, loadSession
           return seg;
         }),
       );
+      onJoined?.(actor, access);
       return {
         sessionId: session.id,
         joinedAt: segment.joined_at.toISOString(),

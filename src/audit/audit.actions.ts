@@ -68,4 +68,12 @@ export type AuditAction =
   | 'hand.lower_all'
   | 'hand.read'
   | 'reaction.send'
-  | 'reaction.read';
+  | 'reaction.read'
+  | 'breakout.open'
+  | 'breakout.read'
+  | 'breakout.move'
+  | 'breakout.choose'
+  | 'breakout.timer'
+  | 'breakout.broadcast'
+  | 'breakout.help'
+  | 'breakout.close';

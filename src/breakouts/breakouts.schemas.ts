@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { externalId } from '../auth/actor.ts';
 import { text, uuid } from '../http/common.schemas.ts';
+import { pastedUrl } from '../meetings/meetings.schemas.ts';
 import type { AckReply } from '../realtime/socket-handler.ts';
 
 /** How many rooms a round may have at most. */
@@ -41,9 +42,9 @@ export const breakoutOpenBody = z.strictObject({
     .max(600)
     .default(60)
     .meta({ description: 'How long before the rooms close everyone hears breakout:closing (default 60).' }),
-  meetingUrls: z.array(z.url().max(2000)).optional().meta({
+  meetingUrls: z.array(pastedUrl).max(MAX_ROOMS).optional().meta({
     description:
-      'For a class with a pasted (manual) meeting link: one link per room, in order. Without it, rooms of such a class have no link.',
+      'For a class with a pasted (manual) meeting link: one https link per room, in order. Without it, rooms of such a class have no link.',
   }),
 });
 export type BreakoutOpenBody = z.infer<typeof breakoutOpenBody>;

@@ -30,3 +30,15 @@ export async function findMemberships(db: Kysely<Database>, courseId: string, us
     .execute();
   return new Map(rows.map((r) => [r.user_id, r.role]));
 }
+
+/** Whether the user is assigned to the breakout room that `roomSessionId` is the session of. */
+export async function isRoomMember(db: Kysely<Database>, roomSessionId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('breakout_members as m')
+    .innerJoin('breakout_rooms as r', 'r.id', 'm.room_id')
+    .select('m.user_id')
+    .where('r.session_id', '=', roomSessionId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -5,12 +5,14 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { type BudgetStore, localBudgets } from '../http/window-limiter.ts';
 
-export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join' | 'hand' | 'reaction';
+export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join' | 'hand' | 'reaction' | 'breakout';
 
 /** Reactions a user may send per minute: a lively class sends a few each; a held-down key is refused. */
 export const REACTIONS_PER_MINUTE = 60;
 /** Hand raises and lowers a user may make per minute: plenty for a person, not a toggle loop. */
 export const HANDS_PER_MINUTE = 30;
+/** A student's breakout actions (choose a room, ask for help) per minute: each broadcasts the whole round. */
+export const BREAKOUT_ACTIONS_PER_MINUTE = 30;
 
 /** Where refusals go: the first of each window to the audit log, every one to `onRefused` (the metrics). */
 export interface ActionLimitsDeps {
@@ -39,6 +41,7 @@ export function createActionLimits(
     join: store('join', 60, 60_000),
     hand: store('hand', HANDS_PER_MINUTE, 60_000),
     reaction: store('reaction', REACTIONS_PER_MINUTE, 60_000),
+    breakout: store('breakout', BREAKOUT_ACTIONS_PER_MINUTE, 60_000),
   };
   return {
     async take(actor: Actor, action: LimitedAction): Promise<void> {

@@ -9,6 +9,8 @@ import type { On } from '../realtime/socket-handler.ts';
 export interface ClassEndOutcome {
   events?: EventDraft[];
   audit?: Record<string, unknown>;
+  /** What to run once the class end has committed (e.g. publish what the hook wrote to other sessions' logs). */
+  afterCommit?: () => void;
 }
 
 /**

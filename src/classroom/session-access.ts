@@ -6,7 +6,7 @@ import { membershipOf } from './membership.ts';
 import type { Db } from '../db/kysely.ts';
 import type { LiveSessionRow, SessionStatus } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { findSession } from './access.repo.ts';
+import { findSession, isRoomMember } from './access.repo.ts';
 import { cachesPerDatabase } from './access-cache.ts';
 import { getOrCreate } from '../maps.ts';
 
@@ -16,6 +16,8 @@ import { getOrCreate } from '../maps.ts';
 const sessions = cachesPerDatabase<LiveSessionRow | undefined>((row) => row !== undefined);
 const CACHED_ACTIONS = new Set(['poll.vote', 'qa.upvote', 'chat.send', 'qa.ask', 'reaction.send', 'hand.raise']);
 const inFlight = new WeakMap<Db, Map<string, Promise<LiveSessionRow | undefined>>>();
+// Who sits in which breakout room, for the hot actions in a room (by room session and user).
+const seats = cachesPerDatabase<boolean>();
 
 /**
  * The session row as the hot in-class actions (votes, upvotes, messages, questions) check it: cached briefly (see
@@ -49,6 +51,23 @@ export function invalidateSession(sessionId: string): void {
   });
 }
 
+/**
+ * Someone's breakout room changed (a move, a choice, a late joiner placed, a round opened or closed): every seat is
+ * read again, so a student moved out of a room is refused there at once. Rare, so everything is forgotten.
+ */
+export function invalidateRoomSeats(): void {
+  seats.forEach((cache) => {
+    cache.clear();
+  });
+}
+
+/** A breakout room: its students see it only while assigned to it; course mentors and admins always. */
+async function seatedInRoom(db: Db, session: LiveSessionRow, actor: Actor, membership: Membership, cached: boolean): Promise<boolean> {
+  if (!session.parent_session_id || canManageCourse(actor, membership) || membership === 'mentor') return true;
+  const read = () => isRoomMember(db, session.id, actor.id);
+  return cached ? seats.of(db).get(`${session.id}\u0000${actor.id}`, read) : read();
+}
+
 export interface SessionAccess {
   session: LiveSessionRow;
   membership: Membership;
@@ -58,15 +77,19 @@ export interface SessionAccess {
 export type LoadSession = (actor: Actor, sessionId: string, need: 'view' | 'manage', action: AuditAction) => Promise<SessionAccess>;
 
 /**
- * The first step of every session-scoped service call. Outsiders get 404 (a 403 would confirm the session exists);
- * members who may view but not manage get 403. Both refusals are audited.
+ * The first step of every session-scoped service call. Outsiders get 404 (a 403 would confirm the session exists),
+ * and so does a student in a breakout room that is not theirs; members who may view but not manage get 403. Both
+ * refusals are audited.
  */
 export function createSessionLoader(db: Db, audit: AuditService): LoadSession {
   return async (actor, sessionId, need, action) => {
-    const session = await (CACHED_ACTIONS.has(action) ? findSessionCached(db, sessionId) : findSessionShared(db, sessionId));
+    const cached = CACHED_ACTIONS.has(action);
+    const session = await (cached ? findSessionCached(db, sessionId) : findSessionShared(db, sessionId));
     if (!session) throw sessionNotFound(sessionId);
     const membership = await membershipOf(db, actor, session.course_id);
-    if (!canViewCourse(actor, membership)) throw await audit.deny(actor, action, sessionTarget(session), sessionNotFound(sessionId));
+    if (!canViewCourse(actor, membership) || !(await seatedInRoom(db, session, actor, membership, cached))) {
+      throw await audit.deny(actor, action, sessionTarget(session), sessionNotFound(sessionId));
+    }
     const manages = canManageCourse(actor, membership);
     if (need === 'manage' && !manages) {
       throw await audit.deny(actor, action, sessionTarget(session), new AppError('FORBIDDEN', 'Only the course mentors may do this'));

@@ -11,7 +11,7 @@ import { redisBudgets } from './redis-budgets.ts';
 import { createRedisPresence } from './redis-presence.ts';
 
 /** What nodes tell each other, beside Socket.IO's own adapter traffic. */
-export type ClusterMessage = 'sp:events' | 'sp:roster-changed' | 'sp:roster-removed' | 'sp:reaction-burst';
+export type ClusterMessage = 'sp:events' | 'sp:roster-changed' | 'sp:roster-removed' | 'sp:reaction-burst' | 'sp:session-removed';
 
 export interface ClusterNode {
   /** Puts the Redis adapter under this node's Socket.IO server; `tell` and `on` work from then on. */

@@ -2,14 +2,20 @@ import type { Transaction, Updateable } from 'kysely';
 import type { AuditAction } from '../audit/audit.actions.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
-import type { Database, LiveSessionsTable, MeetingJobRow } from '../db/tables.ts';
+import type { Database, LiveSessionRow, LiveSessionsTable, MeetingJobRow } from '../db/tables.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import { sessionTarget } from '../classroom/session-access.ts';
 import { toSessionDto } from '../sessions/sessions.presenter.ts';
 import { lockSession, updateSessionIfStatus } from '../sessions/sessions.repo.ts';
-import { finishJob, releaseJob } from './meetings.repo.ts';
+import { findParentSessionId, finishJob, releaseJob } from './meetings.repo.ts';
 
-type Deps = Pick<ClassDeps, 'db' | 'publish'>;
+/**
+ * A breakout room's link changed state (ready, failed): inside the outcome's transaction, with the class locked
+ * before the room (the lock order of breakouts). Returns what to run once it has committed (the class's broadcast).
+ */
+export type RoomLinkHook = (trx: Transaction<Database>, room: LiveSessionRow) => Promise<(() => void) | undefined>;
+
+type Deps = Pick<ClassDeps, 'db' | 'publish'> & { onRoomLink?: RoomLinkHook };
 
 /**
  * Writes what a provider call came to, under the session's row lock, in one transaction with the job's bookkeeping,
@@ -24,7 +30,10 @@ async function settle(
   details: Record<string, unknown>,
   bookkeeping: (trx: Transaction<Database>) => Promise<unknown>,
 ): Promise<void> {
-  await recordChange(deps, job.session_id, async (trx) => {
+  const { result: then } = await recordChange(deps, job.session_id, async (trx) => {
+    // A breakout room's class is locked before the room, as every breakout change locks them.
+    const parentId = deps.onRoomLink && change ? await findParentSessionId(trx, job.session_id) : null;
+    if (parentId) await lockSession(trx, parentId);
     const session = await lockSession(trx, job.session_id);
     await bookkeeping(trx);
     if (!session || !change || session.meeting_external_id !== job.external_id || session.status === 'cancelled')
@@ -33,8 +42,10 @@ async function settle(
     const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live', 'completed'], change);
     if (!updated) return { result: undefined, events: [] };
     await insertAuditEntry(trx, auditEntry(null, action, sessionTarget(updated), 'success', { provider: job.provider, ...details }));
-    return { result: undefined, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
+    const result = parentId && deps.onRoomLink ? await deps.onRoomLink(trx, updated) : undefined;
+    return { result, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
   });
+  then?.();
 }
 
 export const meetingOutcomes = {

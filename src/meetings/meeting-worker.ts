@@ -4,7 +4,7 @@ import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../classroom/access.repo.ts';
 import { keepLease, LeaseLostError } from './job-lease.ts';
-import { meetingOutcomes } from './meeting-outcomes.ts';
+import { meetingOutcomes, type RoomLinkHook } from './meeting-outcomes.ts';
 import type { MeetSync } from './meet-sync.job.ts';
 import type { MeetingConfig } from './meetings.config.ts';
 import { claimDueJob, finishJob, nextDueAt, notePendingAttempt, releaseJob, retryJobLater, rosterEmails } from './meetings.repo.ts';
@@ -31,6 +31,8 @@ export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
   sync?: Pick<MeetSync, 'run' | 'failed'>;
   /** A claim's length (tests shorten it). */
   leaseMs?: number;
+  /** A breakout room's link became ready or failed: its class hears of it (breakouts). */
+  onRoomLink?: RoomLinkHook;
 }
 
 /**

@@ -32,6 +32,12 @@ export async function setCurrentJob(
     .execute();
 }
 
+/** A breakout room's class (it never changes), or null for a class. */
+export async function findParentSessionId(db: Q, sessionId: string): Promise<string | null> {
+  const row = await db.selectFrom('live_sessions').select('parent_session_id').where('id', '=', sessionId).executeTakeFirst();
+  return row?.parent_session_id ?? null;
+}
+
 export async function findCurrentJob(db: Q, sessionId: string): Promise<MeetingJobRow | undefined> {
   return db
     .selectFrom('meeting_jobs')

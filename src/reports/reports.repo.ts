@@ -241,6 +241,7 @@ export async function countCompletedClasses(db: Kysely<Database>, courseId: stri
     .selectFrom('live_sessions')
     .select(sql<number>`count(*)::int`.as('n'))
     .where('course_id', '=', courseId)
+    .where('parent_session_id', 'is', null)
     .where('status', '=', 'completed')
     .where('actual_start', 'is not', null)
     // A breakout room is part of its class's report, not a class of its own (issue 15). IS NULL as a literal, so the
@@ -257,6 +258,8 @@ export async function listCompletedClasses(db: Kysely<Database>, courseId: strin
     .selectFrom('live_sessions')
     .selectAll()
     .where('course_id', '=', courseId)
+    // Breakout rooms count inside their class's report, not as classes of their own.
+    .where('parent_session_id', 'is', null)
     .where('status', '=', 'completed')
     .where('actual_start', 'is not', null)
     // A breakout room is part of its class's report, not a class of its own (issue 15). IS NULL as a literal, so the

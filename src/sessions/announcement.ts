@@ -3,7 +3,9 @@ import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import { type ClassDeps, recordChange, seqOf } from '../classroom/class-deps.ts';
 import { invalidateSession, isEnded, type LoadSession, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/kysely.ts';
+import type { Database, LiveSessionRow } from '../db/tables.ts';
 import type { AnnouncementResult } from './announcement.schemas.ts';
 import { toSessionDto } from './sessions.presenter.ts';
 import { lockSession, updateSessionIfStatus } from './sessions.repo.ts';
@@ -38,16 +40,30 @@ export async function setAnnouncement(
   };
   const { result, events } = await audit.guard(actor, 'session.announce', target, () =>
     recordChange({ db, publish: publishFresh }, session.id, async (trx) => {
-      const locked = await lockSession(trx, session.id);
-      // Ended meanwhile: refused as if it had ended before (the first check above).
-      if (!locked || isEnded(locked.status)) throw sessionEndedError(locked?.status ?? 'cancelled', 'pin an announcement');
-      const changes = { announcement: text, announcement_at: text === null ? null : new Date() };
-      const row = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live'], changes);
-      if (!row) throw sessionEndedError(locked.status, 'pin an announcement');
+      const row = await announceWithin(trx, session.id, text, new Date());
       await insertAuditEntry(trx, auditEntry(actor, 'session.announce', target, 'success', { cleared: text === null }));
       const dto = toSessionDto(row, false);
       return { result: dto.announcement, events: [{ event: 'session:updated', payload: { session: dto } }] };
     }),
   );
   return { announcement: result, seq: seqOf(events) };
+}
+
+/**
+ * Pins (or takes down) the announcement inside the caller's transaction, under the session's lock; refused, as if it
+ * had ended before, when the session ended meanwhile. The caller appends the row's `session:updated`. Also how a
+ * breakout broadcast pins its text in every room.
+ */
+export async function announceWithin(
+  trx: Transaction<Database>,
+  sessionId: string,
+  text: string | null,
+  at: Date,
+): Promise<LiveSessionRow> {
+  const locked = await lockSession(trx, sessionId);
+  if (!locked || isEnded(locked.status)) throw sessionEndedError(locked?.status ?? 'cancelled', 'pin an announcement');
+  const changes = { announcement: text, announcement_at: text === null ? null : at };
+  const row = await updateSessionIfStatus(trx, sessionId, ['scheduled', 'live'], changes);
+  if (!row) throw sessionEndedError(locked.status, 'pin an announcement');
+  return row;
 }

@@ -43,7 +43,8 @@ export function createCourseRooms(io: RealtimeServer, db: Db, log: Log) {
       const next: Promise<void> = (reading.get(sessionId) ?? Promise.resolve())
         .then(async () => {
           const row = await findSession(db, sessionId);
-          if (row) announce(row);
+          // A breakout room is no part of the schedule: its class's log tells of it (breakout:*).
+          if (row && !row.parent_session_id) announce(row);
         })
         .catch((err: unknown) => log.error({ err, sessionId }, 'could not tell the course of a session change'))
         .then(() => {

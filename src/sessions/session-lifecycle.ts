@@ -1,11 +1,11 @@
-import type { Updateable } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import type { AuditAction } from '../audit/audit.actions.ts';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
-import type { LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
-import type { EventDraft } from '../events/events.repo.ts';
+import type { Database, LiveSessionRow, LiveSessionsTable, SessionStatus } from '../db/tables.ts';
+import { appendEvents, type EventDraft } from '../events/events.repo.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import type { ClassEndHook, SessionChangeHook } from '../classroom/feature.ts';
 import { AppError } from '../errors.ts';
@@ -77,26 +77,19 @@ export async function applySessionChange(
       : ['scheduled', 'live'];
   const ending = transition !== undefined && isEnded(transition);
   const afterCommit: (() => void)[] = [];
+  const details = { fields, ...(transition && { from: session.status, to: transition }) };
   const { result: row } = await recordChange({ db, publish: publishFresh(publish) }, session.id, async (trx) => {
-    // Locked first: the hooks see the row as it was, not as the caller saw it.
-    const before = await lockSession(trx, session.id);
-    const updated = before && (await updateSessionIfStatus(trx, session.id, guard, update));
-    if (!updated) return { result: undefined, events: [] };
-    for (const hook of onSessionChange) {
-      const then = await hook(trx, before, updated);
-      if (then) afterCommit.push(then);
-    }
-    const endEvents: EventDraft[] = [];
-    let details: Record<string, unknown> = { fields, ...(transition && { from: session.status, to: transition }) };
-    if (ending) {
-      for (const hook of onClassEnd) {
-        const outcome = await hook(trx, session.id, now);
-        endEvents.push(...(outcome.events ?? []));
-        details = { ...details, ...outcome.audit };
-      }
-    }
-    await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
-    return { result: updated, events: [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
+    const change = await changeWithin(trx, { onClassEnd, onSessionChange }, actor, session.id, {
+      guard,
+      update,
+      ending,
+      now,
+      action,
+      details,
+    });
+    if (!change) return { result: undefined, events: [] };
+    afterCommit.push(...change.afterCommit);
+    return { result: change.updated, events: change.events };
   });
   for (const then of afterCommit) then();
   if (row) return toSessionDto(row, true);
@@ -108,6 +101,86 @@ export async function applySessionChange(
       ? sessionEndedError(current.status, transition ? `make it ${transition}` : 'edit it')
       : new AppError('INVALID_TRANSITION', `The session changed meanwhile; it is now ${current?.status ?? 'gone'}`);
   throw await audit.deny(actor, action, sessionTarget(session), refused);
+}
+
+interface ChangeWithin {
+  /** The statuses the row must be in for the change to apply. */
+  guard: SessionStatus[];
+  update: Updateable<LiveSessionsTable>;
+  /** The change ends the class: the class-end hooks run. */
+  ending: boolean;
+  now: Date;
+  action: AuditAction;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The change itself, inside the caller's transaction: the row locked first (the hooks see it as it was), updated if
+ * its status is still one of `guard`, the session-change hooks, the class-end hooks when it ends, the audit row.
+ * Returns the events for the session's own log and what to run once it has committed; undefined when the status
+ * moved meanwhile. Shared by applySessionChange and a breakout room closing with its round.
+ */
+async function changeWithin(
+  trx: Transaction<Database>,
+  { onClassEnd, onSessionChange }: Pick<LifecycleDeps, 'onClassEnd' | 'onSessionChange'>,
+  actor: Actor | null,
+  sessionId: string,
+  c: ChangeWithin,
+): Promise<{ updated: LiveSessionRow; events: EventDraft[]; afterCommit: (() => void)[] } | undefined> {
+  const before = await lockSession(trx, sessionId);
+  const updated = before && (await updateSessionIfStatus(trx, sessionId, c.guard, c.update));
+  if (!before || !updated) return undefined;
+  const afterCommit: (() => void)[] = [];
+  for (const hook of onSessionChange) {
+    const then = await hook(trx, before, updated);
+    if (then) afterCommit.push(then);
+  }
+  const endEvents: EventDraft[] = [];
+  let details = c.details;
+  if (c.ending) {
+    for (const hook of onClassEnd) {
+      const outcome = await hook(trx, sessionId, c.now);
+      endEvents.push(...(outcome.events ?? []));
+      if (outcome.afterCommit) afterCommit.push(outcome.afterCommit);
+      details = { ...details, ...outcome.audit };
+    }
+  }
+  await insertAuditEntry(trx, auditEntry(actor, c.action, sessionTarget(updated), 'success', details));
+  const events: EventDraft[] = [...endEvents, { event: 'session:updated', payload: { session: toSessionDto(updated, false) } }];
+  return { updated, events, afterCommit };
+}
+
+/**
+ * Ends a live session inside the caller's transaction, exactly as `PUT …{ status: 'completed' }` would (its
+ * attendance segments close, hands come down, polls close, its room hears session:updated): a breakout room closing
+ * with its round, under the class's lock. The caller publishes `publish()` once its transaction has committed.
+ * Undefined when the session was not live.
+ */
+export async function endSessionWithin(
+  trx: Transaction<Database>,
+  deps: Pick<LifecycleDeps, 'onClassEnd' | 'onSessionChange' | 'publish'>,
+  actor: Actor | null,
+  sessionId: string,
+  now: Date,
+): Promise<{ publish: () => void } | undefined> {
+  const update: Updateable<LiveSessionsTable> = { status: 'completed', actual_end: now };
+  const details = { fields: [], from: 'live', to: 'completed' };
+  const change = await changeWithin(trx, deps, actor, sessionId, {
+    guard: ['live'],
+    update,
+    ending: true,
+    now,
+    action: 'session.complete',
+    details,
+  });
+  if (!change) return undefined;
+  const stored = await appendEvents(trx, sessionId, change.events);
+  return {
+    publish: () => {
+      publishFresh(deps.publish)(sessionId, stored);
+      for (const then of change.afterCommit) then();
+    },
+  };
 }
 
 /**

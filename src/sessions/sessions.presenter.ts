@@ -36,6 +36,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUr
     announcement: row.announcement && row.announcement_at ? { text: row.announcement, setAt: row.announcement_at.toISOString() } : null,
     ...(viewerManages && { attendance: (row.attendance_overrides ?? null) as SessionDto['attendance'] }),
     joinCode: row.join_code,
+    parentSessionId: row.parent_session_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -47,10 +47,10 @@ export interface SessionListFilter {
   limit: number;
 }
 
-/** Sessions in start order, keyset-paginated on (scheduled_start, id). */
+/** Classes in start order, keyset-paginated on (scheduled_start, id). Breakout rooms are not listed: they belong to their class. */
 export async function listSessions(db: Kysely<Database>, f: SessionListFilter): Promise<LiveSessionRow[]> {
   if (f.courseIds && f.courseIds.length === 0) return [];
-  let q = db.selectFrom('live_sessions').selectAll();
+  let q = db.selectFrom('live_sessions').selectAll().where('parent_session_id', 'is', null);
   if (f.courseIds) q = q.where('course_id', 'in', f.courseIds);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.from) q = q.where('scheduled_start', '>=', f.from);
@@ -72,8 +72,13 @@ export async function lockSession(db: Kysely<Database>, sessionId: string): Prom
   return db.selectFrom('live_sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
 }
 
-/** The session a join link's code names (codes are stored in lower case), or undefined. */
+/** The class a join link's code names (codes are stored in lower case), or undefined; a breakout room has none. */
 export async function findSessionIdByJoinCode(db: Kysely<Database>, joinCode: string): Promise<string | undefined> {
-  const row = await db.selectFrom('live_sessions').select('id').where('join_code', '=', joinCode.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('live_sessions')
+    .select('id')
+    .where('join_code', '=', joinCode.toLowerCase())
+    .where('parent_session_id', 'is', null)
+    .executeTakeFirst();
   return row?.id;
 }

@@ -89,6 +89,10 @@ export const sessionSchema = z
       .meta({ description: "The mentor's pinned announcement (announcement:set), or null; everyone sees it above the chat." }),
     attendance: attendanceOverrides.optional().meta({ description: "Managers only: this class's attendance overrides, or null." }),
     joinCode: z.string().meta({ description: 'The short code of the join link `/j/{joinCode}`, shown by the presenter view.' }),
+    parentSessionId: z
+      .string()
+      .nullable()
+      .meta({ description: "A breakout room's class (the room opens and closes with its round); null for a class." }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -31,6 +31,14 @@ export type SessionsService = ReturnType<typeof createSessionsService>;
 
 export function createSessionsService(deps: SessionsDeps) {
   const { db, audit, loadSession, meetings, onCreated } = deps;
+
+  /** A breakout room opens and closes with its round (src/breakouts): the session routes leave it alone. */
+  async function refuseRoom(session: LiveSessionRow, actor: Actor, action: 'session.update' | 'session.cancel') {
+    if (!session.parent_session_id) return;
+    const refused = new AppError('BREAKOUT_IN_ROOM', 'A breakout room starts, ends and changes with its round, not on its own');
+    throw await audit.deny(actor, action, sessionTarget(session), refused);
+  }
+
   return {
     async create(actor: Actor, input: CreateSessionBody) {
       const courseTarget = { type: 'course', id: input.courseId, courseId: input.courseId };
@@ -104,6 +112,7 @@ export function createSessionsService(deps: SessionsDeps) {
 
     async update(actor: Actor, sessionId: string, patch: UpdateSessionBody) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'session.update');
+      await refuseRoom(session, actor, 'session.update');
       const { status, ...fields } = patch;
       const changes: Updateable<LiveSessionsTable> = {
         ...(fields.title !== undefined && { title: fields.title }),
@@ -128,6 +137,7 @@ export function createSessionsService(deps: SessionsDeps) {
     /** DELETE cancels; cancelling a cancelled session again is a no-op. */
     async cancel(actor: Actor, sessionId: string) {
       const { session } = await loadSession(actor, sessionId, 'manage', 'session.cancel');
+      await refuseRoom(session, actor, 'session.cancel');
       return applySessionChange(deps, actor, session, 'cancelled', {});
     },
   };

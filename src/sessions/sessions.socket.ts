@@ -6,7 +6,7 @@ import { type Channels, managersRoom, ReplayHoleError, sessionRoom } from '../re
 import type { RealtimeServer, RealtimeSocket } from '../realtime/server.ts';
 import type { RoomEvent } from '../realtime/protocol.ts';
 import type { On } from '../realtime/socket-handler.ts';
-import { isEnded, type LoadSession } from '../classroom/session-access.ts';
+import { isEnded, type LoadSession, type SessionAccess } from '../classroom/session-access.ts';
 import type { ReplayShaper } from '../classroom/feature.ts';
 import { type EventsService, requireEventsKept } from '../events/events.service.ts';
 import { toSessionDto } from './sessions.presenter.ts';
@@ -24,6 +24,8 @@ export interface SessionSocketDeps {
   events: Pick<EventsService, 'requireKeptNow'>;
   /** What a viewer may see of a replay (questions since dismissed leave a student's); none: replays as logged. */
   shapeReplay?: ReplayShaper;
+  /** After a join was acked (breakouts place a late joiner); not awaited by the join, and never rejects. */
+  onJoined?: (actor: Actor, access: SessionAccess) => void;
 }
 
 /** Each app's disconnect listener (keyed by its channels), shared by all its sockets. */
@@ -38,12 +40,13 @@ const joinedSessions = (socket: RealtimeSocket): Map<string, string> => (socket.
  * be joined to read what was missed.
  */
 export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: RealtimeSocket) => void {
-  const { loadSession, limits, sessions, presence, channels, meetings, events, shapeReplay } = deps;
+  const { loadSession, limits, sessions, presence, channels, meetings, events, shapeReplay, onJoined } = deps;
 
   // Handlers are shared by every socket: they use the socket they are given.
   on('session:join', sessionJoinInput, async (actor, input, socket, reply) => {
     await limits.take(actor, 'join');
-    const { session, manages } = await loadSession(actor, input.sessionId, 'view', 'session.join');
+    const access = await loadSession(actor, input.sessionId, 'view', 'session.join');
+    const { session, manages } = access;
     if (input.sinceSeq !== undefined) requireEventsKept(session, input.sinceSeq);
     const joined = joinedSessions(socket);
     // Claimed before any await: a second join on this socket, or a disconnect meanwhile, sees it.
@@ -81,6 +84,7 @@ export function registerSessionSocket(on: On, deps: SessionSocketDeps): (this: R
         throw err;
       });
     if (manages) socket.join(managersRoom(session.id));
+    onJoined?.(actor, access);
   });
 
   on('session:leave', sessionLeaveInput, async (actor, input, socket) => {
@@ -126,16 +130,42 @@ export async function removeFromCourseRooms(
   courseId: string,
   userId: string,
 ): Promise<void> {
+  await removeFromSessions(io, presence, channels, userId, (_, course) => course === courseId, 'You are no longer on this course roster');
+}
+
+/**
+ * A user may no longer be in one session (a breakout room they were moved out of): their sockets on this node leave
+ * its room and hear `session:removed` with `reason`; their presence there ends. Other nodes are told to do the same.
+ */
+export async function removeFromSession(
+  io: RealtimeServer,
+  presence: Presence,
+  channels: Channels,
+  sessionId: string,
+  userId: string,
+  reason: string,
+): Promise<void> {
+  await removeFromSessions(io, presence, channels, userId, (id) => id === sessionId, reason);
+}
+
+async function removeFromSessions(
+  io: RealtimeServer,
+  presence: Presence,
+  channels: Channels,
+  userId: string,
+  which: (sessionId: string, courseId: string) => boolean,
+  reason: string,
+): Promise<void> {
   for (const s of await io.local.in(`user:${userId}`).fetchSockets()) {
     const joined = (s.data.sessions ?? new Map()) as Map<string, string>;
     for (const [sessionId, course] of joined) {
-      if (course !== courseId) continue;
+      if (!which(sessionId, course)) continue;
       joined.delete(sessionId);
       s.leave(sessionRoom(sessionId));
       s.leave(managersRoom(sessionId));
       channels.release(sessionId);
       presence.exitInBackground(s.data.actor as Actor, sessionId, { grace: false });
-      s.emit('session:removed', { sessionId, reason: 'You are no longer on this course roster' });
+      s.emit('session:removed', { sessionId, reason });
     }
   }
 }

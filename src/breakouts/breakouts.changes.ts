@@ -1,0 +1,116 @@
+import type { Transaction } from 'kysely';
+import type { AuditAction } from '../audit/audit.actions.ts';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { auditEntry } from '../audit/audit.service.ts';
+import type { Actor } from '../auth/actor.ts';
+import { type ClassDeps, recordChange, seqOf } from '../classroom/class-deps.ts';
+import type { ClassEndHook, SessionChangeHook } from '../classroom/feature.ts';
+import { sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
+import type { Database, LiveSessionRow } from '../db/tables.ts';
+import { AppError } from '../errors.ts';
+import type { MeetingsService } from '../meetings/meetings.service.ts';
+import { endSessionWithin } from '../sessions/session-lifecycle.ts';
+import { lockSession } from '../sessions/sessions.repo.ts';
+import { invalidateBreakoutCaches } from './breakouts.cache.ts';
+import { loadRoundDto } from './breakouts.presenter.ts';
+import { listRoomsOf, lockRound, type RoundRow, updateRound } from './breakouts.repo.ts';
+import type { BreakoutResult, BreakoutServerEvents } from './breakouts.schemas.ts';
+
+/** What breakouts are built from: the classroom, the meeting links of new sessions, and how sessions end. */
+export interface BreakoutDeps extends ClassDeps {
+  meetings: Pick<MeetingsService, 'plan' | 'owe' | 'kick'>;
+  /** The hooks every session end runs: a room ends through them, as any class does. Read when a room ends. */
+  lifecycle: { onClassEnd: ClassEndHook[]; onSessionChange: SessionChangeHook[] };
+  /** Takes a user's sockets out of a session on every node, telling them `session:removed` with the reason. */
+  removeFromSession: (sessionId: string, userId: string, reason: string) => void;
+}
+
+export type BreakoutEvent = keyof BreakoutServerEvents;
+
+/** What a change of a round did: its event, the round as it is now, and what to do once it has committed. */
+export interface RoundChange {
+  event: BreakoutEvent;
+  round: RoundRow;
+  details?: Record<string, unknown>;
+  after?: () => void;
+}
+
+export const roundNotFound = (roundId: string) =>
+  new AppError('BREAKOUT_NOT_FOUND', `Breakout round ${roundId} was not found in this class`);
+export const roomNotFound = (roomId: string) => new AppError('BREAKOUT_ROOM_NOT_FOUND', `Room ${roomId} is not one of this round's`);
+export const roundClosed = () => new AppError('BREAKOUT_CLOSED', 'The breakout round is closed; everyone is back in the class');
+
+/** When the warning of a round goes out: `warningSeconds` before its end. */
+export const warnAt = (round: Pick<RoundRow, 'ends_at' | 'warning_seconds'>) =>
+  new Date(round.ends_at.getTime() - round.warning_seconds * 1000);
+
+/**
+ * The one way a round changes: under the class's lock (then the round's), the class's log gets the round's event
+ * (the DTO read in the same transaction), and the access checks forget who sat where before anyone hears of it.
+ */
+export function createRoundChanges(deps: BreakoutDeps) {
+  const { db, audit } = deps;
+  const publish: ClassDeps['publish'] = (sessionId, events) => {
+    if (events.length === 0) return;
+    invalidateBreakoutCaches();
+    deps.publish(sessionId, events);
+  };
+
+  /** Inside a change's transaction: the round's event drafted from the round as it is now. */
+  async function eventOf(trx: Transaction<Database>, event: BreakoutEvent, round: RoundRow) {
+    return { event, payload: { round: await loadRoundDto(trx, round) } };
+  }
+
+  /**
+   * Runs `work` on an open (or closing) round of the class, locked; audited as `action` by `actor` (refusals as
+   * denied). BREAKOUT_NOT_FOUND for another class's round, BREAKOUT_CLOSED once it closed.
+   */
+  async function change(
+    actor: Actor,
+    cls: LiveSessionRow,
+    roundId: string,
+    action: AuditAction,
+    work: (trx: Transaction<Database>, round: RoundRow, now: Date) => Promise<RoundChange>,
+  ): Promise<BreakoutResult> {
+    const target = sessionTarget(cls);
+    const { result, events } = await audit.guard(actor, action, target, () =>
+      recordChange({ db, publish }, cls.id, async (trx) => {
+        if (!(await lockSession(trx, cls.id))) throw sessionNotFound(cls.id);
+        const round = await lockRound(trx, roundId);
+        if (!round || round.session_id !== cls.id) throw roundNotFound(roundId);
+        if (round.status === 'closed') throw roundClosed();
+        const done = await work(trx, round, new Date());
+        await insertAuditEntry(trx, auditEntry(actor, action, target, 'success', { roundId, ...done.details }));
+        const drafted = await eventOf(trx, done.event, done.round);
+        return { result: { round: drafted.payload.round, after: done.after }, events: [drafted] };
+      }),
+    );
+    result.after?.();
+    return { round: result.round, seq: seqOf(events) };
+  }
+
+  /**
+   * Closes a round inside the caller's transaction (the class locked): every room ends through the ordinary session
+   * end, and the round is closed at `now`. Returns the closed round and what publishes the rooms' events.
+   */
+  async function closeWithin(trx: Transaction<Database>, round: RoundRow, actor: Actor | null, now: Date) {
+    const ends: (() => void)[] = [];
+    for (const room of await listRoomsOf(trx, [round.id])) {
+      const ended = await endSessionWithin(trx, { ...deps.lifecycle, publish: deps.publish }, actor, room.session_id, now);
+      if (ended) ends.push(ended.publish);
+    }
+    const endsAt = round.ends_at < now ? round.ends_at : now;
+    const closed = await updateRound(trx, round.id, { status: 'closed', closed_at: now, closed_by: actor?.id ?? null, ends_at: endsAt });
+    return {
+      round: closed,
+      after: () => {
+        invalidateBreakoutCaches();
+        for (const end of ends) end();
+      },
+    };
+  }
+
+  return { publish, change, eventOf, closeWithin };
+}
+
+export type RoundChanges = ReturnType<typeof createRoundChanges>;
