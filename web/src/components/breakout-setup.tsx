@@ -56,7 +56,11 @@ export function BreakoutSetup({ session }: { session: SessionDto }) {
   const open = useAction();
   const id = useId();
   const formRef = useRef<HTMLFormElement>(null);
-  const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
+  const set = (patch: Partial<Form>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    // Another way of placing students asks other questions: the last answers' problems no longer apply.
+    if (patch.assignment) setErrors({});
+  };
   const sets = useQuery({ ...groupSetsQuery(session.courseId), enabled: form.assignment === 'groups' });
   const chosenSet = sets.data?.groupSets.find((s) => s.id === form.groupSetId) ?? null;
   const pastedLinks = session.meeting.provider === 'manual';
