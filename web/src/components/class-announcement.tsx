@@ -9,7 +9,18 @@ const MAX = 500;
  * The mentor's pinned announcement, above the chat for everyone (a polite live region: a new one is read out without
  * moving focus), and for course managers the editor to pin, change or take it down.
  */
-export function ClassAnnouncement({ session, room, manages }: { session: SessionDto; room: Classroom | null; manages: boolean }) {
+export function ClassAnnouncement({
+  session,
+  room,
+  manages,
+  label = 'Announcement',
+}: {
+  session: SessionDto;
+  room: Classroom | null;
+  manages: boolean;
+  /** What the pinned text is called (in a breakout room, the mentors' message to every room). */
+  label?: string;
+}) {
   const announcement = session.announcement;
   const open = session.status === 'scheduled' || session.status === 'live';
   return (
@@ -18,7 +29,7 @@ export function ClassAnnouncement({ session, room, manages }: { session: Session
         {announcement && (
           <section aria-label="Announcement" className="class-announcement">
             <p className="class-announcement-text">
-              <strong>Announcement:</strong> {announcement.text}
+              <strong>{label}:</strong> {announcement.text}
             </p>
             <p className="class-meta muted">
               Pinned at <ClassTime at={announcement.setAt} />

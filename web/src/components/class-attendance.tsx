@@ -10,16 +10,19 @@ export function ClassAttendance({
   sessionId,
   presence,
   ended = false,
+  here = 'In class now',
 }: {
   sessionId: string;
   presence: { count: number; users: Person[] | null };
   ended?: boolean;
+  /** How the count is introduced ("In class now", or in a breakout room "In this room now"). */
+  here?: string;
 }) {
   const users = presence.users ? [...presence.users].sort((a, b) => a.name.localeCompare(b.name)) : null;
   return (
     <section aria-labelledby="class-attendance-heading" className="panel class-section">
       <h2 id="class-attendance-heading">Attendance</h2>
-      <p className="class-count">{ended ? 'The class is over: nobody is in class now.' : `In class now: ${presence.count}`}</p>
+      <p className="class-count">{ended ? 'The class is over: nobody is in class now.' : `${here}: ${presence.count}`}</p>
       {users && (
         <>
           {!ended && users.length > 0 && (

@@ -13,7 +13,7 @@ interface JoinReply {
  * "Join meeting": records attendance (POST …/join) and opens the link the reply carries. The link always comes from
  * the join reply, never from the session, because students only get it there and JWT-secured Jitsi links are personal.
  */
-export function ClassJoin({ session, manages }: { session: SessionDto; manages: boolean }) {
+export function ClassJoin({ session, manages, label = 'Join meeting' }: { session: SessionDto; manages: boolean; label?: string }) {
   const action = useAction();
   const [opened, setOpened] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
@@ -46,7 +46,7 @@ export function ClassJoin({ session, manages }: { session: SessionDto; manages: 
       {/* An ended class has no meeting to join: the note says so, rather than the page's biggest button greyed out. */}
       {!ended && (
         <button type="button" className="class-join-button" onClick={() => void join()} disabled={status !== 'ready' || action.pending}>
-          Join meeting
+          {label}
         </button>
       )}
       {note && <p className={status === 'failed' && !ended ? 'error' : 'muted'}>{note}</p>}

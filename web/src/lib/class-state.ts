@@ -1,3 +1,4 @@
+import type { BreakoutRound } from '../../../src/breakouts/breakouts.schemas.ts';
 import type { ChatMessage } from '../../../src/chat/chat.schemas.ts';
 import type { RaisedHand } from '../../../src/hands/hands.schemas.ts';
 import type { Leaderboard } from '../../../src/polls/leaderboard.schemas.ts';
@@ -19,6 +20,11 @@ export interface ClassState {
   leaderboard: Leaderboard | null;
   /** Q&A moderation as the room hears it: what is being answered, how many wait for review, what was removed. */
   qaLive: QaLive;
+  /**
+   * The class's breakout round as its last breakout event left it: open, closing, or the last closed one (null before
+   * any). Each event carries the whole round, so the newest one is the truth.
+   */
+  breakout: BreakoutRound | null;
   /** The last seq applied: rejoining with it replays exactly what was missed. */
   lastSeq: number;
 }
@@ -41,6 +47,7 @@ export const emptyClass: ClassState = {
   hands: { queue: [], total: 0 },
   leaderboard: null,
   qaLive: { answering: null, pending: 0, removed: {} },
+  breakout: null,
   lastSeq: 0,
 };
 
@@ -87,6 +94,11 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
     }
     case 'hand:queue':
       return { ...next, hands: { queue: e.payload.queue, total: e.payload.total } };
+    case 'breakout:opened':
+    case 'breakout:updated':
+    case 'breakout:closing':
+    case 'breakout:closed':
+      return { ...next, breakout: e.payload.round };
     case 'session:updated':
       return {
         ...next,

@@ -139,7 +139,10 @@ export function openClassroom(sessionId: string, handlers: ClassroomHandlers) {
     if (!socket.active) resync(3000);
   });
   socket.on('auth:expired', () => finish('Your sign-in expired. Open the class again from the LMS.'));
-  socket.on('session:removed', (p) => finish(p.reason));
+  // Only this connection's session: a student moved out of a breakout room hears it for that room, not for the class.
+  socket.on('session:removed', (p) => {
+    if (p.sessionId === sessionId) finish(p.reason);
+  });
 
   return {
     socket,

@@ -1,5 +1,8 @@
 import { QueryClient, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { breakoutListSchema } from '../../../src/breakouts/breakouts.schemas.ts';
+import type { rosterSchema } from '../../../src/courses/courses.schemas.ts';
+import type { courseGroupSets } from '../../../src/groups/group-sets.schemas.ts';
 import type { MeetingSyncAvailability } from '../../../src/meetings/meetings.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { courseReport, courseSettings, myReport, SessionReport } from '../../../src/reports/reports.schemas.ts';
@@ -28,6 +31,9 @@ type SessionPage = z.infer<typeof sessionPage>;
 export type MyReport = z.infer<typeof myReport>;
 export type CourseReport = z.infer<typeof courseReport>;
 export type CourseSettings = z.infer<typeof courseSettings>;
+export type CourseGroupSets = z.infer<typeof courseGroupSets>;
+export type Roster = z.infer<typeof rosterSchema>;
+export type BreakoutList = z.infer<typeof breakoutListSchema>;
 export type { SessionReport };
 
 const sessionPath = (id: string) => `/api/live-sessions/${encodeURIComponent(id)}`;
@@ -50,6 +56,12 @@ export const keys = {
   /** A course's report over a range (ISO instants, or null for open ends). */
   courseReport: (courseId: string, from: string | null, to: string | null) => ['course', courseId, 'report', from, to] as const,
   courseSettings: (courseId: string) => ['course', courseId, 'settings'] as const,
+  /** A course's group sets (mentors), to fill breakout rooms from. */
+  groupSets: (courseId: string) => ['course', courseId, 'group-sets'] as const,
+  /** A course's roster (mentors): the names of the students in breakout rooms, present or not. */
+  roster: (courseId: string) => ['course', courseId, 'members'] as const,
+  /** A class's breakout rounds (the current one and the past), as read once before following them live. */
+  breakouts: (sessionId: string) => ['session', sessionId, 'breakouts'] as const,
   demoUsers: ['demo-users'] as const,
 };
 
@@ -110,4 +122,17 @@ export const sessionsQuery = (courseId: string | null) =>
       } while (cursor);
       return items;
     },
+  });
+
+export const groupSetsQuery = (courseId: string) =>
+  queryOptions({ queryKey: keys.groupSets(courseId), queryFn: () => api<CourseGroupSets>('GET', `${coursePath(courseId)}/group-sets`) });
+
+export const rosterQuery = (courseId: string) =>
+  queryOptions({ queryKey: keys.roster(courseId), queryFn: () => api<Roster>('GET', `${coursePath(courseId)}/members`) });
+
+/** `GET …/breakouts` of a class: the round open now (or closing) and the closed ones, oldest first. */
+export const breakoutsQuery = (sessionId: string) =>
+  queryOptions({
+    queryKey: keys.breakouts(sessionId),
+    queryFn: () => api<BreakoutList>('GET', `${sessionPath(sessionId)}/breakouts`),
   });

@@ -1,8 +1,15 @@
 import { useEffect, useState } from 'react';
+import { BreakoutBoard } from '../components/breakout-board.tsx';
+import { BreakoutCard } from '../components/breakout-card.tsx';
+import { BreakoutRoomBar, useRoomExit } from '../components/breakout-room-bar.tsx';
+import { BreakoutSetup } from '../components/breakout-setup.tsx';
 import { ClassNotices, SoundToggle, useNotices } from '../components/class-notices.tsx';
 import { ClassTabs } from '../components/class-tabs.tsx';
 import { PinnedPoll } from '../components/pinned-poll.tsx';
+import { type NoticeTarget, takeCarriedNotice } from '../lib/awareness.ts';
+import { isRunning, parentOf } from '../lib/breakouts.ts';
 import type { ClassTab } from '../lib/awareness.ts';
+import { useClassRound } from '../lib/use-class-round.ts';
 import { useMedia } from '../lib/use-media.ts';
 import { ClassAnnouncement } from '../components/class-announcement.tsx';
 import { ClassAttendance } from '../components/class-attendance.tsx';
@@ -19,9 +26,11 @@ import { ClassSettings } from '../components/class-settings.tsx';
 import { ClassTimer } from '../components/class-timer.tsx';
 import { MyAttendance } from '../components/my-attendance.tsx';
 import { me } from '../lib/auth.ts';
+import type { ConnectionStatus } from '../lib/classroom.ts';
 import { href } from '../lib/router.ts';
 import { useClassroom } from '../lib/use-classroom.ts';
 import '../classroom.css';
+import '../breakouts.css';
 import '../report.css';
 
 /**
@@ -36,15 +45,45 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
   // Phones get the classroom as tabs; wider screens show every panel side by side.
   const phone = useMedia('(max-width: 699px)');
   const [tab, setTab] = useState<ClassTab>('chat');
-  const notices = useNotices(live, qaNotice, { polls: !manages, tab: phone ? tab : null });
-  const { seen } = notices;
+  // A breakout room is a class page of its own whose round lives in its class's log, followed beside it.
+  const classId = session ? parentOf(session) : null;
+  const classRound = useClassRound(classId);
+  const round = classId ? classRound.round : live.breakout;
+  const viewer = { id: me()?.id, manages };
+  // In a room, what is pinned is the mentors' message to every room (or one of theirs for this room alone): said so.
+  // Not told apart by the round's broadcast, which comes over the class's connection and may arrive after the room's.
+  const announcement = classId ? 'Message from the mentors' : undefined;
+  const notices = useNotices(live, qaNotice, {
+    polls: !manages,
+    tab: phone ? tab : null,
+    announcement,
+    breakout: {
+      round,
+      ready: classId ? classRound.known : session !== null,
+      seq: classId ? classRound.seq : live.lastSeq,
+      viewer,
+      where: classId ? 'room' : 'class',
+    },
+  });
+  useRoomExit(session, classId, classRound, manages);
+  const { seen, tell } = notices;
   useEffect(() => seen(tab), [tab, seen]);
-  const show = (to: ClassTab) => {
-    setTab(to);
+  // News from the breakout room this viewer just left (the close, a move), told once the page can say it.
+  const opened = session !== null;
+  useEffect(() => {
+    const text = opened ? takeCarriedNotice(sessionId) : null;
+    if (text) tell([{ id: `carried:${sessionId}:${Date.now()}`, tab: null, text, spoken: true }]);
+  }, [opened, sessionId, tell]);
+  const show = (to: NoticeTarget) => {
+    if (to === null) return;
+    if (to !== 'breakout') setTab(to);
     // After the tab switch has rendered: the section's heading takes the focus, so keyboard and screen reader users
     // are where the notice pointed, not left behind at the button they pressed.
     requestAnimationFrame(() => {
-      const heading = document.querySelector<HTMLElement>(`#class-panel-${to} h2`);
+      // The breakout card or board has a heading; a room's bar is the thing itself.
+      const heading = document.querySelector<HTMLElement>(
+        to === 'breakout' ? '#class-breakout h2, #class-breakout' : `#class-panel-${to} h2`,
+      );
       if (!heading) return;
       heading.tabIndex = -1;
       heading.focus({ preventScroll: true });
@@ -76,17 +115,23 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
 
   return (
     <div className={`class-page${manages ? ' class-console' : ''}`}>
-      <p className="class-back">
-        <a href={href.course(session.courseId)}>Back to the course</a>
-      </p>
+      {classId ? (
+        <BreakoutRoomBar session={session} classId={classId} round={round} manages={manages} />
+      ) : (
+        <p className="class-back">
+          <a href={href.course(session.courseId)}>Back to the course</a>
+        </p>
+      )}
       <header className="class-header">
-        <ClassBanner session={session} connection={status} />
+        <ClassBanner session={session} connection={classId ? roomConnection(status) : status} />
         <div className="class-actions">
-          <ClassTimer session={session} />
-          <ClassJoin session={session} manages={manages} />
+          {/* In a room the bar above counts down to the close; the room's own elapsed time says little. */}
+          {!classId && <ClassTimer session={session} />}
+          <ClassJoin session={session} manages={manages} label={classId ? 'Join room meeting' : undefined} />
           {!manages && <HandToggle session={session} hands={hands} room={room} />}
-          {manages && <ClassControls session={session} room={room} />}
-          {manages && (
+          {/* A room starts and ends with its round, never on its own. */}
+          {manages && !classId && <ClassControls session={session} room={room} />}
+          {manages && !classId && (
             // biome-ignore lint/security/noBlankTarget: our own page; with an opener the new tab starts with a copy of this tab's sign-in (sessionStorage), which noopener would drop.
             <a className="button secondary" href={`/sessions/${encodeURIComponent(session.id)}/present`} target="_blank" rel="opener">
               Presenter view
@@ -98,7 +143,10 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       {/* The token's role too: a mentor's presence list may not have arrived yet, and they have no row to read. */}
       {!manages && me()?.role === 'student' && session.status === 'completed' && <MyAttendance sessionId={sessionId} />}
       {!manages && <PinnedPoll polls={Object.values(polls)} answered={(id) => mine.choices[id] !== undefined} onGo={() => show('polls')} />}
-      <ClassAnnouncement session={session} room={room} manages={manages} />
+      {!classId &&
+        isRunning(round) &&
+        (manages ? <BreakoutBoard session={session} round={round} people={presence.users} /> : <BreakoutCard round={round} />)}
+      <ClassAnnouncement session={session} room={room} manages={manages} label={announcement} />
       <ClassReactions session={session} room={room} />
       {phone && <ClassTabs tab={tab} onTab={setTab} unseen={notices.unseen} />}
       <div className="class-grid">
@@ -131,17 +179,26 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
         </div>
         <div className="class-side">
           {manages && <HandQueue session={session} hands={hands} room={room} />}
+          {manages && !classId && session.status === 'live' && !isRunning(round) && <BreakoutSetup session={session} />}
           <ClassAttendance
             sessionId={sessionId}
+            here={classId ? 'In this room now' : undefined}
             presence={presence}
             ended={session.status === 'completed' || session.status === 'cancelled'}
           />
           {manages && <ClassMeeting session={session} />}
-          {manages && <ClassSettings session={session} />}
+          {manages && !classId && <ClassSettings session={session} />}
           <SoundToggle on={notices.sound} onChange={notices.setSound} />
         </div>
       </div>
       <ClassNotices notices={notices.notices} onShow={show} onDismiss={notices.dismiss} />
     </div>
   );
+}
+
+/** A student moved out of a room hears session:removed ("moved") just before the way to their new room opens. */
+function roomConnection(connection: { status: ConnectionStatus; reason?: string }) {
+  return connection.status === 'closed' && connection.reason === 'moved'
+    ? { status: connection.status, reason: 'You were moved to another room: taking you there…' }
+    : connection;
 }
