@@ -9,11 +9,11 @@ import { sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import type { MeetingsService } from '../meetings/meetings.service.ts';
-import { endSessionWithin } from '../sessions/session-lifecycle.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
 import { invalidateBreakoutCaches } from './breakouts.cache.ts';
 import { loadRoundDto } from './breakouts.presenter.ts';
-import { listRoomsOf, lockRound, type RoundRow, updateRound } from './breakouts.repo.ts';
+import { lockRound, type RoundRow, updateRound } from './breakouts.repo.ts';
+import type { RoomEnds } from './breakouts.room-ends.ts';
 import type { BreakoutResult, BreakoutServerEvents } from './breakouts.schemas.ts';
 
 /** What breakouts are built from: the classroom, the meeting links of new sessions, and how sessions end. */
@@ -48,7 +48,7 @@ export const warnAt = (round: Pick<RoundRow, 'ends_at' | 'warning_seconds'>) =>
  * The one way a round changes: under the class's lock (then the round's), the class's log gets the round's event
  * (the DTO read in the same transaction), and the access checks forget who sat where before anyone hears of it.
  */
-export function createRoundChanges(deps: BreakoutDeps) {
+export function createRoundChanges(deps: BreakoutDeps, roomEnds: Pick<RoomEnds, 'endRoundRooms'>) {
   const { db, audit } = deps;
   const publish: ClassDeps['publish'] = (sessionId, events) => {
     if (events.length === 0) return;
@@ -90,22 +90,18 @@ export function createRoundChanges(deps: BreakoutDeps) {
   }
 
   /**
-   * Closes a round inside the caller's transaction (the class locked): every room ends through the ordinary session
-   * end, and the round is closed at `now`. Returns the closed round and what publishes the rooms' events.
+   * Closes a round inside the caller's transaction (the class locked): only the round's row, at `now`. Its rooms end
+   * once this has committed, each in its own transaction (breakouts.room-ends.ts): ending 500 rooms here held the
+   * class's lock, and its chat, for seconds. Returns the closed round and what starts the rooms' ends.
    */
   async function closeWithin(trx: Transaction<Database>, round: RoundRow, actor: Actor | null, now: Date) {
-    const ends: (() => void)[] = [];
-    for (const room of await listRoomsOf(trx, [round.id])) {
-      const ended = await endSessionWithin(trx, { ...deps.lifecycle, publish: deps.publish }, actor, room.session_id, now);
-      if (ended) ends.push(ended.publish);
-    }
     const endsAt = round.ends_at < now ? round.ends_at : now;
     const closed = await updateRound(trx, round.id, { status: 'closed', closed_at: now, closed_by: actor?.id ?? null, ends_at: endsAt });
     return {
       round: closed,
       after: () => {
         invalidateBreakoutCaches();
-        for (const end of ends) end();
+        roomEnds.endRoundRooms(round.id, actor, now);
       },
     };
   }

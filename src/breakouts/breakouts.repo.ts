@@ -182,3 +182,20 @@ export async function listDueRounds(db: Q, now: Date): Promise<RoundRow[]> {
     )
     .execute();
 }
+
+/**
+ * Rooms still live whose round has closed (ended after the round's commit, one by one): those a stopped process or
+ * a failed end left behind. `closedBefore` leaves alone the rounds that closed a moment ago, which their node is
+ * still ending.
+ */
+export async function listOwedRooms(db: Q, closedBefore?: Date) {
+  let q = db
+    .selectFrom('breakout_rooms as r')
+    .innerJoin('breakout_rounds as o', 'o.id', 'r.round_id')
+    .innerJoin('live_sessions as s', 's.id', 'r.session_id')
+    .select(['r.session_id', 'r.round_id', 'o.closed_at'])
+    .where('o.status', '=', 'closed')
+    .where('s.status', '=', 'live');
+  if (closedBefore) q = q.where('o.closed_at', '<', closedBefore);
+  return q.orderBy('o.closed_at').orderBy('r.round_id').orderBy('r.position').execute();
+}

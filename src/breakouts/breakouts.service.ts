@@ -22,6 +22,7 @@ import {
   updateRound,
 } from './breakouts.repo.ts';
 import type { BreakoutOpenBody, BreakoutResult, BreakoutRound } from './breakouts.schemas.ts';
+import { createRoomEnds } from './breakouts.room-ends.ts';
 import { createRoundTimer } from './breakouts.timer.ts';
 import { createRoundSteps } from './breakouts.steps.ts';
 
@@ -36,7 +37,8 @@ const forbidden = (message: string) => new AppError('FORBIDDEN', message);
  */
 export function createBreakoutsService(deps: BreakoutDeps) {
   const { db, loadSession, limits } = deps;
-  const changes = createRoundChanges(deps);
+  const roomEnds = createRoomEnds(deps);
+  const changes = createRoundChanges(deps, roomEnds);
   const steps = createRoundSteps(deps, changes, () => timer);
   const timer = createRoundTimer(db, deps.log, steps.tick);
 
@@ -176,7 +178,13 @@ export function createBreakoutsService(deps: BreakoutDeps) {
     onJoined: (actor: Actor, access: SessionAccess) => steps.onJoined(actor, access),
     onClassEnd: steps.onClassEnd,
     roomLinkSettled: steps.roomLinkSettled,
-    start: () => timer.start(),
-    stop: () => timer.stop(),
+    async start(): Promise<void> {
+      await timer.start();
+      await roomEnds.start();
+    },
+    async stop(): Promise<void> {
+      await timer.stop();
+      await roomEnds.stop();
+    },
   };
 }

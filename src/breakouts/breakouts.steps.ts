@@ -84,7 +84,7 @@ export function createRoundSteps(deps: BreakoutDeps, changes: RoundChanges, time
     if (done && done.round.status !== 'closed') timer().schedule(done.round);
   }
 
-  /** The class ends: its round closes in the same transaction, every room with it. */
+  /** The class ends: its round closes in the same transaction; its rooms end once that has committed. */
   const onClassEnd: ClassEndHook = async (trx, sessionId, at) => {
     const active = await findActiveRound(trx, sessionId);
     const round = active && (await lockRound(trx, active.id));
