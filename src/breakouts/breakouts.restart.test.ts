@@ -20,6 +20,12 @@ for (const target of await dbTargets('breakout timers across a restart')) {
       await app.ready();
       return app;
     };
+    /** Every room of the class has ended (they end after the round's commit, in the background). */
+    const roomsEnded = (classId: string) =>
+      eventually(async () => {
+        const rooms = await database.db.selectFrom('live_sessions').select('status').where('parent_session_id', '=', classId).execute();
+        return rooms.length > 0 && rooms.every((r) => r.status === 'completed');
+      }, 'the rooms to end');
     const call = async (app: FastifyInstance, bearer: string, method: 'POST' | 'PUT', url: string, payload: unknown) => {
       const res = await app.inject({ method, url, headers: { authorization: `Bearer ${bearer}` }, payload: payload as object });
       assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
@@ -68,15 +74,7 @@ for (const target of await dbTargets('breakout timers across a restart')) {
         );
         const late = (closed.closed_at as Date).getTime() - Date.parse(shortened.round.endsAt);
         assert.ok(late >= 0 && late < 1000, `closed on time (${late} ms after endsAt)`);
-        const rooms = await database.db
-          .selectFrom('live_sessions')
-          .select('status')
-          .where('parent_session_id', '=', closingClass)
-          .execute();
-        assert.deepEqual(
-          rooms.map((r) => r.status),
-          ['completed', 'completed'],
-        );
+        await roomsEnded(closingClass);
         const warned = await eventually(
           async () => ((await row(stillOpen.id)).status === 'closing' ? row(stillOpen.id) : undefined),
           'the warning',
@@ -90,6 +88,48 @@ for (const target of await dbTargets('breakout timers across a restart')) {
           .orderBy('seq')
           .execute();
         assert.equal(log.filter((e) => e.event === 'breakout:closed').length, 1, 'closed once');
+      } finally {
+        await second.close();
+      }
+    });
+
+    test('a round closed by a process that stopped before its rooms ended: the next process ends them', async () => {
+      const first = await start();
+      const admin = await token({ sub: 'lms', role: 'admin', name: 'LMS' });
+      const mentor = await token({ sub: 'm1', role: 'mentor', name: 'Mia' });
+      const members = [
+        { userId: 'm1', name: 'Mia', role: 'mentor' },
+        { userId: 's1', name: 'Sam', role: 'student' },
+      ];
+      await call(first, admin, 'PUT', '/api/courses/c2/members', { members });
+      const body = { courseId: 'c2', title: 'Crash between close and rooms', scheduledStart: '2026-12-01T10:00:00Z', durationMinutes: 45 };
+      const s = await call(first, mentor, 'POST', '/api/live-sessions', body);
+      await call(first, mentor, 'PUT', `/api/live-sessions/${s.id}`, { status: 'live' });
+      const { round } = await call(first, mentor, 'POST', `/api/live-sessions/${s.id}/breakouts`, {
+        rooms: 2,
+        assignment: 'manual',
+        assignments: { s1: 0 },
+        durationMinutes: 30,
+      });
+      await first.close();
+      // What the close committed before the process died: the round's row, nothing of its rooms.
+      const closedAt = new Date();
+      await database.db
+        .updateTable('breakout_rounds')
+        .set({ status: 'closed', closed_at: closedAt, ends_at: closedAt })
+        .where('id', '=', round.id)
+        .execute();
+      const live = await database.db.selectFrom('live_sessions').select('status').where('parent_session_id', '=', s.id).execute();
+      assert.deepEqual(
+        live.map((r) => r.status),
+        ['live', 'live'],
+      );
+
+      const second = await start();
+      try {
+        await roomsEnded(s.id);
+        const ends = await database.db.selectFrom('live_sessions').select('actual_end').where('parent_session_id', '=', s.id).execute();
+        for (const r of ends) assert.equal(r.actual_end?.getTime(), closedAt.getTime(), "ended at the round's close");
       } finally {
         await second.close();
       }
