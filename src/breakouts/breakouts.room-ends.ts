@@ -34,7 +34,11 @@ export function createRoomEnds(deps: BreakoutDeps) {
   let sweepTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  /** One room ends (no-op once it has), and its room hears of it after the commit. */
+  /**
+   * One room ends (no-op once it has), and its room hears of it after the commit. Lock order: the room's row, then its
+   * own rows (attendance, polls, hands, meeting jobs); no session-end hook locks the class, and whatever locks both
+   * (the meeting worker) takes the class first, so this never waits for the class while holding a room.
+   */
   async function endRoom(sessionId: string, actor: Actor | null, at: Date): Promise<void> {
     const ended = await db
       .transaction()

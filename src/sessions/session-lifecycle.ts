@@ -118,7 +118,7 @@ interface ChangeWithin {
  * The change itself, inside the caller's transaction: the row locked first (the hooks see it as it was), updated if
  * its status is still one of `guard`, the session-change hooks, the class-end hooks when it ends, the audit row.
  * Returns the events for the session's own log and what to run once it has committed; undefined when the status
- * moved meanwhile. Shared by applySessionChange and a breakout room closing with its round.
+ * moved meanwhile. Shared by applySessionChange and a breakout room ending after its round.
  */
 async function changeWithin(
   trx: Transaction<Database>,
@@ -152,9 +152,9 @@ async function changeWithin(
 
 /**
  * Ends a live session inside the caller's transaction, exactly as `PUT …{ status: 'completed' }` would (its
- * attendance segments close, hands come down, polls close, its room hears session:updated): a breakout room closing
- * with its round, under the class's lock. The caller publishes `publish()` once its transaction has committed.
- * Undefined when the session was not live.
+ * attendance segments close, hands come down, polls close, its room hears session:updated): a breakout room ending
+ * after its round closed, in its own transaction (breakouts.room-ends.ts). The caller publishes `publish()` once its
+ * transaction has committed. Undefined when the session was not live.
  */
 export async function endSessionWithin(
   trx: Transaction<Database>,
