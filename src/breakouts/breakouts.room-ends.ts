@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
-import { createRetries, handlePromiseError } from '../background.ts';
+import { createRetries } from '../background.ts';
 import { SWEEP_INTERVAL_MS } from '../classroom/due-timer.ts';
 import { endSessionWithin } from '../sessions/session-lifecycle.ts';
 import type { BreakoutDeps } from './breakouts.changes.ts';
@@ -47,22 +47,18 @@ export function createRoomEnds(deps: BreakoutDeps) {
   }
 
   /** Ends the rooms one after another; a failed one is retried in the background until it ends or the node stops. */
-  function endAll(rooms: OwedRoom[], actor: Actor | null): Promise<void> {
+  async function endAll(rooms: OwedRoom[], actor: Actor | null): Promise<void> {
     const todo = rooms.filter((room) => !ending.has(room.session_id));
     for (const room of todo) ending.add(room.session_id);
-    const work = (async () => {
-      try {
-        for (const room of todo) {
-          if (stopped) break;
-          const context = { roundId: room.round_id, sessionId: room.session_id };
-          await retries.run('ending a breakout room of a closed round', context, () => endRoom(room.session_id, actor, room.at));
-        }
-      } finally {
-        for (const room of todo) ending.delete(room.session_id);
+    try {
+      for (const room of todo) {
+        if (stopped) return;
+        const context = { roundId: room.round_id, sessionId: room.session_id };
+        await retries.run('ending a breakout room of a closed round', context, () => endRoom(room.session_id, actor, room.at));
       }
-    })();
-    running.add(work);
-    return work.finally(() => running.delete(work));
+    } finally {
+      for (const room of todo) ending.delete(room.session_id);
+    }
   }
 
   /** The rooms left live of closed rounds (`closedBefore` spares those another node is still ending). */
@@ -74,6 +70,12 @@ export function createRoomEnds(deps: BreakoutDeps) {
     );
   }
 
+  /** Lets `work` run in the background, logged if it fails; `stop` waits for it (no query after the app closed). */
+  function track(work: Promise<void>, what: string, context: Record<string, unknown> = {}): void {
+    const tracked: Promise<void> = work.catch((err: unknown) => log.warn({ err, ...context }, what)).finally(() => running.delete(tracked));
+    running.add(tracked);
+  }
+
   return {
     /** After the round's close has committed: its rooms end at `at` (the round's close), by `actor`. */
     endRoundRooms(roundId: string, actor: Actor | null, at: Date): void {
@@ -83,15 +85,15 @@ export function createRoomEnds(deps: BreakoutDeps) {
           actor,
         ),
       );
-      handlePromiseError(rooms, log, 'listing the rooms of a closed round failed; the sweep ends them', { roundId });
+      track(rooms, 'listing the rooms of a closed round failed; the sweep ends them', { roundId });
     },
     /** At start: the rooms a stopped process left live end now (in the background), and the sweep begins. */
     async start(): Promise<void> {
-      handlePromiseError(endOwed(), log, 'ending the rooms of closed rounds at start failed; the sweep retries');
+      track(endOwed(), 'ending the rooms of closed rounds at start failed; the sweep retries');
       sweepTimer = setInterval(() => {
         if (stopped || running.size > 0) return;
         const before = new Date(Date.now() - OTHER_NODE_GRACE_MS);
-        handlePromiseError(endOwed(before), log, 'looking for rooms of closed rounds failed; the next sweep retries');
+        track(endOwed(before), 'looking for rooms of closed rounds failed; the next sweep retries');
       }, SWEEP_INTERVAL_MS);
       sweepTimer.unref();
     },
@@ -100,7 +102,7 @@ export function createRoomEnds(deps: BreakoutDeps) {
       stopped = true;
       clearInterval(sweepTimer);
       retries.stop();
-      await Promise.allSettled([...running]);
+      await Promise.all([...running]);
     },
   };
 }
