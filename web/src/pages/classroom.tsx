@@ -7,7 +7,7 @@ import { ClassNotices, SoundToggle, useNotices } from '../components/class-notic
 import { ClassTabs } from '../components/class-tabs.tsx';
 import { PinnedPoll } from '../components/pinned-poll.tsx';
 import { type NoticeTarget, takeCarriedNotice } from '../lib/awareness.ts';
-import { isRunning, parentOf } from '../lib/breakouts.ts';
+import { isRunning } from '../lib/breakouts.ts';
 import type { ClassTab } from '../lib/awareness.ts';
 import { useClassRound } from '../lib/use-class-round.ts';
 import { useMedia } from '../lib/use-media.ts';
@@ -46,7 +46,7 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
   const phone = useMedia('(max-width: 699px)');
   const [tab, setTab] = useState<ClassTab>('chat');
   // A breakout room is a class page of its own whose round lives in its class's log, followed beside it.
-  const classId = session ? parentOf(session) : null;
+  const classId = session?.parentSessionId ?? null;
   const classRound = useClassRound(classId);
   const round = classId ? classRound.round : live.breakout;
   const viewer = { id: me()?.id, manages };
