@@ -120,8 +120,19 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
     await page.getByRole('link', { name: 'Go to room' }).click();
     await expect(region(page, 'Breakout room')).toContainText(room.name);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(room.name);
+    await expect(page.getByText(/^Opened at \d/)).toBeVisible();
     await expect(page.getByRole('button', { name: 'Join room meeting' })).toBeVisible();
   }
+
+  // A room page also joins its class (to follow the round): that join is no late join, so nobody is placed again,
+  // and everyone still counts as in class, with nobody left waiting in the main class.
+  await expect(m.getByText('In class now: 4')).toBeVisible();
+  await expect(board).toContainText('Every student in class is in a room.');
+  const inRooms = await currentRound(classId);
+  assert.deepEqual(
+    inRooms.rooms.map((r) => [...r.memberIds].sort()),
+    opened.rooms.map((r) => [...r.memberIds].sort()),
+  );
 
   // The mentor moves a student of the room of two to the other one; the student's page follows them there.
   const big = opened.rooms.find((r) => r.memberIds.length === 2) as BreakoutRound['rooms'][number];
@@ -136,6 +147,17 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
   assert.equal(new URL(movedPage.url()).hash, `#/sessions/${small.sessionId}`);
   const afterMove = await currentRound(classId);
   assert.deepEqual(roomOf(afterMove, moved).id, small.id);
+
+  // The old room, reloaded (another tab, or the address bar), refuses them now; the page offers the way back to the
+  // class, whose card shows the new room.
+  await movedPage.goto(`${service.base}/#/sessions/${big.sessionId}`);
+  await movedPage.reload();
+  await expect(movedPage.getByRole('heading', { name: 'Breakout room unavailable' })).toBeVisible();
+  await screenshot(movedPage, 'breakouts-room-refused');
+  await movedPage.getByRole('link', { name: 'Back to the main class' }).click();
+  await expect(movedPage.getByRole('heading', { name: `You are in ${small.name}` })).toBeVisible();
+  await movedPage.getByRole('link', { name: 'Go to room' }).click();
+  await expect(region(movedPage, 'Breakout room')).toContainText(small.name);
 
   // A message to every room arrives pinned in both.
   await board.getByLabel('Message to every room').fill(BROADCAST);
