@@ -227,5 +227,27 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
   await expect(m.getByText('In class now: 4')).toBeVisible();
   await screenshot(pageOf('amara'), 'breakouts-back');
   await screenshot(pageOf('ben'), 'breakouts-back-phone');
+
+  // The class report names each student's room (the one they ended the round in) and marks their stays in it.
+  await m.goto(`${service.base}/#/sessions/${classId}/report`);
+  const table = region(m, 'Students table');
+  await expect(table.getByRole('columnheader', { name: 'Breakout rooms' })).toBeVisible();
+  for (const s of STUDENTS) {
+    await expect(table.getByRole('row').filter({ hasText: s.name })).toContainText(roomOf(afterMove, s.userId).name);
+  }
+  await expect(m.locator('.report-legend')).toContainText('breakout room');
+  const movedBar = table
+    .getByRole('row')
+    .filter({ hasText: nameOf(moved) })
+    .getByRole('img');
+  assert.match((await movedBar.getAttribute('aria-label')) ?? '', new RegExp(`in ${big.name}.* in ${small.name}`));
+  await screenshot(m, 'breakouts-report');
+  await m.setViewportSize({ width: 390, height: 844 });
+  await screenshot(m, 'breakouts-report-phone');
+
+  // Once the class is over, a student's own record names their room too.
+  await call(PEOPLE.mentor, 'PUT', `/api/live-sessions/${classId}`, { status: 'completed' });
+  const mine = region(pageOf('amara'), 'My attendance');
+  await expect(mine).toContainText(`Breakout room: ${roomOf(afterMove, 'amara').name}`);
   assert.deepEqual([...mentor.problems, ...[...students.values()].flatMap((s) => s.problems)], []);
 });
