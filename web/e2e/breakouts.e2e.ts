@@ -120,8 +120,19 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
     await page.getByRole('link', { name: 'Go to room' }).click();
     await expect(region(page, 'Breakout room')).toContainText(room.name);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(room.name);
+    await expect(page.getByText(/^Opened at \d/)).toBeVisible();
     await expect(page.getByRole('button', { name: 'Join room meeting' })).toBeVisible();
   }
+
+  // A room page also joins its class (to follow the round): that join is no late join, so nobody is placed again,
+  // and everyone still counts as in class, with nobody left waiting in the main class.
+  await expect(m.getByText('In class now: 4')).toBeVisible();
+  await expect(board).toContainText('Every student in class is in a room.');
+  const inRooms = await currentRound(classId);
+  assert.deepEqual(
+    inRooms.rooms.map((r) => [...r.memberIds].sort()),
+    opened.rooms.map((r) => [...r.memberIds].sort()),
+  );
 
   // The mentor moves a student of the room of two to the other one; the student's page follows them there.
   const big = opened.rooms.find((r) => r.memberIds.length === 2) as BreakoutRound['rooms'][number];
@@ -136,6 +147,17 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
   assert.equal(new URL(movedPage.url()).hash, `#/sessions/${small.sessionId}`);
   const afterMove = await currentRound(classId);
   assert.deepEqual(roomOf(afterMove, moved).id, small.id);
+
+  // The old room, reloaded (another tab, or the address bar), refuses them now; the page offers the way back to the
+  // class, whose card shows the new room.
+  await movedPage.goto(`${service.base}/#/sessions/${big.sessionId}`);
+  await movedPage.reload();
+  await expect(movedPage.getByRole('heading', { name: 'Breakout room unavailable' })).toBeVisible();
+  await screenshot(movedPage, 'breakouts-room-refused');
+  await movedPage.getByRole('link', { name: 'Back to the main class' }).click();
+  await expect(movedPage.getByRole('heading', { name: `You are in ${small.name}` })).toBeVisible();
+  await movedPage.getByRole('link', { name: 'Go to room' }).click();
+  await expect(region(movedPage, 'Breakout room')).toContainText(small.name);
 
   // A message to every room arrives pinned in both.
   await board.getByLabel('Message to every room').fill(BROADCAST);
@@ -156,12 +178,19 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
   await screenshot(m, 'breakouts-board-phone');
   await m.setViewportSize({ width: 1280, height: 900 });
 
-  // The mentor looks into the room that asked (entering it answers the request: the server clears it) and comes back.
+  // The mentor looks into the room that asked: entering answers the request (the server's rule), so the student may
+  // ask again; asked again while the mentor is there, the mentor's bar shows it and clears it.
   await rooms.getByRole('link', { name: `Enter room ${big.name}` }).click();
   const mentorBar = region(m, 'Breakout room');
   await expect(mentorBar).toContainText(big.name);
   await expect(region(m, 'Announcement')).toContainText(BROADCAST);
-  await expect(region(pageOf(asker), 'Breakout room').getByRole('button', { name: 'Ask for help' })).toBeVisible();
+  const askerBar = region(pageOf(asker), 'Breakout room');
+  await expect(askerBar.getByRole('button', { name: 'Ask for help' })).toBeVisible();
+  await askerBar.getByRole('button', { name: 'Ask for help' }).click();
+  await expect(mentorBar).toContainText('This room asks for help');
+  await mentorBar.getByRole('button', { name: 'Mark as helped' }).click();
+  await expect(askerBar.getByRole('button', { name: 'Ask for help' })).toBeVisible();
+  await expect(mentorBar.getByRole('button', { name: 'Mark as helped' })).toBeHidden();
   await mentorBar.getByRole('link', { name: 'Back to the main class' }).click();
   await expect(rooms.getByRole('listitem', { name: big.name })).toBeVisible();
 
@@ -198,5 +227,27 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
   await expect(m.getByText('In class now: 4')).toBeVisible();
   await screenshot(pageOf('amara'), 'breakouts-back');
   await screenshot(pageOf('ben'), 'breakouts-back-phone');
+
+  // The class report names each student's room (the one they ended the round in) and marks their stays in it.
+  await m.goto(`${service.base}/#/sessions/${classId}/report`);
+  const table = region(m, 'Students table');
+  await expect(table.getByRole('columnheader', { name: 'Breakout rooms' })).toBeVisible();
+  for (const s of STUDENTS) {
+    await expect(table.getByRole('row').filter({ hasText: s.name })).toContainText(roomOf(afterMove, s.userId).name);
+  }
+  await expect(m.locator('.report-legend')).toContainText('breakout room');
+  const movedBar = table
+    .getByRole('row')
+    .filter({ hasText: nameOf(moved) })
+    .getByRole('img');
+  assert.match((await movedBar.getAttribute('aria-label')) ?? '', new RegExp(`in ${big.name}.* in ${small.name}`));
+  await screenshot(m, 'breakouts-report');
+  await m.setViewportSize({ width: 390, height: 844 });
+  await screenshot(m, 'breakouts-report-phone');
+
+  // Once the class is over, a student's own record names their room too.
+  await call(PEOPLE.mentor, 'PUT', `/api/live-sessions/${classId}`, { status: 'completed' });
+  const mine = region(pageOf('amara'), 'My attendance');
+  await expect(mine).toContainText(`Breakout room: ${roomOf(afterMove, 'amara').name}`);
   assert.deepEqual([...mentor.problems, ...[...students.values()].flatMap((s) => s.problems)], []);
 });

@@ -32,6 +32,8 @@ export function RoomCard({ round, room, nameOf }: { round: BreakoutRound; room: 
           <p>
             <strong>Asks for help</strong> since <ClassTime at={room.helpRequestedAt} />
           </p>
+          {/* The server answers the request when a mentor enters: said here, so nobody wonders where it went. */}
+          <p className="muted class-small-text">Entering the room answers it.</p>
           <button
             type="button"
             className="secondary class-small"

@@ -27,14 +27,35 @@ export function ClassBanner({ session, connection }: { session: SessionDto; conn
       <h1>{session.title}</h1>
       <p className="class-banner-line">
         <span className={`class-badge class-badge-${session.status}`}>{STATUS_LABEL[session.status]}</span>{' '}
-        <span>
-          {session.status === 'scheduled' ? 'Starts ' : 'Scheduled for '}
-          <time dateTime={session.scheduledStart}>{scheduledAt(session)}</time>, {session.durationMinutes} minutes
-        </span>
+        {session.parentSessionId ? (
+          <RoomSpan session={session} />
+        ) : (
+          <span>
+            {session.status === 'scheduled' ? 'Starts ' : 'Scheduled for '}
+            <time dateTime={session.scheduledStart}>{scheduledAt(session)}</time>, {session.durationMinutes} minutes
+          </span>
+        )}
       </p>
       {session.description && <p className="class-description">{session.description}</p>}
       <ConnectionNotice connection={connection} />
     </div>
+  );
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const at = (iso: string) => <time dateTime={iso}>{clock.format(new Date(iso))}</time>;
+
+/**
+ * A breakout room was never scheduled: it opened with its round, and its close follows the round's timer (which the
+ * bar above counts down), so its planned start and length would only mislead. When it opened, and when it closed.
+ */
+function RoomSpan({ session }: { session: SessionDto }) {
+  const opened = session.actualStart ?? session.scheduledStart;
+  return (
+    <span>
+      Opened at {at(opened)}
+      {session.actualEnd && <>, closed at {at(session.actualEnd)}</>}
+    </span>
   );
 }
 

@@ -65,6 +65,13 @@ export function MyAttendance({ sessionId }: { sessionId: string }) {
           )}
         </li>
         <li>{row.joinedMeeting ? 'You opened the meeting.' : 'You did not open the meeting.'}</li>
+        {/* One room per round, in round order: "then" says they followed one another (their time there is class time). */}
+        {row.breakoutRooms.length > 0 && (
+          <li>
+            {row.breakoutRooms.length === 1 ? 'Breakout room: ' : 'Breakout rooms: '}
+            {row.breakoutRooms.join(', then ')}
+          </li>
+        )}
         <li>
           {plural(row.messages, 'message', 'messages')}, {plural(row.questions, 'question', 'questions')} asked, {row.pollsAnswered} of{' '}
           {plural(row.pollsOffered, 'poll', 'polls')} answered

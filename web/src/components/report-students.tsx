@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { AttendanceStatus } from '../../../src/reports/reports.schemas.ts';
 import type { SessionReport } from '../lib/queries.ts';
 import { formatMinutes, formatPercent, formatTime, plural, STATUS_TEXT, STATUSES } from '../lib/report-format.ts';
+import { hasBreakoutRooms } from '../lib/report-stays.ts';
 import { classSpan, SegmentBar } from './report-segments.tsx';
 import { SortHeader, type Sort, sortRows } from './report-sort.tsx';
 import { StudentNameCell } from './report-name.tsx';
@@ -21,6 +22,8 @@ const SORT_KEYS = {
   questions: (r: Row) => r.questions,
   polls: (r: Row) => r.pollsAnswered,
   quiz: (r: Row) => r.quizScore ?? -1,
+  // Students in no room after those in one.
+  rooms: (r: Row) => r.breakoutRooms.join('\n').toLocaleLowerCase() || '\uffff',
 } satisfies Record<string, (r: Row) => string | number>;
 type SortKey = keyof typeof SORT_KEYS;
 
@@ -31,6 +34,21 @@ export function None() {
       <span aria-hidden="true">—</span>
       <span className="visually-hidden">none</span>
     </>
+  );
+}
+
+/** The breakout room each round put the student in, one per line, in round order. */
+function RoomsCell({ rooms }: { rooms: string[] }) {
+  if (rooms.length === 0) return <None />;
+  if (rooms.length === 1) return <>{rooms[0]}</>;
+  return (
+    <ul className="report-rooms">
+      {rooms.map((room, i) => (
+        // Two rounds may well have had rooms of the same name: the round's place tells them apart.
+        // biome-ignore lint/suspicious/noArrayIndexKey: the list is in round order and never reorders.
+        <li key={i}>{room}</li>
+      ))}
+    </ul>
   );
 }
 
@@ -54,6 +72,10 @@ export function ReportStudents({ report }: { report: SessionReport }) {
     SORT_KEYS[sort.key],
     sort.dir,
   );
+  // Only a class that had breakout rooms gets their column (and legend); a student in none reads "none" there.
+  const rooms = hasBreakoutRooms(report.students);
+  const breakoutStays = report.students.some((r) => r.segments.some((seg) => seg.breakoutRoom));
+  const columns = rooms ? 14 : 13;
   const header = (key: SortKey, label: string, numeric = false) => (
     <SortHeader sortKey={key} label={label} sort={sort} onSort={setSort} numeric={numeric} />
   );
@@ -80,6 +102,12 @@ export function ReportStudents({ report }: { report: SessionReport }) {
       <p className="muted report-legend">
         Time in class, over the class span: <span aria-hidden="true" className="chart-swatch seg-swatch-room" />
         class room
+        {breakoutStays && (
+          <>
+            , <span aria-hidden="true" className="chart-swatch seg-swatch-breakout" />
+            breakout room
+          </>
+        )}
         {report.students.some((r) => r.meetingSegments.length > 0) && (
           <>
             , <span aria-hidden="true" className="chart-swatch seg-swatch-meeting" />
@@ -96,6 +124,7 @@ export function ReportStudents({ report }: { report: SessionReport }) {
               {header('name', 'Student')}
               {header('status', 'Status')}
               <th scope="col">Time in class</th>
+              {rooms && header('rooms', 'Breakout rooms')}
               {header('percent', '% of class', true)}
               {header('minutes', 'Minutes', true)}
               <th scope="col">Meeting link</th>
@@ -113,7 +142,7 @@ export function ReportStudents({ report }: { report: SessionReport }) {
           <tbody>
             {shown.length === 0 && (
               <tr>
-                <td colSpan={13}>
+                <td colSpan={columns}>
                   {report.students.length === 0 ? 'No students are on the course roster.' : 'No student has this status.'}
                 </td>
               </tr>
@@ -127,6 +156,11 @@ export function ReportStudents({ report }: { report: SessionReport }) {
                 <td className="report-segcell">
                   <SegmentBar row={r} span={span} now={now} />
                 </td>
+                {rooms && (
+                  <td>
+                    <RoomsCell rooms={r.breakoutRooms} />
+                  </td>
+                )}
                 <td className="report-num">{formatPercent(r.percentOfClass)}</td>
                 <td className="report-num">
                   {formatMinutes(r.minutes)}

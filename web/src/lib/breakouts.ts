@@ -1,18 +1,9 @@
 import type { BreakoutRoom, BreakoutRound } from '../../../src/breakouts/breakouts.schemas.ts';
 import type { Person } from '../../../src/realtime/protocol.ts';
-import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import type { Notice } from './awareness.ts';
 import { clockText } from './timer-text.ts';
 
 export type { BreakoutRoom, BreakoutRound };
-
-/**
- * The class a breakout room belongs to, or null for a class. Read defensively: `parentSessionId` joins SessionDto with
- * the breakout server work, and a server without it has no rooms.
- */
-export function parentOf(session: SessionDto): string | null {
-  return (session as SessionDto & { parentSessionId?: string | null }).parentSessionId ?? null;
-}
 
 /** Whether the round's rooms are running: open, or in their closing warning. */
 export const isRunning = (round: BreakoutRound | null | undefined): round is BreakoutRound =>

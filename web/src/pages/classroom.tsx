@@ -7,8 +7,9 @@ import { ClassNotices, SoundToggle, useNotices } from '../components/class-notic
 import { ClassTabs } from '../components/class-tabs.tsx';
 import { PinnedPoll } from '../components/pinned-poll.tsx';
 import { type NoticeTarget, takeCarriedNotice } from '../lib/awareness.ts';
-import { isRunning, parentOf } from '../lib/breakouts.ts';
+import { isRunning } from '../lib/breakouts.ts';
 import type { ClassTab } from '../lib/awareness.ts';
+import { classOfRoom, rememberRoom } from '../lib/room-memory.ts';
 import { useClassRound } from '../lib/use-class-round.ts';
 import { useMedia } from '../lib/use-media.ts';
 import { ClassAnnouncement } from '../components/class-announcement.tsx';
@@ -46,7 +47,7 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
   const phone = useMedia('(max-width: 699px)');
   const [tab, setTab] = useState<ClassTab>('chat');
   // A breakout room is a class page of its own whose round lives in its class's log, followed beside it.
-  const classId = session ? parentOf(session) : null;
+  const classId = session?.parentSessionId ?? null;
   const classRound = useClassRound(classId);
   const round = classId ? classRound.round : live.breakout;
   const viewer = { id: me()?.id, manages };
@@ -66,6 +67,9 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
     },
   });
   useRoomExit(session, classId, classRound, manages);
+  useEffect(() => {
+    if (session && classId) rememberRoom(session.id, classId);
+  }, [session, classId]);
   const { seen, tell } = notices;
   useEffect(() => seen(tab), [tab, seen]);
   // News from the breakout room this viewer just left (the close, a move), told once the page can say it.
@@ -97,15 +101,7 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
 
   if (!session) {
     return status.status === 'closed' ? (
-      <div className="class-page">
-        <h1>Class unavailable</h1>
-        <p role="alert" className="error">
-          {status.reason ?? 'This class could not be opened.'}
-        </p>
-        <p>
-          <a href={href.home()}>Back to your classes</a>
-        </p>
-      </div>
+      <Unavailable sessionId={sessionId} reason={status.reason} />
     ) : (
       <p role="status" className="class-page muted">
         {status.status === 'reconnecting' ? `Reconnecting… ${status.reason ?? ''}` : 'Opening the class…'}
@@ -192,6 +188,33 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
         </div>
       </div>
       <ClassNotices notices={notices.notices} onShow={show} onDismiss={notices.dismiss} />
+    </div>
+  );
+}
+
+/**
+ * The page could not be opened. A breakout room this tab had open refuses a student moved out of it (or a round's
+ * later change left them elsewhere): the way back to its class, where their current room is shown, comes first.
+ */
+function Unavailable({ sessionId, reason }: { sessionId: string; reason: string | undefined }) {
+  const classId = classOfRoom(sessionId);
+  return (
+    <div className="class-page">
+      <h1>{classId ? 'Breakout room unavailable' : 'Class unavailable'}</h1>
+      {/* The server's "not found" says little about a room: what it most likely means is said instead. */}
+      <p role="alert" className="error">
+        {classId
+          ? 'You are no longer in this breakout room: a mentor may have moved you. The main class shows where you are now.'
+          : (reason ?? 'This class could not be opened.')}
+      </p>
+      <p className="class-unavailable-links">
+        {classId && (
+          <a className="button" href={href.session(classId)}>
+            Back to the main class
+          </a>
+        )}
+        <a href={href.home()}>Back to your classes</a>
+      </p>
     </div>
   );
 }
