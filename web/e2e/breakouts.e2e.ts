@@ -77,7 +77,12 @@ test('a mentor runs breakout rooms: open, move, broadcast, help, the timer, and 
   }
   const pageOf = (userId: string) => (students.get(userId) as { page: Page }).page;
   const m = mentor.page;
-  for (const page of [m, ...STUDENTS.map((s) => pageOf(s.userId))]) await page.goto(classUrl);
+  // Each page is in the class (its banner says live) before the count is read: the first pages of a cold browser can
+  // take a while, and the mentor's count can only be right once every student has joined.
+  for (const page of [m, ...STUDENTS.map((s) => pageOf(s.userId))]) {
+    await page.goto(classUrl);
+    await expect(page.getByRole('status').first()).toContainText(/live/i, { timeout: 20_000 });
+  }
   await expect(m.getByText('In class now: 4')).toBeVisible();
 
   // The mentor opens two rooms at random, three minutes long, with a 20-second warning.
