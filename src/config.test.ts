@@ -33,6 +33,15 @@ describe('loadConfig', () => {
     assert.equal(c.trustProxy, false);
   });
 
+  test('PUBLIC_URL is kept as an origin; a path, a query or another scheme is refused', () => {
+    assert.equal(loadConfig({}, demoSecret).publicUrl, undefined);
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://live.example.edu/' }, demoSecret).publicUrl, 'https://live.example.edu');
+    assert.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }, demoSecret).publicUrl, 'http://localhost:3000');
+    for (const bad of ['https://live.example.edu/app', 'https://live.example.edu/?x=1', 'ftp://live.example.edu', 'live.example.edu']) {
+      assertRefused({ PUBLIC_URL: bad }, /PUBLIC_URL/);
+    }
+  });
+
   test('demo mode without a demo secret supplier is refused', () => {
     assert.throws(() => loadConfig({}), ConfigError);
   });

@@ -48,6 +48,15 @@ const envSchema = z.object({
   TRUST_PROXY: boolFromEnv.default(false),
   /** Strict-Transport-Security max-age in seconds; 0 (the default) sends no HSTS header. Set it only behind TLS. */
   HSTS_MAX_AGE: intFromEnv(0, 2 * 365 * 86_400).default(0),
+  /** Where people and other systems reach the service (links in calendar feeds, LTI and webhook payloads). */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (u) => !URL.canParse(u) || `${new URL(u).origin}/`.startsWith(u.replace(/\/?$/, '/')),
+      'must be an origin (scheme://host[:port]) with no path',
+    )
+    .transform((u) => new URL(u).origin)
+    .optional(),
   PRESENCE_GRACE_MS: intFromEnv(0, 300_000).default(10_000),
   SOCKET_MAX_MESSAGE_BYTES: intFromEnv(1024, 1024 * 1024).default(16 * 1024),
   CHAT_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
@@ -89,6 +98,11 @@ export interface Config {
   trustProxy: boolean;
   /** Strict-Transport-Security max-age in seconds; 0 = no HSTS header. */
   hstsMaxAge: number;
+  /**
+   * The service's public origin (`PUBLIC_URL`, no trailing slash). Absent: features that need an absolute URL derive it
+   * from the request (its Host, and X-Forwarded-* under TRUST_PROXY).
+   */
+  publicUrl?: string;
   meetings: MeetingConfig;
   /**
    * Prometheus metrics at `/metrics`: on the main port behind `Authorization: Bearer <token>`, or on `port` (on the
@@ -172,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     bodyLimit: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     hstsMaxAge: e.HSTS_MAX_AGE,
+    publicUrl: e.PUBLIC_URL,
     meetings,
     metrics: e.METRICS_TOKEN || e.METRICS_PORT !== undefined ? { token: e.METRICS_TOKEN, port: e.METRICS_PORT } : undefined,
     realtime: {
