@@ -26,6 +26,27 @@ export async function lockRound(db: Q, roundId: string): Promise<RoundRow | unde
   return db.selectFrom('breakout_rounds').selectAll().where('id', '=', roundId).forUpdate().executeTakeFirst();
 }
 
+/** A `breakout:updated` is owed to the round's class (its broadcast coalesces; the flag outlives a crash). */
+export async function markRoundPending(db: Q, roundId: string): Promise<void> {
+  await db.updateTable('breakout_rounds').set({ broadcast_pending: true }).where('id', '=', roundId).execute();
+}
+
+/** Clears the owed flag; true when it was set (the caller then says the round). */
+export async function clearRoundPending(db: Q, roundId: string): Promise<boolean> {
+  const cleared = await db
+    .updateTable('breakout_rounds')
+    .set({ broadcast_pending: false })
+    .where('id', '=', roundId)
+    .where('broadcast_pending', '=', true)
+    .executeTakeFirst();
+  return cleared.numUpdatedRows > 0n;
+}
+
+/** The rounds whose class is still owed a `breakout:updated` (after a stop or a crash). */
+export async function listPendingRounds(db: Q): Promise<{ sessionId: string; id: string }[]> {
+  return db.selectFrom('breakout_rounds').select(['session_id as sessionId', 'id']).where('broadcast_pending', '=', true).execute();
+}
+
 /** The class's rounds, oldest first. */
 export async function listRounds(db: Q, classId: string): Promise<RoundRow[]> {
   return db.selectFrom('breakout_rounds').selectAll().where('session_id', '=', classId).orderBy('opened_at').orderBy('id').execute();

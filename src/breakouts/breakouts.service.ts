@@ -115,7 +115,7 @@ export function createBreakoutsService(deps: BreakoutDeps) {
         if (round.capacity !== null && others >= round.capacity)
           throw new AppError('BREAKOUT_ROOM_FULL', `The room is full (${round.capacity})`);
         const after = await seat(trx, round, actor.id, roomId, now);
-        return { event: 'breakout:updated', round, details: { roomId }, after };
+        return { event: 'owed', round, details: { roomId }, after };
       });
     },
 
@@ -157,7 +157,7 @@ export function createBreakoutsService(deps: BreakoutDeps) {
           throw forbidden('Only the students of this room may do this');
         if (done) await setRoomHelp(trx, room.id, null, null);
         else if (!room.help_requested_at) await setRoomHelp(trx, room.id, now, actor.id);
-        return { event: 'breakout:updated', round, details: { roomId, done } };
+        return { event: 'owed', round, details: { roomId, done } };
       });
     },
 
@@ -181,10 +181,12 @@ export function createBreakoutsService(deps: BreakoutDeps) {
     async start(): Promise<void> {
       await timer.start();
       await roomEnds.start();
+      await changes.recover();
     },
     async stop(): Promise<void> {
       await timer.stop();
       await roomEnds.stop();
+      await changes.stop();
     },
   };
 }

@@ -7,7 +7,6 @@ import { recordChange } from '../classroom/class-deps.ts';
 import type { ClassEndHook } from '../classroom/feature.ts';
 import { type SessionAccess, sessionTarget } from '../classroom/session-access.ts';
 import type { Database, LiveSessionRow } from '../db/tables.ts';
-import { appendEvents } from '../events/events.repo.ts';
 import { findGroupSet } from '../groups/group-sets.repo.ts';
 import type { RoomLinkHook } from '../meetings/meeting-outcomes.ts';
 import { lockSession } from '../sessions/sessions.repo.ts';
@@ -53,7 +52,7 @@ export function createRoundSteps(deps: BreakoutDeps, changes: RoundChanges, time
       trx: Transaction<Database>,
       cls: LiveSessionRow,
       round: RoundRow,
-    ) => Promise<{ event?: 'breakout:updated' | 'breakout:closing' | 'breakout:closed'; round: RoundRow; after?: () => void } | undefined>,
+    ) => Promise<{ event?: 'owed' | 'breakout:closing' | 'breakout:closed'; round: RoundRow; after?: () => void } | undefined>,
   ) {
     const { result } = await recordChange({ db, publish: changes.publish }, classId, async (trx) => {
       const cls = await lockSession(trx, classId);
@@ -61,6 +60,7 @@ export function createRoundSteps(deps: BreakoutDeps, changes: RoundChanges, time
       if (!cls || !round || round.status === 'closed') return { result: undefined, events: [] };
       const done = await work(trx, cls, round);
       if (!done?.event) return { result: done, events: [] };
+      if (done.event === 'owed') return { result: { ...done, after: await changes.oweWithin(trx, round) }, events: [] };
       return { result: done, events: [await changes.eventOf(trx, done.event, done.round)] };
     });
     result?.after?.();
@@ -109,7 +109,7 @@ export function createRoundSteps(deps: BreakoutDeps, changes: RoundChanges, time
       await placeMember(trx, round.id, actor.id, room.id);
       const details = { roundId: round.id, userId: actor.id, roomId: room.id, by: 'late join' };
       await insertAuditEntry(trx, auditEntry(null, 'breakout.move', sessionTarget(locked), 'success', details));
-      return { event: 'breakout:updated', round };
+      return { event: 'owed', round };
     });
   }
 
@@ -121,17 +121,16 @@ export function createRoundSteps(deps: BreakoutDeps, changes: RoundChanges, time
       await setRoomHelp(trx, room.id, null, null);
       const details = { roundId: round.id, roomId: room.id, done: true, by: 'entered' };
       await insertAuditEntry(trx, auditEntry(actor, 'breakout.help', sessionTarget(cls), 'success', details));
-      return { event: 'breakout:updated', round };
+      return { event: 'owed', round };
     });
   }
 
-  /** A room's link became ready or failed (its class is locked already): the class hears the round as it is now. */
+  /** A room's link became ready or failed (its class is locked already): the class is owed the round as it is then. */
   const roomLinkSettled: RoomLinkHook = async (trx, roomSession) => {
     const room = await findRoomBySession(trx, roomSession.id);
     const round = room && room.round_status !== 'closed' ? await lockRound(trx, room.round_id) : undefined;
     if (!room || !round) return undefined;
-    const stored = await appendEvents(trx, room.class_id, [await changes.eventOf(trx, 'breakout:updated', round)]);
-    return () => changes.publish(room.class_id, stored);
+    return changes.oweWithin(trx, round);
   };
 
   return {

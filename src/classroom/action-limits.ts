@@ -11,7 +11,7 @@ export type LimitedAction = 'chat' | 'question' | 'upvote' | 'vote' | 'join' | '
 export const REACTIONS_PER_MINUTE = 60;
 /** Hand raises and lowers a user may make per minute: plenty for a person, not a toggle loop. */
 export const HANDS_PER_MINUTE = 30;
-/** A student's breakout actions (choose a room, ask for help) per minute: each broadcasts the whole round. */
+/** A student's breakout actions (choose a room, ask for help) per minute: each owes the class the whole round. */
 export const BREAKOUT_ACTIONS_PER_MINUTE = 30;
 
 /** Where refusals go: the first of each window to the audit log, every one to `onRefused` (the metrics). */

@@ -268,6 +268,8 @@ export interface BreakoutRoundsTable {
   broadcast: string | null;
   broadcast_at: Timestamp | null;
   broadcast_by: string | null;
+  /** A `breakout:updated` is owed to the class (migration 0021): set by coalesced changes, cleared by the broadcast. */
+  broadcast_pending: Generated<boolean>;
 }
 
 /** A room of a breakout round, backed by its own child live session (migration 0016). */

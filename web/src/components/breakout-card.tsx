@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { me } from '../lib/auth.ts';
 import { breakoutApi } from '../lib/breakout-api.ts';
 import { type BreakoutRoom, type BreakoutRound, placesLeft, roomOf, roomsToChoose } from '../lib/breakouts.ts';
@@ -11,8 +11,11 @@ import { ActionError, useAction } from './class-action.tsx';
  * "Go to room" (the room is a class page of its own); in a self-select round, the rooms with places left to choose
  * from; otherwise what to do while waiting to be placed.
  */
-export function BreakoutCard({ round }: { round: BreakoutRound }) {
+export function BreakoutCard({ round: heard, seq }: { round: BreakoutRound; seq: number }) {
   const heading = useId();
+  // A choice is told to the class coalesced, within a second: until then the chooser sees the round its ack returned.
+  const [acked, setAcked] = useState<{ round: BreakoutRound; seq: number } | null>(null);
+  const round = acked && acked.round.id === heard.id && acked.seq >= seq ? acked.round : heard;
   const now = useRoundNow(round);
   const mine = roomOf(round, me()?.id);
   const choosing = round.assignment === 'self-select';
@@ -33,17 +36,26 @@ export function BreakoutCard({ round }: { round: BreakoutRound }) {
       </div>
       <ClosingWarning round={round} now={now} />
       {!mine && !choosing && <p>Stay in the main class: a mentor will place you in a room.</p>}
-      {choosing && round.status === 'open' && <RoomChoice round={round} mine={mine} />}
+      {choosing && round.status === 'open' && <RoomChoice round={round} mine={mine} onChosen={setAcked} />}
     </section>
   );
 }
 
 /** Self-select: the rooms with places left, each with Choose (or, once in one, a quieter "change room"). */
-function RoomChoice({ round, mine }: { round: BreakoutRound; mine: BreakoutRoom | null }) {
+function RoomChoice({
+  round,
+  mine,
+  onChosen,
+}: {
+  round: BreakoutRound;
+  mine: BreakoutRoom | null;
+  onChosen: (acked: { round: BreakoutRound; seq: number }) => void;
+}) {
   const action = useAction();
   const rooms = roomsToChoose(round, mine);
   const full = round.rooms.length - rooms.length - (mine ? 1 : 0);
-  const choose = (room: BreakoutRoom) => void action.run(() => breakoutApi.choose(round.sessionId, round.id, room.id));
+  const choose = (room: BreakoutRoom) =>
+    void action.run(async () => onChosen(await breakoutApi.choose(round.sessionId, round.id, room.id)));
   const list = (
     <>
       {rooms.length === 0 ? (

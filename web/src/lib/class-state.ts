@@ -25,6 +25,8 @@ export interface ClassState {
    * any). Each event carries the whole round, so the newest one is the truth.
    */
   breakout: BreakoutRound | null;
+  /** The seq of the event that said `breakout` (0 before any): a newer ack's round wins until an event passes it. */
+  breakoutSeq: number;
   /** The last seq applied: rejoining with it replays exactly what was missed. */
   lastSeq: number;
 }
@@ -48,6 +50,7 @@ export const emptyClass: ClassState = {
   leaderboard: null,
   qaLive: { answering: null, pending: 0, removed: {} },
   breakout: null,
+  breakoutSeq: 0,
   lastSeq: 0,
 };
 
@@ -98,7 +101,7 @@ export function applyEvent(state: ClassState, e: ClassEvent): ClassState {
     case 'breakout:updated':
     case 'breakout:closing':
     case 'breakout:closed':
-      return { ...next, breakout: e.payload.round };
+      return { ...next, breakout: e.payload.round, breakoutSeq: e.payload.seq };
     case 'session:updated':
       return {
         ...next,

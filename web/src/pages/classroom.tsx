@@ -141,7 +141,11 @@ export function ClassroomPage({ sessionId }: { sessionId: string }) {
       {!manages && <PinnedPoll polls={Object.values(polls)} answered={(id) => mine.choices[id] !== undefined} onGo={() => show('polls')} />}
       {!classId &&
         isRunning(round) &&
-        (manages ? <BreakoutBoard session={session} round={round} people={presence.users} /> : <BreakoutCard round={round} />)}
+        (manages ? (
+          <BreakoutBoard session={session} round={round} people={presence.users} />
+        ) : (
+          <BreakoutCard round={round} seq={live.breakoutSeq} />
+        ))}
       <ClassAnnouncement session={session} room={room} manages={manages} label={announcement} />
       <ClassReactions session={session} room={room} />
       {phone && <ClassTabs tab={tab} onTab={setTab} unseen={notices.unseen} />}
