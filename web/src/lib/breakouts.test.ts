@@ -57,6 +57,7 @@ describe('the round in the class state', () => {
     let state = applyEvent(emptyClass, { event: 'breakout:opened', payload: { seq: 4, round: opened } });
     state = applyEvent(state, { event: 'breakout:closed', payload: { seq: 5, round: closed } });
     assert.equal(state.breakout, closed);
+    assert.equal(state.breakoutSeq, 5, 'the seq that said it: an ack newer than this shows its own round until then');
     assert.equal(applyEvent(state, { event: 'breakout:updated', payload: { seq: 5, round: opened } }).breakout, closed);
   });
 });
