@@ -57,8 +57,7 @@ export function buildCalendar(name: string, classes: FeedClass[], joinPage: (ses
     const url = joinPage(row.id);
     calendar.createEvent({
       id: `${row.id}@skill-probe-live`,
-      // Seconds between creation and the last change: grows with every change, as SEQUENCE must.
-      sequence: Math.max(0, Math.floor((row.updated_at.getTime() - row.created_at.getTime()) / 1000)),
+      sequence: row.calendar_sequence,
       start: zone ? new ZonedInstant(row.scheduled_start) : row.scheduled_start,
       end: zone ? new ZonedInstant(end) : end,
       timezone: zone,

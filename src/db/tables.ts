@@ -75,6 +75,8 @@ export interface LiveSessionsTable {
   /** The series this class was scheduled in, and its place there from 0 (migration 0019); null for a lone class. */
   series_id: Generated<string | null>;
   series_position: Generated<number | null>;
+  /** The class's iCalendar SEQUENCE: raised by each change of the row (migration 0019). */
+  calendar_sequence: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

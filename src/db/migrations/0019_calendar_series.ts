@@ -7,6 +7,8 @@ import { executeDdl } from './ddl.ts';
  *   and the first class's local start (`YYYY-MM-DDTHH:mm`). Its classes are ordinary live sessions.
  * - `live_sessions.series_id` / `series_position`: the series a class belongs to and its place in it (0 = first), so
  *   "this and all following" means the same classes even after one of them was moved by hand.
+ * - `live_sessions.calendar_sequence`: the iCalendar SEQUENCE of the class, raised by every change of the row through
+ *   the session lifecycle (sessions.repo.ts updateSessionIfStatus), so calendar apps take the new version.
  * - `calendar_feeds`: a user's secret iCalendar feed, of one course or (course_id null) of all their classes. Only the
  *   SHA-256 of the secret is kept (hex, unique): a leaked table cannot be turned into feed URLs. Revoking deletes it.
  */
@@ -28,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE live_sessions ADD COLUMN series_id uuid REFERENCES session_series (id);
     ALTER TABLE live_sessions ADD COLUMN series_position integer CHECK (series_position >= 0);
     CREATE INDEX live_sessions_series_idx ON live_sessions (series_id, series_position) WHERE series_id IS NOT NULL;
+    ALTER TABLE live_sessions ADD COLUMN calendar_sequence integer NOT NULL DEFAULT 0;
 
     CREATE TABLE calendar_feeds (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -47,6 +50,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     `
     DROP TABLE calendar_feeds;
     DROP INDEX live_sessions_series_idx;
+    ALTER TABLE live_sessions DROP COLUMN calendar_sequence;
     ALTER TABLE live_sessions DROP COLUMN series_position;
     ALTER TABLE live_sessions DROP COLUMN series_id;
     DROP TABLE session_series
