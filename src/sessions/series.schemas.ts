@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { uuid } from '../http/common.schemas.ts';
-import { createSessionBody, sessionSchema } from './sessions.schemas.ts';
+import { createSessionBody, sessionSchema, settingsSchema } from './sessions.schemas.ts';
 
 const wallTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a local date and time YYYY-MM-DDTHH:mm, without offset');
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
@@ -32,7 +32,7 @@ export const updateSeriesBody = z
     title: createSessionBody.shape.title.optional(),
     description: createSessionBody.shape.description.unwrap().nullable().optional(),
     durationMinutes: createSessionBody.shape.durationMinutes.optional(),
-    settings: createSessionBody.shape.settings,
+    settings: settingsSchema.partial().optional(),
     startTime: timeOfDay.optional().meta({
       description: "A new local start time `HH:mm` in the series' zone, applied on each class's own local day (across DST changes).",
     }),
