@@ -76,6 +76,7 @@ import { createModerationService } from './courses/moderation.service.ts';
 import { groupSetsRoutes } from './groups/group-sets.routes.ts';
 import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
+import { requestLogValue } from './calendar/calendar.log.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { createCalendarService } from './calendar/calendar.service.ts';
 import { seriesRoutes } from './sessions/series.routes.ts';
@@ -88,6 +89,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', 'token'], censor: '[redacted]' },
+    // Nor does a calendar feed's secret, which is its URL (issue 16).
+    serializers: { req: requestLogValue },
   };
 }
 
