@@ -76,6 +76,11 @@ import { createModerationService } from './courses/moderation.service.ts';
 import { groupSetsRoutes } from './groups/group-sets.routes.ts';
 import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
+import { requestLogValue } from './calendar/calendar.log.ts';
+import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { createCalendarService } from './calendar/calendar.service.ts';
+import { seriesRoutes } from './sessions/series.routes.ts';
+import { createSeriesService } from './sessions/series.service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -84,6 +89,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', 'token'], censor: '[redacted]' },
+    // Nor does a calendar feed's secret, which is its URL (issue 16).
+    serializers: { req: requestLogValue },
   };
 }
 
@@ -149,6 +156,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(moderationRoutes(createModerationService(db, services.audit)));
   await app.register(groupSetsRoutes(createGroupSetsService(db, services.audit), config.bodyLimit));
   await app.register(reportsRoutes(services.reports));
+  // Issue 16: recurring classes and calendar feeds.
+  await app.register(
+    seriesRoutes(createSeriesService({ db, audit: services.audit, loadSession: services.loadSession, sessions: services.sessions })),
+  );
+  await app.register(calendarRoutes(createCalendarService(db, services.audit, services.budgets), config));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -367,5 +379,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     features,
     cluster,
     clientEvents,
+    // Issue 16 (series and calendar feeds).
+    loadSession,
+    budgets,
   };
 }

@@ -23,6 +23,10 @@ export const ERRORS = {
   BREAKOUT_NOT_FOUND: 404,
   /** A room that is not one of this breakout round's. */
   BREAKOUT_ROOM_NOT_FOUND: 404,
+  /** A recurring series that does not exist, or a class that is not one of its classes (issue 16). */
+  SERIES_NOT_FOUND: 404,
+  /** A calendar feed that is not the caller's, was revoked, or never existed (issue 16). */
+  CALENDAR_FEED_NOT_FOUND: 404,
   /** Socket only: a client event the server does not know (a misspelt name, an old client). */
   UNKNOWN_EVENT: 404,
   INVALID_TRANSITION: 409,

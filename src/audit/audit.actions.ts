@@ -76,4 +76,9 @@ export type AuditAction =
   | 'breakout.timer'
   | 'breakout.broadcast'
   | 'breakout.help'
-  | 'breakout.close';
+  | 'breakout.close'
+  | 'series.create'
+  | 'series.update'
+  | 'series.cancel'
+  | 'calendar_feed.create'
+  | 'calendar_feed.revoke';

@@ -72,6 +72,11 @@ export interface LiveSessionsTable {
   announcement_at: Generated<Date | null>;
   /** A breakout room's class (migration 0016); null for a class. */
   parent_session_id: Generated<string | null>;
+  /** The series this class was scheduled in, and its place there from 0 (migration 0019); null for a lone class. */
+  series_id: Generated<string | null>;
+  series_position: Generated<number | null>;
+  /** The class's iCalendar SEQUENCE: raised by each change of the row (migration 0019). */
+  calendar_sequence: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -240,7 +245,35 @@ export interface Database {
   breakout_rounds: BreakoutRoundsTable;
   breakout_rooms: BreakoutRoomsTable;
   breakout_members: BreakoutMembersTable;
+  session_series: SessionSeriesTable;
+  calendar_feeds: CalendarFeedsTable;
 }
+
+/** A recurring class as scheduled (migration 0019): its classes are live sessions with its series_id. */
+export interface SessionSeriesTable {
+  id: Generated<string>;
+  course_id: string;
+  /** The RRULE line, as given. */
+  rrule: string;
+  /** The IANA zone whose wall-clock time the classes keep. */
+  timezone: string;
+  /** The first class's local start, `YYYY-MM-DDTHH:mm` in `timezone`. */
+  first_start: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+export type SessionSeriesRow = Selectable<SessionSeriesTable>;
+
+/** A user's secret iCalendar feed (migration 0019); only the SHA-256 of its secret is kept. */
+export interface CalendarFeedsTable {
+  id: Generated<string>;
+  user_id: string;
+  /** One course's classes, or null: every class of every course the user is on. */
+  course_id: string | null;
+  secret_hash: string;
+  created_at: CreatedAt;
+}
+export type CalendarFeedRow = Selectable<CalendarFeedsTable>;
 
 export type BreakoutAssignment = 'random' | 'manual' | 'self-select' | 'groups';
 export type BreakoutRoundStatus = 'open' | 'closing' | 'closed';

@@ -37,6 +37,7 @@ export function toSessionDto(row: LiveSessionRow, viewerManages: boolean, joinUr
     ...(viewerManages && { attendance: (row.attendance_overrides ?? null) as SessionDto['attendance'] }),
     joinCode: row.join_code,
     parentSessionId: row.parent_session_id,
+    seriesId: row.series_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -28,9 +28,10 @@ export async function updateSessionIfStatus(
   expectedStatuses: SessionStatus[],
   changes: Updateable<LiveSessionsTable>,
 ): Promise<LiveSessionRow | undefined> {
+  // calendar_sequence: calendar feeds show the new version of a changed class (SEQUENCE, src/calendar).
   return db
     .updateTable('live_sessions')
-    .set({ ...changes, updated_at: new Date() })
+    .set((eb) => ({ ...changes, updated_at: new Date(), calendar_sequence: eb('calendar_sequence', '+', 1) }))
     .where('id', '=', id)
     .where('status', 'in', expectedStatuses)
     .returningAll()

@@ -93,6 +93,7 @@ export const sessionSchema = z
       .string()
       .nullable()
       .meta({ description: "A breakout room's class (the room opens and closes with its round); null for a class." }),
+    seriesId: z.string().nullable().meta({ description: 'The recurring series this class was scheduled in (POST …/series), or null.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { canManageCourse, canViewCourse, isAdmin } from '../auth/policies.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
@@ -7,12 +7,12 @@ import { listCourseIdsOf, listMentoredCourseIds } from '../courses/courses.repo.
 import { findMembership } from '../classroom/access.repo.ts';
 import { membershipOf } from '../classroom/membership.ts';
 import type { Db } from '../db/kysely.ts';
-import type { LiveSessionRow, LiveSessionsTable } from '../db/tables.ts';
+import type { Database, LiveSessionRow, LiveSessionsTable } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { uuid } from '../http/common.schemas.ts';
 import { decodeCursor, toPage } from '../http/cursor.ts';
 import { isEnded, type LoadSession, sessionEndedError, sessionTarget } from '../classroom/session-access.ts';
-import type { MeetingsService } from '../meetings/meetings.service.ts';
+import type { MeetingPlan, MeetingsService } from '../meetings/meetings.service.ts';
 import { setAnnouncement } from './announcement.ts';
 import { applySessionChange, type LifecycleDeps, onlyAttendanceRules } from './session-lifecycle.ts';
 import { toSessionDto } from './sessions.presenter.ts';
@@ -39,8 +39,23 @@ export function createSessionsService(deps: SessionsDeps) {
     throw await audit.deny(actor, action, sessionTarget(session), refused);
   }
 
-  return {
+  const service = {
     async create(actor: Actor, input: CreateSessionBody) {
+      const [row] = await service.schedule(actor, input, [new Date(input.scheduledStart)]);
+      return toSessionDto(row as LiveSessionRow, true);
+    },
+
+    /**
+     * Schedules one class per start from one create body, all in one transaction, each with its own meeting link
+     * planned and owed as a lone class's is. `within` runs first in that transaction (a series saves its row there)
+     * and returns the series its classes join, each at its place (src/sessions/series.service.ts).
+     */
+    async schedule(
+      actor: Actor,
+      input: CreateSessionBody,
+      starts: Date[],
+      within?: (trx: Transaction<Database>) => Promise<{ series_id: string }>,
+    ): Promise<LiveSessionRow[]> {
       const courseTarget = { type: 'course', id: input.courseId, courseId: input.courseId };
       if (!canManageCourse(actor, await membershipOf(db, actor, input.courseId))) {
         const denied = new AppError('FORBIDDEN', 'Only mentors of this course may schedule its sessions');
@@ -52,27 +67,36 @@ export function createSessionsService(deps: SessionsDeps) {
           { field: 'body.mentorId', message: 'is not a mentor of this course' },
         ]);
       }
-      const meeting = meetings.plan(input.title, input.meeting);
+      const planned = starts.map(() => meetings.plan(input.title, input.meeting));
       const created = await db.transaction().execute(async (trx) => {
-        const row = await insertSession(trx, {
-          course_id: input.courseId,
-          title: input.title,
-          description: input.description ?? null,
-          mentor_id: mentorId,
-          scheduled_start: new Date(input.scheduledStart),
-          duration_minutes: input.durationMinutes,
-          status: 'scheduled',
-          ...meeting,
-          ...settingsColumns(input.settings ?? {}),
-          updated_at: new Date(),
-        });
-        const details = { meetingProvider: row.meeting_provider };
-        await insertAuditEntry(trx, auditEntry(actor, 'session.create', sessionTarget(row), 'success', details));
-        return { row, owes: await meetings.owe(trx, row.id, meeting) };
+        const series = await within?.(trx);
+        const rows: LiveSessionRow[] = [];
+        let owes = false;
+        for (const [position, start] of starts.entries()) {
+          const meeting = planned[position] as MeetingPlan;
+          const row = await insertSession(trx, {
+            course_id: input.courseId,
+            title: input.title,
+            description: input.description ?? null,
+            mentor_id: mentorId,
+            scheduled_start: start,
+            duration_minutes: input.durationMinutes,
+            status: 'scheduled',
+            ...meeting,
+            ...settingsColumns(input.settings ?? {}),
+            ...(series && { series_id: series.series_id, series_position: position }),
+            updated_at: new Date(),
+          });
+          const details = { meetingProvider: row.meeting_provider, ...(series && { seriesId: series.series_id }) };
+          await insertAuditEntry(trx, auditEntry(actor, 'session.create', sessionTarget(row), 'success', details));
+          owes = (await meetings.owe(trx, row.id, meeting)) || owes;
+          rows.push(row);
+        }
+        return { rows, owes };
       });
       if (created.owes) meetings.kick();
-      onCreated?.(created.row);
-      return toSessionDto(created.row, true);
+      for (const row of created.rows) onCreated?.(row);
+      return created.rows;
     },
 
     async get(actor: Actor, sessionId: string) {
@@ -141,6 +165,7 @@ export function createSessionsService(deps: SessionsDeps) {
       return applySessionChange(deps, actor, session, 'cancelled', {});
     },
   };
+  return service;
 }
 
 function settingsColumns(s: Partial<SessionSettings>) {
