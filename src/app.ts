@@ -76,6 +76,11 @@ import { createModerationService } from './courses/moderation.service.ts';
 import { groupSetsRoutes } from './groups/group-sets.routes.ts';
 import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
+// Issue 16, part 2 (webhooks)
+import { enqueueSessionWebhooks } from './sessions/session-webhooks.ts';
+import { createWebhookWorker } from './webhooks/webhook-worker.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import { createWebhooksService } from './webhooks/webhooks.service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -149,6 +154,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(moderationRoutes(createModerationService(db, services.audit)));
   await app.register(groupSetsRoutes(createGroupSetsService(db, services.audit), config.bodyLimit));
   await app.register(reportsRoutes(services.reports));
+  await app.register(webhooksRoutes(services.webhooks));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -222,7 +228,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const meetSync = createMeetSyncService({ db, audit, loadSession, sync, kick: worker.kick });
   // Filled below, once every feature exists: a breakout room ends through the same hooks as any class.
   const onClassEnd: ClassEndHook[] = [closeAttendanceAtClassEnd];
-  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange];
+  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange, enqueueSessionWebhooks];
   const breakouts = createBreakoutsFeature({
     ...classDeps,
     meetings,
@@ -328,6 +334,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   await presence.recover();
   for (const feature of features) await feature.recover?.();
   worker.start();
+  const webhookWorker = createWebhookWorker(db, config.webhooks, app.log);
+  webhookWorker.start();
   const retention = startEventRetention(db, { retentionDays: config.eventRetentionDays, log: app.log });
   app.addHook('preClose', async () => {
     // Take no new work, and let what was taken commit and be acked before any socket closes (half the deadline:
@@ -341,6 +349,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();
+    await webhookWorker.stop();
     await Promise.all(features.map((feature) => feature.stop?.()));
     channels.closeAll();
     await drain.closeSockets(1000);
@@ -351,7 +360,12 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
   const reports = createReportsService(db, audit, loadSession);
+  const webhooks = createWebhooksService(db, audit, {
+    allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+    kick: webhookWorker.kick,
+  });
   return {
+    webhooks,
     reports,
     audit,
     verify,

@@ -76,4 +76,12 @@ export type AuditAction =
   | 'breakout.timer'
   | 'breakout.broadcast'
   | 'breakout.help'
-  | 'breakout.close';
+  | 'breakout.close'
+  // Issue 16, part 2 (webhooks)
+  | 'webhook.create'
+  | 'webhook.read'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.rotate_secret'
+  | 'webhook.redeliver'
+  | 'webhook.disabled';

@@ -1,3 +1,4 @@
+import { enqueueSessionCreated } from './session-webhooks.ts';
 import type { Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { canManageCourse, canViewCourse, isAdmin } from '../auth/policies.ts';
@@ -68,6 +69,7 @@ export function createSessionsService(deps: SessionsDeps) {
         });
         const details = { meetingProvider: row.meeting_provider };
         await insertAuditEntry(trx, auditEntry(actor, 'session.create', sessionTarget(row), 'success', details));
+        await enqueueSessionCreated(trx, row);
         return { row, owes: await meetings.owe(trx, row.id, meeting) };
       });
       if (created.owes) meetings.kick();

@@ -13,6 +13,8 @@ import * as joinCodes from './0013_join_codes.ts';
 import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 import * as groupSets from './0015_group_sets.ts';
 import * as breakouts from './0016_breakouts.ts';
+// Issue 16, part 2 (webhooks)
+import * as webhooks from './0018_webhooks.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0014_meeting_job_claims': meetingJobClaims,
   '0015_group_sets': groupSets,
   '0016_breakouts': breakouts,
+  '0018_webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

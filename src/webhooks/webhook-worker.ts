@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { auditEntry } from '../audit/audit.service.ts';
+import { backoffMs, handlePromiseError, type Log } from '../background.ts';
+import type { Db } from '../db/kysely.ts';
+import { sendWebhook } from './sender.ts';
+import type { WebhookConfig } from './webhooks.config.ts';
+import { type ClaimedDelivery, claimDueDeliveries, markDelivered, markFailed, noteEndpointFailure } from './webhooks.repo.ts';
+
+/** How many deliveries one pass claims (and sends at once). */
+const BATCH = 10;
+
+/**
+ * Delivers the outbox: every `pollMs` (or at once after `kick`), claims due deliveries with a lease, sends each
+ * signed, and records the outcome under its claim. A failure is retried with exponential backoff and jitter; an
+ * endpoint whose attempts have all failed for `disableAfterMs` is disabled (reason and time in GET /api/webhooks).
+ * Several nodes may run it: a claim is one node's until its lease runs out. At-least-once: a process killed between
+ * sending and recording sends again after the lease, with the same webhook-id.
+ */
+export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
+  const token = randomUUID();
+  // Longer than one attempt can take (the timeout bounds it), so a live attempt is never taken for abandoned.
+  const leaseMs = 2 * config.timeoutMs + 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function deliver(d: ClaimedDelivery): Promise<void> {
+    const body = JSON.stringify(d.payload);
+    const outcome = await sendWebhook({ url: d.url, secret: d.secret, eventId: d.event_id, body, ...config });
+    const at = new Date();
+    if (outcome.ok) {
+      if (!(await markDelivered(db, d, token, at, outcome.status ?? 200)))
+        log.warn({ deliveryId: d.id }, 'webhook delivered after its claim was lost');
+      return;
+    }
+    const retryAt = new Date(at.getTime() + backoffMs(d.attempts + 1, config.retryBaseMs, config.retryMaxMs));
+    if (!(await markFailed(db, d, token, at, { ...outcome, retryAt }))) return;
+    const disableBefore = new Date(at.getTime() - config.disableAfterMs);
+    const reason = `Every delivery attempt failed for ${Math.round(config.disableAfterMs / 3_600_000)} h; last: ${outcome.error ?? 'failed'}`;
+    const disabled = await db.transaction().execute(async (trx) => {
+      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, reason.slice(0, 1000));
+      const target = { type: 'webhook', id: d.endpoint_id };
+      if (row) await insertAuditEntry(trx, auditEntry(null, 'webhook.disabled', target, 'success', { reason: row.disabled_reason }));
+      return row;
+    });
+    if (disabled) log.warn({ endpointId: d.endpoint_id, url: disabled.url }, 'webhook endpoint disabled after a day of failures');
+  }
+
+  async function pass(): Promise<void> {
+    do {
+      again = false;
+      const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, BATCH);
+      const results = await Promise.allSettled(claimed.map(deliver));
+      for (const r of results)
+        if (r.status === 'rejected') log.error({ err: r.reason }, 'recording a webhook delivery failed; it is retried after its lease');
+      // A full batch means more may be due now.
+      if (claimed.length === BATCH) again = true;
+    } while (again && !stopped);
+  }
+
+  function run(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = pass()
+      .catch((err: unknown) => log.warn({ err }, 'webhook worker pass failed (database away?); trying again at the next pass'))
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(run, config.pollMs);
+      });
+  }
+
+  return {
+    start(): void {
+      stopped = false;
+      run();
+    },
+    /** Something became due on this node (a redelivery): look now rather than at the next pass. */
+    kick(): void {
+      if (!stopped) handlePromiseError(Promise.resolve().then(run), log, 'kicking the webhook worker failed');
+    },
+    /** Stops passing; waits for a pass under way (its attempts are bounded by the timeout). */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
