@@ -5,7 +5,9 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  * Addresses a webhook may not reach unless the operator allows private networks (SSRF): an admin's URL must not
  * turn the service into a way into its own network, its cloud metadata service or itself.
  */
-const forbidden = new BlockList();
+const forbiddenV4 = new BlockList();
+// Apart: Node matches IPv4 addresses against IPv6 rules as if mapped, so one list would refuse every IPv4 address.
+const forbiddenV6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network", unspecified
   ['10.0.0.0', 8], // RFC 1918
@@ -19,26 +21,28 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const) {
-  forbidden.addSubnet(net, prefix, 'ipv4');
+  forbiddenV4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
-  ['::ffff:0:0', 96], // IPv4-mapped: would reach any IPv4 address, private ones included
   ['64:ff9b::', 96], // NAT64: likewise
   ['fc00::', 7], // unique local (ULA)
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated, still routed by some)
   ['ff00::', 8], // multicast
 ] as const) {
-  forbidden.addSubnet(net, prefix, 'ipv6');
+  forbiddenV6.addSubnet(net, prefix, 'ipv6');
 }
 
 /** True when `address` (an IP literal) is private, loopback, link-local, CGNAT, unspecified, multicast or mapped. */
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return forbidden.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return forbiddenV4.check(address, 'ipv4');
+  // IPv4-mapped (::ffff:a.b.c.d) would reach any IPv4 address, private ones included: refused whatever it maps to.
+  if (new URL(`http://[${address}]/`).hostname.startsWith('[::ffff:')) return true;
+  return forbiddenV6.check(address, 'ipv6');
 }
 
 /** The reason a webhook URL is refused, or undefined when it may be used (checked at registration). */

@@ -59,9 +59,15 @@ for (const target of await dbTargets('webhooks')) {
         assert.equal(post.json().error.code, 'FORBIDDEN');
         assert.equal((await t.request({ method: 'GET', url: '/api/webhooks', token })).statusCode, 403);
       }
-      const denied = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'webhook.create').where('outcome', '=', 'denied').execute();
+      const denied = await t.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'webhook.create')
+        .where('outcome', '=', 'denied')
+        .execute();
       assert.equal(denied.length, 2);
-      const bad = async (body: unknown) => (await t.request({ method: 'POST', url: '/api/webhooks', token: c.admin, body })).json().error.code;
+      const bad = async (body: unknown) =>
+        (await t.request({ method: 'POST', url: '/api/webhooks', token: c.admin, body })).json().error.code;
       assert.equal(await bad({ url: rx.url, eventTypes: ['chat.message'] }), 'VALIDATION_FAILED');
       assert.equal(await bad({ url: rx.url, eventTypes: [] }), 'VALIDATION_FAILED');
       assert.equal(await bad({ url: rx.url, eventTypes: ['poll.closed', 'poll.closed'] }), 'VALIDATION_FAILED');
@@ -86,7 +92,10 @@ for (const target of await dbTargets('webhooks')) {
       for (const e of events) assert.equal(e.data.courseId, c.courseId);
       assert.equal((events[1]?.data.session as { title: string }).title, 'Signed class, renamed');
       assert.equal((events[3]?.data.session as { status: string }).status, 'completed');
-      assert.deepEqual(events[4]?.data.links, { attendance: `/api/live-sessions/${s.id}/attendance`, report: `/api/live-sessions/${s.id}/report` });
+      assert.deepEqual(events[4]?.data.links, {
+        attendance: `/api/live-sessions/${s.id}/attendance`,
+        report: `/api/live-sessions/${s.id}/report`,
+      });
       const ids = mine().map((r) => r.headers['webhook-id']);
       assert.equal(new Set(ids).size, 5, 'one id per event');
       assert.throws(() => verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, mine()[0] as never), 'another secret does not verify');
@@ -99,15 +108,34 @@ for (const target of await dbTargets('webhooks')) {
       const hook = await registerEndpoint(t, c.admin, rx.url, ['poll.closed', 'question.asked', 'question.answered']);
       const s = await liveSession(t, c);
       const poll = (
-        await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/polls`, token: c.mentor, body: { question: 'BFS?', type: 'single', options: ['Yes', 'No'] } })
+        await t.request({
+          method: 'POST',
+          url: `/api/live-sessions/${s.id}/polls`,
+          token: c.mentor,
+          body: { question: 'BFS?', type: 'single', options: ['Yes', 'No'] },
+        })
       ).json();
-      await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/polls/${poll.id}/respond`, token: c.student, body: { choice: 0 } });
+      await t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${s.id}/polls/${poll.id}/respond`,
+        token: c.student,
+        body: { choice: 0 },
+      });
       await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/polls/${poll.id}/close`, token: c.mentor });
-      const q = (await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/qa`, token: c.student, body: { question: 'Why BFS?' } })).json();
-      const answered = await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/qa/${q.id}/answer`, token: c.mentor, body: { answer: 'Shortest paths' } });
+      const q = (
+        await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/qa`, token: c.student, body: { question: 'Why BFS?' } })
+      ).json();
+      const answered = await t.request({
+        method: 'POST',
+        url: `/api/live-sessions/${s.id}/qa/${q.id}/answer`,
+        token: c.mentor,
+        body: { answer: 'Shortest paths' },
+      });
       assert.equal(answered.statusCode, 200, answered.body);
       const got = await eventually(() => {
-        const types = ['poll.closed', 'question.asked', 'question.answered'].map((type) => rx.ofType(type).find((r) => r.body.includes(s.id)));
+        const types = ['poll.closed', 'question.asked', 'question.answered'].map((type) =>
+          rx.ofType(type).find((r) => r.body.includes(s.id)),
+        );
         return types.every(Boolean) && (types as NonNullable<(typeof types)[number]>[]);
       }, 'the three class events');
       const [closed, asked, answer] = got.map((r) => verify(hook.secret, r));
@@ -139,6 +167,15 @@ for (const target of await dbTargets('webhooks')) {
 async function registerRow(trx: Parameters<typeof enqueueWebhookEvent>[0]) {
   await trx
     .insertInto('webhook_endpoints')
-    .values({ id: crypto.randomUUID(), url: 'https://lms.example/x', event_types: JSON.stringify(['grade.published']) as never, secret: 'whsec_x', created_by: 't', disabled_at: null, disabled_reason: null, failing_since: null })
+    .values({
+      id: crypto.randomUUID(),
+      url: 'https://lms.example/x',
+      event_types: JSON.stringify(['grade.published']) as never,
+      secret: 'whsec_x',
+      created_by: 't',
+      disabled_at: null,
+      disabled_reason: null,
+      failing_since: null,
+    })
     .execute();
 }
