@@ -77,7 +77,7 @@ import { groupSetsRoutes } from './groups/group-sets.routes.ts';
 import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
 // Issue 16, part 2 (webhooks)
-import { enqueueSessionWebhooks } from './sessions/session-webhooks.ts';
+import { sessionWebhooks } from './sessions/session-webhooks.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
 import { createWebhooksService } from './webhooks/webhooks.service.ts';
@@ -228,7 +228,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const meetSync = createMeetSyncService({ db, audit, loadSession, sync, kick: worker.kick });
   // Filled below, once every feature exists: a breakout room ends through the same hooks as any class.
   const onClassEnd: ClassEndHook[] = [closeAttendanceAtClassEnd];
-  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange, enqueueSessionWebhooks];
+  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange, sessionWebhooks(config.publicUrl)];
   const breakouts = createBreakoutsFeature({
     ...classDeps,
     meetings,

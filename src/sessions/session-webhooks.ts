@@ -21,16 +21,20 @@ export async function enqueueSessionCreated(trx: Transaction<Database>, row: Liv
 
 /**
  * The lifecycle's hook for webhooks: session.updated / started / ended / cancelled in the change's transaction, and
- * attendance.report_ready when a class that ran ends (its report can be read from then on). A breakout room is part
- * of its class's round, not a session of the course's own: it emits none of these.
+ * attendance.report_ready when a class that ran ends (its report can be read from then on), with links that are
+ * absolute under PUBLIC_URL (`publicUrl`) and paths otherwise (no request to take an origin from). A breakout room is
+ * part of its class's round, not a session of the course's own: it emits none of these.
  */
-export const enqueueSessionWebhooks: SessionChangeHook = async (trx, before, after) => {
-  if (after.parent_session_id) return undefined;
-  const type = (before.status !== after.status && BY_TRANSITION[after.status]) || 'session.updated';
-  await enqueueWebhookEvent(trx, type, sessionData(after));
-  if (type === 'session.ended') {
-    const report = { attendance: `/api/live-sessions/${after.id}/attendance`, report: `/api/live-sessions/${after.id}/report` };
-    await enqueueWebhookEvent(trx, 'attendance.report_ready', { courseId: after.course_id, sessionId: after.id, links: report });
-  }
-  return undefined;
-};
+export function sessionWebhooks(publicUrl?: string): SessionChangeHook {
+  return async (trx, before, after) => {
+    if (after.parent_session_id) return undefined;
+    const type = (before.status !== after.status && BY_TRANSITION[after.status]) || 'session.updated';
+    await enqueueWebhookEvent(trx, type, sessionData(after));
+    if (type === 'session.ended') {
+      const base = `${publicUrl ?? ''}/api/live-sessions/${after.id}`;
+      const links = { attendance: `${base}/attendance`, report: `${base}/report` };
+      await enqueueWebhookEvent(trx, 'attendance.report_ready', { courseId: after.course_id, sessionId: after.id, links });
+    }
+    return undefined;
+  };
+}
