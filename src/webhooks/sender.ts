@@ -16,6 +16,8 @@ export interface SendOptions {
   body: string;
   timeoutMs: number;
   allowPrivateNetworks: boolean;
+  /** Aborts the attempt early (the process is stopping): the outcome says `interrupted`. */
+  signal?: AbortSignal;
 }
 
 /** One attempt's outcome: a 2xx is delivered; anything else (3xx included, redirects are not followed) is a failure. */
@@ -24,6 +26,8 @@ export interface SendOutcome {
   status: number | null;
   /** Why it failed, for the delivery log (a status line, a network error, the start of the answer). */
   error: string | null;
+  /** Cut off by `signal`, not by the receiver: no verdict on the receiver. */
+  interrupted?: boolean;
 }
 
 /** The Standard Webhooks headers for one attempt, signed now with the endpoint's secret. */
@@ -52,10 +56,12 @@ export async function sendWebhook(o: SendOptions): Promise<SendOutcome> {
     ...signedHeaders(o.secret, o.eventId, o.body),
   };
   const client = url.protocol === 'https:' ? https : http;
-  const signal = AbortSignal.timeout(o.timeoutMs);
+  const timeout = AbortSignal.timeout(o.timeoutMs);
+  const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
   return new Promise<SendOutcome>((resolve) => {
     const fail = (err: Error) => {
-      const timedOut = signal.aborted;
+      if (o.signal?.aborted) return resolve({ ok: false, status: null, error: 'interrupted: the service was stopping', interrupted: true });
+      const timedOut = timeout.aborted;
       resolve({ ok: false, status: null, error: timedOut ? `timed out after ${o.timeoutMs} ms` : `${err.name}: ${err.message}` });
     };
     const req = client.request(url, { method: 'POST', headers, signal, lookup: guardedLookup(o.allowPrivateNetworks) }, (res) => {

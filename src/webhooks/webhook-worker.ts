@@ -25,11 +25,18 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
+  // Cuts off attempts under way when the app closes: a hung receiver must not hold up a graceful shutdown.
+  let stopping = new AbortController();
 
   async function deliver(d: ClaimedDelivery): Promise<void> {
     const body = JSON.stringify(d.payload);
-    const outcome = await sendWebhook({ url: d.url, secret: d.secret, eventId: d.event_id, body, ...config });
+    const outcome = await sendWebhook({ url: d.url, secret: d.secret, eventId: d.event_id, body, ...config, signal: stopping.signal });
     const at = new Date();
+    if (outcome.interrupted) {
+      // Due again at once for the next process (no lease to wait out), and not held against the receiver.
+      await markFailed(db, d, token, at, { ...outcome, retryAt: at });
+      return;
+    }
     if (outcome.ok) {
       if (!(await markDelivered(db, d, token, at, outcome.status ?? 200)))
         log.warn({ deliveryId: d.id }, 'webhook delivered after its claim was lost');
@@ -78,6 +85,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   return {
     start(): void {
       stopped = false;
+      stopping = new AbortController();
       run();
     },
     /** Something became due on this node (a redelivery): look now rather than at the next pass. */
@@ -88,6 +96,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);
+      stopping.abort();
       await running;
     },
   };

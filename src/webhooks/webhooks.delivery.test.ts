@@ -164,5 +164,35 @@ for (const target of await dbTargets('webhook deliveries')) {
         await rx.close();
       }
     });
+
+    test('closing the app cuts off an attempt a receiver leaves hanging, and leaves it due for the next start', async () => {
+      const slow = await makeTestApp(target, { ...quickEnv, WEBHOOKS_TIMEOUT_MS: '30000' });
+      rx = await startReceiver();
+      try {
+        rx.answer(() => 'hang');
+        const admin = await slow.token({ sub: 'lms', role: 'admin' });
+        const hook = await registerEndpoint(slow, admin, rx.url, ['session.created']);
+        const cc = await makeCourse(slow, 'course-slow');
+        await makeSession(slow, cc.mentor, cc.courseId);
+        await eventually(() => rx.received.length === 1, 'the hanging attempt');
+        const started = Date.now();
+        await slow.app.close();
+        assert.ok(Date.now() - started < 5000, `closed in ${Date.now() - started} ms, not after the 30 s timeout`);
+        const row = await slow.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', hook.id).executeTakeFirstOrThrow();
+        assert.equal(row.state, 'pending');
+        assert.match(row.last_error ?? '', /interrupted/);
+        assert.equal(row.claimed_until, null, 'no lease for the next process to wait out');
+        assert.ok(new Date(row.next_attempt_at).getTime() <= Date.now());
+        const endpoint = await slow.db
+          .selectFrom('webhook_endpoints')
+          .select('failing_since')
+          .where('id', '=', hook.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(endpoint.failing_since, null, 'not held against the receiver');
+      } finally {
+        await slow.close();
+        await rx.close();
+      }
+    });
   });
 }
