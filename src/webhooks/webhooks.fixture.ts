@@ -9,8 +9,8 @@ export interface Received {
   at: number;
 }
 
-/** What the receiver answers the nth request (1-based): a status, or 'hang' (never answer). */
-export type Answer = (n: number, r: Received) => number | 'hang';
+/** What the receiver answers the nth request (1-based): a status, a status after a delay, or 'hang' (never answer). */
+export type Answer = (n: number, r: Received) => number | 'hang' | { status: number; delayMs: number };
 
 /** A local webhook receiver on 127.0.0.1:0 that records every request and answers as told. */
 export async function startReceiver() {
@@ -23,9 +23,10 @@ export async function startReceiver() {
     req.on('end', () => {
       const r = { headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       received.push(r);
-      const status = answer(received.length, r);
-      if (status === 'hang') hanging.add(res);
-      else res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+      const told = answer(received.length, r);
+      if (told === 'hang') return void hanging.add(res);
+      const { status, delayMs } = typeof told === 'number' ? { status: told, delayMs: 0 } : told;
+      setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope'), delayMs);
     });
   });
   server.listen(0, '127.0.0.1');
