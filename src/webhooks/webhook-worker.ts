@@ -5,10 +5,20 @@ import { backoffMs, handlePromiseError, type Log } from '../background.ts';
 import type { Db } from '../db/kysely.ts';
 import { sendWebhook } from './sender.ts';
 import type { WebhookConfig } from './webhooks.config.ts';
-import { type ClaimedDelivery, claimDueDeliveries, markDelivered, markFailed, noteEndpointFailure } from './webhooks.repo.ts';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  markDelivered,
+  markFailed,
+  noteEndpointFailure,
+  pruneDelivered,
+} from './webhooks.repo.ts';
 
 /** How many deliveries one pass claims (and sends at once). */
 const BATCH = 10;
+/** How long the log of a made delivery is kept (what is owed is kept until delivered), and how often it is pruned. */
+export const DELIVERY_LOG_DAYS = 30;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Delivers the outbox: every `pollMs` (or at once after `kick`), claims due deliveries with a lease, sends each
@@ -25,6 +35,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
+  let prunedAt = 0;
   // Cuts off attempts under way when the app closes: a hung receiver must not hold up a graceful shutdown.
   let stopping = new AbortController();
 
@@ -56,6 +67,11 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   }
 
   async function pass(): Promise<void> {
+    if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      const pruned = await pruneDelivered(db, new Date(prunedAt - DELIVERY_LOG_DAYS * 86_400_000));
+      if (pruned.deliveries + pruned.events > 0) log.info(pruned, 'webhook delivery log: dropped deliveries made over 30 days ago');
+    }
     do {
       again = false;
       const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, BATCH);

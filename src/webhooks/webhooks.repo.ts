@@ -189,3 +189,23 @@ export async function noteEndpointFailure(db: Q, endpointId: string, at: Date, d
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * Drops the log of deliveries made before `before`, and the events nothing refers to any more. What is still owed
+ * (pending, at any age) is kept, and so is its event.
+ */
+export async function pruneDelivered(db: Q, before: Date): Promise<{ deliveries: number; events: number }> {
+  const gone = await db
+    .deleteFrom('webhook_deliveries')
+    .where('state', '=', 'delivered')
+    .where('delivered_at', '<', before)
+    .executeTakeFirst();
+  const orphans = await db
+    .deleteFrom('webhook_events')
+    .where('created_at', '<', before)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id'))),
+    )
+    .executeTakeFirst();
+  return { deliveries: Number(gone.numDeletedRows), events: Number(orphans.numDeletedRows) };
+}

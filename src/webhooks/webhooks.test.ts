@@ -5,6 +5,8 @@ import { liveSession } from '../polls/polls.fixtures.ts';
 import { eventually } from '../test/eventually.ts';
 import { type Course, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
 import { enqueueWebhookEvent } from './outbox.ts';
+import { DELIVERY_LOG_DAYS } from './webhook-worker.ts';
+import { pruneDelivered } from './webhooks.repo.ts';
 import { quickEnv, type Receiver, registerEndpoint, startReceiver, verify } from './webhooks.fixture.ts';
 
 const sessionTypes = ['session.created', 'session.updated', 'session.started', 'session.ended', 'session.cancelled'];
@@ -160,6 +162,32 @@ for (const target of await dbTargets('webhooks')) {
       assert.equal(rows.length, 0);
       assert.equal(await enqueueWebhookEvent(t.db, 'grade.published', { courseId: c.courseId }), undefined);
     });
+
+    test('the delivery log forgets deliveries made over 30 days ago, never what is still owed', async () => {
+      const old = new Date(Date.now() - 31 * 86_400_000);
+      const endpointId = await registerRow(t.db);
+      for (const [id, state] of [
+        ['msg_old_delivered', 'delivered'],
+        ['msg_old_pending', 'pending'],
+      ] as const) {
+        await t.db.insertInto('webhook_events').values({ id, type: 'grade.published', payload: '{}', created_at: old }).execute();
+        await t.db
+          .insertInto('webhook_deliveries')
+          .values({
+            id: crypto.randomUUID(),
+            endpoint_id: endpointId,
+            event_id: id,
+            state,
+            created_at: old,
+            delivered_at: state === 'delivered' ? old : null,
+          })
+          .execute();
+      }
+      const pruned = await pruneDelivered(t.db, new Date(Date.now() - DELIVERY_LOG_DAYS * 86_400_000));
+      assert.deepEqual(pruned, { deliveries: 1, events: 1 });
+      const left = await t.db.selectFrom('webhook_deliveries').select('event_id').where('endpoint_id', '=', endpointId).execute();
+      assert.deepEqual(left, [{ event_id: 'msg_old_pending' }]);
+    });
   });
 }
 
@@ -168,12 +196,13 @@ function field<T>(event: { data: Record<string, unknown> } | undefined, key: str
   return (event?.data[key] ?? {}) as T;
 }
 
-/** An endpoint row written straight in a transaction (for the rollback test). */
-async function registerRow(trx: Parameters<typeof enqueueWebhookEvent>[0]) {
+/** An endpoint row written straight (in a transaction for the rollback test); returns its id. */
+async function registerRow(trx: Parameters<typeof enqueueWebhookEvent>[0]): Promise<string> {
+  const id = crypto.randomUUID();
   await trx
     .insertInto('webhook_endpoints')
     .values({
-      id: crypto.randomUUID(),
+      id,
       url: 'https://lms.example/x',
       event_types: JSON.stringify(['grade.published']) as never,
       secret: 'whsec_x',
@@ -183,4 +212,5 @@ async function registerRow(trx: Parameters<typeof enqueueWebhookEvent>[0]) {
       failing_since: null,
     })
     .execute();
+  return id;
 }
