@@ -36,6 +36,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   let again = false;
   let stopped = true;
   let prunedAt = 0;
+  let failedPasses = 0;
   // Cuts off attempts under way when the app closes: a hung receiver must not hold up a graceful shutdown.
   let stopping = new AbortController();
 
@@ -91,10 +92,18 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     }
     clearTimeout(timer);
     running = pass()
-      .catch((err: unknown) => log.warn({ err }, 'webhook worker pass failed (database away?); trying again at the next pass'))
+      .then(() => {
+        failedPasses = 0;
+      })
+      .catch((err: unknown) => {
+        failedPasses++;
+        log.warn({ err, failedPasses }, 'webhook worker pass failed (database away?); trying again with backoff');
+      })
       .finally(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(run, config.pollMs);
+        // While the database is away, one line per pass at a slowing rate, not one a second.
+        const waitMs = failedPasses === 0 ? config.pollMs : backoffMs(failedPasses, config.pollMs, 30_000);
+        if (!stopped) timer = setTimeout(run, waitMs);
       });
   }
 
