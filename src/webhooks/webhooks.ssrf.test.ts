@@ -124,6 +124,21 @@ for (const target of await dbTargets('webhook SSRF refusals')) {
         .where('outcome', '=', 'denied')
         .execute();
       assert.equal(denied.length, 5);
+      const ok = await t.request({
+        method: 'POST',
+        url: '/api/webhooks',
+        token: c.admin,
+        body: { url: 'https://lms.example/hooks', eventTypes: ['poll.closed'] },
+      });
+      assert.equal(ok.statusCode, 201);
+      const moved = await t.request({
+        method: 'PATCH',
+        url: `/api/webhooks/${ok.json().id}`,
+        token: c.admin,
+        body: { url: 'http://10.0.0.7/hooks' },
+      });
+      assert.equal(moved.json().error.code, 'WEBHOOK_URL_REFUSED', 'nor may a URL be changed to one');
+      await t.request({ method: 'DELETE', url: `/api/webhooks/${ok.json().id}`, token: c.admin });
     });
 
     test('a host name that resolves to a loopback address is refused at delivery (DNS is checked when connecting)', async () => {
