@@ -81,6 +81,11 @@ import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { createCalendarService } from './calendar/calendar.service.ts';
 import { seriesRoutes } from './sessions/series.routes.ts';
 import { createSeriesService } from './sessions/series.service.ts';
+// Issue 16, part 2 (webhooks)
+import { sessionWebhooks } from './sessions/session-webhooks.ts';
+import { createWebhookWorker } from './webhooks/webhook-worker.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import { createWebhooksService } from './webhooks/webhooks.service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -161,6 +166,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     seriesRoutes(createSeriesService({ db, audit: services.audit, loadSession: services.loadSession, sessions: services.sessions })),
   );
   await app.register(calendarRoutes(createCalendarService(db, services.audit, services.budgets), config));
+  await app.register(webhooksRoutes(services.webhooks));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -234,7 +240,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const meetSync = createMeetSyncService({ db, audit, loadSession, sync, kick: worker.kick });
   // Filled below, once every feature exists: a breakout room ends through the same hooks as any class.
   const onClassEnd: ClassEndHook[] = [closeAttendanceAtClassEnd];
-  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange];
+  const onSessionChange: SessionChangeHook[] = [meetings.onSessionChange, sync.onSessionChange, sessionWebhooks(config.publicUrl)];
   const breakouts = createBreakoutsFeature({
     ...classDeps,
     meetings,
@@ -340,6 +346,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   await presence.recover();
   for (const feature of features) await feature.recover?.();
   worker.start();
+  const webhookWorker = createWebhookWorker(db, config.webhooks, app.log);
+  webhookWorker.start();
   const retention = startEventRetention(db, { retentionDays: config.eventRetentionDays, log: app.log });
   app.addHook('preClose', async () => {
     // Take no new work, and let what was taken commit and be acked before any socket closes (half the deadline:
@@ -353,6 +361,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     await presence.leaveMirror();
     presence.stop();
     await worker.stop();
+    await webhookWorker.stop();
     await Promise.all(features.map((feature) => feature.stop?.()));
     channels.closeAll();
     await drain.closeSockets(1000);
@@ -363,7 +372,12 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
   const reports = createReportsService(db, audit, loadSession);
+  const webhooks = createWebhooksService(db, audit, {
+    allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+    kick: webhookWorker.kick,
+  });
   return {
+    webhooks,
     reports,
     audit,
     verify,

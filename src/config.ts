@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type MeetingConfig, meetingConfigFrom, meetingEnv } from './meetings/meetings.config.ts';
+import { type WebhookConfig, webhookConfigFrom, webhookEnv } from './webhooks/webhooks.config.ts';
 
 const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intFromEnv = (min: number, max: number) =>
@@ -71,6 +72,7 @@ const envSchema = z.object({
   EVENT_RETENTION_DAYS: intFromEnv(0, 36_500).default(30),
   SHUTDOWN_TIMEOUT_MS: intFromEnv(100, 600_000).default(10_000),
   ...meetingEnv,
+  ...webhookEnv,
 });
 
 export type AuthConfig =
@@ -104,6 +106,8 @@ export interface Config {
    */
   publicUrl?: string;
   meetings: MeetingConfig;
+  /** Signed webhooks: SSRF override, timeouts and retry backoff (src/webhooks/webhooks.config.ts). */
+  webhooks: WebhookConfig;
   /**
    * Prometheus metrics at `/metrics`: on the main port behind `Authorization: Bearer <token>`, or on `port` (on the
    * same host) instead, also behind the token when one is set. Absent: no /metrics at all.
@@ -188,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     hstsMaxAge: e.HSTS_MAX_AGE,
     publicUrl: e.PUBLIC_URL,
     meetings,
+    webhooks: webhookConfigFrom(e),
     metrics: e.METRICS_TOKEN || e.METRICS_PORT !== undefined ? { token: e.METRICS_TOKEN, port: e.METRICS_PORT } : undefined,
     realtime: {
       presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -68,6 +68,13 @@ export const ERRORS = {
   MEETING_SYNC_UNAVAILABLE: 409,
   /** The asked range of a session's event log was dropped by retention (EVENT_RETENTION_DAYS). */
   EVENTS_EXPIRED: 410,
+  // Issue 16, part 2 (webhooks)
+  /** A webhook endpoint that does not exist (or was deleted). */
+  WEBHOOK_NOT_FOUND: 404,
+  /** A delivery that is not one of this webhook endpoint's. */
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
+  /** A webhook URL that is not http(s), carries credentials, or points at a private, loopback or link-local address. */
+  WEBHOOK_URL_REFUSED: 422,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -81,4 +81,12 @@ export type AuditAction =
   | 'series.update'
   | 'series.cancel'
   | 'calendar_feed.create'
-  | 'calendar_feed.revoke';
+  | 'calendar_feed.revoke'
+  // Issue 16, part 2 (webhooks)
+  | 'webhook.create'
+  | 'webhook.read'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.rotate_secret'
+  | 'webhook.redeliver'
+  | 'webhook.disabled';

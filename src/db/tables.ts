@@ -247,6 +247,10 @@ export interface Database {
   breakout_members: BreakoutMembersTable;
   session_series: SessionSeriesTable;
   calendar_feeds: CalendarFeedsTable;
+  // Issue 16, part 2 (webhooks)
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** A recurring class as scheduled (migration 0019): its classes are live sessions with its series_id. */
@@ -412,3 +416,48 @@ export type NewLiveSession = Insertable<LiveSessionsTable>;
 export type AttendanceRow = Selectable<SessionAttendanceTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type GroupSetRow = Selectable<CourseGroupSetsTable>;
+
+// Issue 16, part 2 (webhooks): see migration 0018.
+/** A receiver an admin registered; `event_types` is a JSON array of webhook event type names. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: Generated<string>;
+  event_types: string[];
+  enabled: Generated<boolean>;
+  /** `whsec_…`, the Standard Webhooks signing secret. */
+  secret: string;
+  /** When the current run of failed attempts began; null after a success. */
+  failing_since: Date | null;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+/** The outbox: one row per event, its id the stable `webhook-id`, its payload the exact body sent. */
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  payload: unknown;
+  created_at: CreatedAt;
+}
+export type WebhookDeliveryState = 'pending' | 'delivered';
+/** One event owed to (or delivered to) one endpoint: the delivery log. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  state: Generated<WebhookDeliveryState>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  claimed_until: Date | null;
+  claim_token: string | null;
+  last_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: CreatedAt;
+}
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { RoomEventName, RoomPayload } from '../realtime/protocol.ts';
+import { enqueueRoomWebhooks } from '../webhooks/room-events.ts';
 
 /**
  * A draft event: its name and payload, before the session's log gives it a `seq`. Derived from the protocol, so a
@@ -33,7 +34,10 @@ export async function appendEvents(db: Kysely<Database>, sessionId: string, draf
   if (rows.length !== n) throw new Error(`Live session ${sessionId} was not found`);
   const first = rows.reduce((min, r) => Math.min(min, Number(r.seq)), Number.POSITIVE_INFINITY);
   // A spread over a union of payloads loses which payload goes with which name; each draft was checked already.
-  return drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }) as StoredEvent);
+  const stored = drafts.map((d, i) => ({ seq: first + i, event: d.event, payload: { seq: first + i, ...d.payload } }) as StoredEvent);
+  // Webhooks (issue 16): the outbox is written in the same transaction as the log, so both commit or neither does.
+  await enqueueRoomWebhooks(db, sessionId, stored);
+  return stored;
 }
 
 /** Events with since < seq ≤ upTo (when given), in order, at most `limit`. */

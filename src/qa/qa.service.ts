@@ -1,3 +1,4 @@
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import type { Actor } from '../auth/actor.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
@@ -147,7 +148,10 @@ export function createQaService(deps: ClassDeps) {
           check(before.status);
           if (!(await markAnswered(trx, question.id, answer ?? null, actor.id, new Date()))) throw questionClosed('dismissed');
         },
-        async (dto, { before }) => [{ event: 'qa:updated', payload: { question: dto } }, ...answeringEnded(before.answering)],
+        async (dto, { trx, before, session: locked }) => {
+          await enqueueWebhookEvent(trx, 'question.answered', { courseId: locked.course_id, sessionId: locked.id, question: dto });
+          return [{ event: 'qa:updated', payload: { question: dto } }, ...answeringEnded(before.answering)];
+        },
       );
     },
 

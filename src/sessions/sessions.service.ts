@@ -1,4 +1,5 @@
 import type { Transaction, Updateable } from 'kysely';
+import { enqueueSessionCreated } from './session-webhooks.ts';
 import type { Actor } from '../auth/actor.ts';
 import { canManageCourse, canViewCourse, isAdmin } from '../auth/policies.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
@@ -89,6 +90,7 @@ export function createSessionsService(deps: SessionsDeps) {
           });
           const details = { meetingProvider: row.meeting_provider, ...(series && { seriesId: series.series_id }) };
           await insertAuditEntry(trx, auditEntry(actor, 'session.create', sessionTarget(row), 'success', details));
+          await enqueueSessionCreated(trx, row);
           owes = (await meetings.owe(trx, row.id, meeting)) || owes;
           rows.push(row);
         }

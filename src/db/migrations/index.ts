@@ -13,6 +13,7 @@ import * as joinCodes from './0013_join_codes.ts';
 import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 import * as groupSets from './0015_group_sets.ts';
 import * as breakouts from './0016_breakouts.ts';
+import * as webhooks from './0018_webhooks.ts';
 import * as calendarSeries from './0019_calendar_series.ts';
 import * as breakoutRoundPending from './0021_breakout_round_pending.ts';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0014_meeting_job_claims': meetingJobClaims,
   '0015_group_sets': groupSets,
   '0016_breakouts': breakouts,
+  '0018_webhooks': webhooks,
   '0019_calendar_series': calendarSeries,
   '0021_breakout_round_pending': breakoutRoundPending,
 };

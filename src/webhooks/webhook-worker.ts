@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { insertAuditEntry } from '../audit/audit.repo.ts';
+import { auditEntry } from '../audit/audit.service.ts';
+import { backoffMs, handlePromiseError, type Log } from '../background.ts';
+import type { Db } from '../db/kysely.ts';
+import { sendWebhook } from './sender.ts';
+import type { WebhookConfig } from './webhooks.config.ts';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  markDelivered,
+  markFailed,
+  noteEndpointFailure,
+  pruneDelivered,
+} from './webhooks.repo.ts';
+
+/** How many deliveries one pass claims (and sends at once). */
+const BATCH = 10;
+/** How long the log of a made delivery is kept (what is owed is kept until delivered), and how often it is pruned. */
+export const DELIVERY_LOG_DAYS = 30;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Delivers the outbox: every `pollMs` (or at once after `kick`), claims due deliveries with a lease, sends each
+ * signed, and records the outcome under its claim. A failure is retried with exponential backoff and jitter; an
+ * endpoint whose attempts have all failed for `disableAfterMs` is disabled (reason and time in GET /api/webhooks).
+ * Several nodes may run it: a claim is one node's until its lease runs out. At-least-once: a process killed between
+ * sending and recording sends again after the lease, with the same webhook-id.
+ */
+export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
+  const token = randomUUID();
+  // Longer than one attempt can take (the timeout bounds it), so a live attempt is never taken for abandoned.
+  const leaseMs = 2 * config.timeoutMs + 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  let prunedAt = 0;
+  let failedPasses = 0;
+  // Cuts off attempts under way when the app closes: a hung receiver must not hold up a graceful shutdown.
+  let stopping = new AbortController();
+
+  async function deliver(d: ClaimedDelivery): Promise<void> {
+    const body = JSON.stringify(d.payload);
+    const outcome = await sendWebhook({ url: d.url, secret: d.secret, eventId: d.event_id, body, ...config, signal: stopping.signal });
+    const at = new Date();
+    if (outcome.interrupted) {
+      // Due again at once for the next process (no lease to wait out), and not held against the receiver.
+      await markFailed(db, d, token, at, { ...outcome, retryAt: at });
+      return;
+    }
+    if (outcome.ok) {
+      if (!(await markDelivered(db, d, token, at, outcome.status ?? 200)))
+        log.warn({ deliveryId: d.id }, 'webhook delivered after its claim was lost');
+      return;
+    }
+    const retryAt = new Date(at.getTime() + backoffMs(d.attempts + 1, config.retryBaseMs, config.retryMaxMs));
+    if (!(await markFailed(db, d, token, at, { ...outcome, retryAt }))) return;
+    const disableBefore = new Date(at.getTime() - config.disableAfterMs);
+    const reason = `Every delivery attempt failed for ${Math.round(config.disableAfterMs / 3_600_000)} h; last: ${outcome.error ?? 'failed'}`;
+    const disabled = await db.transaction().execute(async (trx) => {
+      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, reason.slice(0, 1000));
+      const target = { type: 'webhook', id: d.endpoint_id };
+      if (row) await insertAuditEntry(trx, auditEntry(null, 'webhook.disabled', target, 'success', { reason: row.disabled_reason }));
+      return row;
+    });
+    if (disabled) log.warn({ endpointId: d.endpoint_id, url: disabled.url }, 'webhook endpoint disabled after a day of failures');
+  }
+
+  async function pass(): Promise<void> {
+    if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      const pruned = await pruneDelivered(db, new Date(prunedAt - DELIVERY_LOG_DAYS * 86_400_000));
+      if (pruned.deliveries + pruned.events > 0) log.info(pruned, 'webhook delivery log: dropped deliveries made over 30 days ago');
+    }
+    do {
+      again = false;
+      const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, BATCH);
+      const results = await Promise.allSettled(claimed.map(deliver));
+      for (const r of results)
+        if (r.status === 'rejected') log.error({ err: r.reason }, 'recording a webhook delivery failed; it is retried after its lease');
+      // A full batch means more may be due now.
+      if (claimed.length === BATCH) again = true;
+    } while (again && !stopped);
+  }
+
+  function run(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = pass()
+      .then(() => {
+        failedPasses = 0;
+      })
+      .catch((err: unknown) => {
+        failedPasses++;
+        log.warn({ err, failedPasses }, 'webhook worker pass failed (database away?); trying again with backoff');
+      })
+      .finally(() => {
+        running = undefined;
+        // While the database is away, one line per pass at a slowing rate, not one a second.
+        const waitMs = failedPasses === 0 ? config.pollMs : backoffMs(failedPasses, config.pollMs, 30_000);
+        if (!stopped) timer = setTimeout(run, waitMs);
+      });
+  }
+
+  return {
+    start(): void {
+      stopped = false;
+      stopping = new AbortController();
+      run();
+    },
+    /** Something became due on this node (a redelivery): look now rather than at the next pass. */
+    kick(): void {
+      if (!stopped) handlePromiseError(Promise.resolve().then(run), log, 'kicking the webhook worker failed');
+    },
+    /** Stops passing; waits for a pass under way (its attempts are bounded by the timeout). */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      stopping.abort();
+      await running;
+    },
+  };
+}
+
+export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
