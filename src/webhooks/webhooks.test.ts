@@ -106,6 +106,44 @@ for (const target of await dbTargets('webhooks')) {
       await t.request({ method: 'DELETE', url: `/api/webhooks/${hook.id}`, token: c.admin });
     });
 
+    test('a series tells each of its classes: session.created for each, session.cancelled for each one cancelled', async () => {
+      const hook = await registerEndpoint(t, c.admin, rx.url, ['session.created', 'session.cancelled']);
+      const body = {
+        courseId: c.courseId,
+        title: 'Weekly webhooks',
+        durationMinutes: 60,
+        rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3',
+        timezone: 'Europe/Berlin',
+        firstStart: '2030-03-04T18:00',
+      };
+      const res = await t.request({ method: 'POST', url: '/api/live-sessions/series', token: c.mentor, body });
+      assert.equal(res.statusCode, 201, res.body);
+      const { series, sessions } = res.json() as { series: { id: string }; sessions: { id: string }[] };
+      const cancel = { fromSessionId: sessions[1]?.id, scope: 'following' };
+      const cancelled = await t.request({
+        method: 'POST',
+        url: `/api/live-sessions/series/${series.id}/cancel`,
+        token: c.mentor,
+        body: cancel,
+      });
+      assert.equal(cancelled.statusCode, 200, cancelled.body);
+      const ids = new Set(sessions.map((x) => x.id));
+      const told = () =>
+        rx.received
+          .filter((r) => [...ids].some((id) => r.body.includes(id)))
+          .map((r) => verify(hook.secret, r))
+          .map((e) => `${e.type} ${sessions.findIndex((x) => x.id === field<{ id: string }>(e, 'session').id)}`);
+      await eventually(() => told().length >= 5, 'three created, two cancelled');
+      assert.deepEqual(told().sort(), [
+        'session.cancelled 1',
+        'session.cancelled 2',
+        'session.created 0',
+        'session.created 1',
+        'session.created 2',
+      ]);
+      await t.request({ method: 'DELETE', url: `/api/webhooks/${hook.id}`, token: c.admin });
+    });
+
     test('class features emit poll.closed with results and question.asked / question.answered', async () => {
       const hook = await registerEndpoint(t, c.admin, rx.url, ['poll.closed', 'question.asked', 'question.answered']);
       const s = await liveSession(t, c);
