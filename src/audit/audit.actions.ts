@@ -76,4 +76,11 @@ export type AuditAction =
   | 'breakout.timer'
   | 'breakout.broadcast'
   | 'breakout.help'
-  | 'breakout.close';
+  | 'breakout.close'
+  // LTI Advantage services (issue 16): roster sync (NRPS) and grade publication (AGS).
+  | 'roster.sync'
+  | 'lti.grades.read'
+  | 'lti.grades.put'
+  | 'lti.grades.retry'
+  | 'lti.grades.sent'
+  | 'lti.grades.failed';
