@@ -153,6 +153,7 @@ for (const target of await dbTargets('database schema')) {
         { name: '0014_meeting_job_claims' },
         { name: '0015_group_sets' },
         { name: '0016_breakouts' },
+        { name: '0017_lti' },
       ]);
     });
   });

@@ -13,6 +13,7 @@ import * as joinCodes from './0013_join_codes.ts';
 import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 import * as groupSets from './0015_group_sets.ts';
 import * as breakouts from './0016_breakouts.ts';
+import * as lti from './0017_lti.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0014_meeting_job_claims': meetingJobClaims,
   '0015_group_sets': groupSets,
   '0016_breakouts': breakouts,
+  '0017_lti': lti,
 };
 
 export const migrationProvider: MigrationProvider = {
