@@ -76,6 +76,10 @@ import { createModerationService } from './courses/moderation.service.ts';
 import { groupSetsRoutes } from './groups/group-sets.routes.ts';
 import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
+import { activeSigningKey } from './lti/lti.keys.ts';
+import { createServiceTokens } from './lti/lti.service-token.ts';
+import { createRosterSync } from './lti/lti.nrps.service.ts';
+import { rosterSyncRoutes } from './lti/lti.nrps.routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -149,6 +153,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(moderationRoutes(createModerationService(db, services.audit)));
   await app.register(groupSetsRoutes(createGroupSetsService(db, services.audit), config.bodyLimit));
   await app.register(reportsRoutes(services.reports));
+  await app.register(rosterSyncRoutes(services.rosterSync));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -348,11 +353,17 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     await cluster?.close();
   });
 
+  // LTI Advantage services (issue 16): service tokens signed with the tool's key, roster sync (NRPS).
+  const ltiTokens = createServiceTokens({ signingKey: () => activeSigningKey(db) });
+  const rosterSync = createRosterSync({ db, audit, courses, tokens: ltiTokens, log: app.log });
+  app.addHook('preClose', () => rosterSync.settle());
+
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
   const reports = createReportsService(db, audit, loadSession);
   return {
     reports,
+    rosterSync,
     audit,
     verify,
     recordUser,

@@ -249,6 +249,8 @@ export interface Database {
   lti_users: LtiUsersTable;
   lti_deep_link_requests: LtiDeepLinkRequestsTable;
   lti_registration_links: LtiRegistrationLinksTable;
+  lti_grade_settings: LtiGradeSettingsTable;
+  lti_grade_publications: LtiGradePublicationsTable;
 }
 
 export type BreakoutAssignment = 'random' | 'manual' | 'self-select' | 'groups';
@@ -498,3 +500,38 @@ export interface LtiRegistrationLinksTable {
   used_at: Timestamp | null;
   platform_id: string | null;
 }
+
+// LTI grades (migration 0020).
+
+/** What a course publishes to its LMS gradebook after each class (no row: nothing). */
+export interface LtiGradeSettingsTable {
+  course_id: string;
+  attendance: LtiAttendanceGrade;
+  quizzes: boolean;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+export type LtiAttendanceGrade = 'off' | 'percent' | 'status';
+
+/** One class's grades of one kind, owed to or sent to the LMS. */
+export interface LtiGradePublicationsTable {
+  id: Generated<string>;
+  session_id: string;
+  course_id: string;
+  kind: 'attendance' | 'quiz';
+  /** The setting at class end: attendance as `percent` or `status`; quizzes as `score`. */
+  mode: 'percent' | 'status' | 'score';
+  status: Generated<LtiPublicationStatus>;
+  attempts: Generated<number>;
+  run_at: Generated<Timestamp>;
+  claimed_until: Timestamp | null;
+  claim_token: string | null;
+  last_error: string | null;
+  line_item_url: string | null;
+  scores_sent: number | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+export type LtiPublicationStatus = 'pending' | 'sent' | 'failed';
+export type LtiGradePublicationRow = Selectable<LtiGradePublicationsTable>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CryptoKey, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { type CallOptions, LtiServiceError, platformCall, readJson } from './lti.service-token.http.ts';
 
@@ -13,12 +13,9 @@ export const LTI_SCOPES = {
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** The key our client assertions are signed with: the tool's active key (lti.keys.ts), its kid in our JWKS. */
-export interface SigningKey {
-  kid: string;
-  privateKey: CryptoKey;
-  alg: 'RS256';
-}
+import type { SigningKey } from './lti.keys.ts';
+
+export type { SigningKey };
 
 /** What a token request needs of a registered platform (a row of lti_platforms). */
 export interface TokenPlatform {

@@ -14,6 +14,7 @@ import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 import * as groupSets from './0015_group_sets.ts';
 import * as breakouts from './0016_breakouts.ts';
 import * as lti from './0017_lti.ts';
+import * as ltiGrades from './0020_lti_grades.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0015_group_sets': groupSets,
   '0016_breakouts': breakouts,
   '0017_lti': lti,
+  '0020_lti_grades': ltiGrades,
 };
 
 export const migrationProvider: MigrationProvider = {

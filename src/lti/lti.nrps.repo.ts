@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { inBatches } from '../db/batches.ts';
+import type { Database } from '../db/tables.ts';
+
+type Q = Kysely<Database>;
+
+/** A course that came from an LMS: its context (the services offered at the last launch) and its platform. */
+export async function findLtiCourse(db: Q, courseId: string) {
+  return db
+    .selectFrom('lti_contexts as c')
+    .innerJoin('lti_platforms as p', 'p.id', 'c.platform_id')
+    .select([
+      'c.platform_id',
+      'c.context_id',
+      'c.course_id',
+      'c.nrps_url',
+      'c.ags_lineitems_url',
+      'c.ags_scopes',
+      'c.roster_synced_at',
+      'p.slug',
+      'p.client_id',
+      'p.token_url',
+    ])
+    .where('c.course_id', '=', courseId)
+    .executeTakeFirst();
+}
+export type LtiCourse = NonNullable<Awaited<ReturnType<typeof findLtiCourse>>>;
+
+/** Our user ids for LMS users already seen (a launch or an earlier sync recorded them), by `sub`. */
+export async function knownLtiUsers(db: Q, platformId: string, subs: string[]): Promise<Map<string, string>> {
+  const known = new Map<string, string>();
+  for (const batch of inBatches(subs)) {
+    const rows = await db
+      .selectFrom('lti_users')
+      .select(['sub', 'user_id'])
+      .where('platform_id', '=', platformId)
+      .where('sub', 'in', batch)
+      .execute();
+    for (const row of rows) known.set(row.sub, row.user_id);
+  }
+  return known;
+}
+
+/** Records which LMS user each of our user ids is (AGS scores are posted under the LMS's `sub`). */
+export async function recordLtiUsers(db: Q, platformId: string, users: { sub: string; userId: string }[]): Promise<void> {
+  for (const batch of inBatches(users)) {
+    await db
+      .insertInto('lti_users')
+      .values(batch.map((u) => ({ platform_id: platformId, sub: u.sub, user_id: u.userId, updated_at: new Date() })))
+      .onConflict((oc) => oc.columns(['platform_id', 'sub']).doNothing())
+      .execute();
+  }
+}
+
+export async function markRosterSynced(db: Q, platformId: string, contextId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('lti_contexts')
+    .set({ roster_synced_at: at })
+    .where('platform_id', '=', platformId)
+    .where('context_id', '=', contextId)
+    .execute();
+}
+
+/**
+ * Our user id for an LMS user the launch has not recorded yet: the platform's slug and the `sub`, or a hash of the
+ * `sub` when it is too long or holds characters our ids refuse. It must agree with the launch's own rule (H1's
+ * lti users module): at merge, the lead points this at that one function.
+ */
+export function ltiUserId(slug: string, sub: string): string {
+  const plain = `${slug}:${sub}`;
+  if (plain.length <= 100 && /^[A-Za-z0-9._:@|-]+$/.test(sub)) return plain;
+  return `${slug}:h:${createHash('sha256').update(sub).digest('base64url').slice(0, 43)}`;
+}
