@@ -80,6 +80,9 @@ import { activeSigningKey } from './lti/lti.keys.ts';
 import { createServiceTokens } from './lti/lti.service-token.ts';
 import { createRosterSync } from './lti/lti.nrps.service.ts';
 import { rosterSyncRoutes } from './lti/lti.nrps.routes.ts';
+import { createGradeWorker } from './lti/lti.ags.worker.ts';
+import { createGradesService } from './lti/lti.ags.service.ts';
+import { gradesRoutes } from './lti/lti.ags.routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -154,6 +157,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(groupSetsRoutes(createGroupSetsService(db, services.audit), config.bodyLimit));
   await app.register(reportsRoutes(services.reports));
   await app.register(rosterSyncRoutes(services.rosterSync));
+  await app.register(gradesRoutes(services.grades));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -356,7 +360,15 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   // LTI Advantage services (issue 16): service tokens signed with the tool's key, roster sync (NRPS).
   const ltiTokens = createServiceTokens({ signingKey: () => activeSigningKey(db) });
   const rosterSync = createRosterSync({ db, audit, courses, tokens: ltiTokens, log: app.log });
-  app.addHook('preClose', () => rosterSync.settle());
+  // Grades (AGS): owed in the class end's transaction, sent by a worker with leases and retries.
+  const gradeWorker = createGradeWorker({ db, tokens: ltiTokens, log: app.log, retry: config.ltiGradeRetry });
+  const grades = createGradesService({ db, audit, loadSession, kick: gradeWorker.kick });
+  onClassEnd.push(grades.onClassEnd);
+  gradeWorker.start();
+  app.addHook('preClose', async () => {
+    await gradeWorker.stop();
+    await rosterSync.settle();
+  });
 
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
@@ -364,6 +376,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   return {
     reports,
     rosterSync,
+    grades,
     audit,
     verify,
     recordUser,

@@ -521,9 +521,9 @@ export interface LtiGradePublicationsTable {
   kind: 'attendance' | 'quiz';
   /** The setting at class end: attendance as `percent` or `status`; quizzes as `score`. */
   mode: 'percent' | 'status' | 'score';
-  status: Generated<LtiPublicationStatus>;
-  attempts: Generated<number>;
-  run_at: Generated<Timestamp>;
+  status: ColumnType<LtiPublicationStatus, LtiPublicationStatus | undefined, LtiPublicationStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
   claimed_until: Timestamp | null;
   claim_token: string | null;
   last_error: string | null;
@@ -531,7 +531,7 @@ export interface LtiGradePublicationsTable {
   scores_sent: number | null;
   sent_at: Timestamp | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 export type LtiPublicationStatus = 'pending' | 'sent' | 'failed';
 export type LtiGradePublicationRow = Selectable<LtiGradePublicationsTable>;
