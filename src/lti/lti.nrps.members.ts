@@ -3,25 +3,30 @@ import type { RosterRole } from '../db/tables.ts';
 import type { NrpsMember } from './lti.nrps.client.ts';
 
 /**
- * The short name of an LTI role URI: `http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor` → `Instructor`,
- * the sub-role `…/membership/Instructor#TeachingAssistant` → `TeachingAssistant`, the simple name `Learner` as it is.
+ * LIS role URIs (and short forms) as the launch reads them (H1's `mapRoles` in lti.id-token.ts): one rule, so a sync
+ * never undoes what a launch did. At merge the lead may point rosterRoleOf at mapRoles itself.
  */
-export function roleName(uri: string): string {
-  const hash = uri.lastIndexOf('#');
-  if (hash >= 0) return uri.slice(hash + 1);
-  return uri.slice(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf(':')) + 1);
-}
+const ADMIN_ROLES = [
+  'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator',
+  'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator',
+];
+const MENTOR_ROLES = [
+  'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',
+  'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant',
+  'http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator',
+  'Instructor',
+  'TeachingAssistant',
+];
 
 /**
- * A member's place on the roster from their LMS roles: Instructor or TeachingAssistant → mentor (the stronger role
- * wins), Learner → student. Administrator maps to the admin token role at launch, and admins are never on rosters;
- * any other role (Observer, Mentor, ContentDeveloper) gives no place either: null.
+ * A member's place on the roster from their LMS roles, as at launch: Instructor, TeachingAssistant (and the course's
+ * own Administrator) → mentor; a system or institution Administrator → admin, and admins are never on rosters (their
+ * token reaches every course): null; anyone else (Learner, and roles such as Observer) → student.
  */
 export function rosterRoleOf(roles: string[]): RosterRole | null {
-  const names = new Set(roles.map(roleName));
-  if (names.has('Instructor') || names.has('TeachingAssistant')) return 'mentor';
-  if (names.has('Learner')) return 'student';
-  return null;
+  if (roles.some((r) => ADMIN_ROLES.includes(r))) return null;
+  if (roles.some((r) => MENTOR_ROLES.includes(r))) return 'mentor';
+  return 'student';
 }
 
 /** NRPS: a member is Active unless it says otherwise; Inactive (and Deleted, in a differences list) leave the roster. */

@@ -63,12 +63,12 @@ export async function markRosterSynced(db: Q, platformId: string, contextId: str
 }
 
 /**
- * Our user id for an LMS user the launch has not recorded yet: the platform's slug and the `sub`, or a hash of the
- * `sub` when it is too long or holds characters our ids refuse. It must agree with the launch's own rule (H1's
- * lti users module): at merge, the lead points this at that one function.
+ * Our user id for an LMS user no launch has recorded yet: `lti:<slug>:<sub>`, or `lti:<slug>:h.<hash>` when the `sub`
+ * is too long or holds characters our ids refuse. The launch's own rule (H1's `namespacedId` in lti.ids.ts), mirrored
+ * here until the branches meet: at merge the lead points this at that function. A recorded mapping always wins.
  */
 export function ltiUserId(slug: string, sub: string): string {
-  const plain = `${slug}:${sub}`;
-  if (plain.length <= 100 && /^[A-Za-z0-9._:@|-]+$/.test(sub)) return plain;
-  return `${slug}:h:${createHash('sha256').update(sub).digest('base64url').slice(0, 43)}`;
+  const prefix = `lti:${slug}:`;
+  if (/^[A-Za-z0-9._:@|-]+$/.test(sub) && prefix.length + sub.length <= 100) return prefix + sub;
+  return `${prefix}h.${createHash('sha256').update(sub).digest('base64url').slice(0, 43)}`;
 }

@@ -5,12 +5,35 @@ import { createCoursesService } from '../courses/courses.service.ts';
 import { assertError } from '../test/http.ts';
 import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
 import { activeSigningKey, publishedJwks } from './lti.keys.ts';
+import { rosterFromMembership } from './lti.nrps.members.ts';
+import { ltiUserId } from './lti.nrps.repo.ts';
 import { createRosterSync } from './lti.nrps.service.ts';
 import { type MockPlatform, startMockPlatform } from './lti.service-token.mock-platform.ts';
 import { createServiceTokens } from './lti.service-token.ts';
 import { insertLtiCourse } from './lti.service-token.fixture.ts';
 
 const ROLE = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
+
+test('LMS members become roster entries as a launch maps them', () => {
+  const entries = rosterFromMembership(
+    [
+      { user_id: 'a', roles: [`${ROLE}Instructor`, `${ROLE}Learner`], given_name: 'Ada', family_name: 'L.', email: 'not-an-email' },
+      { user_id: 'b', roles: [`${ROLE}Learner`], status: 'Inactive' },
+      { user_id: 'c', roles: ['http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator'] },
+      { user_id: 'd'.repeat(120), roles: [`${ROLE}Learner`], name: '  Dee  ' },
+    ],
+    (sub) => ltiUserId('slug0001', sub),
+  );
+  assert.deepEqual(
+    entries.map((e) => [e.userId.length <= 100, e.role, e.name ?? null, e.email ?? null]),
+    [
+      [true, 'mentor', 'Ada L.', null],
+      [true, 'student', 'Dee', null],
+    ],
+  );
+  assert.equal(entries[0]?.userId, 'lti:slug0001:a');
+  assert.match(entries[1]?.userId ?? '', /^lti:slug0001:h\./);
+});
 
 for (const target of await dbTargets('lti roster sync')) {
   describe(`roster sync from the LMS (NRPS) on ${target}`, () => {
