@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../app.ts';
 import { liveSession, pollIn, vote } from '../polls/polls.fixtures.ts';
 import { eventually } from '../test/eventually.ts';
 import { assertError } from '../test/http.ts';
-import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
+import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp, testConfig } from '../test/harness.ts';
 import { publishedJwks } from './lti.keys.ts';
 import { type MockPlatform, startMockPlatform } from './lti.service-token.mock-platform.ts';
 import { insertLtiCourse } from './lti.service-token.fixture.ts';
@@ -142,6 +144,33 @@ for (const target of await dbTargets('lti grades')) {
         403,
         'FORBIDDEN',
       );
+    });
+
+    test('a publication left claimed by a node that died is sent by the next start once its lease runs out', async () => {
+      const url = '/api/courses/course-1/lti-grades';
+      await t.request({ method: 'PUT', url, token: c.mentor, body: { attendance: 'off', quizzes: false } });
+      const s = await liveSession(t, c, { title: 'Heaps' });
+      await end(s.id);
+      await t.db
+        .insertInto('lti_grade_publications')
+        .values({
+          session_id: s.id,
+          course_id: 'course-1',
+          kind: 'attendance',
+          mode: 'status',
+          claimed_until: new Date(Date.now() + 300),
+          claim_token: randomUUID(),
+        })
+        .execute();
+      const restarted = await buildApp(testConfig(env), { db: t.db, logger: false });
+      await restarted.ready();
+      try {
+        await settled(s.id, 'sent');
+        const item = platform.lineItems.find((li) => li.resourceId === s.id);
+        assert.deepEqual([item?.scoreMaximum, item?.scores.map((sc) => sc.scoreGiven)], [1, [0, 0]]);
+      } finally {
+        await restarted.close();
+      }
     });
 
     test('a cancelled class owes nothing', async () => {

@@ -39,6 +39,8 @@ export interface MockPlatform {
   requests: { method: string; path: string; scope?: string }[];
   /** Tokens issued: how many times the token endpoint answered 200. */
   tokensIssued: () => number;
+  /** Every token issued so far stops working (revoked before its time). */
+  revokeTokens: () => void;
   /** The next `times` requests whose path starts with `prefix` are answered `status`. */
   fail: (prefix: string, status: number, times?: number) => void;
   close: () => Promise<void>;
@@ -79,6 +81,7 @@ export async function startMockPlatform(opts: { clientId?: string; jwks: () => P
     lineItems: [],
     requests: [],
     tokensIssued: () => issued,
+    revokeTokens: () => tokens.clear(),
     fail: (prefix, status, times = 1) => failures.push({ prefix, status, times }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

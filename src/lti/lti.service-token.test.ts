@@ -74,6 +74,17 @@ test('a page that fails fails the whole read (no half roster)', async () => {
   });
 });
 
+test('a token the platform revoked early is replaced once, and the call goes through', async () => {
+  platform.members = [{ user_id: 'u1', roles: ['Learner'] }];
+  const tokens = createServiceTokens({ signingKey: async () => key });
+  await fetchMembership(tokens, registered, platform.nrpsUrl);
+  const issued = platform.tokensIssued();
+  platform.revokeTokens();
+  const membership = await fetchMembership(tokens, registered, platform.nrpsUrl);
+  assert.equal(membership.members.length, 1);
+  assert.equal(platform.tokensIssued(), issued + 1);
+});
+
 test('a Link header is read as RFC 8288 says', () => {
   const base = 'https://lms.example/api/members?page=1';
   assert.equal(
