@@ -42,6 +42,17 @@ export async function listPublications(db: Q, sessionId: string): Promise<LtiGra
   return db.selectFrom('lti_grade_publications').selectAll().where('session_id', '=', sessionId).orderBy('kind').execute();
 }
 
+/** The publication states of these classes (a course report's). */
+export async function listPublicationStates(db: Q, sessionIds: string[]) {
+  const rows: Pick<LtiGradePublicationRow, 'session_id' | 'status'>[] = [];
+  for (const batch of inBatches(sessionIds)) {
+    rows.push(
+      ...(await db.selectFrom('lti_grade_publications').select(['session_id', 'status']).where('session_id', 'in', batch).execute()),
+    );
+  }
+  return rows;
+}
+
 const due = sql<boolean>`status = 'pending' AND run_at <= now() AND (claimed_until IS NULL OR claimed_until < now())`;
 
 /** Claims the next due publication for `leaseMs`, or undefined; other workers skip the row while it is locked. */

@@ -9,7 +9,14 @@ import type { LtiGradePublicationsTable } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { courseTarget, requireCourseManager } from '../reports/settings.service.ts';
 import { toPublicationDto } from './lti.ags.presenter.ts';
-import { enqueuePublications, findGradeSettings, listPublications, requeueFailed, upsertGradeSettings } from './lti.ags.repo.ts';
+import {
+  enqueuePublications,
+  findGradeSettings,
+  listPublicationStates,
+  listPublications,
+  requeueFailed,
+  upsertGradeSettings,
+} from './lti.ags.repo.ts';
 import type { GradeSettingsInput } from './lti.ags.schemas.ts';
 import { findLtiCourse } from './lti.nrps.repo.ts';
 
@@ -106,4 +113,15 @@ export function createGradesService({ db, audit, loadSession, kick }: GradesDeps
 /** The class report's view of its publications (reports.service adds it to the session report). */
 export async function gradeStatesOf(db: Db, sessionId: string) {
   return (await listPublications(db, sessionId)).map(toPublicationDto);
+}
+
+/** Per class, the worst state of its publications (failed, then pending, then sent), for the course report. */
+export async function gradeStatusByClass(db: Db, sessionIds: string[]): Promise<Map<string, 'pending' | 'sent' | 'failed'>> {
+  const rank = { failed: 3, pending: 2, sent: 1 } as const;
+  const worst = new Map<string, 'pending' | 'sent' | 'failed'>();
+  for (const row of await listPublicationStates(db, sessionIds)) {
+    const seen = worst.get(row.session_id);
+    if (!seen || rank[row.status] > rank[seen]) worst.set(row.session_id, row.status);
+  }
+  return worst;
 }

@@ -115,6 +115,9 @@ for (const target of await dbTargets('lti grades')) {
         ['attendance:sent', 'quiz:sent'],
       );
       assert.equal((await auditRows(t.db, { action: 'lti.grades.sent' })).length >= 2, true);
+      const course = await t.request({ method: 'GET', url: '/api/courses/course-1/report', token: c.mentor });
+      const row = course.json().classes.find((k: { sessionId: string }) => k.sessionId === s.id);
+      assert.equal(row.ltiGrades, 'sent');
     });
 
     test('an LMS that keeps failing marks the class failed with its answer; a mentor sends it again', async () => {
@@ -128,6 +131,8 @@ for (const target of await dbTargets('lti grades')) {
       assert.match(failedOne.lastError, /answered 500/);
       assert.match(failedOne.lastError, /gave up after 3 attempts/);
       assert.equal((await auditRows(t.db, { action: 'lti.grades.failed' })).length, 1);
+      const course = await t.request({ method: 'GET', url: '/api/courses/course-1/report', token: c.mentor });
+      assert.equal(course.json().classes.find((k: { sessionId: string }) => k.sessionId === s.id).ltiGrades, 'failed');
       // No quiz in this class: once the LMS answers, the quiz kind is done without a column.
       const retry = await t.request({ method: 'POST', url: `/api/live-sessions/${s.id}/lti-grades/retry`, token: c.mentor });
       assert.equal(retry.statusCode, 200, retry.body);

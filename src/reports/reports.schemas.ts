@@ -227,6 +227,10 @@ export const courseClassRow = z.object({
   messages: z.number().int(),
   questions: z.number().int(),
   votes: z.number().int(),
+  ltiGrades: z.enum(['none', 'pending', 'sent', 'failed']).optional().meta({
+    description:
+      "The class's grades to the LMS (LTI AGS): the worst of its publications (failed, then pending, then sent); none when the course published nothing for it.",
+  }),
 });
 
 export const courseReport = z
