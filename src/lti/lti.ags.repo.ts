@@ -5,10 +5,12 @@ import type { Database, LtiAttendanceGrade, LtiGradePublicationRow, LtiGradePubl
 
 type Q = Kysely<Database>;
 
+/** A course's grade setting, or undefined while it has the defaults (nothing published). */
 export async function findGradeSettings(db: Q, courseId: string) {
   return db.selectFrom('lti_grade_settings').selectAll().where('course_id', '=', courseId).executeTakeFirst();
 }
 
+/** Replaces a course's grade setting (PUT semantics). */
 export async function upsertGradeSettings(
   db: Q,
   courseId: string,
@@ -38,6 +40,7 @@ export async function enqueuePublications(
   return Number(res.numInsertedOrUpdatedRows ?? 0);
 }
 
+/** A class's publications, by kind. */
 export async function listPublications(db: Q, sessionId: string): Promise<LtiGradePublicationRow[]> {
   return db.selectFrom('lti_grade_publications').selectAll().where('session_id', '=', sessionId).orderBy('kind').execute();
 }

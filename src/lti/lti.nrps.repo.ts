@@ -53,6 +53,7 @@ export async function recordLtiUsers(db: Q, platformId: string, users: { sub: st
   }
 }
 
+/** When the context's roster was last synced (a launch skips a sync within the interval). */
 export async function markRosterSynced(db: Q, platformId: string, contextId: string, at: Date): Promise<void> {
   await db
     .updateTable('lti_contexts')
