@@ -53,6 +53,37 @@ export async function recordLtiUsers(db: Q, platformId: string, users: { sub: st
   }
 }
 
+/**
+ * Claims the launch-time sync of a course for every node at once: when the roster was not synced within `intervalMs`,
+ * stamps `roster_synced_at` now and returns the stamp and the value it replaced (to put back if the sync fails);
+ * undefined when a sync ran (or started) within the interval, or the course has no NRPS.
+ */
+export async function claimLaunchSync(db: Q, courseId: string, intervalMs: number) {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('lti_contexts')
+      .select(['platform_id', 'context_id', 'nrps_url', 'roster_synced_at'])
+      .where('course_id', '=', courseId)
+      .forUpdate()
+      .executeTakeFirst();
+    const now = new Date();
+    if (!row?.nrps_url) return undefined;
+    if (row.roster_synced_at && now.getTime() - row.roster_synced_at.getTime() < intervalMs) return undefined;
+    await markRosterSynced(trx, row.platform_id, row.context_id, now);
+    return { stamp: now, previous: row.roster_synced_at };
+  });
+}
+
+/** A failed launch-time sync gives its claim back (unless a sync has stamped the row since). */
+export async function releaseLaunchSync(db: Q, courseId: string, claim: { stamp: Date; previous: Date | null }) {
+  await db
+    .updateTable('lti_contexts')
+    .set({ roster_synced_at: claim.previous })
+    .where('course_id', '=', courseId)
+    .where('roster_synced_at', '=', claim.stamp)
+    .execute();
+}
+
 /** When the context's roster was last synced (a launch skips a sync within the interval). */
 export async function markRosterSynced(db: Q, platformId: string, contextId: string, at: Date): Promise<void> {
   await db

@@ -7,7 +7,15 @@ import { AppError } from '../errors.ts';
 import { requireCourseManager } from '../reports/settings.service.ts';
 import { fetchMembership } from './lti.nrps.client.ts';
 import { rosterFromMembership } from './lti.nrps.members.ts';
-import { findLtiCourse, knownLtiUsers, ltiUserId, markRosterSynced, recordLtiUsers } from './lti.nrps.repo.ts';
+import {
+  claimLaunchSync,
+  findLtiCourse,
+  knownLtiUsers,
+  ltiUserId,
+  markRosterSynced,
+  recordLtiUsers,
+  releaseLaunchSync,
+} from './lti.nrps.repo.ts';
 import type { RosterSyncResult } from './lti.nrps.schemas.ts';
 import type { FetchLike } from './lti.service-token.http.ts';
 import { LtiServiceError } from './lti.service-token.http.ts';
@@ -38,6 +46,8 @@ export function createRosterSync(deps: RosterSyncDeps) {
   const { db, log } = deps;
   // One sync per course at a time on this node: a second caller waits for the one under way and gets its result.
   const running = new Map<string, Promise<RosterSyncResult>>();
+  // Launch-time syncs from their claim on, so settle() waits for one that has not reached `running` yet.
+  const launches = new Set<Promise<void>>();
 
   async function sync(actor: Actor | null, courseId: string): Promise<RosterSyncResult> {
     const course = await findLtiCourse(db, courseId);
@@ -110,24 +120,30 @@ export function createRosterSync(deps: RosterSyncDeps) {
 
     /**
      * After a launch into a course (the lead wires this into the launch's after-commit place): syncs in the background
-     * unless a sync ran within the interval or runs now. Never rejects; a failure is logged and the next launch tries
-     * again (a failed sync does not count as one).
+     * unless a sync ran or started within the interval, on any node. Never rejects; a failure is logged and gives the
+     * claim back, so the next launch tries again.
      */
     syncRosterOnLaunch(courseId: string): void {
       if (running.has(courseId)) return;
       const check = async () => {
-        const course = await findLtiCourse(db, courseId);
-        if (!course?.nrps_url) return;
-        const since = course.roster_synced_at ? Date.now() - course.roster_synced_at.getTime() : Number.POSITIVE_INFINITY;
-        if (since < (deps.launchIntervalMs ?? LAUNCH_SYNC_INTERVAL_MS)) return;
-        await once(null, courseId);
+        // Claimed in the database, so a class start's launches over several nodes still make one sync.
+        const claim = await claimLaunchSync(db, courseId, deps.launchIntervalMs ?? LAUNCH_SYNC_INTERVAL_MS);
+        if (!claim) return;
+        try {
+          await once(null, courseId);
+        } catch (err) {
+          await releaseLaunchSync(db, courseId, claim);
+          throw err;
+        }
       };
-      handlePromiseError(check(), log, 'roster sync after a launch failed', { courseId });
+      const launch = check().finally(() => launches.delete(launch));
+      launches.add(launch);
+      handlePromiseError(launch, log, 'roster sync after a launch failed', { courseId });
     },
 
     /** Waits for the syncs under way (tests, and the app's close). */
     async settle(): Promise<void> {
-      await Promise.allSettled([...running.values()]);
+      await Promise.allSettled([...launches, ...running.values()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createAuditService } from '../audit/audit.service.ts';
 import { createCoursesService } from '../courses/courses.service.ts';
+import { eventually } from '../test/eventually.ts';
 import { assertError } from '../test/http.ts';
 import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
 import { activeSigningKey, publishedJwks } from './lti.keys.ts';
@@ -135,16 +136,28 @@ for (const target of await dbTargets('lti roster sync')) {
       const pages = () => platform.requests.filter((r) => r.path.startsWith('/nrps/')).length;
       const start = pages();
       sync.syncRosterOnLaunch('course-1');
-      sync.syncRosterOnLaunch('course-1'); // the second launch finds the first one running
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      sync.syncRosterOnLaunch('course-1'); // the second launch finds the first one claimed
       await sync.settle();
       assert.equal(pages() - start, 1);
       const names = await t.db.selectFrom('course_members').select('user_id').where('course_id', '=', 'course-1').execute();
       assert.ok(names.some((m) => m.user_id.endsWith(':sub-s4')));
       sync.syncRosterOnLaunch('course-1'); // within the interval: nothing
-      await new Promise((resolve) => setTimeout(resolve, 50));
       await sync.settle();
       assert.equal(pages() - start, 1);
+
+      // A sync that fails gives its claim back: the next launch tries again at once.
+      await t.db.updateTable('lti_contexts').set({ roster_synced_at: null }).execute();
+      platform.fail('/nrps/ctx-1', 503, 1);
+      sync.syncRosterOnLaunch('course-1');
+      await eventually(
+        async () =>
+          pages() - start === 2 &&
+          (await t.db.selectFrom('lti_contexts').select('roster_synced_at').executeTakeFirstOrThrow()).roster_synced_at === null,
+        'claim given back',
+      );
+      sync.syncRosterOnLaunch('course-1');
+      await eventually(async () => pages() - start === 3, 'the next launch synced');
+      await sync.settle();
     });
   });
 }
