@@ -6,6 +6,7 @@ import { liveSession, pollIn, vote } from '../polls/polls.fixtures.ts';
 import { eventually } from '../test/eventually.ts';
 import { assertError } from '../test/http.ts';
 import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp, testConfig } from '../test/harness.ts';
+import { scoresUrl } from './lti.ags.client.ts';
 import { publishedJwks } from './lti.keys.ts';
 import { type MockPlatform, startMockPlatform } from './lti.service-token.mock-platform.ts';
 import { insertLtiCourse } from './lti.service-token.fixture.ts';
@@ -13,6 +14,17 @@ import { insertLtiCourse } from './lti.service-token.fixture.ts';
 const quiz = { question: '2 + 2?', type: 'single', options: ['3', '4'], correctOption: 1 };
 // Short retries, few attempts: a failure is seen within the test's patience.
 const env = { LTI_GRADE_RETRY_BASE_MS: '30', LTI_GRADE_RETRY_MAX_MS: '60', LTI_GRADE_MAX_ATTEMPTS: '3' };
+
+test('scores go to the line item URL plus /scores, its query kept (Moodle puts ids there)', () => {
+  assert.equal(
+    scoresUrl('https://moodle.example/mod/lti/services.php/2/lineitems/7/lineitem?type_id=3'),
+    'https://moodle.example/mod/lti/services.php/2/lineitems/7/lineitem/scores?type_id=3',
+  );
+  assert.equal(
+    scoresUrl('https://canvas.example/api/lti/courses/1/line_items/9/'),
+    'https://canvas.example/api/lti/courses/1/line_items/9/scores',
+  );
+});
 
 for (const target of await dbTargets('lti grades')) {
   describe(`grades to the LMS (AGS) on ${target}`, () => {
