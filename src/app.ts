@@ -83,9 +83,17 @@ import { seriesRoutes } from './sessions/series.routes.ts';
 import { createSeriesService } from './sessions/series.service.ts';
 // Issue 16, part 2 (webhooks)
 import { sessionWebhooks } from './sessions/session-webhooks.ts';
+import { enqueueWebhookEvent } from './webhooks/outbox.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
 import { createWebhooksService } from './webhooks/webhooks.service.ts';
+import { activeSigningKey } from './lti/lti.keys.ts';
+import { createServiceTokens } from './lti/lti.service-token.ts';
+import { createRosterSync } from './lti/lti.nrps.service.ts';
+import { rosterSyncRoutes } from './lti/lti.nrps.routes.ts';
+import { createGradeWorker } from './lti/lti.ags.worker.ts';
+import { createGradesService } from './lti/lti.ags.service.ts';
+import { gradesRoutes } from './lti/lti.ags.routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -167,6 +175,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   );
   await app.register(calendarRoutes(createCalendarService(db, services.audit, services.budgets), config));
   await app.register(webhooksRoutes(services.webhooks));
+  await app.register(rosterSyncRoutes(services.rosterSync));
+  await app.register(gradesRoutes(services.grades));
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -369,6 +379,40 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     await cluster?.close();
   });
 
+  // LTI Advantage services (issue 16): service tokens signed with the tool's key, roster sync (NRPS).
+  const ltiTokens = createServiceTokens({ signingKey: () => activeSigningKey(db) });
+  const rosterSync = createRosterSync({ db, audit, courses, tokens: ltiTokens, log: app.log });
+  // Grades (AGS): owed in the class end's transaction, sent by a worker with leases and retries.
+  const gradeWorker = createGradeWorker({
+    db,
+    tokens: ltiTokens,
+    log: app.log,
+    retry: config.ltiGradeRetry,
+    // Committed with the publication's "sent": a receiver hears of exactly the grades the LMS took.
+    onSent: async (trx, pub, result) => {
+      const grade = {
+        kind: pub.kind,
+        mode: pub.mode,
+        lineItemUrl: result.lineItemUrl,
+        scoresSent: result.scoresSent,
+        unmatched: result.unmatched,
+      };
+      await enqueueWebhookEvent(trx, 'grade.published', {
+        courseId: pub.course_id,
+        sessionId: pub.session_id,
+        publicationId: pub.id,
+        grade,
+      });
+    },
+  });
+  const grades = createGradesService({ db, audit, loadSession, kick: gradeWorker.kick });
+  onClassEnd.push(grades.onClassEnd);
+  gradeWorker.start();
+  app.addHook('preClose', async () => {
+    await gradeWorker.stop();
+    await rosterSync.settle();
+  });
+
   const clientEvents = socketEvents.names();
   const settings = createSettingsService(db, audit);
   const reports = createReportsService(db, audit, loadSession);
@@ -379,6 +423,8 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
   return {
     webhooks,
     reports,
+    rosterSync,
+    grades,
     audit,
     verify,
     recordUser,

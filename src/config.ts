@@ -58,6 +58,10 @@ const envSchema = z.object({
     )
     .transform((u) => new URL(u).origin)
     .optional(),
+  // LTI grades (issue 16): how publications to the LMS gradebook are retried.
+  LTI_GRADE_RETRY_BASE_MS: intFromEnv(10, 3_600_000).default(30_000),
+  LTI_GRADE_RETRY_MAX_MS: intFromEnv(10, 86_400_000).default(3_600_000),
+  LTI_GRADE_MAX_ATTEMPTS: intFromEnv(1, 100).default(8),
   PRESENCE_GRACE_MS: intFromEnv(0, 300_000).default(10_000),
   SOCKET_MAX_MESSAGE_BYTES: intFromEnv(1024, 1024 * 1024).default(16 * 1024),
   CHAT_RATE_PER_MIN: intFromEnv(1, 10_000).default(30),
@@ -108,6 +112,8 @@ export interface Config {
   meetings: MeetingConfig;
   /** Signed webhooks: SSRF override, timeouts and retry backoff (src/webhooks/webhooks.config.ts). */
   webhooks: WebhookConfig;
+  /** LTI grade publication retries: first wait, longest wait, attempts before a class's grades are marked failed. */
+  ltiGradeRetry: { baseMs: number; maxMs: number; maxAttempts: number };
   /**
    * Prometheus metrics at `/metrics`: on the main port behind `Authorization: Bearer <token>`, or on `port` (on the
    * same host) instead, also behind the token when one is set. Absent: no /metrics at all.
@@ -193,6 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, demoSecret?: (dataDir: string
     publicUrl: e.PUBLIC_URL,
     meetings,
     webhooks: webhookConfigFrom(e),
+    ltiGradeRetry: {
+      baseMs: e.LTI_GRADE_RETRY_BASE_MS,
+      maxMs: Math.max(e.LTI_GRADE_RETRY_MAX_MS, e.LTI_GRADE_RETRY_BASE_MS),
+      maxAttempts: e.LTI_GRADE_MAX_ATTEMPTS,
+    },
     metrics: e.METRICS_TOKEN || e.METRICS_PORT !== undefined ? { token: e.METRICS_TOKEN, port: e.METRICS_PORT } : undefined,
     realtime: {
       presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -85,6 +85,13 @@ export const ERRORS = {
   SERVICE_UNAVAILABLE: 503,
   /** Socket acks and the handshake: the same, with `retryable: true`. */
   UNAVAILABLE: 503,
+  // LTI Advantage services (issue 16: roster sync and grades).
+  /** The course did not come from an LMS launch, or the LMS did not offer the service (NRPS, AGS) for it. */
+  LTI_SERVICE_NOT_OFFERED: 409,
+  /** Only a class whose grade publication failed can be sent again. */
+  LTI_GRADES_NOT_FAILED: 409,
+  /** The LMS refused or failed a service call (its answer is in the message); nothing was changed here. */
+  LTI_PLATFORM_ERROR: 502,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -89,4 +89,11 @@ export type AuditAction =
   | 'webhook.delete'
   | 'webhook.rotate_secret'
   | 'webhook.redeliver'
-  | 'webhook.disabled';
+  | 'webhook.disabled'
+  // LTI Advantage services (issue 16): roster sync (NRPS) and grade publication (AGS).
+  | 'roster.sync'
+  | 'lti.grades.read'
+  | 'lti.grades.put'
+  | 'lti.grades.retry'
+  | 'lti.grades.sent'
+  | 'lti.grades.failed';

@@ -4,6 +4,8 @@ import { closeUserSegmentsInCourse } from '../attendance/attendance.repo.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { Db } from '../db/kysely.ts';
+import type { Database, RosterRole } from '../db/tables.ts';
+import type { Transaction } from 'kysely';
 import { AppError } from '../errors.ts';
 import { ensureRosterUsers } from '../users/users.repo.ts';
 import { toRosterDto } from './courses.presenter.ts';
@@ -66,6 +68,47 @@ export function createCoursesService(
       invalidateMembership(courseId, userId);
       if (!removed) throw new AppError('MEMBER_NOT_FOUND', `User ${userId} is not on the roster of course ${courseId}`);
       await onMemberRemoved(courseId, userId);
+    },
+
+    /**
+     * Makes the roster exactly `members` (an LMS roster sync, issue 16): upserts them and removes everyone else, each
+     * removal closing the member's open attendance as removeMember does, in one transaction with `within` (the caller's
+     * own writes). The caller has checked access; `actor` is who asked (null for a sync the service started itself).
+     */
+    async replaceRoster(
+      actor: Actor | null,
+      courseId: string,
+      members: { userId: string; name?: string; email?: string; role: RosterRole }[],
+      within: (trx: Transaction<Database>) => Promise<void> = async () => {},
+    ) {
+      const at = new Date();
+      const outcome = await db.transaction().execute(async (trx) => {
+        await lockRosterWrites(trx);
+        const before = new Map((await listMembers(trx, courseId)).map((m) => [m.user_id, m.role]));
+        const keep = new Set(members.map((m) => m.userId));
+        await ensureRosterUsers(
+          trx,
+          members.map((m) => ({ id: m.userId, name: m.name, email: m.email })),
+        );
+        await upsertMembers(trx, courseId, members);
+        const removed = [...before.keys()].filter((userId) => !keep.has(userId));
+        let closedSegments = 0;
+        for (const userId of removed) {
+          await deleteMember(trx, courseId, userId);
+          closedSegments += await closeUserSegmentsInCourse(trx, courseId, userId, at);
+        }
+        const added = members.filter((m) => !before.has(m.userId)).map((m) => m.userId);
+        const changed = members.filter((m) => before.has(m.userId) && before.get(m.userId) !== m.role).map((m) => m.userId);
+        const counts = { members: members.length, added: added.length, roleChanged: changed.length, removed: removed.length };
+        await within(trx);
+        await insertAuditEntry(trx, auditEntry(actor, 'roster.sync', courseTarget(courseId), 'success', { ...counts, closedSegments }));
+        return { added, changed, removed, counts };
+      });
+      // Committed: as after putMembers and removeMember, caches forget first, then rooms and other nodes hear.
+      for (const userId of [...outcome.added, ...outcome.changed, ...outcome.removed]) invalidateMembership(courseId, userId);
+      if (outcome.added.length + outcome.changed.length > 0) onMembersChanged(courseId, [...outcome.added, ...outcome.changed]);
+      for (const userId of outcome.removed) await onMemberRemoved(courseId, userId);
+      return outcome.counts;
     },
 
     async listMembers(actor: Actor, courseId: string) {

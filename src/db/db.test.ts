@@ -153,8 +153,10 @@ for (const target of await dbTargets('database schema')) {
         { name: '0014_meeting_job_claims' },
         { name: '0015_group_sets' },
         { name: '0016_breakouts' },
+        { name: '0017_lti' },
         { name: '0018_webhooks' },
         { name: '0019_calendar_series' },
+        { name: '0020_lti_grades' },
         { name: '0021_breakout_round_pending' },
       ]);
     });

@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** timestamptz: read as Date, written as Date or an ISO string. */
@@ -251,6 +252,16 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  lti_platforms: LtiPlatformsTable;
+  lti_keys: LtiKeysTable;
+  lti_login_states: LtiLoginStatesTable;
+  lti_nonces: LtiNoncesTable;
+  lti_contexts: LtiContextsTable;
+  lti_users: LtiUsersTable;
+  lti_deep_link_requests: LtiDeepLinkRequestsTable;
+  lti_registration_links: LtiRegistrationLinksTable;
+  lti_grade_settings: LtiGradeSettingsTable;
+  lti_grade_publications: LtiGradePublicationsTable;
 }
 
 /** A recurring class as scheduled (migration 0019): its classes are live sessions with its series_id. */
@@ -461,3 +472,149 @@ export interface WebhookDeliveriesTable {
 }
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+// LTI 1.3 (migration 0017).
+
+/** An LMS registered as an LTI platform. */
+export interface LtiPlatformsTable {
+  id: Generated<string>;
+  /** Eight [a-z0-9] characters derived from (issuer, client_id): the namespace of its course and user ids here. */
+  slug: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  /** The deployment ids launches may carry; a launch from any other deployment is refused. */
+  deployment_ids: Json<string[]>;
+  auth_login_url: string;
+  token_url: string;
+  jwks_url: string;
+  registered_via: Generated<'manual' | 'dynamic'>;
+  /** The admin who registered it (null for Dynamic Registration through a link: see lti_registration_links). */
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export type LtiPlatformRow = Selectable<LtiPlatformsTable>;
+
+/** One of the tool's own RS256 signing keys, as JWKs. */
+export interface LtiKeysTable {
+  kid: string;
+  alg: Generated<'RS256'>;
+  private_jwk: Json<JWK>;
+  public_jwk: Json<JWK>;
+  created_at: CreatedAt;
+  /** When a newer key took over signing; null for the one signing key. */
+  superseded_at: Timestamp | null;
+  /** When it stops being published and accepted (may be in the future); null while it is. */
+  retired_at: Timestamp | null;
+}
+export type LtiKeyRow = Selectable<LtiKeysTable>;
+
+/** An OIDC login initiation waiting for its launch. */
+export interface LtiLoginStatesTable {
+  state: string;
+  platform_id: string;
+  nonce: string;
+  /** Where the browser keeps the secret that binds this state to it. */
+  binding: 'cookie' | 'platform-storage';
+  /** SHA-256 (base64url) of that secret. */
+  binding_hash: string;
+  target_link_uri: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+/** An id_token nonce already used, kept until the token it came in has expired. */
+export interface LtiNoncesTable {
+  platform_id: string;
+  nonce: string;
+  expires_at: Timestamp;
+}
+
+/** An LMS context and the course it is here; refreshed from the claims of every launch. */
+export interface LtiContextsTable {
+  platform_id: string;
+  context_id: string;
+  course_id: string;
+  title: string | null;
+  deployment_id: string;
+  /** The NRPS claim's context_memberships_url. */
+  nrps_url: string | null;
+  ags_lineitems_url: string | null;
+  ags_lineitem_url: string | null;
+  ags_scopes: ColumnType<string[], string | undefined, string>;
+  roster_synced_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export type LtiContextRow = Selectable<LtiContextsTable>;
+
+/** An LMS user (the id_token's `sub`) and their user id here. */
+export interface LtiUsersTable {
+  platform_id: string;
+  sub: string;
+  user_id: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A Deep Linking request: the LMS's content picker, waiting for a mentor's choice. */
+export interface LtiDeepLinkRequestsTable {
+  id: Generated<string>;
+  platform_id: string;
+  deployment_id: string;
+  course_id: string;
+  user_id: string;
+  /** Where the signed LtiDeepLinkingResponse is posted. */
+  return_url: string;
+  /** The request's opaque `data`, returned as it came. */
+  data: string | null;
+  accept_multiple: Generated<boolean>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** A one-time Dynamic Registration link an admin created (only its hash is stored). */
+export interface LtiRegistrationLinksTable {
+  token_hash: string;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  platform_id: string | null;
+}
+
+// LTI grades (migration 0020).
+
+/** What a course publishes to its LMS gradebook after each class (no row: nothing). */
+export interface LtiGradeSettingsTable {
+  course_id: string;
+  attendance: LtiAttendanceGrade;
+  quizzes: boolean;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+export type LtiAttendanceGrade = 'off' | 'percent' | 'status';
+
+/** One class's grades of one kind, owed to or sent to the LMS. */
+export interface LtiGradePublicationsTable {
+  id: Generated<string>;
+  session_id: string;
+  course_id: string;
+  kind: 'attendance' | 'quiz';
+  /** The setting at class end: attendance as `percent` or `status`; quizzes as `score`. */
+  mode: 'percent' | 'status' | 'score';
+  status: ColumnType<LtiPublicationStatus, LtiPublicationStatus | undefined, LtiPublicationStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  claimed_until: Timestamp | null;
+  claim_token: string | null;
+  last_error: string | null;
+  line_item_url: string | null;
+  scores_sent: number | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type LtiPublicationStatus = 'pending' | 'sent' | 'failed';
+export type LtiGradePublicationRow = Selectable<LtiGradePublicationsTable>;

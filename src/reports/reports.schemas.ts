@@ -3,6 +3,7 @@ import { isoDateTime } from '../http/common.schemas.ts';
 import { pollResults, pollType } from '../polls/polls.schemas.ts';
 import { sessionStatus } from '../sessions/sessions.schemas.ts';
 import { attendanceRules } from './rules.schemas.ts';
+import { gradePublication } from '../lti/lti.ags.schemas.ts';
 
 // The rules live in rules.schemas.ts so that sessions.schemas.ts (the overrides field) can use them without an import
 // cycle (this file needs sessionStatus); they are re-exported here, as part of the contract.
@@ -169,6 +170,10 @@ export const sessionReport = z
       .meta({ description: 'Minutes per timeline point: 1 up to 24 hours of class span, then wider so there are at most 1,440 points.' }),
     students: z.array(studentReportRow),
     polls: z.array(reportPoll),
+    ltiGrades: z.array(gradePublication).optional().meta({
+      description:
+        "The class's grades published to the LMS (LTI AGS), one per kind the course publishes: sent, pending or failed. Absent from CSV exports; [] when none.",
+    }),
     meetingGuests: z.array(meetingGuest).meta({
       description:
         "In the video meeting (the class's, or one of its breakout rooms') but matched to nobody (from the Meet sync), by first join.",
@@ -222,6 +227,10 @@ export const courseClassRow = z.object({
   messages: z.number().int(),
   questions: z.number().int(),
   votes: z.number().int(),
+  ltiGrades: z.enum(['none', 'pending', 'sent', 'failed']).optional().meta({
+    description:
+      "The class's grades to the LMS (LTI AGS): the worst of its publications (failed, then pending, then sent); none when the course published nothing for it.",
+  }),
 });
 
 export const courseReport = z

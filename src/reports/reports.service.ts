@@ -24,6 +24,7 @@ import { effectiveRules } from './rules.ts';
 import { findCourseSettings } from './settings.repo.ts';
 import { courseTarget, requireCourseManager } from './settings.service.ts';
 import { courseCsv, sessionCsv } from './report-csv.ts';
+import { gradeStatesOf, gradeStatusByClass } from '../lti/lti.ags.service.ts';
 
 export type ReportsService = ReturnType<typeof createReportsService>;
 type MyReport = z.infer<typeof myReport>;
@@ -81,7 +82,12 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
     }));
     const inputs = await loadReportInputs(db, withRules, roster, now);
     const students = roster.map(({ addedAt: _addedAt, ...student }) => student);
-    return computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
+    const report = computeCourseReport({ courseId, from, to, now, roster: students, classes: inputs.map(computeSessionReport) });
+    const grades = await gradeStatusByClass(
+      db,
+      report.classes.map((c) => c.sessionId),
+    );
+    return { ...report, classes: report.classes.map((c) => ({ ...c, ltiGrades: grades.get(c.sessionId) ?? ('none' as const) })) };
   }
 
   return {
@@ -90,7 +96,7 @@ export function createReportsService(db: Db, audit: AuditService, loadSession: L
       const { session } = await loadSession(actor, sessionId, 'manage', 'report.read');
       const { report } = await reportOf(session, await listRosterStudents(db, session.course_id), new Date());
       await insertAuditEntry(db, auditEntry(actor, 'report.read', sessionTarget(session), 'success'));
-      return report;
+      return { ...report, ltiGrades: await gradeStatesOf(db, session.id) };
     },
 
     /** One table of the class report as a CSV file (course mentors, admins). */

@@ -13,8 +13,10 @@ import * as joinCodes from './0013_join_codes.ts';
 import * as meetingJobClaims from './0014_meeting_job_claims.ts';
 import * as groupSets from './0015_group_sets.ts';
 import * as breakouts from './0016_breakouts.ts';
+import * as lti from './0017_lti.ts';
 import * as webhooks from './0018_webhooks.ts';
 import * as calendarSeries from './0019_calendar_series.ts';
+import * as ltiGrades from './0020_lti_grades.ts';
 import * as breakoutRoundPending from './0021_breakout_round_pending.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
@@ -33,8 +35,10 @@ const migrations: Record<string, Migration> = {
   '0014_meeting_job_claims': meetingJobClaims,
   '0015_group_sets': groupSets,
   '0016_breakouts': breakouts,
+  '0017_lti': lti,
   '0018_webhooks': webhooks,
   '0019_calendar_series': calendarSeries,
+  '0020_lti_grades': ltiGrades,
   '0021_breakout_round_pending': breakoutRoundPending,
 };
 

@@ -6,6 +6,7 @@ import { ReportGuests } from '../components/report-guests.tsx';
 import { ReportPolls } from '../components/report-polls.tsx';
 import { ReportStudents } from '../components/report-students.tsx';
 import { ReportMeetingSync } from '../components/report-meeting-sync.tsx';
+import { ReportLtiGrades } from '../components/report-lti-grades.tsx';
 import { ReportTiles } from '../components/report-tiles.tsx';
 import { STATUS_LABEL } from '../components/schedule-session-list.tsx';
 import { formatDateTime, ScheduleWhen, ScheduleZoneNote } from '../components/schedule-when.tsx';
@@ -94,6 +95,7 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
           </div>
           <ReportTiles summary={report.summary} />
           <ReportMeetingSync report={report} />
+          <ReportLtiGrades report={report} />
           <section aria-labelledby="charts-h" className="report-section">
             <h2 id="charts-h">Over the class</h2>
             <div className="chart-grid">
