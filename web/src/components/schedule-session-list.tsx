@@ -1,8 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { href } from '../lib/router.ts';
+import { seriesQuery } from '../lib/queries.ts';
 import { SCHEDULE_LABEL, scheduleState } from '../lib/schedule-state.ts';
+import { seriesPlace } from '../lib/series-change.ts';
+import { ScheduleSeriesActions } from './schedule-series-actions.tsx';
 import { ScheduleSessionForm } from './schedule-session-form.tsx';
 import { plannedEnd, ScheduleWhen } from './schedule-when.tsx';
 
@@ -88,6 +92,12 @@ function ScheduleSessionItem({
   const cancelling = useRef(false);
   const upcoming = session.status === 'scheduled' || session.status === 'live';
   const state = scheduleState(session, now);
+  // One read per series, shared by its classes in the cache; a lone class reads nothing.
+  const series = useQuery({ ...seriesQuery(session.seriesId ?? ''), enabled: session.seriesId !== null });
+  const place = series.data ? seriesPlace(series.data, session.id) : null;
+  const seriesId = session.seriesId;
+  // A scheduled class of a series offers scoped actions once its series is read; the plain ones if it cannot be.
+  const scoped = seriesId !== null && session.status === 'scheduled' && !series.isError && !(series.data && !place);
 
   function closeEditor() {
     setEditing(false);
@@ -126,6 +136,12 @@ function ScheduleSessionItem({
       )}
       <p className="sched-meta">
         <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} />
+        {place && (
+          <>
+            {' · '}
+            <span className="sched-series">{place.label}</span>
+          </>
+        )}
         {showCourse && (
           <>
             {' · '}
@@ -135,7 +151,16 @@ function ScheduleSessionItem({
         )}
       </p>
       {session.description && <p className="sched-description">{session.description}</p>}
-      {canManage && (
+      {canManage && scoped && seriesId && place && (
+        <ScheduleSeriesActions
+          session={{ ...session, seriesId }}
+          place={place}
+          titleId={titleId}
+          onChanged={onChanged}
+          onCancelled={onCancelled}
+        />
+      )}
+      {canManage && !scoped && (
         <div className="sched-actions">
           {upcoming && (
             <>

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+import { CalendarFeeds } from '../components/calendar-feeds.tsx';
 import { ScheduleSessionForm } from '../components/schedule-session-form.tsx';
 import { ScheduleSessionList } from '../components/schedule-session-list.tsx';
 import { ScheduleZoneNote } from '../components/schedule-when.tsx';
@@ -62,6 +63,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
         </p>
       )}
       <ScheduleZoneNote />
+      {!forbidden && <CalendarFeeds key={courseId ?? ''} courseId={courseId} />}
       <p role="status" className="sched-announce">
         {announcement}
       </p>
@@ -87,7 +89,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
             key={courseId}
             mode={{ kind: 'create', courseId }}
             labelledBy={formHeadingId}
-            onDone={(s) => changed(`“${s.title}” was scheduled.`)}
+            onDone={(s, count) => changed(count > 1 ? `“${s.title}” was scheduled: ${count} classes.` : `“${s.title}” was scheduled.`)}
           />
         </section>
       )}
