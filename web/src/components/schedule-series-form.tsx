@@ -4,7 +4,7 @@ import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from '../lib/api.ts';
 import type { SeriesPlace } from '../lib/series-change.ts';
 import { isoToWallInput } from '../lib/series-rule.ts';
-import { plainMessages } from './schedule-session-form.tsx';
+import { plainMessages } from './schedule-form-errors.ts';
 
 type Field = 'title' | 'description' | 'startTime' | 'durationMinutes';
 const LABELS: Record<Field, string> = {

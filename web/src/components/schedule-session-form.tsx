@@ -1,22 +1,21 @@
 import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
-import type { z } from 'zod';
 import { createSeriesBody } from '../../../src/sessions/series.schemas.ts';
 import { createSessionBody, type SessionDto, updateSessionBody } from '../../../src/sessions/sessions.schemas.ts';
-import { api, ApiError } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 import { buildRrule, type Repeat, repeatProblems, wallInputToIso, weekdayOfInput } from '../lib/series-rule.ts';
-import { type RepeatErrors, type RepeatField, ScheduleRepeatFields } from './schedule-repeat-fields.tsx';
+import {
+  FIELDS,
+  type FieldErrors,
+  type FieldName,
+  fromIssues,
+  fromServer,
+  isField,
+  LABELS,
+  plainMessages,
+  REPEAT_FIELDS,
+} from './schedule-form-errors.ts';
+import { type RepeatErrors, ScheduleRepeatFields } from './schedule-repeat-fields.tsx';
 import { isoToLocalInput, localInputToIso, viewerTimeZone } from './schedule-when.tsx';
-
-type FieldName = 'title' | 'description' | 'scheduledStart' | 'durationMinutes';
-type FieldErrors = Partial<Record<FieldName, string>>;
-const LABELS: Record<FieldName, string> = {
-  title: 'Title',
-  description: 'Description',
-  scheduledStart: 'Start',
-  durationMinutes: 'Duration (minutes)',
-};
-const FIELDS = Object.keys(LABELS) as FieldName[];
-const isField = (key: unknown): key is FieldName => typeof key === 'string' && key in LABELS;
 
 /** What the inputs hold, as typed; converted to the API's shape only when submitting. */
 interface Values {
@@ -27,32 +26,6 @@ interface Values {
 }
 
 export type ScheduleFormMode = { kind: 'create'; courseId: string } | { kind: 'edit'; session: SessionDto };
-
-/**
- * The schema's built-in checks speak to developers ("Too small: expected string to have >=1 characters"); these say
- * the same to a mentor. The schema's own messages ("must be a real date and time") take precedence over this map.
- */
-export const plainMessages: z.core.$ZodErrorMap = (issue) => {
-  if (issue.input === undefined || issue.input === '') return 'is required';
-  switch (issue.code) {
-    case 'too_small':
-      return issue.origin === 'string'
-        ? issue.minimum === 1
-          ? 'is required'
-          : `needs at least ${issue.minimum} characters`
-        : `must be at least ${issue.minimum}`;
-    case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
-    case 'invalid_type':
-      return issue.expected === 'number' || issue.expected === 'int' ? 'must be a whole number' : undefined;
-    case 'invalid_format':
-      return issue.format === 'datetime' ? 'must be a date and time' : undefined;
-  }
-  return undefined;
-};
-
-/** "is required" beside the Title field reads best as "Title is required"; full sentences stay as they are. */
-const sentence = (field: FieldName, message: string) => (/^[a-z]/.test(message) ? `${LABELS[field]} ${message}` : message);
 
 function initialValues(mode: ScheduleFormMode): Values {
   if (mode.kind === 'create') return { title: '', description: '', start: '', duration: '60' };
@@ -78,10 +51,6 @@ function changedFields(values: Values, initial: Values): Record<string, unknown>
 }
 
 const NO_REPEAT: Repeat = { kind: 'none', days: [], end: 'count', count: '10', until: '' };
-const REPEAT_FIELDS: RepeatField[] = ['timezone', 'repeat', 'days', 'end'];
-/** Where the server's series fields go in this form. */
-const SERIES_FIELDS: Record<string, FieldName | RepeatField> = { firstStart: 'scheduledStart', timezone: 'timezone', rrule: 'end' };
-
 /** A single class's body: Start is read in the form's time zone, by the same rule the server uses for a series. */
 function createInput(values: Values, courseId: string, timezone: string) {
   return {
@@ -97,42 +66,6 @@ function createInput(values: Values, courseId: string, timezone: string) {
 function seriesInput(values: Values, courseId: string, timezone: string, repeat: Repeat) {
   const { scheduledStart: _, ...rest } = createInput(values, courseId, timezone);
   return { ...rest, rrule: buildRrule(repeat), timezone: timezone.trim(), firstStart: values.start };
-}
-
-/** Schema issues as one message per field (the first), and anything not about a field for the alert. */
-function fromIssues(issues: z.core.$ZodIssue[]): [FieldErrors, string | null] {
-  const fieldErrors: FieldErrors = {};
-  const other: string[] = [];
-  for (const issue of issues) {
-    const key = issue.path[0] === 'firstStart' ? 'scheduledStart' : issue.path[0];
-    if (isField(key)) fieldErrors[key] ??= sentence(key, issue.message);
-    else other.push(issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
-  }
-  return [fieldErrors, other[0] ?? null];
-}
-
-/**
- * A server 400's details (`body.title`) go beside their fields (a series' `firstStart`, `timezone` and `rrule` beside
- * Start, Time zone and Ends); the message goes to the alert unless all were placed.
- */
-function fromServer(err: unknown): [FieldErrors, string | null, RepeatErrors] {
-  if (!(err instanceof ApiError)) return [{}, String(err), {}];
-  const fieldErrors: FieldErrors = {};
-  const repeatErrors: RepeatErrors = {};
-  const placeOf = (field: string) => {
-    const name = field.replace(/^body\./, '');
-    return isField(name) ? name : SERIES_FIELDS[name];
-  };
-  if (err.status === 400) {
-    for (const d of err.details) {
-      const place = placeOf(d.field);
-      if (place === 'timezone') repeatErrors.timezone ??= `Time zone ${d.message}`;
-      else if (place === 'end') repeatErrors.end ??= `The rule ${d.message}`;
-      else if (place && isField(place)) fieldErrors[place] ??= sentence(place, d.message);
-    }
-  }
-  const allPlaced = err.status === 400 && err.details.length > 0 && err.details.every((d) => placeOf(d.field));
-  return [fieldErrors, allPlaced ? null : err.message, repeatErrors];
 }
 
 /**
@@ -176,6 +109,7 @@ export function ScheduleSessionForm({
   /** Weekly with no day chosen yet starts from the Start's weekday, the day a mentor most likely means. */
   function setRepeat(next: Repeat) {
     const day = weekdayOfInput(values.start);
+    setErrors((was) => ({ ...was, scheduledStart: undefined }));
     setRepeatState(next.kind === 'weekly' && repeat.kind !== 'weekly' && next.days.length === 0 && day ? { ...next, days: [day] } : next);
   }
 
@@ -228,12 +162,19 @@ export function ScheduleSessionForm({
     }
   }
 
-  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof Values) => (e: { target: { value: string } }) => {
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+    // A new start answers what was said about the old one.
+    if (key === 'start') setErrors((was) => ({ ...was, scheduledStart: undefined }));
+  };
+  // A weekly series' first class must fall on a chosen day: said beside Start as soon as it does not.
+  const offRule = mode.kind === 'create' && repeat.kind === 'weekly' ? repeatProblems(repeat, values.start, timezone).start : undefined;
+  const shown: FieldErrors = { ...errors, scheduledStart: errors.scheduledStart ?? offRule };
   const describe = (f: FieldName, hint?: boolean) =>
-    [hint && `${fieldId(f)}-hint`, errors[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
+    [hint && `${fieldId(f)}-hint`, shown[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
   const common = (f: FieldName, hint?: boolean) => ({
     id: fieldId(f),
-    'aria-invalid': errors[f] ? true : undefined,
+    'aria-invalid': shown[f] ? true : undefined,
     'aria-describedby': describe(f, hint),
   });
 
@@ -266,7 +207,7 @@ export function ScheduleSessionForm({
       <Field
         id={fieldId('scheduledStart')}
         field="scheduledStart"
-        error={errors.scheduledStart}
+        error={shown.scheduledStart}
         hint={
           mode.kind === 'create' ? `Local time in ${timezone.trim() || 'the time zone below'}.` : `In your time zone (${viewerTimeZone()}).`
         }
