@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import ical from 'node-ical';
+import ical, { type VEvent } from 'node-ical';
 import { expect } from './expect.ts';
 import { type Browser, launchBrowser, openAs, screenshot, startService } from './harness.ts';
 
@@ -145,7 +145,7 @@ test('a mentor schedules a weekly series across DST, edits and cancels; a studen
   const res = await fetch(url);
   assert.equal(res.status, 200);
   const events = Object.values(ical.sync.parseICS(await res.text()))
-    .filter((e) => e.type === 'VEVENT')
+    .filter((e): e is VEvent => e?.type === 'VEVENT')
     .sort((a, b) => +a.start - +b.start);
   assert.equal(events.length, 6);
   assert.deepEqual(
