@@ -53,7 +53,7 @@ test('a mentor schedules a weekly series across DST, edits and cancels; a studen
   await m.getByRole('checkbox', { name: 'Tuesday' }).uncheck();
   await m.getByRole('checkbox', { name: 'Monday' }).check();
   await m.getByRole('checkbox', { name: 'Wednesday' }).check();
-  await m.getByLabel('Number of classes').fill('6');
+  await m.getByLabel('Number of classes', { exact: true }).fill('6');
   // Said beside Start as soon as the days leave it out, and nothing is sent.
   await expect(m.locator('.field-error')).toContainText('this start is a Tuesday');
   await m.getByRole('button', { name: 'Schedule' }).click();
@@ -66,6 +66,9 @@ test('a mentor schedules a weekly series across DST, edits and cancels; a studen
     '6 classes, Mondays and Wednesdays at 18:00 (America/New_York), 1 Mar – 17 Mar 2027',
   );
   await screenshot(m, 'series-form');
+  await m.setViewportSize({ width: 390, height: 844 });
+  await screenshot(m, 'series-form-phone');
+  await m.setViewportSize({ width: 1280, height: 900 });
   await m.getByRole('button', { name: 'Schedule' }).click();
   await expect(m.getByRole('status').filter({ hasText: 'was scheduled: 6 classes' })).toBeVisible();
 
@@ -113,6 +116,9 @@ test('a mentor schedules a weekly series across DST, edits and cancels; a studen
   // Cancel the 2nd class only; the button names how many.
   await item('2 of 6').getByRole('button', { name: 'Cancel…' }).click();
   await item('2 of 6').getByRole('radio', { name: 'This class' }).check();
+  await m.setViewportSize({ width: 390, height: 844 });
+  await screenshot(m, 'series-cancel-phone');
+  await m.setViewportSize({ width: 1280, height: 900 });
   await item('2 of 6').getByRole('button', { name: 'Cancel 1 class' }).click();
   await expect(m.getByRole('status').filter({ hasText: '1 class of “Algorithms seminar” was cancelled.' })).toBeVisible();
   await expect(m.getByRole('region', { name: 'Past' }).locator('.sched-item').filter({ hasText: 'Weekly · 2 of 6' })).toContainText(

@@ -111,37 +111,52 @@ export function ScheduleRepeatFields({
           )}
           <fieldset className="sched-end" aria-describedby={describedBy('end')}>
             <legend>Ends</legend>
-            <label className="sched-choice">
-              <input type="radio" name={`${id}-end`} checked={repeat.end === 'count'} onChange={() => set({ end: 'count' })} />
-              After
-            </label>
-            <input
-              id={repeat.end === 'count' ? `${id}-end` : undefined}
-              className="sched-count"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={MAX_CLASSES}
-              aria-label="Number of classes"
-              value={repeat.count}
-              disabled={repeat.end !== 'count'}
-              onChange={(e) => set({ count: e.target.value })}
-              aria-invalid={repeat.end === 'count' ? invalid(errors.end) : undefined}
-            />
-            <span aria-hidden="true">classes</span>
-            <label className="sched-choice">
-              <input type="radio" name={`${id}-end`} checked={repeat.end === 'until'} onChange={() => set({ end: 'until' })} />
-              On
-            </label>
-            <input
-              id={repeat.end === 'until' ? `${id}-end` : undefined}
-              type="date"
-              aria-label="Last day"
-              value={repeat.until}
-              disabled={repeat.end !== 'until'}
-              onChange={(e) => set({ until: e.target.value })}
-              aria-invalid={repeat.end === 'until' ? invalid(errors.end) : undefined}
-            />
+            {/* Typing in either box chooses it: no need to pick the radio first. */}
+            <span className="sched-end-option">
+              <label className="sched-choice">
+                <input
+                  type="radio"
+                  name={`${id}-end`}
+                  aria-label="After a number of classes"
+                  checked={repeat.end === 'count'}
+                  onChange={() => set({ end: 'count' })}
+                />
+                After
+              </label>
+              <input
+                id={repeat.end === 'count' ? `${id}-end` : undefined}
+                className="sched-count"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={MAX_CLASSES}
+                aria-label="Number of classes"
+                value={repeat.count}
+                onChange={(e) => set({ end: 'count', count: e.target.value })}
+                aria-invalid={repeat.end === 'count' ? invalid(errors.end) : undefined}
+              />
+              <span aria-hidden="true">classes</span>
+            </span>
+            <span className="sched-end-option">
+              <label className="sched-choice">
+                <input
+                  type="radio"
+                  name={`${id}-end`}
+                  aria-label="On a last day"
+                  checked={repeat.end === 'until'}
+                  onChange={() => set({ end: 'until' })}
+                />
+                On
+              </label>
+              <input
+                id={repeat.end === 'until' ? `${id}-end` : undefined}
+                type="date"
+                aria-label="Last day"
+                value={repeat.until}
+                onChange={(e) => set({ end: 'until', until: e.target.value })}
+                aria-invalid={repeat.end === 'until' ? invalid(errors.end) : undefined}
+              />
+            </span>
             {error('end')}
           </fieldset>
           {/* Always present: a live region that appears together with its text is often not announced. */}

@@ -39,8 +39,8 @@ export function ScheduleSeriesActions({
   session: SessionDto & { seriesId: string };
   place: SeriesPlace;
   titleId: string;
-  onChanged: (message: string) => void;
-  onCancelled: (message: string) => void;
+  onChanged: (message: string, saved?: SessionDto[]) => void;
+  onCancelled: (message: string, saved?: SessionDto[]) => void;
 }) {
   const [open, setOpen] = useState<'edit' | 'cancel' | null>(null);
   const [scope, setScope] = useState<Scope>('one');
@@ -72,7 +72,7 @@ export function ScheduleSeriesActions({
         { fromSessionId: session.id, scope },
       );
       setOpen(null);
-      onCancelled(describeSeriesChange('cancelled', session.title, reply));
+      onCancelled(describeSeriesChange('cancelled', session.title, reply), reply.sessions);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -125,9 +125,9 @@ export function ScheduleSeriesActions({
             <ScheduleSessionForm
               mode={{ kind: 'edit', session }}
               onDiscard={() => close('edit')}
-              onDone={(saved) => {
+              onDone={(saved, all) => {
                 close('edit');
-                onChanged(`“${saved.title}” was saved.`);
+                onChanged(`“${saved.title}” was saved.`, all);
               }}
             />
           ) : (
@@ -137,7 +137,7 @@ export function ScheduleSeriesActions({
               onDiscard={() => close('edit')}
               onDone={(reply) => {
                 close('edit');
-                onChanged(describeSeriesChange('changed', session.title, reply));
+                onChanged(describeSeriesChange('changed', session.title, reply), reply.sessions);
               }}
             />
           )}

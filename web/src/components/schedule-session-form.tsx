@@ -81,8 +81,8 @@ export function ScheduleSessionForm({
   mode: ScheduleFormMode;
   /** Id of the heading that names the form (create); an edit form is named after its session. */
   labelledBy?: string;
-  /** `count`: how many classes a series made (one for a single class). */
-  onDone: (session: SessionDto, count: number) => void;
+  /** `all`: every class saved (a series' classes in order; the one class otherwise). */
+  onDone: (session: SessionDto, all: SessionDto[]) => void;
   onDiscard?: () => void;
 }) {
   const id = useId();
@@ -128,8 +128,11 @@ export function ScheduleSessionForm({
     if (series) {
       const made = await api<{ sessions: SessionDto[] }>('POST', '/api/live-sessions/series', parsed.data);
       const [first] = made.sessions;
-      if (first) onDone(first, made.sessions.length);
-    } else onDone(await api<SessionDto>('POST', '/api/live-sessions', parsed.data), 1);
+      if (first) onDone(first, made.sessions);
+    } else {
+      const session = await api<SessionDto>('POST', '/api/live-sessions', parsed.data);
+      onDone(session, [session]);
+    }
     setValues(initial);
     setRepeatState(NO_REPEAT);
   }
@@ -144,7 +147,10 @@ export function ScheduleSessionForm({
     const parsed = updateSessionBody.safeParse(changes, { error: plainMessages });
     if (!parsed.success) return show(...fromIssues(parsed.error.issues));
     const sessionId = mode.session.id;
-    await run(async () => onDone(await api<SessionDto>('PUT', `/api/live-sessions/${encodeURIComponent(sessionId)}`, parsed.data), 1));
+    await run(async () => {
+      const session = await api<SessionDto>('PUT', `/api/live-sessions/${encodeURIComponent(sessionId)}`, parsed.data);
+      onDone(session, [session]);
+    });
   }
 
   /** One request at a time; its failure goes beside the fields it names. */

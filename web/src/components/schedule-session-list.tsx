@@ -25,8 +25,8 @@ export interface ScheduleListProps {
   canManage: boolean;
   /** On the all-courses page, each session names its course. */
   showCourse: boolean;
-  /** After an edit or a cancellation: refresh the list and announce `message`. */
-  onChanged: (message: string) => void;
+  /** After an edit or a cancellation: refresh the list and announce `message`; `saved` are the classes as changed. */
+  onChanged: (message: string, saved?: SessionDto[]) => void;
   /** The clock the badges read (a class never started says so once its planned end has passed). */
   now: number;
   /** Live classes: each gets a "Join now" link to its class page, the biggest thing on the page. */
@@ -56,8 +56,8 @@ export function ScheduleSessionList({ heading, sessions, emptyText, canManage, s
               now={now}
               joinNow={joinNow === true}
               // A cancelled session moves to "Past", taking the focused button with it; keep focus in this section.
-              onCancelled={(message) => {
-                onChanged(message);
+              onCancelled={(message, saved) => {
+                onChanged(message, saved);
                 headingRef.current?.focus();
               }}
             />
@@ -80,8 +80,8 @@ function ScheduleSessionItem({
   session: SessionDto;
   canManage: boolean;
   showCourse: boolean;
-  onChanged: (message: string) => void;
-  onCancelled: (message: string) => void;
+  onChanged: (message: string, saved?: SessionDto[]) => void;
+  onCancelled: (message: string, saved?: SessionDto[]) => void;
   now: number;
   joinNow: boolean;
 }) {
@@ -110,8 +110,8 @@ function ScheduleSessionItem({
     cancelling.current = true;
     setError(null);
     try {
-      await api('DELETE', `/api/live-sessions/${encodeURIComponent(session.id)}`);
-      onCancelled(`“${session.title}” was cancelled.`);
+      const cancelled = await api<SessionDto>('DELETE', `/api/live-sessions/${encodeURIComponent(session.id)}`);
+      onCancelled(`“${session.title}” was cancelled.`, [cancelled]);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -196,9 +196,9 @@ function ScheduleSessionItem({
         <ScheduleSessionForm
           mode={{ kind: 'edit', session }}
           onDiscard={closeEditor}
-          onDone={(saved) => {
+          onDone={(saved, all) => {
             closeEditor();
-            onChanged(`“${saved.title}” was saved.`);
+            onChanged(`“${saved.title}” was saved.`, all);
           }}
         />
       )}
