@@ -30,8 +30,12 @@ describe('series rule', () => {
 
   it('previews the classes the server will make', () => {
     assert.equal(
-      describeRepeat(weekly(), '2027-03-01T18:00', 'America/New_York'),
+      describeRepeat(weekly(), '2027-03-01T18:00', 'America/New_York', 'en-GB'),
       '12 classes, Mondays and Wednesdays at 18:00 (America/New_York), 1 Mar – 7 Apr 2027',
+    );
+    assert.equal(
+      describeRepeat({ ...weekly(), kind: 'daily', count: '3' }, '2027-12-31T09:05', 'UTC', 'en-US'),
+      '3 classes, every day at 9:05 AM (UTC), 31 Dec 2027 – 2 Jan 2028',
     );
     const until = occurrences(weekly({ end: 'until', until: '2027-03-15' }), '2027-03-01T18:00');
     assert.deepEqual(

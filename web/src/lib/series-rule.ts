@@ -91,8 +91,11 @@ export function occurrences(repeat: Repeat, firstStart: string): Date[] {
 const list = (words: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(words);
 const shortDay = (wall: Date) => wall.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
-/** "12 classes, Mondays and Wednesdays at 18:00 (America/New_York), 2 Mar – 8 Apr 2027", or null when incomplete. */
-export function describeRepeat(repeat: Repeat, firstStart: string, timezone: string): string | null {
+/**
+ * "12 classes, Mondays and Wednesdays at 18:00 (America/New_York), 2 Mar – 8 Apr 2027", or null when incomplete. The
+ * time reads as the list's times do, in the viewer's `locale` (the browser's by default): 18:00 or 6:00 PM.
+ */
+export function describeRepeat(repeat: Repeat, firstStart: string, timezone: string, locale?: string): string | null {
   const walls = occurrences(repeat, firstStart);
   const first = walls[0];
   const last = walls.at(-1);
@@ -100,9 +103,11 @@ export function describeRepeat(repeat: Repeat, firstStart: string, timezone: str
   if (walls.length > MAX_CLASSES) return `More than ${MAX_CLASSES} classes: choose an earlier last day.`;
   const days =
     repeat.kind === 'daily' ? 'every day' : list(WEEKDAYS.filter((d) => repeat.days.includes(d)).map((d) => `${WEEKDAY_NAMES[d]}s`));
-  const time = formatWallTime(first).slice(11);
+  // A wall time's UTC fields are the local ones, so it is formatted in UTC.
+  const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: 'UTC' }).format(first);
+  const from = first.getUTCFullYear() === last.getUTCFullYear() ? shortDay(first) : `${shortDay(first)} ${first.getUTCFullYear()}`;
   const classes = walls.length === 1 ? '1 class' : `${walls.length} classes`;
-  return `${classes}, ${days} at ${time} (${timezone}), ${shortDay(first)} – ${shortDay(last)} ${last.getUTCFullYear()}`;
+  return `${classes}, ${days} at ${time} (${timezone}), ${from} – ${shortDay(last)} ${last.getUTCFullYear()}`;
 }
 
 /** A `YYYY-MM-DDTHH:mm` local time in `timezone` as an ISO instant, placed as the server places a series' classes. */
