@@ -164,10 +164,18 @@ test('a mentor schedules a weekly series across DST, edits and cancels; a studen
   );
   assert.equal(events[4]?.start.tz, 'America/New_York', 'kept at local time in the series zone');
 
-  // Turned off (after the confirmation), the link answers 404 at once.
+  // The link cannot be shown again: a new one replaces it, and the old one is turned off (after the confirmation).
+  await s.getByRole('button', { name: 'New link' }).click();
+  await expect(s.locator('.sched-feeds > li')).toHaveCount(2);
+  const newUrl = await urlInput.inputValue();
+  assert.notEqual(newUrl, url);
+  await s.locator('.sched-feeds > li').last().getByRole('button', { name: 'Turn off' }).click();
+  await expect(s.locator('.sched-feeds > li')).toHaveCount(1);
+  assert.equal((await fetch(url)).status, 404);
+  assert.equal((await fetch(newUrl)).status, 200);
   await s.getByRole('button', { name: 'Turn off' }).click();
   await expect(s.getByText('None yet.')).toBeVisible();
-  assert.equal((await fetch(url)).status, 404);
+  assert.equal((await fetch(newUrl)).status, 404);
 
   await mentor.context.close();
   await sam.context.close();

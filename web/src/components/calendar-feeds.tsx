@@ -122,13 +122,24 @@ export function CalendarFeeds({ courseId }: { courseId: string | null }) {
         <ul className="sched-feeds" aria-labelledby={listHeading}>
           {items.map((feed) => (
             <li key={feed.id}>
-              <span>
+              <span id={`${listHeading}-${feed.id}`}>
                 {feed.courseId ? `Course ${feed.courseId}` : 'All my classes'}
                 <span className="muted"> · created {formatDateTime(feed.createdAt)}</span>
               </span>
-              <button type="button" className="secondary" onClick={() => turnOff(feed)}>
-                Turn off
-              </button>
+              <span className="sched-actions">
+                {/* The link itself cannot be shown again: a new one is the way to get it back. */}
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-describedby={`${listHeading}-${feed.id}`}
+                  onClick={() => add(feed.courseId)}
+                >
+                  New link
+                </button>
+                <button type="button" className="secondary" aria-describedby={`${listHeading}-${feed.id}`} onClick={() => turnOff(feed)}>
+                  Turn off
+                </button>
+              </span>
             </li>
           ))}
         </ul>
@@ -140,7 +151,7 @@ export function CalendarFeeds({ courseId }: { courseId: string | null }) {
       )}
       {items.length > 0 && (
         <p className="muted sched-hint">
-          A link cannot be shown again after it is created (only a fingerprint of it is kept). Lost one? Create a new link and turn the old
+          A link cannot be shown again after it is created (only a fingerprint of it is kept). Lost one? Choose New link, then turn the old
           one off.
         </p>
       )}
