@@ -26,6 +26,9 @@ describe('series rule', () => {
     const bad = repeatProblems(weekly({ days: [], count: '101' }), '2027-03-01T18:00', '+02:00');
     assert.deepEqual(Object.keys(bad).sort(), ['days', 'end', 'timezone']);
     assert.ok(repeatProblems(weekly({ end: 'until', until: '2027-02-01' }), '2027-03-01T18:00', 'UTC').end);
+    const daily = { ...weekly({ end: 'until' as const }), kind: 'daily' as const };
+    assert.match(repeatProblems({ ...daily, until: '2027-12-31' }, '2027-03-01T18:00', 'UTC').end ?? '', /more than 100/);
+    assert.equal(repeatProblems({ ...daily, until: '2027-06-08' }, '2027-03-01T18:00', 'UTC').end, undefined);
   });
 
   it('previews the classes the server will make', () => {

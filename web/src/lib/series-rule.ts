@@ -68,6 +68,8 @@ export function repeatProblems(
     if (!/^\d+$/.test(repeat.count.trim()) || n < 1 || n > MAX_CLASSES) problems.end = `Number of classes must be from 1 to ${MAX_CLASSES}`;
   } else if (!/^\d{4}-\d{2}-\d{2}$/.test(repeat.until)) problems.end = 'Choose the last day';
   else if (wall && repeat.until < firstStart.slice(0, 10)) problems.end = 'The last day cannot be before the first class';
+  else if (occurrences(repeat, firstStart).length > MAX_CLASSES)
+    problems.end = `That makes more than ${MAX_CLASSES} classes: choose an earlier last day`;
   return problems;
 }
 
