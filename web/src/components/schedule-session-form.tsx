@@ -1,19 +1,21 @@
 import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
-import type { z } from 'zod';
+import { createSeriesBody } from '../../../src/sessions/series.schemas.ts';
 import { createSessionBody, type SessionDto, updateSessionBody } from '../../../src/sessions/sessions.schemas.ts';
-import { api, ApiError } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
+import { buildRrule, type Repeat, repeatProblems, wallInputToIso, weekdayOfInput } from '../lib/series-rule.ts';
+import {
+  FIELDS,
+  type FieldErrors,
+  type FieldName,
+  fromIssues,
+  fromServer,
+  isField,
+  LABELS,
+  plainMessages,
+  REPEAT_FIELDS,
+} from './schedule-form-errors.ts';
+import { type RepeatErrors, ScheduleRepeatFields } from './schedule-repeat-fields.tsx';
 import { isoToLocalInput, localInputToIso, viewerTimeZone } from './schedule-when.tsx';
-
-type FieldName = 'title' | 'description' | 'scheduledStart' | 'durationMinutes';
-type FieldErrors = Partial<Record<FieldName, string>>;
-const LABELS: Record<FieldName, string> = {
-  title: 'Title',
-  description: 'Description',
-  scheduledStart: 'Start',
-  durationMinutes: 'Duration (minutes)',
-};
-const FIELDS = Object.keys(LABELS) as FieldName[];
-const isField = (key: unknown): key is FieldName => typeof key === 'string' && key in LABELS;
 
 /** What the inputs hold, as typed; converted to the API's shape only when submitting. */
 interface Values {
@@ -24,32 +26,6 @@ interface Values {
 }
 
 export type ScheduleFormMode = { kind: 'create'; courseId: string } | { kind: 'edit'; session: SessionDto };
-
-/**
- * The schema's built-in checks speak to developers ("Too small: expected string to have >=1 characters"); these say
- * the same to a mentor. The schema's own messages ("must be a real date and time") take precedence over this map.
- */
-const plainMessages: z.core.$ZodErrorMap = (issue) => {
-  if (issue.input === undefined || issue.input === '') return 'is required';
-  switch (issue.code) {
-    case 'too_small':
-      return issue.origin === 'string'
-        ? issue.minimum === 1
-          ? 'is required'
-          : `needs at least ${issue.minimum} characters`
-        : `must be at least ${issue.minimum}`;
-    case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
-    case 'invalid_type':
-      return issue.expected === 'number' || issue.expected === 'int' ? 'must be a whole number' : undefined;
-    case 'invalid_format':
-      return issue.format === 'datetime' ? 'must be a date and time' : undefined;
-  }
-  return undefined;
-};
-
-/** "is required" beside the Title field reads best as "Title is required"; full sentences stay as they are. */
-const sentence = (field: FieldName, message: string) => (/^[a-z]/.test(message) ? `${LABELS[field]} ${message}` : message);
 
 function initialValues(mode: ScheduleFormMode): Values {
   if (mode.kind === 'create') return { title: '', description: '', start: '', duration: '60' };
@@ -74,40 +50,22 @@ function changedFields(values: Values, initial: Values): Record<string, unknown>
   return body;
 }
 
-function createInput(values: Values, courseId: string) {
+const NO_REPEAT: Repeat = { kind: 'none', days: [], end: 'count', count: '10', until: '' };
+/** A single class's body: Start is read in the form's time zone, by the same rule the server uses for a series. */
+function createInput(values: Values, courseId: string, timezone: string) {
   return {
     courseId,
     title: values.title,
     description: values.description.trim() || undefined,
-    scheduledStart: localInputToIso(values.start),
+    scheduledStart: wallInputToIso(values.start, timezone.trim()) ?? values.start,
     durationMinutes: duration(values.duration),
   };
 }
 
-/** Schema issues as one message per field (the first), and anything not about a field for the alert. */
-function fromIssues(issues: z.core.$ZodIssue[]): [FieldErrors, string | null] {
-  const fieldErrors: FieldErrors = {};
-  const other: string[] = [];
-  for (const issue of issues) {
-    const key = issue.path[0];
-    if (isField(key)) fieldErrors[key] ??= sentence(key, issue.message);
-    else other.push(issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
-  }
-  return [fieldErrors, other[0] ?? null];
-}
-
-/** A server 400's details (`body.title`) go beside their fields; the message goes to the alert unless all were placed. */
-function fromServer(err: unknown): [FieldErrors, string | null] {
-  if (!(err instanceof ApiError)) return [{}, String(err)];
-  const fieldErrors: FieldErrors = {};
-  if (err.status === 400) {
-    for (const f of FIELDS) {
-      const message = err.fieldMessage(f);
-      if (message) fieldErrors[f] = sentence(f, message);
-    }
-  }
-  const allPlaced = err.status === 400 && err.details.length > 0 && err.details.every((d) => isField(d.field.replace(/^body\./, '')));
-  return [fieldErrors, allPlaced ? null : err.message];
+/** A series' body: Start is sent as typed, the local first start in `timezone`. */
+function seriesInput(values: Values, courseId: string, timezone: string, repeat: Repeat) {
+  const { scheduledStart: _, ...rest } = createInput(values, courseId, timezone);
+  return { ...rest, rrule: buildRrule(repeat), timezone: timezone.trim(), firstStart: values.start };
 }
 
 /**
@@ -123,7 +81,8 @@ export function ScheduleSessionForm({
   mode: ScheduleFormMode;
   /** Id of the heading that names the form (create); an edit form is named after its session. */
   labelledBy?: string;
-  onDone: (session: SessionDto) => void;
+  /** `all`: every class saved (a series' classes in order; the one class otherwise). */
+  onDone: (session: SessionDto, all: SessionDto[]) => void;
   onDiscard?: () => void;
 }) {
   const id = useId();
@@ -131,40 +90,76 @@ export function ScheduleSessionForm({
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const [repeat, setRepeatState] = useState(NO_REPEAT);
+  const [timezone, setTimezone] = useState(viewerTimeZone);
+  const [repeatErrors, setRepeatErrors] = useState<RepeatErrors>({});
   const busy = useRef(false);
   const [saving, setSaving] = useState(false);
   const fieldId = (f: FieldName) => `${id}-${f}`;
 
-  function show(fieldErrors: FieldErrors, other: string | null) {
+  function show(fieldErrors: FieldErrors, other: string | null, repeatProblems: RepeatErrors = {}) {
     setErrors(fieldErrors);
     setFormError(other);
+    setRepeatErrors(repeatProblems);
     // Focus the first field in error: its description carries the message, so a screen reader reads it at once.
-    const first = FIELDS.find((f) => fieldErrors[f]);
-    if (first) document.getElementById(fieldId(first))?.focus();
+    const first = FIELDS.find((f) => fieldErrors[f]) ?? REPEAT_FIELDS.find((f) => repeatProblems[f]);
+    if (first) document.getElementById(isField(first) ? fieldId(first) : `${id}-rep-${first}`)?.focus();
+  }
+
+  /** Weekly with no day chosen yet starts from the Start's weekday, the day a mentor most likely means. */
+  function setRepeat(next: Repeat) {
+    const day = weekdayOfInput(values.start);
+    setErrors((was) => ({ ...was, scheduledStart: undefined }));
+    setRepeatState(next.kind === 'weekly' && repeat.kind !== 'weekly' && next.days.length === 0 && day ? { ...next, days: [day] } : next);
+  }
+
+  async function submitCreate(courseId: string) {
+    const series = repeat.kind !== 'none';
+    const problems = series ? repeatProblems(repeat, values.start, timezone) : {};
+    const zoneError = repeatProblems(NO_REPEAT, values.start, timezone).timezone;
+    const parsed = series
+      ? createSeriesBody.safeParse(seriesInput(values, courseId, timezone, repeat), { error: plainMessages })
+      : createSessionBody.safeParse(createInput(values, courseId, timezone), { error: plainMessages });
+    const [fieldErrors, other] = parsed.success ? [{}, null] : fromIssues(parsed.error.issues);
+    const { start, ...rest } = problems;
+    if (start) fieldErrors.scheduledStart ??= start;
+    const repeatErrors: RepeatErrors = { ...rest, timezone: zoneError };
+    if (!parsed.success || start || Object.values(repeatErrors).some(Boolean)) return show(fieldErrors, other, repeatErrors);
+    if (series) {
+      const made = await api<{ sessions: SessionDto[] }>('POST', '/api/live-sessions/series', parsed.data);
+      const [first] = made.sessions;
+      if (first) onDone(first, made.sessions);
+    } else {
+      const session = await api<SessionDto>('POST', '/api/live-sessions', parsed.data);
+      onDone(session, [session]);
+    }
+    setValues(initial);
+    setRepeatState(NO_REPEAT);
   }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy.current) return; // a guard, not a disabled button: disabling the focused button would drop focus
+    if (mode.kind === 'create') return void run(() => submitCreate(mode.courseId));
     const changes = mode.kind === 'edit' ? changedFields(values, initial) : {};
     // Saving an untouched form just closes it, rather than scolding with "must change at least one field".
     if (mode.kind === 'edit' && Object.keys(changes).length === 0) return onDiscard?.();
-    const parsed =
-      mode.kind === 'create'
-        ? createSessionBody.safeParse(createInput(values, mode.courseId), { error: plainMessages })
-        : updateSessionBody.safeParse(changes, { error: plainMessages });
+    const parsed = updateSessionBody.safeParse(changes, { error: plainMessages });
     if (!parsed.success) return show(...fromIssues(parsed.error.issues));
+    const sessionId = mode.session.id;
+    await run(async () => {
+      const session = await api<SessionDto>('PUT', `/api/live-sessions/${encodeURIComponent(sessionId)}`, parsed.data);
+      onDone(session, [session]);
+    });
+  }
 
+  /** One request at a time; its failure goes beside the fields it names. */
+  async function run(request: () => Promise<void>) {
     busy.current = true;
     setSaving(true);
     show({}, null);
     try {
-      const session =
-        mode.kind === 'create'
-          ? await api<SessionDto>('POST', '/api/live-sessions', parsed.data)
-          : await api<SessionDto>('PUT', `/api/live-sessions/${encodeURIComponent(mode.session.id)}`, parsed.data);
-      if (mode.kind === 'create') setValues(initial);
-      onDone(session);
+      await request();
     } catch (err) {
       show(...fromServer(err));
     } finally {
@@ -173,12 +168,19 @@ export function ScheduleSessionForm({
     }
   }
 
-  const set = (key: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  const set = (key: keyof Values) => (e: { target: { value: string } }) => {
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+    // A new start answers what was said about the old one.
+    if (key === 'start') setErrors((was) => ({ ...was, scheduledStart: undefined }));
+  };
+  // A weekly series' first class must fall on a chosen day: said beside Start as soon as it does not.
+  const offRule = mode.kind === 'create' && repeat.kind === 'weekly' ? repeatProblems(repeat, values.start, timezone).start : undefined;
+  const shown: FieldErrors = { ...errors, scheduledStart: errors.scheduledStart ?? offRule };
   const describe = (f: FieldName, hint?: boolean) =>
-    [hint && `${fieldId(f)}-hint`, errors[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
+    [hint && `${fieldId(f)}-hint`, shown[f] && `${fieldId(f)}-error`].filter(Boolean).join(' ') || undefined;
   const common = (f: FieldName, hint?: boolean) => ({
     id: fieldId(f),
-    'aria-invalid': errors[f] ? true : undefined,
+    'aria-invalid': shown[f] ? true : undefined,
     'aria-describedby': describe(f, hint),
   });
 
@@ -211,8 +213,10 @@ export function ScheduleSessionForm({
       <Field
         id={fieldId('scheduledStart')}
         field="scheduledStart"
-        error={errors.scheduledStart}
-        hint={`In your time zone (${viewerTimeZone()}).`}
+        error={shown.scheduledStart}
+        hint={
+          mode.kind === 'create' ? `Local time in ${timezone.trim() || 'the time zone below'}.` : `In your time zone (${viewerTimeZone()}).`
+        }
       >
         <input {...common('scheduledStart', true)} type="datetime-local" required value={values.start} onChange={set('start')} />
       </Field>
@@ -229,6 +233,17 @@ export function ScheduleSessionForm({
           onChange={set('duration')}
         />
       </Field>
+      {mode.kind === 'create' && (
+        <ScheduleRepeatFields
+          id={`${id}-rep`}
+          repeat={repeat}
+          onRepeat={setRepeat}
+          timezone={timezone}
+          onTimezone={setTimezone}
+          firstStart={values.start}
+          errors={repeatErrors}
+        />
+      )}
       {formError && (
         <p role="alert" className="error sched-wide">
           {formError}

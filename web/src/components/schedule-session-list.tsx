@@ -1,8 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { href } from '../lib/router.ts';
+import { seriesQuery } from '../lib/queries.ts';
 import { SCHEDULE_LABEL, scheduleState } from '../lib/schedule-state.ts';
+import { seriesPlace } from '../lib/series-change.ts';
+import { ScheduleSeriesActions } from './schedule-series-actions.tsx';
 import { ScheduleSessionForm } from './schedule-session-form.tsx';
 import { plannedEnd, ScheduleWhen } from './schedule-when.tsx';
 
@@ -21,8 +25,8 @@ export interface ScheduleListProps {
   canManage: boolean;
   /** On the all-courses page, each session names its course. */
   showCourse: boolean;
-  /** After an edit or a cancellation: refresh the list and announce `message`. */
-  onChanged: (message: string) => void;
+  /** After an edit or a cancellation: refresh the list and announce `message`; `saved` are the classes as changed. */
+  onChanged: (message: string, saved?: SessionDto[]) => void;
   /** The clock the badges read (a class never started says so once its planned end has passed). */
   now: number;
   /** Live classes: each gets a "Join now" link to its class page, the biggest thing on the page. */
@@ -52,8 +56,8 @@ export function ScheduleSessionList({ heading, sessions, emptyText, canManage, s
               now={now}
               joinNow={joinNow === true}
               // A cancelled session moves to "Past", taking the focused button with it; keep focus in this section.
-              onCancelled={(message) => {
-                onChanged(message);
+              onCancelled={(message, saved) => {
+                onChanged(message, saved);
                 headingRef.current?.focus();
               }}
             />
@@ -76,8 +80,8 @@ function ScheduleSessionItem({
   session: SessionDto;
   canManage: boolean;
   showCourse: boolean;
-  onChanged: (message: string) => void;
-  onCancelled: (message: string) => void;
+  onChanged: (message: string, saved?: SessionDto[]) => void;
+  onCancelled: (message: string, saved?: SessionDto[]) => void;
   now: number;
   joinNow: boolean;
 }) {
@@ -88,6 +92,12 @@ function ScheduleSessionItem({
   const cancelling = useRef(false);
   const upcoming = session.status === 'scheduled' || session.status === 'live';
   const state = scheduleState(session, now);
+  // One read per series, shared by its classes in the cache; a lone class reads nothing.
+  const series = useQuery({ ...seriesQuery(session.seriesId ?? ''), enabled: session.seriesId !== null });
+  const place = series.data ? seriesPlace(series.data, session.id) : null;
+  const seriesId = session.seriesId;
+  // A scheduled class of a series offers scoped actions once its series is read; the plain ones if it cannot be.
+  const scoped = seriesId !== null && session.status === 'scheduled' && !series.isError && !(series.data && !place);
 
   function closeEditor() {
     setEditing(false);
@@ -100,8 +110,8 @@ function ScheduleSessionItem({
     cancelling.current = true;
     setError(null);
     try {
-      await api('DELETE', `/api/live-sessions/${encodeURIComponent(session.id)}`);
-      onCancelled(`“${session.title}” was cancelled.`);
+      const cancelled = await api<SessionDto>('DELETE', `/api/live-sessions/${encodeURIComponent(session.id)}`);
+      onCancelled(`“${session.title}” was cancelled.`, [cancelled]);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -126,6 +136,12 @@ function ScheduleSessionItem({
       )}
       <p className="sched-meta">
         <ScheduleWhen start={session.scheduledStart} end={plannedEnd(session)} />
+        {place && (
+          <>
+            {' · '}
+            <span className="sched-series">{place.label}</span>
+          </>
+        )}
         {showCourse && (
           <>
             {' · '}
@@ -135,7 +151,16 @@ function ScheduleSessionItem({
         )}
       </p>
       {session.description && <p className="sched-description">{session.description}</p>}
-      {canManage && (
+      {canManage && scoped && seriesId && place && (
+        <ScheduleSeriesActions
+          session={{ ...session, seriesId }}
+          place={place}
+          titleId={titleId}
+          onChanged={onChanged}
+          onCancelled={onCancelled}
+        />
+      )}
+      {canManage && !scoped && (
         <div className="sched-actions">
           {upcoming && (
             <>
@@ -171,9 +196,9 @@ function ScheduleSessionItem({
         <ScheduleSessionForm
           mode={{ kind: 'edit', session }}
           onDiscard={closeEditor}
-          onDone={(saved) => {
+          onDone={(saved, all) => {
             closeEditor();
-            onChanged(`“${saved.title}” was saved.`);
+            onChanged(`“${saved.title}” was saved.`, all);
           }}
         />
       )}

@@ -6,6 +6,8 @@ import type { courseGroupSets } from '../../../src/groups/group-sets.schemas.ts'
 import type { MeetingSyncAvailability } from '../../../src/meetings/meetings.schemas.ts';
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { courseReport, courseSettings, myReport, SessionReport } from '../../../src/reports/reports.schemas.ts';
+import type { FeedDto } from '../../../src/calendar/calendar.schemas.ts';
+import type { seriesWithSessions } from '../../../src/sessions/series.schemas.ts';
 import type { SessionDto, sessionPage } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from './api.ts';
 
@@ -63,6 +65,10 @@ export const keys = {
   /** A class's breakout rounds (the current one and the past), as read once before following them live. */
   breakouts: (sessionId: string) => ['session', sessionId, 'breakouts'] as const,
   demoUsers: ['demo-users'] as const,
+  /** A series and its classes; under 'sessions', so every refresh of the lists refreshes it too. */
+  series: (seriesId: string) => ['sessions', 'series', seriesId] as const,
+  /** The caller's calendar feeds (no URLs: those are shown once, at creation). */
+  calendarFeeds: ['calendar-feeds'] as const,
 };
 
 const coursePath = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
@@ -135,4 +141,19 @@ export const breakoutsQuery = (sessionId: string) =>
   queryOptions({
     queryKey: keys.breakouts(sessionId),
     queryFn: () => api<BreakoutList>('GET', `${sessionPath(sessionId)}/breakouts`),
+  });
+
+export type SeriesWithSessions = z.infer<typeof seriesWithSessions>;
+
+/** `GET /api/live-sessions/series/:id`: the series and its classes in series order. */
+export const seriesQuery = (seriesId: string) =>
+  queryOptions({
+    queryKey: keys.series(seriesId),
+    queryFn: () => api<SeriesWithSessions>('GET', `/api/live-sessions/series/${encodeURIComponent(seriesId)}`),
+  });
+
+export const calendarFeedsQuery = () =>
+  queryOptions({
+    queryKey: keys.calendarFeeds,
+    queryFn: async () => (await api<{ items: FeedDto[] }>('GET', '/api/calendar-feeds')).items,
   });

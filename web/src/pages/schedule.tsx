@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { SessionDto } from '../../../src/sessions/sessions.schemas.ts';
+import { CalendarFeeds } from '../components/calendar-feeds.tsx';
 import { ScheduleSessionForm } from '../components/schedule-session-form.tsx';
 import { ScheduleSessionList } from '../components/schedule-session-list.tsx';
 import { ScheduleZoneNote } from '../components/schedule-when.tsx';
@@ -37,9 +38,15 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
   const now = useNow(30_000);
   // One course's page follows that course; the all-courses page follows every course in its list.
   const followed = courseId ? [courseId] : (list.data ?? []).map((s) => s.courseId);
-  const feed = useCourseFeed(followed, (session, before) => setAnnouncement(describeChange(before, session)));
+  // The classes this page just changed, as it saved them: their echo from the live feed is not news (a series of 12
+  // would otherwise replace "12 classes were scheduled" with twelve "was scheduled" lines).
+  const ownChanges = useRef(new Map<string, string>());
+  const feed = useCourseFeed(followed, (session, before) => {
+    if (ownChanges.current.get(session.id) !== session.updatedAt) setAnnouncement(describeChange(before, session));
+  });
 
-  function changed(message: string) {
+  function changed(message: string, saved: SessionDto[] = []) {
+    for (const s of saved) ownChanges.current.set(s.id, s.updatedAt);
     setAnnouncement(message);
     // Every list a session appears in (its course's and the caller's own), and the session's own reads. (Invalidation
     // never rejects: a failed refetch lands in the query's error.)
@@ -62,6 +69,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
         </p>
       )}
       <ScheduleZoneNote />
+      {!forbidden && <CalendarFeeds key={courseId ?? ''} courseId={courseId} />}
       <p role="status" className="sched-announce">
         {announcement}
       </p>
@@ -87,7 +95,9 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
             key={courseId}
             mode={{ kind: 'create', courseId }}
             labelledBy={formHeadingId}
-            onDone={(s) => changed(`“${s.title}” was scheduled.`)}
+            onDone={(s, all) =>
+              changed(all.length > 1 ? `“${s.title}” was scheduled: ${all.length} classes.` : `“${s.title}” was scheduled.`, all)
+            }
           />
         </section>
       )}
