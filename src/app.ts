@@ -76,6 +76,9 @@ import { createModerationService } from './courses/moderation.service.ts';
 import { groupSetsRoutes } from './groups/group-sets.routes.ts';
 import { createGroupSetsService } from './groups/group-sets.service.ts';
 import { createSettingsService } from './reports/settings.service.ts';
+// LTI 1.3 (issue 16)
+import { createLti, type LtiOptions } from './lti/lti.ts';
+import { ownTokenKeys } from './lti/lti.tokens.ts';
 
 export const VERSION = '0.1.0';
 
@@ -98,6 +101,8 @@ export interface AppDeps {
   db: Db;
   /** Override the logger (tests pass `false`). */
   logger?: FastifyServerOptions['logger'];
+  /** The LTI tool's hooks and knobs (tests: their mock LMS). */
+  lti?: LtiOptions;
 }
 
 /** Builds the service without listening: tests call `app.inject()`, server.ts calls `listen()`. */
@@ -125,7 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const metrics = config.metrics ? createMetrics(app.log, { defaults: true }) : undefined;
   if (metrics && config.metrics) registerMetrics(app, metrics, config.metrics, config.host);
 
-  const services = await createServices(app, config, db, outage, metrics);
+  const services = await createServices(app, config, db, outage, metrics, deps.lti);
   app.decorate('clientEvents', services.clientEvents);
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
@@ -149,6 +154,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(moderationRoutes(createModerationService(db, services.audit)));
   await app.register(groupSetsRoutes(createGroupSetsService(db, services.audit), config.bodyLimit));
   await app.register(reportsRoutes(services.reports));
+  await services.lti.register(app);
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -158,9 +164,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
  * REST routes and socket handlers. Also restores what a stopped process owed (presence grace, pending broadcasts)
  * and closes it all before the app closes.
  */
-async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog, metrics?: Metrics) {
+async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog, metrics?: Metrics, ltiOptions?: LtiOptions) {
   const audit = createAuditService(db);
-  const verify = createTokenVerifier(config.auth);
+  // Tokens signed by our own LTI keys (after a launch) are accepted besides the configured ones.
+  const verify = createTokenVerifier(config.auth, ownTokenKeys(db, config.publicUrl));
   const recordUser = createUserRecorder(db, metrics?.batches('users'));
   const cluster = config.cluster ? await joinCluster(config.cluster, app.log) : undefined;
   const budgets = cluster?.budgets ?? localBudgets;
@@ -257,6 +264,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       courseId,
       userId,
     });
+  const membersChanged = (courseId: string, userIds: string[]) => {
+    cluster?.tell('sp:roster-changed', courseId, userIds);
+    rolesChanged(courseId, userIds);
+  };
   const courses = createCoursesService(
     db,
     audit,
@@ -266,11 +277,9 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       lowerHandsOfRemoved(courseId, userId);
       return removeFromRooms(courseId, userId);
     },
-    (courseId, userIds) => {
-      cluster?.tell('sp:roster-changed', courseId, userIds);
-      rolesChanged(courseId, userIds);
-    },
+    membersChanged,
   );
+  const lti = createLti({ db, audit, log: app.log, publicUrl: config.publicUrl, onRosterChanged: membersChanged }, ltiOptions);
   if (cluster) {
     // As on the node that made the change: caches forget first, then the room hears.
     cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => {
@@ -335,6 +344,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     const { unanswered } = await drain.settle(config.shutdownTimeoutMs / 2);
     if (unanswered > 0) app.log.warn({ unanswered }, 'closing with client events still unanswered');
     await retention.stop();
+    lti.stop();
     // No heal may write this node's presence back once it has left the mirror (it would look present elsewhere until
     // its entries expire): they stop first, and one under way is waited for.
     await cluster?.quiesce(config.shutdownTimeoutMs / 4);
@@ -367,5 +377,6 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     features,
     cluster,
     clientEvents,
+    lti,
   };
 }

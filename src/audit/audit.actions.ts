@@ -76,4 +76,15 @@ export type AuditAction =
   | 'breakout.timer'
   | 'breakout.broadcast'
   | 'breakout.help'
-  | 'breakout.close';
+  | 'breakout.close'
+  // LTI 1.3 (issue 16)
+  | 'lti.platform.register'
+  | 'lti.platform.read'
+  | 'lti.platform.delete'
+  | 'lti.registration_link.create'
+  | 'lti.keys.read'
+  | 'lti.keys.rotate'
+  | 'lti.keys.retire'
+  | 'lti.login'
+  | 'lti.launch'
+  | 'lti.deep_link';
