@@ -279,7 +279,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     },
     membersChanged,
   );
-  const lti = createLti({ db, audit, log: app.log, publicUrl: config.publicUrl, onRosterChanged: membersChanged }, ltiOptions);
+  const lti = createLti(
+    { db, audit, log: app.log, publicUrl: config.publicUrl, verifyToken: verify, onRosterChanged: membersChanged },
+    ltiOptions,
+  );
   if (cluster) {
     // As on the node that made the change: caches forget first, then the room hears.
     cluster.on('sp:events', (sessionId: string, events: StoredEvent[]) => {

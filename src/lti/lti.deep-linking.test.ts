@@ -4,7 +4,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { assertError } from '../test/http.ts';
 import { auditRows, dbTargets, makeSession } from '../test/harness.ts';
 import { LTI } from '../test/mock-lms.ts';
-import { LAUNCH_URL, type LtiApp, makeLtiApp } from './lti.fixture.ts';
+import { LAUNCH_URL, type LtiApp, makeLtiApp, pageData } from './lti.fixture.ts';
 
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
 
@@ -107,6 +107,23 @@ for (const target of await dbTargets('LTI Deep Linking')) {
         body: { sessionIds: [a.id] },
       });
       await assertError(stolen, 404, 'LTI_DEEP_LINK_NOT_FOUND');
+
+      // The web app's way: a same-origin form with the token in its body; the page posts the answer on to the LMS.
+      const postForm = (form: Record<string, string>) =>
+        x.t.app.inject({
+          method: 'POST',
+          url: `/lti/deep-links/${picker.deepLink}/return`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams(form).toString(),
+        });
+      const unsigned = await postForm({ token: 'nope', sessionIds: a.id });
+      assert.equal(unsigned.statusCode, 401);
+      const page = await postForm({ token: picker.token, sessionIds: a.id });
+      assert.equal(page.statusCode, 200, page.body);
+      const data = pageData(page);
+      assert.equal(data.returnUrl, `${x.lms.issuer}/deep-link-return`);
+      assert.ok(data.jwt);
+      assert.match(String(page.headers['content-security-policy']), new RegExp(`form-action 'self' ${x.lms.issuer}`));
     });
 
     test('a learner cannot open the content picker', async () => {

@@ -1,4 +1,5 @@
 import type { AuditService } from '../audit/audit.service.ts';
+import type { VerifyToken } from '../auth/tokens.ts';
 import type { Log } from '../background.ts';
 import type { Db } from '../db/kysely.ts';
 import type { createIdTokenVerifier } from './lti.id-token.ts';
@@ -18,6 +19,8 @@ export interface LtiDeps {
   audit: AuditService;
   log: Log;
   publicUrl: string | undefined;
+  /** The app's token verifier: the Deep Linking return form carries the mentor's token in its body. */
+  verifyToken: VerifyToken;
   verifyIdToken: ReturnType<typeof createIdTokenVerifier>;
   /** After a launch's roster change committed: other nodes forget the member's cached role too. */
   onRosterChanged: (courseId: string, userIds: string[]) => void;

@@ -13,7 +13,14 @@ const escapeHtml = (s: string) =>
 /** JSON safe inside a <script> element. */
 const scriptJson = (data: unknown) => JSON.stringify(data).replace(/</g, '\\u003c');
 
-function page(reply: FastifyReply, status: number, title: string, body: string, script?: { code: string; data: unknown }) {
+function page(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  body: string,
+  script?: { code: string; data: unknown },
+  formTarget?: string,
+) {
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
@@ -21,7 +28,7 @@ function page(reply: FastifyReply, status: number, title: string, body: string, 
     "connect-src 'self'",
     "style-src 'unsafe-inline'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${formTarget ? ` ${formTarget}` : ''}`,
     'frame-ancestors *',
   ].join('; ');
   const scripts = script
@@ -100,10 +107,10 @@ export function redirectPage(reply: FastifyReply, url: string) {
   return page(reply, 200, 'Opening…', '<p>Opening…</p>', { code: `${readData}\nlocation.replace(d.url);`, data: { url } });
 }
 
-/** A refused login or launch, in words, with its stable code. */
-export function errorPage(reply: FastifyReply, status: number, code: string, message: string) {
-  const body = `<h1>The class could not be opened</h1><p>${escapeHtml(message)}</p><p><small>Error code: ${escapeHtml(code)}. Open the tool again from your course; if it keeps failing, show this to your LMS administrator.</small></p>`;
-  return page(reply, status, 'The class could not be opened', body);
+/** A refused login, launch or registration, in words, with its stable code. */
+export function errorPage(reply: FastifyReply, status: number, code: string, message: string, title = 'The class could not be opened') {
+  const body = `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><small>Error code: ${escapeHtml(code)}. Open the tool again from your course; if it keeps failing, show this to your LMS administrator.</small></p>`;
+  return page(reply, status, title, body);
 }
 
 /** Dynamic Registration is done: tell the LMS to close its registration window (spec: org.imsglobal.lti.close). */
@@ -113,4 +120,20 @@ export function registrationDonePage(reply: FastifyReply, name: string) {
     code,
     data: {},
   });
+}
+
+/** Deep Linking's answer: the signed LtiDeepLinkingResponse, posted to the LMS's return URL by the browser. */
+export function deepLinkReturnPage(reply: FastifyReply, data: { returnUrl: string; jwt: string }) {
+  const code = `${readData}
+const form = document.createElement('form');
+form.method = 'POST';
+form.action = d.returnUrl;
+const field = document.createElement('input');
+field.type = 'hidden';
+field.name = 'JWT';
+field.value = d.jwt;
+form.appendChild(field);
+document.body.appendChild(form);
+form.submit();`;
+  return page(reply, 200, 'Placing in the LMS…', '<p>Placing the classes in the LMS…</p>', { code, data }, new URL(data.returnUrl).origin);
 }

@@ -180,7 +180,7 @@ export function registrationRoute(deps: LtiDeps, urlsOf: (request: FastifyReques
           deps.db,
           auditEntry(null, 'lti.platform.register', { type: 'lti_platform', id: null }, 'denied', details, request.ip),
         );
-        return errorPage(reply, err.status, err.code, err.message);
+        return errorPage(reply, err.status, err.code, err.message, 'The registration failed');
       }
     });
   };

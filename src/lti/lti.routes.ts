@@ -5,13 +5,14 @@ import { auditEntry } from '../audit/audit.service.ts';
 import { AppError } from '../errors.ts';
 import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
 import { publicOrigin } from '../http/public-url.ts';
+import type { DeepLinking } from './lti.deep-linking.ts';
 import type { LtiDeps } from './lti.deps.ts';
 import { publishedJwks } from './lti.keys.ts';
 import { completeLaunch } from './lti.launch.ts';
 import { bindingCookieName, LOGIN_STATE_TTL_MS, loginParams, startLogin } from './lti.login.ts';
-import { errorPage, launchWithStoragePage, loginWithStoragePage, redirectPage } from './lti.pages.ts';
+import { deepLinkReturnPage, errorPage, launchWithStoragePage, loginWithStoragePage, redirectPage } from './lti.pages.ts';
 import { findLoginState, findPlatform } from './lti.repo.ts';
-import { launchCompletionBody, launchResult } from './lti.schemas.ts';
+import { deepLinkParams, deepLinkResponseBody, launchCompletionBody, launchResult } from './lti.schemas.ts';
 import { registrationRoute } from './lti.registration.ts';
 
 /** The tool's browser-facing URLs, under the public origin. */
@@ -47,7 +48,7 @@ const formOrQuery = (request: FastifyRequest) =>
  * LTI 1.3 as the LMS and the browser meet it: the tool's JWKS, OIDC login initiation, the launch (form_post) and its
  * postMessage-storage completion, and Dynamic Registration. Pages, not JSON, where a person is looking.
  */
-export function ltiRoutes(deps: LtiDeps): FastifyPluginAsyncZod {
+export function ltiRoutes(deps: LtiDeps, deepLinking: DeepLinking): FastifyPluginAsyncZod {
   return async (app) => {
     // The LMS posts forms (login initiation, the launch); only these routes take them.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -147,6 +148,29 @@ export function ltiRoutes(deps: LtiDeps): FastifyPluginAsyncZod {
         return { redirect: launched.redirect };
       },
     });
+
+    app.post(
+      '/lti/deep-links/:deepLinkId/return',
+      { schema: { tags: ['LTI'], summary: "Deep Linking: post the mentor's choice back to the LMS", hide: true } },
+      async (request, reply) => {
+        const form = (request.body ?? {}) as Record<string, string | undefined>;
+        const { deepLinkId } = request.params as { deepLinkId: string };
+        try {
+          // The token travels in the form body (a same-origin form post), never in a URL.
+          const claims = await deps.verifyToken(form.token ?? '');
+          const actor = { id: claims.sub, name: claims.name, role: claims.role, email: claims.email ?? null, ip: request.ip };
+          const sessionIds = (form.sessionIds ?? '').split(',').filter(Boolean);
+          const parsed = deepLinkParams.safeParse({ deepLinkId });
+          const body = deepLinkResponseBody.safeParse({ sessionIds });
+          if (!parsed.success || !body.success) throw new AppError('VALIDATION_FAILED', 'Pick between 1 and 50 classes');
+          const answer = await deepLinking.respond(actor, deepLinkId, body.data.sessionIds, toolUrls(origin(request)).launchUrl);
+          return deepLinkReturnPage(reply, answer);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          return errorPage(reply, err.status, err.code, err.message, 'The classes could not be placed in the LMS');
+        }
+      },
+    );
 
     await app.register(registrationRoute(deps, (request) => toolUrls(origin(request))));
   };

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuditService } from '../audit/audit.service.ts';
-import { handlePromiseError, type Log } from '../background.ts';
-import type { Db } from '../db/kysely.ts';
+import { handlePromiseError } from '../background.ts';
 import { createLtiAdminService } from './lti.admin.service.ts';
 import { ltiApiRoutes } from './lti.api.routes.ts';
 import { createDeepLinking } from './lti.deep-linking.ts';
@@ -26,7 +24,7 @@ export interface LtiOptions {
  * registration links). `stop()` ends the sweep; the app's close path calls it.
  */
 export function createLti(
-  base: { db: Db; audit: AuditService; log: Log; publicUrl: string | undefined; onRosterChanged: LtiDeps['onRosterChanged'] },
+  base: Pick<LtiDeps, 'db' | 'audit' | 'log' | 'publicUrl' | 'verifyToken' | 'onRosterChanged'>,
   opts: LtiOptions = {},
 ) {
   const deps: LtiDeps = {
@@ -48,7 +46,7 @@ export function createLti(
   return {
     deps,
     async register(app: FastifyInstance) {
-      await app.register(ltiRoutes(deps));
+      await app.register(ltiRoutes(deps, deepLinking));
       await app.register(ltiApiRoutes(admin, deepLinking, base.publicUrl));
     },
     stop: () => clearInterval(timer),

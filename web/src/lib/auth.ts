@@ -75,9 +75,18 @@ export function takeLaunchToken(): { course: string | null } | null {
   setToken(token);
   const course = params.get('course');
   const session = params.get('session');
-  const route = session ? `/sessions/${encodeURIComponent(session)}` : course ? `/courses/${encodeURIComponent(course)}` : null;
+  // An LTI Deep Linking launch opens the content picker (`&deepLink=<id>`).
+  const deepLink = params.get('deepLink');
+  const route = deepLink
+    ? `/deep-links/${encodeURIComponent(deepLink)}`
+    : session
+      ? `/sessions/${encodeURIComponent(session)}`
+      : course
+        ? `/courses/${encodeURIComponent(course)}`
+        : null;
   // A shared link opened in this tab just before wins over the launch's own target: it is what the user asked for.
   const requested = takeRequestedPage();
-  history.replaceState(null, '', requested ?? `/#${route ?? '/'}`);
+  // The content picker is what the LMS opened this frame for: it wins over an older request.
+  history.replaceState(null, '', (deepLink ? null : requested) ?? `/#${route ?? '/'}`);
   return { course };
 }
