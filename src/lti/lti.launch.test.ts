@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { auditRows, dbTargets } from '../test/harness.ts';
 import { LTI } from '../test/mock-lms.ts';
 import { LAUNCH_URL, landing, type LtiApp, makeLtiApp, pageData } from './lti.fixture.ts';
+import { sweepExpired } from './lti.repo.ts';
 
 for (const target of await dbTargets('LTI launch')) {
   describe(`LTI launch on ${target}`, () => {
@@ -173,6 +174,27 @@ for (const target of await dbTargets('LTI launch')) {
       const done = await x.t.request({ method: 'POST', url: '/api/lti/launch', body: { id_token: idToken, state, secret: stored.value } });
       assert.equal(done.statusCode, 200, done.body);
       assert.equal(landing(done.json().redirect).course, `${x.platform.courseIdPrefix}ctx-101`);
+    });
+
+    test('a launch after its login expired is refused; expired states and used nonces are swept', async () => {
+      const started = await x.login('learner-9');
+      const idToken = await x.lms.authenticate(started.authUrl, { sub: 'learner-9', role: 'learner' });
+      const past = new Date(Date.now() - 1000);
+      await x.t.db.updateTable('lti_login_states').set({ expires_at: past }).where('state', '=', started.state).execute();
+      await refusal(
+        await x.postLaunch({ id_token: idToken, state: started.state }, started.cookie),
+        /state is unknown, expired or used already/,
+      );
+      await x.t.db.updateTable('lti_nonces').set({ expires_at: past }).execute();
+      const fresh = await x.login('learner-9');
+      assert.ok((await sweepExpired(x.t.db)) >= 2);
+      const states = await x.t.db.selectFrom('lti_login_states').select('state').execute();
+      assert.deepEqual(states.map((r) => r.state).includes(started.state), false);
+      assert.ok(
+        states.some((r) => r.state === fresh.state),
+        'a live login is kept',
+      );
+      assert.deepEqual(await x.t.db.selectFrom('lti_nonces').select('nonce').execute(), []);
     });
 
     test('the LMS reporting an error (login_required) shows it in words', async () => {
