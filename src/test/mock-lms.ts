@@ -52,6 +52,8 @@ export interface MockLms {
   ) => Promise<string>;
   /** Signs an id_token with exactly these claims (plus iat/exp unless given). */
   sign: (claims: Record<string, unknown>, opts?: SignOpts) => Promise<string>;
+  /** People the browser side (`/course?user=`, `/auth`) knows, by login_hint. */
+  users: Map<string, { sub: string; role: MockRole; name?: string }>;
   /** What the Dynamic Registration endpoint answers and received. */
   dynamic: { registrationToken: string; deploymentId: string | undefined; clientId: string; received: Record<string, unknown>[] };
   close: () => Promise<void>;
@@ -68,7 +70,12 @@ async function newKey() {
   return { kid, key: privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } as JWK };
 }
 
-export async function startMockLms(opts: { launchUrl: string }): Promise<MockLms> {
+/**
+ * `launchUrl` may be set after start (a browser test learns the tool's port later). The browser side: `/course` is a
+ * course page with the tool in an iframe (and the postMessage storage the spec describes, when `storage`), `/auth`
+ * answers the authentication request with the auto-posted id_token, as a platform does.
+ */
+export async function startMockLms(opts: { launchUrl: string; host?: string; storage?: boolean }): Promise<MockLms> {
   const seen: SeenRequest[] = [];
   let keys = [await newKey()];
   const dynamic = {
@@ -91,6 +98,24 @@ export async function startMockLms(opts: { launchUrl: string }): Promise<MockLms
         res.end(JSON.stringify(value));
       };
       if (url.pathname === '/jwks') return json(200, { keys: keys.map((k) => k.jwk) });
+      const html = (status: number, page: string) => {
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(page);
+      };
+      if (url.pathname === '/course') return html(200, coursePage(url.searchParams.get('user') ?? 'student-1'));
+      if (url.pathname === '/auth') {
+        const user = users.get(url.searchParams.get('login_hint') ?? '');
+        if (!user) return html(400, 'unknown login_hint');
+        authenticate(url.toString(), user).then(
+          (idToken) =>
+            html(
+              200,
+              `<form method="post" action="${opts.launchUrl}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${url.searchParams.get('state')}"></form><script>document.forms[0].submit()</script>`,
+            ),
+          (err: Error) => html(400, err.message),
+        );
+        return;
+      }
       if (url.pathname === '/.well-known/openid-configuration') {
         return json(200, {
           issuer,
@@ -117,9 +142,32 @@ export async function startMockLms(opts: { launchUrl: string }): Promise<MockLms
       json(404, { error: 'not_found' });
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, opts.host ?? '127.0.0.1');
   await once(server, 'listening');
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${opts.host === '::' ? 'localhost' : '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  /** People the browser side can sign in as, by login_hint. */
+  const users = new Map<string, { sub: string; role: MockRole; name?: string }>();
+  /** The LMS's course page: the tool launched in an iframe, with the platform's postMessage storage on `_parent`. */
+  const coursePage = (sub: string) => {
+    const login = new URL(opts.launchUrl.replace(/\/launch$/, '/login'));
+    login.search = new URLSearchParams({
+      iss: issuer,
+      login_hint: sub,
+      target_link_uri: opts.launchUrl,
+      client_id: clientId,
+      lti_deployment_id: deploymentId,
+      ...(opts.storage ? { lti_storage_target: '_parent' } : {}),
+    }).toString();
+    const storage = `const store = {};
+addEventListener('message', (e) => {
+  const m = e.data || {};
+  if (m.subject === 'lti.put_data') store[m.key] = m.value;
+  if (m.subject === 'lti.put_data' || m.subject === 'lti.get_data') {
+    e.source.postMessage({ subject: m.subject + '.response', message_id: m.message_id, key: m.key, value: store[m.key] }, e.origin);
+  }
+});`;
+    return `<!doctype html><html lang="en"><head><title>Mock LMS course</title></head><body><h1>Algorithms 101</h1>${opts.storage ? `<script>${storage}</script>` : ''}<iframe name="tool" title="Skill Probe Live" src="${login}" style="width: 1200px; height: 800px"></iframe></body></html>`;
+  };
   const clientId = `client-${randomUUID()}`;
   const deploymentId = 'deployment-1';
 
@@ -182,6 +230,7 @@ export async function startMockLms(opts: { launchUrl: string }): Promise<MockLms
     deploymentId,
     seen,
     dynamic,
+    users,
     registration: () => ({
       name: 'Mock LMS',
       issuer,
