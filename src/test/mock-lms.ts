@@ -53,7 +53,9 @@ export interface MockLms {
   /** Signs an id_token with exactly these claims (plus iat/exp unless given). */
   sign: (claims: Record<string, unknown>, opts?: SignOpts) => Promise<string>;
   /** People the browser side (`/course?user=`, `/auth`) knows, by login_hint. */
-  users: Map<string, { sub: string; role: MockRole; name?: string }>;
+  users: Map<string, { sub: string; role: MockRole; name?: string; claims?: Record<string, unknown> }>;
+  /** The JWTs the tool's Deep Linking answers posted to `/deep-link-return`. */
+  deepLinkReturns: string[];
   /** What the Dynamic Registration endpoint answers and received. */
   dynamic: { registrationToken: string; deploymentId: string | undefined; clientId: string; received: Record<string, unknown>[] };
   close: () => Promise<void>;
@@ -102,11 +104,15 @@ export async function startMockLms(opts: { launchUrl: string; host?: string; sto
         res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
         res.end(page);
       };
+      if (url.pathname === '/deep-link-return' && req.method === 'POST') {
+        deepLinkReturns.push(new URLSearchParams(body).get('JWT') ?? '');
+        return html(200, '<!doctype html><html lang="en"><head><title>Placed</title></head><body><h1>Content added</h1></body></html>');
+      }
       if (url.pathname === '/course') return html(200, coursePage(url.searchParams.get('user') ?? 'student-1'));
       if (url.pathname === '/auth') {
         const user = users.get(url.searchParams.get('login_hint') ?? '');
         if (!user) return html(400, 'unknown login_hint');
-        authenticate(url.toString(), user).then(
+        authenticate(url.toString(), user, user.claims).then(
           (idToken) =>
             html(
               200,
@@ -146,7 +152,8 @@ export async function startMockLms(opts: { launchUrl: string; host?: string; sto
   await once(server, 'listening');
   const issuer = `http://${opts.host === '::' ? 'localhost' : '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   /** People the browser side can sign in as, by login_hint. */
-  const users = new Map<string, { sub: string; role: MockRole; name?: string }>();
+  const users: MockLms['users'] = new Map();
+  const deepLinkReturns: string[] = [];
   /** The LMS's course page: the tool launched in an iframe, with the platform's postMessage storage on `_parent`. */
   const coursePage = (sub: string) => {
     const login = new URL(opts.launchUrl.replace(/\/launch$/, '/login'));
@@ -231,6 +238,7 @@ addEventListener('message', (e) => {
     seen,
     dynamic,
     users,
+    deepLinkReturns,
     registration: () => ({
       name: 'Mock LMS',
       issuer,

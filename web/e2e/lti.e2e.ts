@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startMockLms } from '../../src/test/mock-lms.ts';
+import { decodeJwt } from 'jose';
+import { LTI, startMockLms } from '../../src/test/mock-lms.ts';
 import { expect } from './expect.ts';
 import { type Browser, launchBrowser, screenshot, startService } from './harness.ts';
 
@@ -33,7 +34,7 @@ async function setUp(storage: boolean) {
   options.launchUrl = launchUrl;
   const admin = await service.token({ sub: 'lms-admin', name: 'Admin', role: 'admin' });
   await service.api(admin, 'POST', '/api/lti/platforms', lms.registration());
-  return { lms, service, launchUrl };
+  return { lms, service, launchUrl, admin };
 }
 
 for (const storage of [true, false]) {
@@ -87,3 +88,50 @@ for (const storage of [true, false]) {
     await context.close();
   });
 }
+
+test("a mentor places a class from the LMS's content picker (Deep Linking)", async () => {
+  const { lms, service, admin } = await setUp(false);
+  const platforms = (await service.api(admin, 'GET', '/api/lti/platforms')) as { platforms: { courseIdPrefix: string }[] };
+  const courseId = `${platforms.platforms[0]?.courseIdPrefix}ctx-101`;
+  const start = new Date(Date.now() + 86_400_000).toISOString();
+  const made = await service.api(admin, 'POST', '/api/live-sessions', {
+    courseId,
+    title: 'Shortest paths, live',
+    scheduledStart: start,
+    durationMinutes: 60,
+  });
+  lms.users.set('teacher-1', {
+    sub: 'teacher-1',
+    role: 'instructor',
+    name: 'Ada Teacher',
+    claims: {
+      [`${LTI}message_type`]: 'LtiDeepLinkingRequest',
+      [`${LTI}resource_link`]: undefined,
+      'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+        deep_link_return_url: `${lms.issuer}/deep-link-return`,
+        accept_types: ['ltiResourceLink'],
+        accept_multiple: true,
+      },
+    },
+  });
+  const context = await browser.newContext({ viewport: { width: 1300, height: 950 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  await page.goto(`${lms.issuer}/course?user=teacher-1`);
+  const frame = page.frameLocator('iframe[name="tool"]');
+  await expect(frame.getByRole('heading', { name: 'Add live classes to your course' })).toBeVisible({ timeout: 15_000 });
+  await frame.getByRole('checkbox', { name: /Shortest paths, live/ }).check();
+  await screenshot(page, 'lti-deep-link-picker', { dark: false });
+  await frame.getByRole('button', { name: /Place 1 in the LMS/ }).click();
+  await expect(frame.getByRole('heading', { name: 'Content added' })).toBeVisible({ timeout: 15_000 });
+  const [jwt] = lms.deepLinkReturns;
+  assert.ok(jwt, 'the LMS received the signed answer');
+  const items = decodeJwt(jwt)['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { custom: { session_id: string } }[];
+  assert.deepEqual(
+    items.map((i) => i.custom.session_id),
+    [made.id],
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+});

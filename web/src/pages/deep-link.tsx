@@ -67,15 +67,17 @@ export function DeepLinkPage({ deepLinkId }: { deepLinkId: string }) {
         {classes.isLoading && <p className="muted">Loading classes…</p>}
         {classes.data && open.length === 0 && <p className="muted">No upcoming classes yet: schedule one below.</p>}
         {open.map((s) => (
-          <label key={s.id} className="deep-link-choice">
-            <input
-              type={multiple ? 'checkbox' : 'radio'}
-              name="class"
-              checked={picked.includes(s.id)}
-              onChange={(e) => toggle(s.id, e.target.checked)}
-            />{' '}
-            {s.title} <span className="muted">({new Date(s.scheduledStart).toLocaleString()})</span>
-          </label>
+          <div key={s.id}>
+            <label className="inline">
+              <input
+                type={multiple ? 'checkbox' : 'radio'}
+                name="class"
+                checked={picked.includes(s.id)}
+                onChange={(e) => toggle(s.id, e.target.checked)}
+              />
+              {s.title} <span className="muted">({new Date(s.scheduledStart).toLocaleString()})</span>
+            </label>
+          </div>
         ))}
       </fieldset>
       <p>
