@@ -142,6 +142,14 @@ for (const target of await dbTargets('LTI launch')) {
       assert.ok((await auditRows(x.t.db, { action: 'lti.login', outcome: 'denied' })).length >= 4);
     });
 
+    test('a launch from outside any course signs in without a course and puts nobody on a roster', async () => {
+      const before = await x.t.db.selectFrom('course_members').select('user_id').execute();
+      const where = await x.signIn({ sub: 'wanderer', role: 'learner' }, { [`${LTI}context`]: undefined });
+      assert.equal(where.course, null);
+      assert.ok(where.token);
+      assert.equal((await x.t.db.selectFrom('course_members').select('user_id').execute()).length, before.length);
+    });
+
     test('the platform rotating its key: launches signed with the new key pass', async () => {
       await x.lms.rotate();
       assert.ok(await x.signIn({ sub: 'learner-6', role: 'learner' }));
