@@ -94,6 +94,9 @@ import { rosterSyncRoutes } from './lti/lti.nrps.routes.ts';
 import { createGradeWorker } from './lti/lti.ags.worker.ts';
 import { createGradesService } from './lti/lti.ags.service.ts';
 import { gradesRoutes } from './lti/lti.ags.routes.ts';
+// LTI 1.3 (issue 16)
+import { createLti, type LtiOptions } from './lti/lti.ts';
+import { ownTokenKeys } from './lti/lti.tokens.ts';
 
 export const VERSION = '0.1.0';
 
@@ -118,6 +121,8 @@ export interface AppDeps {
   db: Db;
   /** Override the logger (tests pass `false`). */
   logger?: FastifyServerOptions['logger'];
+  /** The LTI tool's hooks and knobs (tests: their mock LMS). */
+  lti?: LtiOptions;
 }
 
 /** Builds the service without listening: tests call `app.inject()`, server.ts calls `listen()`. */
@@ -145,7 +150,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const metrics = config.metrics ? createMetrics(app.log, { defaults: true }) : undefined;
   if (metrics && config.metrics) registerMetrics(app, metrics, config.metrics, config.host);
 
-  const services = await createServices(app, config, db, outage, metrics);
+  const services = await createServices(app, config, db, outage, metrics, deps.lti);
   app.decorate('clientEvents', services.clientEvents);
 
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
@@ -177,6 +182,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(webhooksRoutes(services.webhooks));
   await app.register(rosterSyncRoutes(services.rosterSync));
   await app.register(gradesRoutes(services.grades));
+  await services.lti.register(app);
   if (config.demo && config.auth.kind === 'secret') await app.register(demoRoutes(createDemoService(db, config.auth)));
   return app;
 }
@@ -186,9 +192,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
  * REST routes and socket handlers. Also restores what a stopped process owed (presence grace, pending broadcasts)
  * and closes it all before the app closes.
  */
-async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog, metrics?: Metrics) {
+async function createServices(app: FastifyInstance, config: Config, db: Db, outage: OutageLog, metrics?: Metrics, ltiOptions?: LtiOptions) {
   const audit = createAuditService(db);
-  const verify = createTokenVerifier(config.auth);
+  // Tokens signed by our own LTI keys (after a launch) are accepted besides the configured ones.
+  const verify = createTokenVerifier(config.auth, ownTokenKeys(db, config.publicUrl));
   const recordUser = createUserRecorder(db, metrics?.batches('users'));
   const cluster = config.cluster ? await joinCluster(config.cluster, app.log) : undefined;
   const budgets = cluster?.budgets ?? localBudgets;
@@ -285,6 +292,10 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       courseId,
       userId,
     });
+  const membersChanged = (courseId: string, userIds: string[]) => {
+    cluster?.tell('sp:roster-changed', courseId, userIds);
+    rolesChanged(courseId, userIds);
+  };
   const courses = createCoursesService(
     db,
     audit,
@@ -294,9 +305,17 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
       lowerHandsOfRemoved(courseId, userId);
       return removeFromRooms(courseId, userId);
     },
-    (courseId, userIds) => {
-      cluster?.tell('sp:roster-changed', courseId, userIds);
-      rolesChanged(courseId, userIds);
+    membersChanged,
+  );
+  const lti = createLti(
+    { db, audit, log: app.log, publicUrl: config.publicUrl, verifyToken: verify, onRosterChanged: membersChanged },
+    {
+      ...ltiOptions,
+      // A launch brings the rest of the class's roster from the LMS (NRPS, at most every few minutes per course).
+      onLaunched: (launch) => {
+        rosterSync.syncRosterOnLaunch(launch.courseId);
+        ltiOptions?.onLaunched?.(launch);
+      },
     },
   );
   if (cluster) {
@@ -365,6 +384,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     const { unanswered } = await drain.settle(config.shutdownTimeoutMs / 2);
     if (unanswered > 0) app.log.warn({ unanswered }, 'closing with client events still unanswered');
     await retention.stop();
+    lti.stop();
     // No heal may write this node's presence back once it has left the mirror (it would look present elsewhere until
     // its entries expire): they stop first, and one under way is waited for.
     await cluster?.quiesce(config.shutdownTimeoutMs / 4);
@@ -442,5 +462,6 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
     // Issue 16 (series and calendar feeds).
     loadSession,
     budgets,
+    lti,
   };
 }

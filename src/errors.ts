@@ -75,6 +75,21 @@ export const ERRORS = {
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   /** A webhook URL that is not http(s), carries credentials, or points at a private, loopback or link-local address. */
   WEBHOOK_URL_REFUSED: 422,
+  // LTI 1.3 (issue 16): see docs/lti.md.
+  /** No LTI platform with this id (or issuer and client id) is registered. */
+  LTI_PLATFORM_NOT_FOUND: 404,
+  /** A platform with this issuer and client id is registered already: delete it first, or use it. */
+  LTI_PLATFORM_EXISTS: 409,
+  /** No published signing key with this kid, or it is the signing key (rotate first). */
+  LTI_KEY_NOT_FOUND: 404,
+  /** An LTI login or launch failed one of the spec's checks; the message says which (the audit log keeps it too). */
+  LTI_LAUNCH_REFUSED: 401,
+  /** The platform's keys (JWKS) or registration endpoint could not be reached, or answered with something unusable. */
+  LTI_PLATFORM_UNREACHABLE: 502,
+  /** A Deep Linking request that is unknown, not the caller's, expired or answered already. */
+  LTI_DEEP_LINK_NOT_FOUND: 404,
+  /** A Dynamic Registration link that is unknown, expired or used, or a registration the platform refused. */
+  LTI_REGISTRATION_INVALID: 400,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

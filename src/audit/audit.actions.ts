@@ -96,4 +96,15 @@ export type AuditAction =
   | 'lti.grades.put'
   | 'lti.grades.retry'
   | 'lti.grades.sent'
-  | 'lti.grades.failed';
+  | 'lti.grades.failed'
+  // LTI 1.3 (issue 16)
+  | 'lti.platform.register'
+  | 'lti.platform.read'
+  | 'lti.platform.delete'
+  | 'lti.registration_link.create'
+  | 'lti.keys.read'
+  | 'lti.keys.rotate'
+  | 'lti.keys.retire'
+  | 'lti.login'
+  | 'lti.launch'
+  | 'lti.deep_link';

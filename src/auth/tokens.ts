@@ -1,6 +1,7 @@
 import type { KeyObject, webcrypto } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  decodeProtectedHeader,
   errors as joseErrors,
   type FlattenedJWSInput,
   type JWSHeaderParameters,
@@ -28,10 +29,21 @@ class KeySetUnavailable extends Error {}
 /** Our own secret could not be made into a key: a server fault (500, logged), never "the token is invalid". */
 class SecretUnusable extends Error {}
 
+/**
+ * The service's own signing keys (LTI launches sign people in with them: src/lti/lti.tokens.ts). A token whose
+ * header names one of them by kid is verified with it, RS256 only, and must carry our issuer; every other token goes
+ * to the configured verifier as before.
+ */
+export interface OwnTokenKeys {
+  key(kid: string): Promise<webcrypto.CryptoKey | undefined>;
+  acceptsIssuer(iss: unknown): boolean;
+}
+
 /** Builds the one verifier REST and Socket.IO both use. Throws AppError UNAUTHENTICATED / TOKEN_EXPIRED. */
-export function createTokenVerifier(auth: AuthConfig): VerifyToken {
+export function createTokenVerifier(auth: AuthConfig, own?: OwnTokenKeys): VerifyToken {
   const options = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['exp', 'sub'] };
-  const verify = auth.kind === 'secret' ? secretVerifier(auth.secret, options) : jwksVerifier(auth.jwksUrl, options);
+  const configured = auth.kind === 'secret' ? secretVerifier(auth.secret, options) : jwksVerifier(auth.jwksUrl, options);
+  const verify = own ? ownKeysFirst(own, configured) : configured;
 
   const verified = createVerifiedTokens();
   return async (token) => {
@@ -116,6 +128,32 @@ function jwksVerifier(url: URL, options: JWTVerifyOptions) {
     }
   };
   return (token: string) => jwtVerify(token, getKey, { ...options, algorithms: JWKS_ALGORITHMS });
+}
+
+const OWN_ALGORITHMS = ['RS256'];
+
+function ownKeysFirst(own: OwnTokenKeys, configured: (token: string) => ReturnType<typeof jwtVerify>) {
+  return async (token: string) => {
+    let header: JWSHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return configured(token);
+    }
+    if (typeof header.kid !== 'string' || !OWN_ALGORITHMS.includes(header.alg ?? '')) return configured(token);
+    let key: webcrypto.CryptoKey | undefined;
+    try {
+      key = await own.key(header.kid);
+    } catch (err) {
+      throw new KeySetUnavailable('Our own signing keys could not be read', { cause: err });
+    }
+    if (!key) return configured(token);
+    const result = await jwtVerify(token, key, { algorithms: OWN_ALGORITHMS, requiredClaims: ['exp', 'sub', 'iss'] });
+    if (!own.acceptsIssuer(result.payload.iss)) {
+      throw new joseErrors.JWTClaimValidationFailed('unexpected "iss" claim value', result.payload, 'iss', 'check_failed');
+    }
+    return result;
+  };
 }
 
 function toAuthError(err: unknown): AppError {

@@ -518,6 +518,8 @@ export interface LtiLoginStatesTable {
   binding: 'cookie' | 'platform-storage';
   /** SHA-256 (base64url) of that secret. */
   binding_hash: string;
+  /** The platform's `lti_storage_target` frame, when it offered postMessage storage. */
+  storage_target: string | null;
   target_link_uri: string;
   created_at: CreatedAt;
   expires_at: Timestamp;

@@ -11,6 +11,7 @@ import { signToken } from '../auth/tokens.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { type Db, migrateToLatest, openDatabase } from '../db/kysely.ts';
 import { readOrCreateDemoSecret } from '../demo/demo-secret.ts';
+import type { LtiOptions } from '../lti/lti.ts';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -100,6 +101,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** The database the app is given, made from the test's own (which `TestApp.db` stays): e.g. `dbHooks`. */
   wrapDb?: (db: Db) => Db;
+  /** The LTI tool's hooks and knobs (see src/lti/lti.ts). */
+  lti?: LtiOptions;
 }
 
 export async function makeTestApp(
@@ -109,7 +112,7 @@ export async function makeTestApp(
 ): Promise<TestApp> {
   const { db, drop } = await freshDatabase(target);
   const config = testConfig(env);
-  const app = await buildApp(config, { db: opts.wrapDb?.(db) ?? db, logger: false });
+  const app = await buildApp(config, { db: opts.wrapDb?.(db) ?? db, logger: false, lti: opts.lti });
   await app.ready();
   const token: TestApp['token'] = (claims, opts) =>
     signToken(

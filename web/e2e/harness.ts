@@ -20,8 +20,8 @@ const SECRET = 'e2e-secret-that-is-at-least-32-bytes-long!!';
 export const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 
 /** The service on in-memory PGlite: behind an LMS (JWT_SECRET), or in demo mode with its seeded course. */
-export async function startService({ demo = false }: { demo?: boolean } = {}) {
-  const base = { NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '100000' };
+export async function startService({ demo = false, env = {} }: { demo?: boolean; env?: Record<string, string> } = {}) {
+  const base = { NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '100000', ...env };
   const config = loadConfig(demo ? { ...base, DEMO_MODE: 'true' } : { ...base, JWT_SECRET: SECRET }, readOrCreateDemoSecret);
   const { db } = await openDatabase(config);
   await migrateToLatest(db);

@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import { me, signOut } from './lib/auth.ts';
 import { href, useRoute } from './lib/router.ts';
 import { ClassroomPage } from './pages/classroom.tsx';
+import { DeepLinkPage } from './pages/deep-link.tsx';
 import { SchedulePage } from './pages/schedule.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 
@@ -54,6 +55,7 @@ export function App() {
         {route.page === 'home' && <SchedulePage courseId={null} />}
         {route.page === 'course' && <SchedulePage courseId={route.courseId} />}
         {route.page === 'session' && <ClassroomPage key={route.sessionId} sessionId={route.sessionId} />}
+        {route.page === 'deepLink' && <DeepLinkPage key={route.deepLinkId} deepLinkId={route.deepLinkId} />}
         <Suspense fallback={<p className="muted">Loading…</p>}>
           {route.page === 'courseReport' && <CourseReportPage courseId={route.courseId} />}
           {route.page === 'report' && <ReportPage sessionId={route.sessionId} />}

@@ -54,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       nonce text NOT NULL,
       binding text NOT NULL CHECK (binding IN ('cookie', 'platform-storage')),
       binding_hash text NOT NULL,
+      storage_target text CHECK (length(storage_target) BETWEEN 1 AND 200),
       target_link_uri text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       expires_at timestamptz NOT NULL

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ClassTab, type Notice, type NoticeTarget, noticesBetween, titleWithUnseen } from '../lib/awareness.ts';
 import { type BreakoutRound, breakoutNoticesBetween, type Viewer } from '../lib/breakouts.ts';
 import type { ClassState } from '../lib/class-state.ts';
+import { deviceStorage } from '../lib/safe-storage.ts';
 import { serverNow } from '../lib/server-clock.ts';
 
 const SOUND_KEY = 'spl.sound';
@@ -63,7 +64,7 @@ export function useNotices(
   const [notices, setNotices] = useState<Notice[]>([]);
   const [unseen, setUnseen] = useState<Record<ClassTab, number>>({ chat: 0, qa: 0, polls: 0 });
   const [hiddenCount, setHiddenCount] = useState(0);
-  const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) === 'on');
+  const [sound, setSound] = useState(() => deviceStorage.getItem(SOUND_KEY) === 'on');
   const soundOn = useRef(sound);
   soundOn.current = sound;
 
@@ -138,7 +139,7 @@ export function useNotices(
     dismiss: (id: string) => setNotices((shown) => shown.filter((n) => n.id !== id)),
     sound,
     setSound: (on: boolean) => {
-      localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
+      deviceStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
       setSound(on);
     },
   };

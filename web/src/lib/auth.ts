@@ -1,7 +1,9 @@
+import { tabStorage } from './safe-storage.ts';
+
 /**
- * The caller's token. It lives in sessionStorage (this tab only, gone when the tab closes), never in a URL the server
- * sees: the LMS puts it in the fragment of /launch#token=…, which browsers do not send, and the app removes it from
- * the address bar at once.
+ * The caller's token. It lives in sessionStorage (this tab only, gone when the tab closes; in memory where an LMS
+ * iframe is refused storage), never in a URL the server sees: the LMS puts it in the fragment of /launch#token=…,
+ * which browsers do not send, and the app removes it from the address bar at once.
  */
 const KEY = 'spl.token';
 
@@ -13,15 +15,15 @@ export interface Me {
 }
 
 export function getToken(): string | null {
-  return sessionStorage.getItem(KEY);
+  return tabStorage.getItem(KEY);
 }
 
 export function setToken(token: string): void {
-  sessionStorage.setItem(KEY, token);
+  tabStorage.setItem(KEY, token);
 }
 
 export function signOut(): void {
-  sessionStorage.removeItem(KEY);
+  tabStorage.removeItem(KEY);
 }
 
 /** The token's claims, for display and routing only; the server verifies the token on every call. */
@@ -48,13 +50,13 @@ const REQUESTED_FOR_MS = 15 * 60_000;
  * comes back to /launch, still lands on it.
  */
 export function rememberRequestedPage(): void {
-  sessionStorage.setItem(REQUESTED, JSON.stringify({ at: Date.now(), url: location.pathname + location.hash }));
+  tabStorage.setItem(REQUESTED, JSON.stringify({ at: Date.now(), url: location.pathname + location.hash }));
 }
 
 /** The page asked for before signing in, once, if it is recent and a path of this site (never another origin). */
 export function takeRequestedPage(): string | null {
-  const raw = sessionStorage.getItem(REQUESTED);
-  sessionStorage.removeItem(REQUESTED);
+  const raw = tabStorage.getItem(REQUESTED);
+  tabStorage.removeItem(REQUESTED);
   try {
     const { at, url } = JSON.parse(raw ?? 'null') as { at: number; url: string };
     const local = typeof url === 'string' && url.startsWith('/') && !url.startsWith('//');
@@ -75,9 +77,18 @@ export function takeLaunchToken(): { course: string | null } | null {
   setToken(token);
   const course = params.get('course');
   const session = params.get('session');
-  const route = session ? `/sessions/${encodeURIComponent(session)}` : course ? `/courses/${encodeURIComponent(course)}` : null;
+  // An LTI Deep Linking launch opens the content picker (`&deepLink=<id>`).
+  const deepLink = params.get('deepLink');
+  const route = deepLink
+    ? `/deep-links/${encodeURIComponent(deepLink)}`
+    : session
+      ? `/sessions/${encodeURIComponent(session)}`
+      : course
+        ? `/courses/${encodeURIComponent(course)}`
+        : null;
   // A shared link opened in this tab just before wins over the launch's own target: it is what the user asked for.
   const requested = takeRequestedPage();
-  history.replaceState(null, '', requested ?? `/#${route ?? '/'}`);
+  // The content picker is what the LMS opened this frame for: it wins over an older request.
+  history.replaceState(null, '', (deepLink ? null : requested) ?? `/#${route ?? '/'}`);
   return { course };
 }

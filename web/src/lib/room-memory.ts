@@ -3,6 +3,8 @@
  * (404, as to an outsider), so a room page reloaded after a move cannot learn its class from the server any more:
  * the tab remembers it, and the refusal can still offer the way back to the class.
  */
+import { tabStorage } from './safe-storage.ts';
+
 const KEY = 'breakout-rooms';
 /** Enough for a long day of rounds; the oldest are forgotten first. */
 const KEEP = 50;
@@ -20,7 +22,7 @@ function read(store: Store): [string, string][] {
 }
 
 /** Remembers that `roomSessionId` is a room of class `classId` (this tab only, like the sign-in). */
-export function rememberRoom(roomSessionId: string, classId: string, store: Store = sessionStorage): void {
+export function rememberRoom(roomSessionId: string, classId: string, store: Store = tabStorage): void {
   const kept = read(store).filter(([room]) => room !== roomSessionId);
   kept.push([roomSessionId, classId]);
   try {
@@ -31,6 +33,6 @@ export function rememberRoom(roomSessionId: string, classId: string, store: Stor
 }
 
 /** The class of a room this tab has opened before, or null. */
-export function classOfRoom(sessionId: string, store: Store = sessionStorage): string | null {
+export function classOfRoom(sessionId: string, store: Store = tabStorage): string | null {
   return read(store).find(([room]) => room === sessionId)?.[1] ?? null;
 }

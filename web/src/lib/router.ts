@@ -5,7 +5,9 @@ export type Route =
   | { page: 'course'; courseId: string }
   | { page: 'courseReport'; courseId: string }
   | { page: 'session'; sessionId: string }
-  | { page: 'report'; sessionId: string };
+  | { page: 'report'; sessionId: string }
+  /** The LMS's content picker (LTI Deep Linking): place classes of the course in the LMS. */
+  | { page: 'deepLink'; deepLinkId: string };
 
 /**
  * Hash routes (`#/courses/:id`, `#/courses/:id/report`, `#/sessions/:id`, `#/sessions/:id/report`): the server serves
@@ -17,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'courses' && parts[1]) return { page: 'course', courseId: parts[1] };
   if (parts[0] === 'sessions' && parts[1] && parts[2] === 'report') return { page: 'report', sessionId: parts[1] };
   if (parts[0] === 'sessions' && parts[1]) return { page: 'session', sessionId: parts[1] };
+  if (parts[0] === 'deep-links' && parts[1]) return { page: 'deepLink', deepLinkId: parts[1] };
   return { page: 'home' };
 }
 
@@ -26,6 +29,7 @@ export const href = {
   courseReport: (courseId: string) => `#/courses/${encodeURIComponent(courseId)}/report`,
   session: (sessionId: string) => `#/sessions/${encodeURIComponent(sessionId)}`,
   report: (sessionId: string) => `#/sessions/${encodeURIComponent(sessionId)}/report`,
+  deepLink: (deepLinkId: string) => `#/deep-links/${encodeURIComponent(deepLinkId)}`,
 };
 
 /**
