@@ -118,6 +118,16 @@ describe('series rule', () => {
     assert.deepEqual(iso(starts), ['2026-10-04T16:00Z', '2026-10-11T16:00Z', '2026-10-18T16:00Z', '2026-10-25T17:00Z']);
   });
 
+  test('an UNTIL in UTC is compared as an instant, also when the last class falls on a clock-change night', () => {
+    // Berlin goes back at 01:00Z on 25 October 2026: 02:30 (the first, 00:30Z) is before 01:15Z though it reads later.
+    const autumn = seriesStarts('FREQ=DAILY;UNTIL=20261025T011500Z', wall('2026-10-23T02:30'), 'Europe/Berlin');
+    assert.deepEqual(iso(autumn), ['2026-10-23T00:30Z', '2026-10-24T00:30Z', '2026-10-25T00:30Z']);
+    // Berlin goes forward at 01:00Z on 29 March 2026: 02:30 does not exist and becomes 03:30 (01:30Z), after 01:15Z.
+    const spring = seriesStarts('FREQ=DAILY;UNTIL=20260329T011500Z', wall('2026-03-27T02:30'), 'Europe/Berlin');
+    assert.deepEqual(iso(spring), ['2026-03-27T01:30Z', '2026-03-28T01:30Z']);
+    assert.throws(() => seriesStarts('FREQ=DAILY;UNTIL=20260301T000000Z', wall('2026-03-27T02:30'), 'Europe/Berlin'), /UNTIL is before/);
+  });
+
   test('only IANA zones with rules are zones', () => {
     assert.ok(isIanaZone('Europe/Berlin'));
     assert.ok(isIanaZone('UTC'));

@@ -9,6 +9,8 @@ export { MAX_SERIES_CLASSES } from './series-rule-parts.ts';
 /** No class of a series starts later than this after its first. */
 const HORIZON_YEARS = 10;
 const DAY_MS = 86_400_000;
+/** More than any clock change moves local time (one hour; two in a few historical zones). */
+const CLOCK_CHANGE_SLACK_MS = 3 * 3_600_000;
 
 const refuse = (message: string) => new AppError('VALIDATION_FAILED', message, [{ field: 'body.rrule', message }]);
 
@@ -42,13 +44,20 @@ export function seriesStarts(rule: string, firstStart: Date, timeZone: string): 
   const horizon = new Date(firstStart);
   horizon.setUTCFullYear(horizon.getUTCFullYear() + HORIZON_YEARS);
   if (until && until > horizon) throw refuse(`UNTIL may be at most ${HORIZON_YEARS} years after firstStart`);
-  const walls = expand({ ...options, until, dtstart: firstStart }, firstStart, until ?? horizon);
-  if (walls.length > MAX_SERIES_CLASSES) throw refuse(`makes more than ${MAX_SERIES_CLASSES} classes; lower COUNT or UNTIL`);
+  // An UNTIL in UTC is an instant, which wall times around a clock change do not order the same way (02:30 on a
+  // fall-back night is before 01:15Z; 02:30 in a spring gap is 03:30): expand a little past it, then compare instants.
+  const instantUntil = checked.parts.get('UNTIL')?.endsWith('Z') ? options.until : undefined;
+  const beforeFirst = instantUntil ? instantOf(firstStart, timeZone) > instantUntil : until && until < firstStart;
+  if (beforeFirst) throw refuse('UNTIL is before firstStart');
+  const wallEnd = until && instantUntil ? new Date(until.getTime() + CLOCK_CHANGE_SLACK_MS) : until;
+  const walls = expand({ ...options, until: wallEnd, dtstart: firstStart }, firstStart, wallEnd ?? horizon);
   if (walls[0]?.getTime() !== firstStart.getTime()) throw refuse('firstStart must be a class of the rule (e.g. a Monday for BYDAY=MO)');
-  if (options.count && walls.length < options.count) {
-    throw refuse(`makes only ${walls.length} of its COUNT classes within ${HORIZON_YEARS} years`);
+  const starts = walls.map((wall) => instantOf(wall, timeZone)).filter((start) => !instantUntil || start <= instantUntil);
+  if (starts.length > MAX_SERIES_CLASSES) throw refuse(`makes more than ${MAX_SERIES_CLASSES} classes; lower COUNT or UNTIL`);
+  if (options.count && starts.length < options.count) {
+    throw refuse(`makes only ${starts.length} of its COUNT classes within ${HORIZON_YEARS} years`);
   }
-  return walls.map((wall) => instantOf(wall, timeZone));
+  return starts;
 }
 
 /**
