@@ -176,7 +176,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(reportsRoutes(services.reports));
   // Issue 16: recurring classes and calendar feeds.
   await app.register(
-    seriesRoutes(createSeriesService({ db, audit: services.audit, loadSession: services.loadSession, sessions: services.sessions })),
+    seriesRoutes(
+      createSeriesService({ db, audit: services.audit, loadSession: services.loadSession, sessions: services.sessions, log: app.log }),
+    ),
   );
   await app.register(calendarRoutes(createCalendarService(db, services.audit, services.budgets), config));
   await app.register(webhooksRoutes(services.webhooks));

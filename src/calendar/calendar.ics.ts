@@ -1,7 +1,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { ICalCalendar, ICalEventStatus } from 'ical-generator';
 import type { LiveSessionRow } from '../db/tables.ts';
-import { wallClockOf } from '../sessions/series-zone.ts';
+import { isAmbiguousIn, wallClockOf } from '../sessions/series-zone.ts';
 
 /** A class as a feed shows it: the row, and its series' zone when it has one. */
 export type FeedClass = LiveSessionRow & { timezone: string | null };
@@ -38,10 +38,15 @@ class WallFields extends Date {
   override getSeconds = () => this.getUTCSeconds();
 }
 
+/** Whether the start or the end shows a local time the zone's clocks show twice. */
+const ambiguous = (start: Date, end: Date, timeZone: string) => isAmbiguousIn(start, timeZone) || isAmbiguousIn(end, timeZone);
+
 /**
  * A feed's iCalendar text. Each class is one event with a stable UID (its id), the join page as URL, its duration,
  * `STATUS:CANCELLED` once cancelled, and SEQUENCE / LAST-MODIFIED that move whenever the class changes. Classes of a
- * series are written in their series' zone (TZID, with its VTIMEZONE), the rest in UTC.
+ * series are written in their series' zone (TZID, with its VTIMEZONE), the rest in UTC; so is a class whose start or
+ * end falls in the repeated hour of a fall-back night, since a local time there names two instants (RFC 5545 reads
+ * the first, some calendar apps the second) and only UTC names one.
  */
 export function buildCalendar(name: string, classes: FeedClass[], joinPage: (sessionId: string) => string): string {
   const calendar = new ICalCalendar({
@@ -53,7 +58,8 @@ export function buildCalendar(name: string, classes: FeedClass[], joinPage: (ses
   calendar.timezone({ name: null, generator: getVtimezoneComponent });
   for (const row of classes) {
     const end = new Date(row.scheduled_start.getTime() + row.duration_minutes * 60_000);
-    const zone = row.timezone && getVtimezoneComponent(row.timezone) ? row.timezone : null;
+    const zone =
+      row.timezone && getVtimezoneComponent(row.timezone) && !ambiguous(row.scheduled_start, end, row.timezone) ? row.timezone : null;
     const url = joinPage(row.id);
     calendar.createEvent({
       id: `${row.id}@skill-probe-live`,

@@ -71,6 +71,63 @@ describe('series rule', () => {
     refused('FREQ=DAILY;UNTIL=20400101', /10 years/);
   });
 
+  test('every numeric part must be a whole number in its range: a negative INTERVAL is refused, not expanded forever', () => {
+    const first = wall('2026-01-05T10:00');
+    const refused = (rule: string, pattern: RegExp) =>
+      assert.throws(
+        () => seriesStarts(rule, first, 'UTC'),
+        (err: unknown) => err instanceof AppError && err.code === 'VALIDATION_FAILED' && pattern.test(err.message),
+        rule,
+      );
+    refused('FREQ=WEEKLY;INTERVAL=-1;COUNT=3', /INTERVAL=-1: must be a whole number from 1 to 52/);
+    refused('FREQ=WEEKLY;INTERVAL=0;COUNT=3', /INTERVAL=0/);
+    refused('FREQ=WEEKLY;INTERVAL=53;COUNT=3', /INTERVAL=53/);
+    refused('FREQ=WEEKLY;INTERVAL=abc;COUNT=3', /INTERVAL=ABC/);
+    refused('FREQ=WEEKLY;COUNT=abc', /COUNT: must be a whole number/);
+    refused('FREQ=WEEKLY;COUNT=-2', /COUNT: must be a whole number/);
+    refused('FREQ=WEEKLY;COUNT=3;BYDAY=XX', /BYDAY=XX: must be a list of weekdays/);
+    refused('FREQ=MONTHLY;COUNT=3;BYSETPOS=0', /BYSETPOS=0/);
+    refused('FREQ=MONTHLY;COUNT=3;BYMONTHDAY=40', /BYMONTHDAY=40/);
+    refused('FREQ=YEARLY;COUNT=3;BYMONTH=13', /BYMONTH=13/);
+    refused('FREQ=YEARLY;COUNT=3;BYWEEKNO=60', /BYWEEKNO=60/);
+    refused('FREQ=WEEKLY;COUNT=3;WKST=XX', /WKST=XX/);
+    refused('FREQ=WEEKLY;UNTIL=20261345', /UNTIL=20261345/);
+    refused('FREQ=WEEKLY;COUNT=2;COUNT=3', /COUNT twice/);
+    refused('FREQ=WEEKLY;COUNT=3;UNTIL=20260301', /COUNT or UNTIL, not both/);
+    refused('FREQ=WEEKLY;BYDAY=2MO;COUNT=3', /numbered BYDAY/);
+    refused('FREQ=DAILY;BYYEARDAY=5;COUNT=3', /BYYEARDAY goes only with FREQ=YEARLY/);
+    assert.equal(seriesStarts('FREQ=WEEKLY;INTERVAL=52;COUNT=2', first, 'UTC')[1]?.toISOString(), '2027-01-04T10:00:00.000Z');
+    assert.equal(seriesStarts('freq=weekly;byday=mo;count=2', first, 'UTC').length, 2);
+  });
+
+  test('a rule that never matches is refused at once instead of walking to the year 9999', () => {
+    const began = performance.now();
+    assert.throws(
+      () => seriesStarts('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2', wall('2026-01-05T10:00'), 'UTC'),
+      /firstStart must be a class/,
+    );
+    // Unbounded, rrule takes over ten seconds here; bounded, a few tens of milliseconds.
+    assert.ok(performance.now() - began < 2000, `took ${performance.now() - began} ms`);
+    // The bound never cuts a rare rule short inside the 10 years: leap days come every four.
+    const leapDays = seriesStarts('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=3', wall('2028-02-29T10:00'), 'UTC');
+    assert.deepEqual(iso(leapDays), ['2028-02-29T10:00Z', '2032-02-29T10:00Z', '2036-02-29T10:00Z']);
+  });
+
+  test('a date-only UNTIL is the end of that local day: a class that starts on it is included', () => {
+    const starts = seriesStarts('FREQ=WEEKLY;UNTIL=20261025', wall('2026-10-04T18:00'), 'Europe/Berlin');
+    assert.deepEqual(iso(starts), ['2026-10-04T16:00Z', '2026-10-11T16:00Z', '2026-10-18T16:00Z', '2026-10-25T17:00Z']);
+  });
+
+  test('an UNTIL in UTC is compared as an instant, also when the last class falls on a clock-change night', () => {
+    // Berlin goes back at 01:00Z on 25 October 2026: 02:30 (the first, 00:30Z) is before 01:15Z though it reads later.
+    const autumn = seriesStarts('FREQ=DAILY;UNTIL=20261025T011500Z', wall('2026-10-23T02:30'), 'Europe/Berlin');
+    assert.deepEqual(iso(autumn), ['2026-10-23T00:30Z', '2026-10-24T00:30Z', '2026-10-25T00:30Z']);
+    // Berlin goes forward at 01:00Z on 29 March 2026: 02:30 does not exist and becomes 03:30 (01:30Z), after 01:15Z.
+    const spring = seriesStarts('FREQ=DAILY;UNTIL=20260329T011500Z', wall('2026-03-27T02:30'), 'Europe/Berlin');
+    assert.deepEqual(iso(spring), ['2026-03-27T01:30Z', '2026-03-28T01:30Z']);
+    assert.throws(() => seriesStarts('FREQ=DAILY;UNTIL=20260301T000000Z', wall('2026-03-27T02:30'), 'Europe/Berlin'), /UNTIL is before/);
+  });
+
   test('only IANA zones with rules are zones', () => {
     assert.ok(isIanaZone('Europe/Berlin'));
     assert.ok(isIanaZone('UTC'));

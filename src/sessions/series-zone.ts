@@ -53,6 +53,17 @@ function offsetAt(instant: number, timeZone: string): number {
   return wallClockOf(new Date(whole), timeZone).getTime() - whole;
 }
 
+/** The instants (0, 1 or 2, earliest first) at which a zone's clocks show a floating wall-clock time. */
+function occurrencesOf(wall: Date, timeZone: string): number[] {
+  const local = wall.getTime();
+  // The offsets a day either side bracket any transition near this time.
+  const offsets = new Set([offsetAt(local - 86_400_000, timeZone), offsetAt(local + 86_400_000, timeZone)]);
+  return [...offsets]
+    .map((offset) => local - offset)
+    .filter((instant) => wallClockOf(new Date(instant), timeZone).getTime() === local - (local % 1000))
+    .sort((a, b) => a - b);
+}
+
 /**
  * The instant a floating wall-clock time names in a zone. Like Temporal's "compatible" choice: a time that occurs
  * twice (clocks going back) is the earlier one; a time that does not occur (clocks going forward) moves forward by
@@ -60,17 +71,15 @@ function offsetAt(instant: number, timeZone: string): number {
  */
 export function instantOf(wall: Date, timeZone: string): Date {
   const local = wall.getTime();
-  // The offsets a day either side bracket any transition near this time.
-  const before = offsetAt(local - 86_400_000, timeZone);
-  const after = offsetAt(local + 86_400_000, timeZone);
-  const candidates = [...new Set([before, after])]
-    .map((offset) => local - offset)
-    .filter((instant) => wallClockOf(new Date(instant), timeZone).getTime() === local - (local % 1000))
-    .sort((a, b) => a - b);
-  const first = candidates[0];
+  const first = occurrencesOf(wall, timeZone)[0];
   if (first !== undefined) return new Date(first + (local % 1000));
   // In the gap: read with the offset before the change, which lands past it by the gap's length.
-  return new Date(local - before);
+  return new Date(local - offsetAt(local - 86_400_000, timeZone));
+}
+
+/** Whether the zone's clocks show the wall time of `instant` twice (the repeated hour of a fall-back night). */
+export function isAmbiguousIn(instant: Date, timeZone: string): boolean {
+  return occurrencesOf(wallClockOf(instant, timeZone), timeZone).length > 1;
 }
 
 /** A floating wall time from `YYYY-MM-DDTHH:mm`, or undefined when it is not a real date and time. */

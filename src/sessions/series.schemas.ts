@@ -9,7 +9,7 @@ const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local
 export const createSeriesBody = createSessionBody.omit({ scheduledStart: true }).extend({
   rrule: z.string().trim().min(1).max(500).meta({
     description:
-      'The RFC 5545 RRULE line alone (with or without `RRULE:`), e.g. `FREQ=WEEKLY;BYDAY=MO,WE;COUNT=12`. COUNT or UNTIL is required; at most 100 classes, DAILY or coarser, no BYHOUR/BYMINUTE/BYSECOND; an UNTIL ending in Z is an instant, one without is a wall time in `timezone`.',
+      'The RFC 5545 RRULE line alone (with or without `RRULE:`), e.g. `FREQ=WEEKLY;BYDAY=MO,WE;COUNT=12`. COUNT (1..100) or UNTIL is required, not both; at most 100 classes, DAILY or coarser, INTERVAL 1..52, no BYHOUR/BYMINUTE/BYSECOND; every part is checked against RFC 5545. An UNTIL ending in Z is an instant, one without is a wall time in `timezone`, a date alone (`UNTIL=20261025`) the end of that local day.',
   }),
   timezone: z.string().min(1).max(64).meta({ description: 'The IANA zone the wall-clock start is kept in, e.g. `Europe/Berlin`.' }),
   firstStart: wallTime.meta({
@@ -64,7 +64,8 @@ export const seriesWithSessions = z.object({
 export const seriesChangeResult = z.object({
   series: seriesSchema,
   sessions: z.array(sessionSchema).meta({ description: 'The classes changed, as they are now.' }),
-  skipped: z
-    .array(z.object({ id: z.string(), status: z.string(), reason: z.string() }))
-    .meta({ description: 'Classes in scope left as they were: live or ended ones (only scheduled classes change).' }),
+  skipped: z.array(z.object({ id: z.string(), status: z.string(), reason: z.string() })).meta({
+    description:
+      'Classes in scope left as they were, with the reason: live or ended ones (only scheduled classes change), one that went live meanwhile, or one whose change failed unexpectedly (logged; the others still change).',
+  }),
 });

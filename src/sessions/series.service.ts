@@ -3,6 +3,7 @@ import { canManageCourse, canViewCourse } from '../auth/policies.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
 import type { AuditAction } from '../audit/audit.actions.ts';
+import type { Log } from '../background.ts';
 import { membershipOf } from '../classroom/membership.ts';
 import type { LoadSession } from '../classroom/session-access.ts';
 import type { Db } from '../db/kysely.ts';
@@ -22,6 +23,8 @@ export interface SeriesDeps {
   loadSession: LoadSession;
   /** Classes are scheduled, edited and cancelled through the sessions service, exactly as one at a time. */
   sessions: Pick<SessionsService, 'schedule' | 'update' | 'cancel'>;
+  /** Where a class that failed unexpectedly in a series change is logged (it is also listed in `skipped`). */
+  log: Log;
 }
 
 export type SeriesService = ReturnType<typeof createSeriesService>;
@@ -30,7 +33,7 @@ const seriesNotFound = () => new AppError('SERIES_NOT_FOUND', 'No such series, o
 const invalid = (field: string, message: string) => new AppError('VALIDATION_FAILED', `${field} ${message}`, [{ field, message }]);
 
 /** Recurring classes: a series is scheduled at once, then edited or cancelled one class or "this and following". */
-export function createSeriesService({ db, audit, loadSession, sessions }: SeriesDeps) {
+export function createSeriesService({ db, audit, loadSession, sessions, log }: SeriesDeps) {
   /** The class a change starts from, managed by the actor and of this series; then the series and the classes in scope. */
   async function scope(actor: Actor, seriesId: string, body: CancelSeriesBody, action: AuditAction) {
     const { session } = await loadSession(actor, body.fromSessionId, 'manage', action);
@@ -41,10 +44,16 @@ export function createSeriesService({ db, audit, loadSession, sessions }: Series
     return { series, classes };
   }
 
-  /** Runs `change` on each scheduled class in scope; the others, and any that changed status meanwhile, are skipped. */
-  async function eachScheduled(classes: LiveSessionRow[], change: (row: LiveSessionRow) => Promise<SessionDto>) {
+  /**
+   * Runs `change` on each scheduled class in scope, one transaction each; the others are skipped. A class that cannot
+   * take the change (it went live meanwhile: 409, or any refusal) or fails unexpectedly is skipped with the reason and
+   * the rest still change: the reply and the series audit entry then tell exactly which classes changed, rather than
+   * a 500 after half of them did. Unexpected failures are logged with the class, and their reason hides internals.
+   */
+  async function eachScheduled(seriesId: string, classes: LiveSessionRow[], change: (row: LiveSessionRow) => Promise<SessionDto>) {
     const changed: SessionDto[] = [];
     const skipped: { id: string; status: string; reason: string }[] = [];
+    let failed = 0;
     for (const row of classes) {
       if (row.status !== 'scheduled') {
         skipped.push({ id: row.id, status: row.status, reason: 'only scheduled classes change' });
@@ -53,11 +62,16 @@ export function createSeriesService({ db, audit, loadSession, sessions }: Series
       try {
         changed.push(await change(row));
       } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 409) throw err;
-        skipped.push({ id: row.id, status: row.status, reason: err.message });
+        const refused = err instanceof AppError && err.status < 500;
+        if (!refused) {
+          failed += 1;
+          log.error({ err, seriesId, sessionId: row.id }, 'a class of a series could not be changed');
+        }
+        const reason = refused ? err.message : 'failed unexpectedly and was left as it was; try again';
+        skipped.push({ id: row.id, status: row.status, reason });
       }
     }
-    return { changed, skipped };
+    return { changed, skipped, failed };
   }
 
   async function audited(actor: Actor, action: AuditAction, series: SessionSeriesRow, details: Record<string, unknown>) {
@@ -107,7 +121,7 @@ export function createSeriesService({ db, audit, loadSession, sessions }: Series
     async update(actor: Actor, seriesId: string, body: UpdateSeriesBody) {
       const { series, classes } = await scope(actor, seriesId, body, 'series.update');
       const { fromSessionId, scope: _scope, startTime, ...fields } = body;
-      const result = await eachScheduled(classes, (row) =>
+      const result = await eachScheduled(seriesId, classes, (row) =>
         sessions.update(actor, row.id, {
           ...fields,
           ...(startTime && { scheduledStart: atWallTime(row.scheduled_start, startTime, series.timezone).toISOString() }),
@@ -119,6 +133,8 @@ export function createSeriesService({ db, audit, loadSession, sessions }: Series
         fromSessionId,
         fields: changedFields,
         changed: result.changed.length,
+        skipped: result.skipped.map((x) => x.id),
+        failed: result.failed,
       });
       return { series: toSeriesDto(series), sessions: result.changed, skipped: result.skipped };
     },
@@ -126,11 +142,13 @@ export function createSeriesService({ db, audit, loadSession, sessions }: Series
     /** Cancels one class or it and the following ones (each stays readable with status cancelled). */
     async cancel(actor: Actor, seriesId: string, body: CancelSeriesBody) {
       const { series, classes } = await scope(actor, seriesId, body, 'series.cancel');
-      const result = await eachScheduled(classes, (row) => sessions.cancel(actor, row.id));
+      const result = await eachScheduled(seriesId, classes, (row) => sessions.cancel(actor, row.id));
       await audited(actor, 'series.cancel', series, {
         scope: body.scope,
         fromSessionId: body.fromSessionId,
         cancelled: result.changed.length,
+        skipped: result.skipped.map((x) => x.id),
+        failed: result.failed,
       });
       return { series: toSeriesDto(series), sessions: result.changed, skipped: result.skipped };
     },

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { type FakeGoogle, startFakeGoogle } from '../test/fake-google.ts';
 import { eventually } from '../test/eventually.ts';
 import { auditRows, type Course, dbTargets, makeCourse, makeTestApp, makeTwoCourseApp, type TestApp } from '../test/harness.ts';
 import { assertError } from '../test/http.ts';
 
 type Session = { id: string; scheduledStart: string; status: string; title: string; seriesId: string | null; joinCode: string };
-type SeriesReply = { series: { id: string; timezone: string; firstStart: string }; sessions: Session[]; skipped?: { id: string }[] };
+type SeriesReply = {
+  series: { id: string; timezone: string; firstStart: string };
+  sessions: Session[];
+  skipped?: { id: string; status: string; reason: string }[];
+};
 
 const starts = (sessions: Session[]) => sessions.map((s) => s.scheduledStart.replace(':00.000Z', 'Z'));
 
@@ -78,6 +83,11 @@ for (const target of await dbTargets('recurring classes')) {
       await refused({ ...ok, rrule: 'FREQ=WEEKLY' }, 'body.rrule');
       await refused({ ...ok, rrule: 'FREQ=DAILY;COUNT=500' }, 'body.rrule');
       await refused({ ...ok, rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=3' }, 'body.rrule');
+      // Each of these once spun forever, made one class, or answered 500.
+      await refused({ ...ok, rrule: 'FREQ=WEEKLY;INTERVAL=-1;COUNT=3' }, 'body.rrule');
+      await refused({ ...ok, rrule: 'FREQ=WEEKLY;COUNT=abc' }, 'body.rrule');
+      await refused({ ...ok, rrule: 'FREQ=WEEKLY;COUNT=3;BYDAY=XX' }, 'body.rrule');
+      await refused({ ...ok, rrule: 'FREQ=MONTHLY;COUNT=3;BYSETPOS=0' }, 'body.rrule');
       await refused({ ...ok, scheduledStart: '2027-03-01T17:00:00Z' }, 'body.scheduledStart');
       const after = await t.db
         .selectFrom('live_sessions')
@@ -158,6 +168,47 @@ for (const target of await dbTargets('recurring classes')) {
         body: { title: 'Kick-off' },
       });
       assert.equal(edited.json().seriesId, s.id);
+    });
+
+    test('a class that fails unexpectedly mid-"following" is skipped with a reason; the rest change and the audit says so', async () => {
+      const { series: s, sessions } = await series({ rrule: 'FREQ=DAILY;COUNT=3', timezone: 'UTC', firstStart: '2027-09-01T10:00' });
+      const [first, second, third] = sessions as [Session, Session, Session];
+      // A database failure on the second class only, as a full disk or a dropped connection would be.
+      await sql`CREATE FUNCTION fail_one_class() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$`.execute(
+        t.db,
+      );
+      await sql
+        .raw(
+          `CREATE TRIGGER fail_one_class BEFORE UPDATE ON live_sessions FOR EACH ROW WHEN (OLD.id = '${second.id}') EXECUTE FUNCTION fail_one_class()`,
+        )
+        .execute(t.db);
+      try {
+        const res = await change(s.id, { fromSessionId: first.id, scope: 'following' }, c.mentor, '/cancel');
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json() as Required<SeriesReply>;
+        assert.deepEqual(
+          body.sessions.map((x) => [x.id, x.status]),
+          [
+            [first.id, 'cancelled'],
+            [third.id, 'cancelled'],
+          ],
+        );
+        assert.deepEqual(
+          body.skipped.map((x) => [x.id, x.status]),
+          [[second.id, 'scheduled']],
+        );
+        assert.match(body.skipped[0]?.reason ?? '', /failed unexpectedly/);
+        assert.doesNotMatch(res.body, /disk on fire/);
+        assert.deepEqual(
+          (await classes(s.id)).map((x) => x.status),
+          ['cancelled', 'scheduled', 'cancelled'],
+        );
+        const entry = (await auditRows(t.db, { action: 'series.cancel', outcome: 'success' })).find((r) => r.target_id === s.id);
+        assert.deepEqual(entry?.details, { scope: 'following', fromSessionId: first.id, cancelled: 2, skipped: [second.id], failed: 1 });
+      } finally {
+        await sql`DROP TRIGGER fail_one_class ON live_sessions`.execute(t.db);
+        await sql`DROP FUNCTION fail_one_class()`.execute(t.db);
+      }
     });
 
     test('changes name a class of the series, by someone who manages it', async () => {
