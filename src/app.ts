@@ -417,6 +417,7 @@ async function createServices(app: FastifyInstance, config: Config, db: Db, outa
         mode: pub.mode,
         lineItemUrl: result.lineItemUrl,
         scoresSent: result.scoresSent,
+        refused: result.refused,
         unmatched: result.unmatched,
       };
       await enqueueWebhookEvent(trx, 'grade.published', {

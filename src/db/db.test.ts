@@ -158,6 +158,7 @@ for (const target of await dbTargets('database schema')) {
         { name: '0019_calendar_series' },
         { name: '0020_lti_grades' },
         { name: '0021_breakout_round_pending' },
+        { name: '0022_lti_grade_refusals' },
       ]);
     });
   });

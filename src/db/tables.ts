@@ -614,6 +614,8 @@ export interface LtiGradePublicationsTable {
   last_error: string | null;
   line_item_url: string | null;
   scores_sent: number | null;
+  /** Once sent: scores the LMS refused for that student alone (migration 0022). */
+  scores_refused: ColumnType<number | null, number | null | undefined, number | null>;
   sent_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

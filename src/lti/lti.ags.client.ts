@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LTI_SCOPES, type ServiceTokens, type TokenPlatform, withServiceToken } from './lti.service-token.ts';
-import { type CallOptions, LtiServiceError, nextLink, platformCall, readJson } from './lti.service-token.http.ts';
+import { type CallOptions, LtiServiceError, nextLink, platformCall, readJson, sameOrigin } from './lti.service-token.http.ts';
 
 const LINE_ITEM_TYPE = 'application/vnd.ims.lis.v2.lineitem+json';
 const CONTAINER_TYPE = 'application/vnd.ims.lis.v2.lineitemcontainer+json';
@@ -33,9 +33,19 @@ export function scoresUrl(lineItemUrl: string): string {
   return url.toString();
 }
 
+/** Refuses a URL the platform gave (a next page, a line item id) that is not on the line items service's origin. */
+function requireSameOrigin(what: string, url: string, lineItemsUrl: string): string {
+  if (sameOrigin(url, lineItemsUrl)) return url;
+  throw new LtiServiceError(`${what}: the platform pointed to another host than its line items service; not followed`, false, {
+    detail: url.slice(0, 500),
+  });
+}
+
 /**
  * The line item of this class and kind: the one the platform lists with the same resourceId and tag (a retry, or a
- * publication sent again, posts into the same column), else a new one.
+ * publication sent again, posts into the same column), else a new one. Next pages and line item ids must be on the
+ * origin of `lineItemsUrl` (the signed launch's): our token goes nowhere else. A lookup that cannot read every page
+ * fails (retryable) rather than create a second column for the same class.
  */
 export async function findOrCreateLineItem(
   tokens: ServiceTokens,
@@ -44,35 +54,13 @@ export async function findOrCreateLineItem(
   spec: LineItemSpec,
   opts: CallOptions = {},
 ): Promise<string> {
-  const scopes = [LTI_SCOPES.lineItem];
-  const first = new URL(lineItemsUrl);
-  first.searchParams.set('resource_id', spec.resourceId);
-  first.searchParams.set('tag', spec.tag);
-  let next: string | undefined = first.toString();
-  for (let page = 1; next && page <= MAX_PAGES; page++) {
-    const pageUrl: string = next;
-    const what = 'Line item lookup';
-    const res = await withServiceToken(
-      tokens,
-      platform,
-      scopes,
-      (token) => platformCall(what, pageUrl, { headers: { authorization: `Bearer ${token}`, accept: CONTAINER_TYPE } }, opts),
-      opts.signal,
-    );
-    const items = z.array(z.unknown()).safeParse(await readJson(what, res));
-    if (!items.success) throw new LtiServiceError(`${what}: the platform's answer is not a list of line items`, false);
-    // A platform may ignore the filters: only an exact match is ours.
-    for (const entry of items.data) {
-      const item = lineItem.safeParse(entry);
-      if (item.success && item.data.resourceId === spec.resourceId && item.data.tag === spec.tag) return item.data.id;
-    }
-    next = nextLink(res.headers.get('link'), pageUrl);
-  }
+  const found = await findLineItem(tokens, platform, lineItemsUrl, spec, opts);
+  if (found) return found;
   const what = 'Line item creation';
   const res = await withServiceToken(
     tokens,
     platform,
-    scopes,
+    [LTI_SCOPES.lineItem],
     (token) =>
       platformCall(
         what,
@@ -88,7 +76,45 @@ export async function findOrCreateLineItem(
   );
   const created = lineItem.safeParse(await readJson(what, res));
   if (!created.success) throw new LtiServiceError(`${what}: the platform's answer has no line item id`, false);
-  return created.data.id;
+  return requireSameOrigin(what, created.data.id, lineItemsUrl);
+}
+
+async function findLineItem(
+  tokens: ServiceTokens,
+  platform: TokenPlatform,
+  lineItemsUrl: string,
+  spec: LineItemSpec,
+  opts: CallOptions,
+): Promise<string | undefined> {
+  const what = 'Line item lookup';
+  const first = new URL(lineItemsUrl);
+  first.searchParams.set('resource_id', spec.resourceId);
+  first.searchParams.set('tag', spec.tag);
+  let next: string | undefined = first.toString();
+  for (let page = 1; next; page++) {
+    // Creating after an unfinished lookup could duplicate a column the unread pages hold.
+    if (page > MAX_PAGES) throw new LtiServiceError(`${what}: more than ${MAX_PAGES} pages of line items; not finished`, true);
+    const pageUrl: string = next;
+    const res = await withServiceToken(
+      tokens,
+      platform,
+      [LTI_SCOPES.lineItem],
+      (token) => platformCall(what, pageUrl, { headers: { authorization: `Bearer ${token}`, accept: CONTAINER_TYPE } }, opts),
+      opts.signal,
+    );
+    const items = z.array(z.unknown()).safeParse(await readJson(what, res));
+    if (!items.success) throw new LtiServiceError(`${what}: the platform's answer is not a list of line items`, false);
+    // A platform may ignore the filters: only an exact match is ours.
+    for (const entry of items.data) {
+      const item = lineItem.safeParse(entry);
+      if (item.success && item.data.resourceId === spec.resourceId && item.data.tag === spec.tag) {
+        return requireSameOrigin(what, item.data.id, lineItemsUrl);
+      }
+    }
+    next = nextLink(res.headers.get('link'), pageUrl);
+    if (next) requireSameOrigin(what, next, lineItemsUrl);
+  }
+  return undefined;
 }
 
 /** Posts one score to a line item. A score replaces the student's previous one, so posting it again is harmless. */

@@ -13,6 +13,7 @@ export function toPublicationDto(row: LtiGradePublicationRow): z.infer<typeof gr
     nextAttemptAt: row.status === 'pending' ? row.run_at.toISOString() : null,
     lineItemUrl: row.line_item_url,
     scoresSent: row.scores_sent,
+    scoresRefused: row.scores_refused,
     sentAt: row.sent_at?.toISOString() ?? null,
   };
 }

@@ -10,7 +10,7 @@ import { findCourseSettings } from '../reports/settings.repo.ts';
 import { findOrCreateLineItem, type LineItemSpec, postScore, type Score } from './lti.ags.client.ts';
 import { subsOf } from './lti.ags.repo.ts';
 import { findLtiCourse } from './lti.nrps.repo.ts';
-import { type CallOptions, LtiServiceError } from './lti.service-token.http.ts';
+import { type CallOptions, LtiServiceError, sameOrigin } from './lti.service-token.http.ts';
 import { LTI_SCOPES, type ServiceTokens } from './lti.service-token.ts';
 
 /** Scores posted at once to one platform: quick for a class of hundreds, gentle on the LMS. */
@@ -36,22 +36,34 @@ export function scoreOf(pub: Pick<LtiGradePublicationRow, 'mode'>, row: Student,
 
 export interface PublishResult {
   lineItemUrl: string | null;
+  /** Scores the LMS accepted. */
   scoresSent: number;
+  /** Scores the LMS refused for that student alone (400, 404, 409, 422: e.g. unenrolled since): not graded there. */
+  refused: number;
   /** Roster students with no LMS user known (never launched, not in a roster sync): not graded there. */
   unmatched: number;
+}
+
+/** Answers to one score that concern that student alone: the others' scores are still sent. */
+const STUDENT_REFUSALS = new Set([400, 404, 409, 422]);
+
+export interface PublishOptions extends CallOptions {
+  /** Told of each score the LMS refused for that student alone (to log it: `err.detail` holds its answer). */
+  onRefused?: (sub: string, err: LtiServiceError) => void;
 }
 
 /**
  * Sends one class's grades of one kind: the class report computed as its managers read it, its line item found or
  * created, then every student's score. `onLineItem` keeps the line item's URL before any score is sent, so a retry
- * posts into the same column. Throws an LtiServiceError (retryable or not) when the LMS refuses.
+ * posts into the same column. A score refused for its student alone is counted in `refused` and the others go on;
+ * any other refusal or failure (401, 403, 5xx, the network) throws an LtiServiceError (retryable or not).
  */
 export async function publishGrades(
   db: Db,
   tokens: ServiceTokens,
   pub: LtiGradePublicationRow,
   onLineItem: (url: string) => Promise<void>,
-  opts: CallOptions = {},
+  opts: PublishOptions = {},
 ): Promise<PublishResult> {
   const [session, course] = await Promise.all([findSession(db, pub.session_id), findLtiCourse(db, pub.course_id)]);
   if (!session) throw new LtiServiceError('The class no longer exists', false);
@@ -65,7 +77,7 @@ export async function publishGrades(
   const input = await loadReportInput(db, session, rules, await listRosterStudents(db, session.course_id), new Date());
   const report = computeSessionReport(input);
   const quizzesAsked = Math.max(0, ...report.students.map((s) => s.quizAsked));
-  if (pub.kind === 'quiz' && quizzesAsked === 0) return { lineItemUrl: null, scoresSent: 0, unmatched: 0 };
+  if (pub.kind === 'quiz' && quizzesAsked === 0) return { lineItemUrl: null, scoresSent: 0, refused: 0, unmatched: 0 };
 
   const platform = { id: course.platform_id, client_id: course.client_id, token_url: course.token_url };
   const subs = await subsOf(
@@ -79,7 +91,8 @@ export async function publishGrades(
     tag: `${TAG_PREFIX}${pub.kind}`,
     scoreMaximum: pub.mode === 'percent' ? 100 : pub.mode === 'status' ? 1 : quizzesAsked,
   };
-  let lineItemUrl = pub.line_item_url;
+  // A column kept from before the LMS moved (a later launch gave another service URL) is looked up again there.
+  let lineItemUrl = pub.line_item_url && sameOrigin(pub.line_item_url, course.ags_lineitems_url) ? pub.line_item_url : null;
   if (!lineItemUrl) {
     lineItemUrl = await findOrCreateLineItem(tokens, platform, course.ags_lineitems_url, spec, opts);
     await onLineItem(lineItemUrl);
@@ -90,12 +103,19 @@ export async function publishGrades(
   });
   const target = lineItemUrl;
   let next = 0;
+  let refused = 0;
   let failed = false;
-  // The first refusal stops every lane: the whole publication is retried (a score posted again replaces itself).
+  // A refusal of one student's score skips that student; any other failure stops every lane and the whole publication
+  // is retried (a score posted again replaces itself).
   const lane = async () => {
     while (next < scores.length && !failed && !opts.signal?.aborted) {
       const score = scores[next++] as Score;
       await postScore(tokens, platform, target, score, opts).catch((err: unknown) => {
+        if (err instanceof LtiServiceError && err.status !== undefined && STUDENT_REFUSALS.has(err.status)) {
+          refused++;
+          opts.onRefused?.(score.userId, err);
+          return;
+        }
         failed = true;
         throw err;
       });
@@ -103,5 +123,5 @@ export async function publishGrades(
   };
   await Promise.all(Array.from({ length: Math.min(SCORE_CONCURRENCY, scores.length) }, lane));
   if (opts.signal?.aborted) throw new LtiServiceError('Stopped before every score was sent', true);
-  return { lineItemUrl, scoresSent: scores.length, unmatched: report.students.length - scores.length };
+  return { lineItemUrl, scoresSent: scores.length - refused, refused, unmatched: report.students.length - scores.length };
 }

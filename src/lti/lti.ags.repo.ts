@@ -87,7 +87,7 @@ export async function renewClaim(db: Q, pub: LtiGradePublicationRow, leaseMs: nu
 
 type Outcome = Pick<
   Updateable<LtiGradePublicationsTable>,
-  'status' | 'attempts' | 'run_at' | 'last_error' | 'line_item_url' | 'scores_sent' | 'sent_at'
+  'status' | 'attempts' | 'run_at' | 'last_error' | 'line_item_url' | 'scores_sent' | 'scores_refused' | 'sent_at'
 >;
 
 /** Records an outcome while the claim is still this worker's; releases the claim. False when it was not. */

@@ -31,7 +31,10 @@ export const gradePublication = z
         '`pending`: owed (being sent, or waiting for a retry); `sent`: every score accepted by the LMS; `failed`: gave up (see lastError; POST …/lti-grades/retry sends it again).',
     }),
     attempts: z.number().int(),
-    lastError: z.string().nullable().meta({ description: "Why the last attempt failed (the LMS's answer); null once sent." }),
+    lastError: z
+      .string()
+      .nullable()
+      .meta({ description: "Why the last attempt failed (the LMS's status, never its answer's content); null once sent." }),
     nextAttemptAt: z.string().nullable().meta({ description: 'While pending: when the next attempt is due.' }),
     lineItemUrl: z
       .string()
@@ -42,6 +45,10 @@ export const gradePublication = z
       .int()
       .nullable()
       .meta({ description: 'Once sent: how many students were graded (students the LMS does not know are skipped).' }),
+    scoresRefused: z.number().int().nullable().meta({
+      description:
+        'Once sent: scores the LMS refused for that student alone (400, 404, 409, 422, e.g. unenrolled since): those students are not graded there; the others are.',
+    }),
     sentAt: z.string().nullable(),
   })
   .meta({ id: 'LtiGradePublication' });

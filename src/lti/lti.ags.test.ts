@@ -7,9 +7,11 @@ import { eventually } from '../test/eventually.ts';
 import { assertError } from '../test/http.ts';
 import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp, testConfig } from '../test/harness.ts';
 import { quickEnv, registerEndpoint, startReceiver, verify } from '../webhooks/webhooks.fixture.ts';
-import { scoresUrl } from './lti.ags.client.ts';
+import { findOrCreateLineItem, scoresUrl } from './lti.ags.client.ts';
 import { publishedJwks } from './lti.keys.ts';
-import { type MockPlatform, startMockPlatform } from './lti.service-token.mock-platform.ts';
+import { LtiServiceError } from './lti.service-token.http.ts';
+import { type MockPlatform, startBystander, startMockPlatform } from './lti.service-token.mock-platform.ts';
+import type { ServiceTokens } from './lti.service-token.ts';
 import { insertLtiCourse } from './lti.service-token.fixture.ts';
 
 const quiz = { question: '2 + 2?', type: 'single', options: ['3', '4'], correctOption: 1 };
@@ -25,6 +27,58 @@ test('scores go to the line item URL plus /scores, its query kept (Moodle puts i
     scoresUrl('https://canvas.example/api/lti/courses/1/line_items/9/'),
     'https://canvas.example/api/lti/courses/1/line_items/9/scores',
   );
+});
+
+describe('line item lookup against an odd platform', () => {
+  let platform: MockPlatform;
+  let bystander: Awaited<ReturnType<typeof startBystander>>;
+  // The platform's answers below bypass its token check: any bearer will do.
+  const tokens = { token: async () => 'bearer-for-the-lms', forget: () => {} } as unknown as ServiceTokens;
+  const spec = { label: 'Graphs — attendance', resourceId: 'class-1', tag: 'skill-probe-live:attendance', scoreMaximum: 100 };
+  const find = () => findOrCreateLineItem(tokens, { id: 'p1', client_id: 'c', token_url: platform.tokenUrl }, platform.lineItemsUrl, spec);
+  const posts = () => platform.requests.filter((r) => r.method === 'POST' && r.path === '/ags/ctx-1/lineitems').length;
+
+  before(async () => {
+    platform = await startMockPlatform({ jwks: async () => ({ keys: [] }) });
+    bystander = await startBystander();
+  });
+  after(async () => {
+    await platform.close();
+    await bystander.close();
+  });
+
+  test('a lookup that cannot read every page fails, retryable, instead of creating a second column', async () => {
+    let pages = 0;
+    platform.answer = (method, path, query) => {
+      if (method !== 'GET' || path !== '/ags/ctx-1/lineitems') return undefined;
+      pages++;
+      const page = Number(query.get('page') ?? 1);
+      return { status: 200, body: [], headers: { link: `</ags/ctx-1/lineitems?page=${page + 1}>; rel="next"` } };
+    };
+    await assert.rejects(
+      find(),
+      (err: LtiServiceError) => err instanceof LtiServiceError && err.retryable && /not finished/.test(err.message),
+    );
+    assert.equal(pages, 50);
+    assert.equal(posts(), 0, 'no line item created');
+  });
+
+  test('a next page, a found id or a created id on another host is refused: our token goes nowhere else', async () => {
+    const foreign = `${bystander.url}/ags/ctx-1/lineitems/1`;
+    const answers = [
+      () => ({ status: 200, body: [], headers: { link: `<${bystander.url}/ags/ctx-1/lineitems?page=2>; rel="next"` } }),
+      () => ({ status: 200, body: [{ id: foreign, resourceId: spec.resourceId, tag: spec.tag }] }),
+    ];
+    for (const answer of answers) {
+      platform.answer = (method, path) => (method === 'GET' && path === '/ags/ctx-1/lineitems' ? answer() : undefined);
+      await assert.rejects(find(), (err: LtiServiceError) => err instanceof LtiServiceError && !err.retryable);
+    }
+    platform.answer = (method, path) =>
+      path !== '/ags/ctx-1/lineitems' ? undefined : method === 'GET' ? { status: 200, body: [] } : { status: 201, body: { id: foreign } };
+    await assert.rejects(find(), (err: LtiServiceError) => err instanceof LtiServiceError && !err.retryable);
+    assert.deepEqual(bystander.hits, []);
+    platform.answer = undefined;
+  });
 });
 
 for (const target of await dbTargets('lti grades')) {
@@ -58,7 +112,7 @@ for (const target of await dbTargets('lti grades')) {
     };
     const settled = (sessionId: string, status: string) =>
       eventually(async () => {
-        const pubs = (await grades(sessionId)).json().publications as { status: string }[];
+        const pubs = (await grades(sessionId)).json().publications as { status: string; lastError: string | null }[];
         return pubs.length > 0 && pubs.every((p) => p.status === status) && pubs;
       }, `publications ${status}`);
 
@@ -175,6 +229,69 @@ for (const target of await dbTargets('lti grades')) {
         403,
         'FORBIDDEN',
       );
+    });
+
+    test("one student's score refused by the LMS skips that student; the others are graded and the class is sent", async () => {
+      await t.request({
+        method: 'PUT',
+        url: '/api/courses/course-1/lti-grades',
+        token: c.mentor,
+        body: { attendance: 'status', quizzes: false },
+      });
+      const s = await liveSession(t, c, { title: 'Sorting' });
+      platform.scoreRefusals = { 'sub-s1': 422 };
+      try {
+        await end(s.id);
+        const [pub] = await settled(s.id, 'sent');
+        assert.ok(pub);
+        const item = platform.lineItems.find((li) => li.resourceId === s.id);
+        assert.deepEqual(
+          item?.scores.map((sc) => sc.userId),
+          ['sub-s2'],
+        );
+        const report = await t.request({ method: 'GET', url: `/api/live-sessions/${s.id}/report`, token: c.mentor });
+        const [shown] = report.json().ltiGrades;
+        assert.deepEqual([shown.status, shown.scoresSent, shown.scoresRefused], ['sent', 1, 1]);
+      } finally {
+        platform.scoreRefusals = {};
+      }
+    });
+
+    test("a refusal that is not one student's (403) fails the class with our words, never the LMS's answer", async () => {
+      const s = await liveSession(t, c, { title: 'Hashing' });
+      platform.fail('/ags/ctx-1/lineitems', 403, 1, 'internal secret page: ami-123');
+      await end(s.id);
+      const [pub] = await settled(s.id, 'failed');
+      assert.match(pub?.lastError ?? '', /answered 403/);
+      assert.doesNotMatch(pub?.lastError ?? '', /ami-123|secret/);
+    });
+
+    test('a worker whose claim was taken while it created the line item posts no score', async () => {
+      const s = await liveSession(t, c, { title: 'Tries' });
+      let created = false;
+      // Meanwhile the lease ran out and another node claimed the publication (for long: it is busy).
+      platform.answer = async (method, path) => {
+        if (method === 'POST' && path === '/ags/ctx-1/lineitems') {
+          await t.db
+            .updateTable('lti_grade_publications')
+            .set({ claim_token: randomUUID(), claimed_until: new Date(Date.now() + 3_600_000) })
+            .where('session_id', '=', s.id)
+            .execute();
+          created = true;
+        }
+        return undefined;
+      };
+      try {
+        await end(s.id);
+        await eventually(() => created, 'line item created');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const item = platform.lineItems.find((li) => li.resourceId === s.id);
+        assert.deepEqual(item?.scores, [], 'no score posted by the worker that lost its claim');
+        const [pub] = (await grades(s.id)).json().publications;
+        assert.deepEqual([pub.status, pub.lineItemUrl], ['pending', null]);
+      } finally {
+        platform.answer = undefined;
+      }
     });
 
     test('a publication left claimed by a node that died is sent by the next start once its lease runs out', async () => {

@@ -104,8 +104,16 @@ export function createGradeWorker(deps: GradeWorkerDeps) {
     }, leaseMs / 3);
     beat.unref();
     const signal = AbortSignal.any([abort.signal, lost.signal]);
+    const onRefused = (sub: string, err: LtiServiceError) =>
+      log.warn({ ...context, sub, status: err.status, answer: err.detail }, 'the LMS refused a student score; the others go on');
+    // Kept before any score is sent; a claim lost meanwhile (its lease ran out and another worker took it) stops here.
+    const saveLineItem = async (url: string) => {
+      if (await settlePublication(db, pub, { line_item_url: url }, false)) return;
+      lost.abort();
+      throw new LtiServiceError('The publication was taken over by another worker', true);
+    };
     try {
-      const result = await publishGrades(db, deps.tokens, pub, (url) => saveLineItem(pub, url), { fetch: deps.fetch, signal });
+      const result = await publishGrades(db, deps.tokens, pub, saveLineItem, { fetch: deps.fetch, signal, onRefused });
       await markSent(pub, result);
     } catch (err) {
       if (lost.signal.aborted) return log.warn(context, 'grade publication lease lost; left to its new worker');
@@ -122,13 +130,15 @@ export function createGradeWorker(deps: GradeWorkerDeps) {
     }
   }
 
-  async function saveLineItem(pub: LtiGradePublicationRow, url: string) {
-    await settlePublication(db, pub, { line_item_url: url }, false);
-  }
-
   async function markSent(pub: LtiGradePublicationRow, result: PublishResult) {
     await db.transaction().execute(async (trx) => {
-      const sent = { status: 'sent' as const, sent_at: new Date(), scores_sent: result.scoresSent, line_item_url: result.lineItemUrl };
+      const sent = {
+        status: 'sent' as const,
+        sent_at: new Date(),
+        scores_sent: result.scoresSent,
+        scores_refused: result.refused,
+        line_item_url: result.lineItemUrl,
+      };
       if (!(await settlePublication(trx, pub, { ...sent, last_error: null, attempts: pub.attempts + 1 }))) return;
       const target = { type: 'session', id: pub.session_id, courseId: pub.course_id, sessionId: pub.session_id };
       await insertAuditEntry(trx, auditEntry(null, 'lti.grades.sent', target, 'success', { kind: pub.kind, ...result }));
@@ -141,7 +151,15 @@ export function createGradeWorker(deps: GradeWorkerDeps) {
   async function failed(pub: LtiGradePublicationRow, err: unknown) {
     const error = err instanceof LtiServiceError ? err : new LtiServiceError(`Unexpected error: ${(err as Error)?.message ?? err}`, true);
     const attempts = pub.attempts + 1;
-    const context = { publicationId: pub.id, sessionId: pub.session_id, kind: pub.kind, attempts, reason: error.message };
+    // The LMS's own answer is logged (bounded), never stored as the reason a mentor reads.
+    const context = {
+      publicationId: pub.id,
+      sessionId: pub.session_id,
+      kind: pub.kind,
+      attempts,
+      reason: error.message,
+      answer: error.detail,
+    };
     if (error.retryable && attempts < retry.maxAttempts) {
       const delay = Math.max(backoffMs(attempts, retry.baseMs, retry.maxMs), Math.min(error.retryAfterMs ?? 0, retry.maxMs));
       log.warn({ ...context, retryInMs: delay }, 'grade publication failed; retrying');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LTI_SCOPES, type ServiceTokens, type TokenPlatform, withServiceToken } from './lti.service-token.ts';
-import { type CallOptions, LtiServiceError, nextLink, platformCall, readJson } from './lti.service-token.http.ts';
+import { type CallOptions, LtiServiceError, nextLink, platformCall, readJson, sameOrigin } from './lti.service-token.http.ts';
 
 export const NRPS_MEDIA_TYPE = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
 /** A context of 100,000 members in pages of 100; a Link loop or a runaway platform stops here. */
@@ -29,7 +29,8 @@ export interface Membership {
 
 /**
  * The whole membership of a context: every page, following `Link: <…>; rel="next"` until there is none. Any page that
- * fails fails the whole read, so a sync never acts on half a roster (a member missing from it would be removed).
+ * fails fails the whole read, so a sync never acts on half a roster (a member missing from it would be removed). A next
+ * link to another origin than `url` (the signed launch's) is refused: our token is not sent anywhere else.
  */
 export async function fetchMembership(
   tokens: ServiceTokens,
@@ -62,6 +63,11 @@ export async function fetchMembership(
       else skipped++;
     }
     next = nextLink(res.headers.get('link'), pageUrl);
+    if (next && !sameOrigin(next, url)) {
+      throw new LtiServiceError(`${what}: the next page is on another host than the membership service; not followed`, false, {
+        detail: next.slice(0, 500),
+      });
+    }
   }
   return { members: [...byUser.values()], skipped, pages: seen.size };
 }

@@ -61,20 +61,27 @@ export function createRosterSync(deps: RosterSyncDeps) {
     }
     const platform = { id: course.platform_id, client_id: course.client_id, token_url: course.token_url };
     const membership = await fetchMembership(deps.tokens, platform, course.nrps_url, { fetch: deps.fetch }).catch((err: unknown) => {
-      if (err instanceof LtiServiceError) throw new AppError('LTI_PLATFORM_ERROR', `Roster sync failed: ${err.message}`);
-      throw err;
+      if (!(err instanceof LtiServiceError)) throw err;
+      // The LMS's answer goes to the log only: the message a mentor reads is ours.
+      log.warn({ courseId, status: err.status, answer: err.detail, reason: err.message }, 'roster sync: the LMS failed');
+      throw new AppError('LTI_PLATFORM_ERROR', `Roster sync failed: ${err.message}`);
     });
-    // Someone launched this course, so an empty membership is the LMS failing, not a course without people: emptying
-    // the roster on its word would close everyone's attendance.
-    if (membership.members.length === 0) {
-      throw new AppError('LTI_PLATFORM_ERROR', 'Roster sync failed: the LMS listed no members; the roster was left as it was');
-    }
     const known = await knownLtiUsers(
       db,
       course.platform_id,
       membership.members.map((m) => m.user_id),
     );
     const roster = rosterFromMembership(membership.members, (sub) => known.get(sub) ?? ltiUserId(course.slug, sub));
+    // Someone launched this course, so a roster with nobody on it (no members listed, or none active with a place:
+    // all inactive, or only system admins) is the LMS failing, not an empty course: applying it would remove everyone
+    // and close their attendance.
+    if (roster.length === 0) {
+      log.warn({ courseId, listed: membership.members.length, skipped: membership.skipped }, 'roster sync: nobody usable; not applied');
+      throw new AppError(
+        'LTI_PLATFORM_ERROR',
+        `Roster sync failed: the LMS listed no active student or mentor (${membership.members.length} members listed); the roster was left as it was`,
+      );
+    }
     const syncedAt = new Date();
     const counts = await deps.courses.replaceRoster(
       actor,

@@ -9,7 +9,7 @@ import { activeSigningKey, publishedJwks } from './lti.keys.ts';
 import { rosterFromMembership } from './lti.nrps.members.ts';
 import { ltiUserId } from './lti.nrps.repo.ts';
 import { createRosterSync } from './lti.nrps.service.ts';
-import { type MockPlatform, startMockPlatform } from './lti.service-token.mock-platform.ts';
+import { type MockPlatform, startBystander, startMockPlatform } from './lti.service-token.mock-platform.ts';
 import { createServiceTokens } from './lti.service-token.ts';
 import { insertLtiCourse } from './lti.service-token.fixture.ts';
 
@@ -111,6 +111,47 @@ for (const target of await dbTargets('lti roster sync')) {
       );
       const now = await t.db.selectFrom('course_members').select('user_id').where('course_id', '=', 'course-1').execute();
       assert.deepEqual(now, before);
+    });
+
+    const rosterOf = () => t.db.selectFrom('course_members').select(['user_id', 'role']).where('course_id', '=', 'course-1').execute();
+    const syncNow = () => t.request({ method: 'POST', url: '/api/courses/course-1/roster-sync', token: c.mentor });
+
+    test('a membership with nobody usable (all inactive, or only system admins) leaves the roster as it was (502)', async () => {
+      const before = await rosterOf();
+      assert.ok(before.length > 0);
+      platform.members = [
+        { user_id: 'sub-mentor', roles: [`${ROLE}Instructor`], status: 'Inactive' },
+        { user_id: 'sub-s3', roles: [`${ROLE}Learner`], status: 'Deleted' },
+      ];
+      const inactive = assertError(await syncNow(), 502, 'LTI_PLATFORM_ERROR');
+      assert.match(inactive.message, /no active student or mentor/);
+      platform.members = [{ user_id: 'sub-admin', roles: ['http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator'] }];
+      assertError(await syncNow(), 502, 'LTI_PLATFORM_ERROR');
+      assert.deepEqual(await rosterOf(), before);
+    });
+
+    test("a next page on another host is not followed (our token stays with the LMS), and the LMS's answer is never shown", async () => {
+      const before = await rosterOf();
+      const bystander = await startBystander();
+      try {
+        platform.members = [{ user_id: 'sub-mentor', roles: [`${ROLE}Instructor`], name: 'Mia Mentor' }];
+        platform.answer = (method, path, query) =>
+          method === 'GET' && path === '/nrps/ctx-1' && !query.get('page')
+            ? { status: 200, body: { members: platform.members }, headers: { link: `<${bystander.url}/latest/meta-data/>; rel="next"` } }
+            : undefined;
+        assertError(await syncNow(), 502, 'LTI_PLATFORM_ERROR');
+        assert.deepEqual(bystander.hits, [], 'nothing, and no bearer token, reached the other host');
+        platform.answer = undefined;
+
+        platform.fail('/nrps/ctx-1', 404, 1, 'internal secret body: ami-123 <script>alert(1)</script>');
+        const error = assertError(await syncNow(), 502, 'LTI_PLATFORM_ERROR');
+        assert.match(error.message, /answered 404/);
+        assert.doesNotMatch(error.message, /ami-123|script/);
+        assert.deepEqual(await rosterOf(), before);
+      } finally {
+        platform.answer = undefined;
+        await bystander.close();
+      }
     });
 
     test('a student may not sync; a course that did not come from an LMS cannot be synced', async () => {

@@ -3,21 +3,31 @@
  * no redirects followed, and every failure turned into an LtiServiceError that says whether trying again may help.
  */
 
-/** A platform call that failed; `retryable` is false when repeating the same call cannot succeed (a 4xx). */
+/**
+ * A platform call that failed; `retryable` is false when repeating the same call cannot succeed (a 4xx). The message
+ * is ours alone, safe to show a mentor; what the platform said is in `detail`, for the log only (it may be anything:
+ * an internal page, a stack trace, content meant for someone else).
+ */
 export class LtiServiceError extends Error {
   override name = 'LtiServiceError';
   readonly retryable: boolean;
   readonly status?: number;
   /** From a Retry-After header, when the platform sent one. */
   readonly retryAfterMs?: number;
+  /** The start of the platform's answer (at most MAX_DETAIL_CHARS), to log; never copied into a message. */
+  readonly detail?: string;
 
-  constructor(message: string, retryable: boolean, opts: { status?: number; retryAfterMs?: number } = {}) {
+  constructor(message: string, retryable: boolean, opts: { status?: number; retryAfterMs?: number; detail?: string } = {}) {
     super(message);
     this.retryable = retryable;
     this.status = opts.status;
     this.retryAfterMs = opts.retryAfterMs;
+    this.detail = opts.detail;
   }
 }
+
+/** How much of a platform's error answer is kept for the log. */
+export const MAX_DETAIL_CHARS = 2000;
 
 /** What a platform call may take at most, end to end. */
 export const CALL_TIMEOUT_MS = 15_000;
@@ -46,10 +56,24 @@ export async function platformCall(what: string, url: string, init: RequestInit,
   const status = res.status;
   // 408, 429 and 5xx are the platform's passing trouble; 3xx and other 4xx will answer the same next time.
   const retryable = status === 408 || status === 429 || status >= 500;
-  throw new LtiServiceError(`${what}: the platform answered ${status}${body ? ` (${body.slice(0, 300)})` : ''}`, retryable, {
+  throw new LtiServiceError(`${what}: the platform answered ${status}`, retryable, {
     status,
     retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+    detail: body ? body.slice(0, MAX_DETAIL_CHARS) : undefined,
   });
+}
+
+/**
+ * Whether `url` is on the same origin (scheme, host, port) as `base`. Our bearer token goes only where the signed launch
+ * pointed (the context's service URLs): a link or an id the platform returns elsewhere could send it to another host,
+ * or make us call an internal address on the platform's say-so.
+ */
+export function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** The body as JSON, bounded in size; a body that is not JSON is a retryable error (a proxy's error page). */

@@ -26,6 +26,13 @@ export interface MockLineItem {
   scores: Record<string, unknown>[];
 }
 
+/** An answer a test gives in the platform's place. */
+export interface MockAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
 export interface MockPlatform {
   url: string;
   tokenUrl: string;
@@ -41,8 +48,15 @@ export interface MockPlatform {
   tokensIssued: () => number;
   /** Every token issued so far stops working (revoked before its time). */
   revokeTokens: () => void;
-  /** The next `times` requests whose path starts with `prefix` are answered `status`. */
-  fail: (prefix: string, status: number, times?: number) => void;
+  /** The next `times` requests whose path starts with `prefix` are answered `status`, with `body` when given. */
+  fail: (prefix: string, status: number, times?: number, body?: unknown) => void;
+  /**
+   * Consulted before the platform's own routes (after injected failures): an answer given is sent as is, without
+   * checking the token; undefined lets the platform answer. May act first (a test's "meanwhile").
+   */
+  answer?: (method: string, path: string, query: URLSearchParams) => MockAnswer | undefined | Promise<MockAnswer | undefined>;
+  /** A score posted for one of these LMS user ids is answered with its status (the LMS refusing that student). */
+  scoreRefusals: Record<string, number>;
   close: () => Promise<void>;
 }
 
@@ -62,7 +76,7 @@ export async function startMockPlatform(opts: { clientId?: string; jwks: () => P
   const clientId = opts.clientId ?? 'tool-client-1';
   const tokens = new Map<string, string[]>();
   const usedJti = new Set<string>();
-  const failures: { prefix: string; status: number; times: number }[] = [];
+  const failures: { prefix: string; status: number; times: number; body: unknown }[] = [];
   let issued = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => json(res, 500, { error: String(err) }));
@@ -82,7 +96,8 @@ export async function startMockPlatform(opts: { clientId?: string; jwks: () => P
     requests: [],
     tokensIssued: () => issued,
     revokeTokens: () => tokens.clear(),
-    fail: (prefix, status, times = 1) => failures.push({ prefix, status, times }),
+    fail: (prefix, status, times = 1, body = { error: 'injected failure' }) => failures.push({ prefix, status, times, body }),
+    scoreRefusals: {},
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
@@ -154,7 +169,10 @@ export async function startMockPlatform(opts: { clientId?: string; jwks: () => P
       if (req.headers['content-type'] !== 'application/vnd.ims.lis.v1.score+json') return json(res, 415, {});
       const item = platform.lineItems[Number(scoreMatch[1]) - 1];
       if (!item) return json(res, 404, {});
-      item.scores.push(JSON.parse(await readBody(req)));
+      const score = JSON.parse(await readBody(req)) as { userId: string };
+      const refusal = platform.scoreRefusals[score.userId];
+      if (refusal) return json(res, refusal, { error: 'user not in context' });
+      item.scores.push(score);
       res.writeHead(204).end();
       return;
     }
@@ -168,7 +186,14 @@ export async function startMockPlatform(opts: { clientId?: string; jwks: () => P
     if (failure) {
       failure.times--;
       await readBody(req);
-      return json(res, failure.status, { error: 'injected failure' });
+      return typeof failure.body === 'string'
+        ? res.writeHead(failure.status, { 'content-type': 'text/plain' }).end(failure.body)
+        : json(res, failure.status, failure.body);
+    }
+    const answer = await platform.answer?.(req.method ?? 'GET', full.pathname, full.searchParams);
+    if (answer) {
+      await readBody(req);
+      return json(res, answer.status, answer.body, answer.headers);
     }
     if (full.pathname === '/token' && req.method === 'POST') return token(req, res);
     if (full.pathname === '/nrps/ctx-1') return nrps(req, res, full.searchParams);
@@ -177,4 +202,20 @@ export async function startMockPlatform(opts: { clientId?: string; jwks: () => P
   }
 
   return platform;
+}
+
+/** A host that is not the platform (an internal address, another site): records whatever reaches it, answers 200. */
+export async function startBystander(): Promise<{
+  url: string;
+  hits: { path: string; authorization?: string }[];
+  close: () => Promise<void>;
+}> {
+  const hits: { path: string; authorization?: string }[] = [];
+  const server = createServer((req, res) => {
+    hits.push({ path: req.url ?? '/', authorization: req.headers.authorization });
+    json(res, 200, [{ id: 'http://169.254.169.254/latest/meta-data/', secret: 'instance credentials' }]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -18,6 +18,7 @@ import * as webhooks from './0018_webhooks.ts';
 import * as calendarSeries from './0019_calendar_series.ts';
 import * as ltiGrades from './0020_lti_grades.ts';
 import * as breakoutRoundPending from './0021_breakout_round_pending.ts';
+import * as ltiGradeRefusals from './0022_lti_grade_refusals.ts';
 
 /** Migrations in order. A static list (not a folder scan) so they load the same under tests, scripts and bundles. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0019_calendar_series': calendarSeries,
   '0020_lti_grades': ltiGrades,
   '0021_breakout_round_pending': breakoutRoundPending,
+  '0022_lti_grade_refusals': ltiGradeRefusals,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -9,7 +9,11 @@ type Publication = NonNullable<SessionReport['ltiGrades']>[number];
 const KIND = { attendance: 'Attendance', quiz: 'Quiz scores' } as const;
 
 function stateText(p: Publication): string {
-  if (p.status === 'sent') return p.lineItemUrl ? `sent for ${p.scoresSent ?? 0} students` : 'nothing to send (no quiz in this class)';
+  if (p.status === 'sent') {
+    if (!p.lineItemUrl) return 'nothing to send (no quiz in this class)';
+    const refused = p.scoresRefused ? `; ${p.scoresRefused} refused by the LMS (not enrolled there any more?)` : '';
+    return `sent for ${p.scoresSent ?? 0} students${refused}`;
+  }
   if (p.status === 'pending')
     return p.attempts > 0 && p.nextAttemptAt ? `pending, trying again at ${formatDateTime(p.nextAttemptAt)}` : 'pending';
   return `failed: ${p.lastError ?? 'unknown reason'}`;
