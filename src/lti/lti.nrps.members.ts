@@ -1,32 +1,15 @@
 import { z } from 'zod';
 import type { RosterRole } from '../db/tables.ts';
+import { mapRoles } from './lti.id-token.ts';
 import type { NrpsMember } from './lti.nrps.client.ts';
 
 /**
- * LIS role URIs (and short forms) as the launch reads them (H1's `mapRoles` in lti.id-token.ts): one rule, so a sync
- * never undoes what a launch did. At merge the lead may point rosterRoleOf at mapRoles itself.
- */
-const ADMIN_ROLES = [
-  'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator',
-  'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator',
-];
-const MENTOR_ROLES = [
-  'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',
-  'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant',
-  'http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator',
-  'Instructor',
-  'TeachingAssistant',
-];
-
-/**
- * A member's place on the roster from their LMS roles, as at launch: Instructor, TeachingAssistant (and the course's
- * own Administrator) → mentor; a system or institution Administrator → admin, and admins are never on rosters (their
- * token reaches every course): null; anyone else (Learner, and roles such as Observer) → student.
+ * The roster role of an LMS member, by the launch's own rule (`mapRoles`), so a sync never undoes what a launch did:
+ * admins reach every course by their role, so are on no roster.
  */
 export function rosterRoleOf(roles: string[]): RosterRole | null {
-  if (roles.some((r) => ADMIN_ROLES.includes(r))) return null;
-  if (roles.some((r) => MENTOR_ROLES.includes(r))) return 'mentor';
-  return 'student';
+  const role = mapRoles(roles);
+  return role === 'admin' ? null : role;
 }
 
 /** NRPS: a member is Active unless it says otherwise; Inactive (and Deleted, in a differences list) leave the roster. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { inBatches } from '../db/batches.ts';
 import type { Database } from '../db/tables.ts';
@@ -92,15 +91,4 @@ export async function markRosterSynced(db: Q, platformId: string, contextId: str
     .where('platform_id', '=', platformId)
     .where('context_id', '=', contextId)
     .execute();
-}
-
-/**
- * Our user id for an LMS user no launch has recorded yet: `lti:<slug>:<sub>`, or `lti:<slug>:h.<hash>` when the `sub`
- * is too long or holds characters our ids refuse. The launch's own rule (H1's `namespacedId` in lti.ids.ts), mirrored
- * here until the branches meet: at merge the lead points this at that function. A recorded mapping always wins.
- */
-export function ltiUserId(slug: string, sub: string): string {
-  const prefix = `lti:${slug}:`;
-  if (/^[A-Za-z0-9._:@|-]+$/.test(sub) && prefix.length + sub.length <= 100) return prefix + sub;
-  return `${prefix}h.${createHash('sha256').update(sub).digest('base64url').slice(0, 43)}`;
 }

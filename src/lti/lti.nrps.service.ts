@@ -5,17 +5,10 @@ import type { CoursesService } from '../courses/courses.service.ts';
 import type { Db } from '../db/kysely.ts';
 import { AppError } from '../errors.ts';
 import { requireCourseManager } from '../reports/settings.service.ts';
+import { namespacedId } from './lti.ids.ts';
 import { fetchMembership } from './lti.nrps.client.ts';
 import { rosterFromMembership } from './lti.nrps.members.ts';
-import {
-  claimLaunchSync,
-  findLtiCourse,
-  knownLtiUsers,
-  ltiUserId,
-  markRosterSynced,
-  recordLtiUsers,
-  releaseLaunchSync,
-} from './lti.nrps.repo.ts';
+import { claimLaunchSync, findLtiCourse, knownLtiUsers, markRosterSynced, recordLtiUsers, releaseLaunchSync } from './lti.nrps.repo.ts';
 import type { RosterSyncResult } from './lti.nrps.schemas.ts';
 import type { FetchLike } from './lti.service-token.http.ts';
 import { LtiServiceError } from './lti.service-token.http.ts';
@@ -71,7 +64,7 @@ export function createRosterSync(deps: RosterSyncDeps) {
       course.platform_id,
       membership.members.map((m) => m.user_id),
     );
-    const roster = rosterFromMembership(membership.members, (sub) => known.get(sub) ?? ltiUserId(course.slug, sub));
+    const roster = rosterFromMembership(membership.members, (sub) => known.get(sub) ?? namespacedId(course.slug, sub));
     // Someone launched this course, so a roster with nobody on it (no members listed, or none active with a place:
     // all inactive, or only system admins) is the LMS failing, not an empty course: applying it would remove everyone
     // and close their attendance.

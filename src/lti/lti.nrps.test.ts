@@ -7,7 +7,7 @@ import { assertError } from '../test/http.ts';
 import { auditRows, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
 import { activeSigningKey, publishedJwks } from './lti.keys.ts';
 import { rosterFromMembership } from './lti.nrps.members.ts';
-import { ltiUserId } from './lti.nrps.repo.ts';
+import { namespacedId } from './lti.ids.ts';
 import { createRosterSync } from './lti.nrps.service.ts';
 import { type MockPlatform, startBystander, startMockPlatform } from './lti.service-token.mock-platform.ts';
 import { createServiceTokens } from './lti.service-token.ts';
@@ -23,7 +23,7 @@ test('LMS members become roster entries as a launch maps them', () => {
       { user_id: 'c', roles: ['http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator'] },
       { user_id: 'd'.repeat(120), roles: [`${ROLE}Learner`], name: '  Dee  ' },
     ],
-    (sub) => ltiUserId('slug0001', sub),
+    (sub) => namespacedId('slug0001', sub),
   );
   assert.deepEqual(
     entries.map((e) => [e.userId.length <= 100, e.role, e.name ?? null, e.email ?? null]),
