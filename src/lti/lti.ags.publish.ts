@@ -20,7 +20,7 @@ export const TAG_PREFIX = 'skill-probe-live:';
 type Student = SessionReport['students'][number];
 
 /**
- * A student's score of one kind (see docs/lti-services.md): attendance as the report's percent of the class (0–100),
+ * A student's score of one kind (see docs/lti.md): attendance as the report's percent of the class (0–100),
  * or its status as attended (present, late: 1) or not (partial, absent: 0) out of 1, the status word as the comment;
  * quizzes as right answers out of the quizzes asked (a skipped quiz counts as not right, as in the report).
  */
