@@ -68,14 +68,9 @@ for (const target of await dbTargets('LTI full flow')) {
     });
 
     /** A browser's whole launch: login initiation, the LMS's authentication answer, the auto-posted form. */
-    async function launch(user: { sub: string; role: MockRole; name: string }, extra?: Record<string, unknown>) {
-      const query = new URLSearchParams({
-        iss: lms.issuer,
-        login_hint: user.sub,
-        target_link_uri: LAUNCH_URL,
-        client_id: lms.clientId,
-        lti_deployment_id: lms.deploymentId,
-      });
+    async function attempt(user: { sub: string; role: MockRole; name: string }, extra?: Record<string, unknown>) {
+      const { issuer: iss, clientId: client_id, deploymentId: lti_deployment_id } = lms;
+      const query = new URLSearchParams({ iss, login_hint: user.sub, target_link_uri: LAUNCH_URL, client_id, lti_deployment_id });
       const login = await t.app.inject({ method: 'GET', url: `/lti/login?${query}` });
       assert.equal(login.statusCode, 302, login.body);
       const authUrl = String(login.headers.location);
@@ -90,10 +85,24 @@ for (const target of await dbTargets('LTI full flow')) {
           headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: String(login.headers['set-cookie']).split(';')[0] },
           payload: new URLSearchParams(form).toString(),
         });
-      const res = await post();
-      assert.equal(res.statusCode, 200, res.body);
-      return { ...landing(pageData(res).url ?? ''), replay: post };
+      return { res: await post(), replay: post };
     }
+    /** A launch that signs the user in: where the web app lands. */
+    async function launch(user: { sub: string; role: MockRole; name: string }, extra?: Record<string, unknown>) {
+      const { res, replay } = await attempt(user, extra);
+      assert.equal(res.statusCode, 200, res.body);
+      return { ...landing(pageData(res).url ?? ''), replay };
+    }
+    const deepLinkRequest = () => ({
+      [`${LTI}message_type`]: 'LtiDeepLinkingRequest',
+      [`${LTI}resource_link`]: undefined,
+      [`${DL}deep_linking_settings`]: {
+        deep_link_return_url: `${lms.issuer}/deep-link-return`,
+        accept_types: ['ltiResourceLink'],
+        accept_presentation_document_targets: ['iframe'],
+        data: 'lms-state',
+      },
+    });
 
     const get = (url: string, token: string) => t.request({ method: 'GET', url, token });
     /** A call that must succeed; its body. */
@@ -146,7 +155,7 @@ for (const target of await dbTargets('LTI full flow')) {
       assert.equal(services.requests.filter((r) => r.path.startsWith('/nrps/')).length, 3, 'five members in pages of two');
     });
 
-    test('a learner launches and lands signed in on the course', async () => {
+    test('a learner launches and lands signed in on the course; a replayed form and the picker for a learner are refused', async () => {
       const where = await launch(learner);
       assert.equal(where.course, courseId);
       const classes = await get(`/api/live-sessions?${new URLSearchParams({ courseId })}`, where.token);
@@ -154,19 +163,13 @@ for (const target of await dbTargets('LTI full flow')) {
       const replayed = await where.replay();
       assert.equal(replayed.statusCode, 401, 'the same launch form twice is refused');
       assert.match(replayed.body, /LTI_LAUNCH_REFUSED/);
+      const picker = await attempt(learner, deepLinkRequest());
+      assert.equal(picker.res.statusCode, 401, 'a learner cannot open the content picker');
+      assert.match(picker.res.body, /Only instructors and administrators can add classes/);
     });
 
     test('the instructor places a class through the content picker; the LMS verifies the signed answer', async () => {
-      const picker = await launch(teacher, {
-        [`${LTI}message_type`]: 'LtiDeepLinkingRequest',
-        [`${LTI}resource_link`]: undefined,
-        [`${DL}deep_linking_settings`]: {
-          deep_link_return_url: `${lms.issuer}/deep-link-return`,
-          accept_types: ['ltiResourceLink'],
-          accept_presentation_document_targets: ['iframe'],
-          data: 'lms-state',
-        },
-      });
+      const picker = await launch(teacher, deepLinkRequest());
       assert.ok(picker.deepLink, 'the launch opens the picker');
       const body = { courseId, title: 'Shortest paths', scheduledStart: new Date(Date.now() + 60_000).toISOString(), durationMinutes: 60 };
       sessionId = (await ok('POST', '/api/live-sessions', picker.token, body)).id;
