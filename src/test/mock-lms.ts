@@ -75,9 +75,17 @@ async function newKey() {
 /**
  * `launchUrl` may be set after start (a browser test learns the tool's port later). The browser side: `/course` is a
  * course page with the tool in an iframe (and the postMessage storage the spec describes, when `storage`), `/auth`
- * answers the authentication request with the auto-posted id_token, as a platform does.
+ * answers the authentication request with the auto-posted id_token, as a platform does. `clientId` and `tokenUrl`
+ * make this LMS one whole platform with a separate service server (lti.service-token.mock-platform.ts): the client id
+ * that server expects in our client assertions, and its token endpoint, advertised in the OpenID configuration.
  */
-export async function startMockLms(opts: { launchUrl: string; host?: string; storage?: boolean }): Promise<MockLms> {
+export async function startMockLms(opts: {
+  launchUrl: string;
+  host?: string;
+  storage?: boolean;
+  clientId?: string;
+  tokenUrl?: string;
+}): Promise<MockLms> {
   const seen: SeenRequest[] = [];
   let keys = [await newKey()];
   const dynamic = {
@@ -126,7 +134,7 @@ export async function startMockLms(opts: { launchUrl: string; host?: string; sto
         return json(200, {
           issuer,
           authorization_endpoint: `${issuer}/auth`,
-          token_endpoint: `${issuer}/token`,
+          token_endpoint: opts.tokenUrl ?? `${issuer}/token`,
           jwks_uri: `${issuer}/jwks`,
           registration_endpoint: `${issuer}/register`,
           'https://purl.imsglobal.org/spec/lti-platform-configuration': { product_family_code: 'mocklms', version: '1.0' },
@@ -175,7 +183,7 @@ addEventListener('message', (e) => {
 });`;
     return `<!doctype html><html lang="en"><head><title>Mock LMS course</title></head><body><h1>Algorithms 101</h1>${opts.storage ? `<script>${storage}</script>` : ''}<iframe name="tool" title="Skill Probe Live" src="${login}" style="width: 1200px; height: 800px"></iframe></body></html>`;
   };
-  const clientId = `client-${randomUUID()}`;
+  const clientId = opts.clientId ?? `client-${randomUUID()}`;
   const deploymentId = 'deployment-1';
 
   const sign: MockLms['sign'] = async (claims, signOpts = {}) => {
@@ -245,7 +253,7 @@ addEventListener('message', (e) => {
       clientId,
       deploymentIds: [deploymentId],
       authLoginUrl: `${issuer}/auth`,
-      tokenUrl: `${issuer}/token`,
+      tokenUrl: opts.tokenUrl ?? `${issuer}/token`,
       jwksUrl: `${issuer}/jwks`,
     }),
     rotate: async (keepOld = false) => {
