@@ -75,6 +75,8 @@ export const ERRORS = {
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   /** A webhook URL that is not http(s), carries credentials, or points at a private, loopback or link-local address. */
   WEBHOOK_URL_REFUSED: 422,
+  /** A redelivery to a disabled webhook endpoint: re-enable it first. */
+  WEBHOOK_DISABLED: 409,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

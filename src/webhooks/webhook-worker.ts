@@ -12,6 +12,8 @@ import {
   markFailed,
   noteEndpointFailure,
   pruneDelivered,
+  releaseClaim,
+  storableText,
 } from './webhooks.repo.ts';
 
 /** How many deliveries one pass claims (and sends at once). */
@@ -19,6 +21,11 @@ const BATCH = 10;
 /** How long the log of a made delivery is kept (what is owed is kept until delivered), and how often it is pruned. */
 export const DELIVERY_LOG_DAYS = 30;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/** The wait before retry `attempt` (1, 2, …): doubling from `baseMs`, with ±20 % jitter, never longer than `maxMs`. */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, backoffMs(attempt, baseMs, maxMs));
+}
 
 /**
  * Delivers the outbox: every `pollMs` (or at once after `kick`), claims due deliveries with a lease, sends each
@@ -44,8 +51,23 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     const body = JSON.stringify(d.payload);
     const outcome = await sendWebhook({ url: d.url, secret: d.secret, eventId: d.event_id, body, ...config, signal: stopping.signal });
     const at = new Date();
+    try {
+      await record(d, outcome, at);
+    } catch (err) {
+      // Left claimed, it would wait out its lease, and be retried every lease forever if the outcome itself cannot be
+      // stored: it is given back with a backoff instead (if the database is away, the lease still brings it back).
+      log.error({ err, deliveryId: d.id }, 'recording a webhook outcome failed; the delivery is released for a retry');
+      await releaseClaim(db, d, token, at, retryAt(d, at));
+    }
+  }
+
+  const retryAt = (d: ClaimedDelivery, at: Date) =>
+    new Date(at.getTime() + retryDelayMs(d.attempts + 1, config.retryBaseMs, config.retryMaxMs));
+
+  async function record(d: ClaimedDelivery, outcome: Awaited<ReturnType<typeof sendWebhook>>, at: Date): Promise<void> {
     if (outcome.interrupted) {
-      // Due again at once for the next process (no lease to wait out), and not held against the receiver.
+      // Due again at once for the next process (no lease to wait out), not counted as an attempt, and not held
+      // against the receiver.
       await markFailed(db, d, token, at, { ...outcome, retryAt: at });
       return;
     }
@@ -54,12 +76,11 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
         log.warn({ deliveryId: d.id }, 'webhook delivered after its claim was lost');
       return;
     }
-    const retryAt = new Date(at.getTime() + backoffMs(d.attempts + 1, config.retryBaseMs, config.retryMaxMs));
-    if (!(await markFailed(db, d, token, at, { ...outcome, retryAt }))) return;
+    if (!(await markFailed(db, d, token, at, { ...outcome, retryAt: retryAt(d, at) }))) return;
     const disableBefore = new Date(at.getTime() - config.disableAfterMs);
     const reason = `Every delivery attempt failed for ${Math.round(config.disableAfterMs / 3_600_000)} h; last: ${outcome.error ?? 'failed'}`;
     const disabled = await db.transaction().execute(async (trx) => {
-      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, reason.slice(0, 1000));
+      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, storableText(reason)?.slice(0, 1000) ?? reason);
       const target = { type: 'webhook', id: d.endpoint_id };
       if (row) await insertAuditEntry(trx, auditEntry(null, 'webhook.disabled', target, 'success', { reason: row.disabled_reason }));
       return row;
@@ -78,7 +99,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
       const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, BATCH);
       const results = await Promise.allSettled(claimed.map(deliver));
       for (const r of results)
-        if (r.status === 'rejected') log.error({ err: r.reason }, 'recording a webhook delivery failed; it is retried after its lease');
+        if (r.status === 'rejected') log.error({ err: r.reason }, 'releasing a webhook delivery failed; it is retried after its lease');
       // A full batch means more may be due now.
       if (claimed.length === BATCH) again = true;
     } while (again && !stopped);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Updateable } from 'kysely';
+import { instantKey, instantParam } from '../db/instants.ts';
 import type { Database, WebhookEndpointsTable } from '../db/tables.ts';
 
 type Q = Kysely<Database>;
@@ -34,6 +35,11 @@ export async function findEndpoint(db: Q, id: string) {
   return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The endpoint, locked against a concurrent delete or disable until the transaction ends. */
+export async function findEndpointForShare(db: Q, id: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).forShare().executeTakeFirst();
+}
+
 export async function updateEndpoint(db: Q, id: string, changes: Updateable<WebhookEndpointsTable>) {
   const set = { ...changes, updated_at: new Date() };
   if (changes.event_types) set.event_types = JSON.stringify(changes.event_types) as unknown as string[];
@@ -55,16 +61,20 @@ export async function duePendingNow(db: Q, endpointId: string, now: Date): Promi
     .execute();
 }
 
-/** One page of an endpoint's delivery log, newest first, after the (created_at, id) cursor. */
-export async function listDeliveries(db: Q, endpointId: string, limit: number, before?: { createdAt: string; id: string }) {
+/**
+ * One page of an endpoint's delivery log, newest first, after the (created_at, id) cursor. The cursor's instant is the
+ * exact microsecond (`created_key`): the deliveries of one transaction share `now()`, and a millisecond would skip some.
+ */
+export async function listDeliveries(db: Q, endpointId: string, limit: number, before?: { at: string; id: string }) {
   let q = db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
     .selectAll('d')
     .select('e.type')
+    .select(instantKey('d.created_at').as('created_key'))
     .where('d.endpoint_id', '=', endpointId);
   if (before) {
-    const at = new Date(before.createdAt);
+    const at = instantParam(before.at);
     q = q.where((eb) => eb.or([eb('d.created_at', '<', at), eb.and([eb('d.created_at', '=', at), eb('d.id', '<', before.id)])]));
   }
   return q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
@@ -145,21 +155,32 @@ export async function markDelivered(db: Q, d: ClaimedDelivery, token: string, at
   return true;
 }
 
-/** Records a failed attempt and when to try again; false when the claim was lost. */
+/**
+ * Text from outside (a receiver's answer, a network error) as PostgreSQL can store it: a NUL byte would make the
+ * update fail, and other control characters only garble the log.
+ */
+export const storableText = (text: string | null): string | null =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  text === null ? null : text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+
+/**
+ * Records a failed attempt and when to try again; false when the claim was lost. `interrupted` (the service was
+ * stopping) is not counted as an attempt: the receiver was not given its chance.
+ */
 export async function markFailed(
   db: Q,
   d: ClaimedDelivery,
   token: string,
   at: Date,
-  outcome: { status: number | null; error: string | null; retryAt: Date },
+  outcome: { status: number | null; error: string | null; retryAt: Date; interrupted?: boolean },
 ): Promise<boolean> {
   const res = await db
     .updateTable('webhook_deliveries')
     .set({
-      attempts: d.attempts + 1,
+      attempts: outcome.interrupted ? d.attempts : d.attempts + 1,
       last_attempt_at: at,
       last_status: outcome.status,
-      last_error: outcome.error,
+      last_error: storableText(outcome.error),
       next_attempt_at: outcome.retryAt,
       claimed_until: null,
     })
@@ -168,6 +189,27 @@ export async function markFailed(
     .where('state', '=', 'pending')
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
+}
+
+/**
+ * Gives a claimed delivery back, due at `retryAt`, when its outcome could not be recorded: it is tried again after a
+ * backoff rather than after the whole lease (or, every lease, forever). No-op when the claim was already settled.
+ */
+export async function releaseClaim(db: Q, d: ClaimedDelivery, token: string, at: Date, retryAt: Date): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({
+      attempts: d.attempts + 1,
+      last_attempt_at: at,
+      last_error: 'the outcome of this attempt could not be recorded; tried again',
+      next_attempt_at: retryAt,
+      claimed_until: null,
+    })
+    .where('id', '=', d.id)
+    .where('claim_token', '=', token)
+    .where('claimed_until', 'is not', null)
+    .where('state', '=', 'pending')
+    .execute();
 }
 
 /**
@@ -191,21 +233,34 @@ export async function noteEndpointFailure(db: Q, endpointId: string, at: Date, d
 }
 
 /**
- * Drops the log of deliveries made before `before`, and the events nothing refers to any more. What is still owed
- * (pending, at any age) is kept, and so is its event.
+ * Drops the log of deliveries made before `before`, and the events nothing refers to any more, `batch` rows per
+ * statement so no statement grows with the backlog (an hourly prune must never turn into one that times out every
+ * hour). What is still owed (pending, at any age) is kept, and so is its event.
  */
-export async function pruneDelivered(db: Q, before: Date): Promise<{ deliveries: number; events: number }> {
-  const gone = await db
-    .deleteFrom('webhook_deliveries')
-    .where('state', '=', 'delivered')
-    .where('delivered_at', '<', before)
-    .executeTakeFirst();
-  const orphans = await db
-    .deleteFrom('webhook_events')
-    .where('created_at', '<', before)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id'))),
-    )
-    .executeTakeFirst();
-  return { deliveries: Number(gone.numDeletedRows), events: Number(orphans.numDeletedRows) };
+export async function pruneDelivered(db: Q, before: Date, batch = 1000): Promise<{ deliveries: number; events: number }> {
+  let deliveries = 0;
+  let events = 0;
+  for (let n = batch; n === batch; deliveries += n) {
+    const { rows } = await sql<{ n: string }>`
+      WITH gone AS (
+        DELETE FROM webhook_deliveries WHERE id IN (
+          SELECT id FROM webhook_deliveries WHERE state = 'delivered' AND delivered_at < ${before} LIMIT ${batch}
+        ) RETURNING 1
+      ) SELECT count(*) AS n FROM gone
+    `.execute(db);
+    n = Number(rows[0]?.n ?? 0);
+  }
+  for (let n = batch; n === batch; events += n) {
+    const { rows } = await sql<{ n: string }>`
+      WITH gone AS (
+        DELETE FROM webhook_events WHERE id IN (
+          SELECT e.id FROM webhook_events e
+          WHERE e.created_at < ${before} AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+          LIMIT ${batch}
+        ) RETURNING 1
+      ) SELECT count(*) AS n FROM gone
+    `.execute(db);
+    n = Number(rows[0]?.n ?? 0);
+  }
+  return { deliveries, events };
 }
