@@ -16,8 +16,10 @@ import {
   storableText,
 } from './webhooks.repo.ts';
 
-/** How many deliveries one pass claims (and sends at once). */
-const BATCH = 10;
+/** How many attempts one node has under way at once; a slot that frees up is filled at once, not with a batch. */
+const SLOTS = 10;
+/** How many attempts one endpoint has under way at once, across nodes: a dead receiver holds two slots, not all. */
+export const PER_ENDPOINT = 2;
 /** How long the log of a made delivery is kept (what is owed is kept until delivered), and how often it is pruned. */
 export const DELIVERY_LOG_DAYS = 30;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -44,6 +46,8 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   let stopped = true;
   let prunedAt = 0;
   let failedPasses = 0;
+  // The attempts under way on this node; stop() waits for them (each is bounded by the timeout or cut off).
+  const inFlight = new Set<Promise<void>>();
   // Cuts off attempts under way when the app closes: a hung receiver must not hold up a graceful shutdown.
   let stopping = new AbortController();
 
@@ -96,13 +100,24 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     }
     do {
       again = false;
-      const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, BATCH);
-      const results = await Promise.allSettled(claimed.map(deliver));
-      for (const r of results)
-        if (r.status === 'rejected') log.error({ err: r.reason }, 'releasing a webhook delivery failed; it is retried after its lease');
-      // A full batch means more may be due now.
-      if (claimed.length === BATCH) again = true;
+      const free = SLOTS - inFlight.size;
+      if (free <= 0) return;
+      const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, free, PER_ENDPOINT);
+      for (const d of claimed) start(d);
+      // Every free slot filled: more may be due now (the next free slot asks again too).
+      if (claimed.length === free) again = true;
     } while (again && !stopped);
+  }
+
+  function start(d: ClaimedDelivery): void {
+    const attempt = deliver(d)
+      .catch((err: unknown) => log.error({ err, deliveryId: d.id }, 'releasing a webhook delivery failed; it is retried after its lease'))
+      .finally(() => {
+        inFlight.delete(attempt);
+        // A slot is free: fill it now rather than at the next poll.
+        run();
+      });
+    inFlight.add(attempt);
   }
 
   function run(): void {
@@ -144,6 +159,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
       clearTimeout(timer);
       stopping.abort();
       await running;
+      await Promise.allSettled([...inFlight]);
     },
   };
 }

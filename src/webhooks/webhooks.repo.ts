@@ -113,15 +113,37 @@ export interface ClaimedDelivery {
 /**
  * Claims up to `limit` due deliveries of enabled endpoints for `leaseMs`: another node (or this one, after a crash)
  * takes a delivery again only once its lease ran out. SKIP LOCKED keeps nodes from waiting on each other's claims.
+ * An endpoint with `perEndpoint` deliveries under a live claim (on any node) gets no more, so one slow or dead
+ * receiver cannot take every slot from the others; each endpoint is looked at through its own index range, so a
+ * large backlog costs nothing here.
  */
-export async function claimDueDeliveries(db: Q, token: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(
+  db: Q,
+  token: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+  perEndpoint: number,
+): Promise<ClaimedDelivery[]> {
   const until = new Date(now.getTime() + leaseMs);
   const { rows } = await sql<ClaimedDelivery>`
-    WITH due AS (
-      SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
-      WHERE d.state = 'pending' AND ep.enabled AND d.next_attempt_at <= ${now}
-        AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
-      ORDER BY d.next_attempt_at LIMIT ${limit}
+    WITH candidate AS (
+      SELECT c.id, c.next_attempt_at FROM webhook_endpoints ep
+      CROSS JOIN LATERAL (
+        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+        WHERE d.endpoint_id = ep.id AND d.state = 'pending' AND d.next_attempt_at <= ${now}
+          AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
+        ORDER BY d.next_attempt_at
+        LIMIT greatest(0, ${perEndpoint} - (
+          SELECT count(*) FROM webhook_deliveries b
+          WHERE b.endpoint_id = ep.id AND b.state = 'pending' AND b.claimed_until >= ${now}
+        ))
+      ) c
+      WHERE ep.enabled
+    ), due AS (
+      SELECT d.id FROM webhook_deliveries d JOIN candidate ON candidate.id = d.id
+      WHERE d.state = 'pending' AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
+      ORDER BY candidate.next_attempt_at LIMIT ${limit}
       FOR UPDATE OF d SKIP LOCKED
     ), claimed AS (
       UPDATE webhook_deliveries d SET claimed_until = ${until}, claim_token = ${token}

@@ -47,7 +47,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       delivered_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     );
-    CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+    -- The claim walks each enabled endpoint's due range, and counts its live claims, through these two.
+    CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX webhook_deliveries_claimed_idx ON webhook_deliveries (endpoint_id)
+      WHERE state = 'pending' AND claimed_until IS NOT NULL;
     CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, created_at DESC, id DESC);
     -- Deleting an event (the prune) checks its deliveries through the foreign key: without this, one scan per event.
     CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id);
