@@ -14,7 +14,7 @@ import {
   pruneDelivered,
   releaseClaim,
   storableText,
-} from './webhooks.repo.ts';
+} from './delivery.repo.ts';
 
 /** How many attempts one node has under way at once; a slot that frees up is filled at once, not with a batch. */
 const SLOTS = 10;
@@ -84,7 +84,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     const disableBefore = new Date(at.getTime() - config.disableAfterMs);
     const reason = `Every delivery attempt failed for ${Math.round(config.disableAfterMs / 3_600_000)} h; last: ${outcome.error ?? 'failed'}`;
     const disabled = await db.transaction().execute(async (trx) => {
-      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, storableText(reason)?.slice(0, 1000) ?? reason);
+      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, storableText(reason.slice(0, 1000)));
       const target = { type: 'webhook', id: d.endpoint_id };
       if (row) await insertAuditEntry(trx, auditEntry(null, 'webhook.disabled', target, 'success', { reason: row.disabled_reason }));
       return row;

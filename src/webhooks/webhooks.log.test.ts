@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { eventually } from '../test/eventually.ts';
 import { type Course, dbTargets, makeCourse, makeTestApp, type TestApp } from '../test/harness.ts';
 import { enqueueWebhookEvent } from './outbox.ts';
-import { pruneDelivered } from './webhooks.repo.ts';
+import { pruneDelivered } from './delivery.repo.ts';
 import http from 'node:http';
 import { quickEnv, type Receiver, registerEndpoint, startReceiver } from './webhooks.fixture.ts';
 
