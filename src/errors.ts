@@ -75,6 +75,8 @@ export const ERRORS = {
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   /** A webhook URL that is not http(s), carries credentials, or points at a private, loopback or link-local address. */
   WEBHOOK_URL_REFUSED: 422,
+  /** A redelivery to a disabled webhook endpoint: re-enable it first. */
+  WEBHOOK_DISABLED: 409,
   // LTI 1.3 (issue 16): see docs/lti.md.
   /** No LTI platform with this id (or issuer and client id) is registered. */
   LTI_PLATFORM_NOT_FOUND: 404,

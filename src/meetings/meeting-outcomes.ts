@@ -5,6 +5,7 @@ import { auditEntry } from '../audit/audit.service.ts';
 import type { Database, LiveSessionRow, LiveSessionsTable, MeetingJobRow } from '../db/tables.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import { sessionTarget } from '../classroom/session-access.ts';
+import { enqueueSessionUpdated } from '../sessions/session-webhooks.ts';
 import { toSessionDto } from '../sessions/sessions.presenter.ts';
 import { lockSession, updateSessionIfStatus } from '../sessions/sessions.repo.ts';
 import { findParentSessionId, finishJob, releaseJob } from './meetings.repo.ts';
@@ -42,6 +43,8 @@ async function settle(
     const updated = await updateSessionIfStatus(trx, session.id, ['scheduled', 'live', 'completed'], change);
     if (!updated) return { result: undefined, events: [] };
     await insertAuditEntry(trx, auditEntry(null, action, sessionTarget(updated), 'success', { provider: job.provider, ...details }));
+    // Other systems hear of the link's state (ready, failed); an error cleared after a calendar sync is not news.
+    if (change.meeting_status !== undefined) await enqueueSessionUpdated(trx, updated);
     const result = parentId && deps.onRoomLink ? await deps.onRoomLink(trx, updated) : undefined;
     return { result, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };
   });

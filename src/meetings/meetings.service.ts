@@ -8,6 +8,7 @@ import type { Database, LiveSessionRow, MeetingProvider as ProviderName } from '
 import { AppError } from '../errors.ts';
 import { type ClassDeps, recordChange } from '../classroom/class-deps.ts';
 import { isEnded, sessionEndedError, sessionNotFound, sessionTarget } from '../classroom/session-access.ts';
+import { enqueueSessionUpdated } from '../sessions/session-webhooks.ts';
 import { toSessionDto } from '../sessions/sessions.presenter.ts';
 import { lockSession, updateSessionIfStatus } from '../sessions/sessions.repo.ts';
 import { personalJitsiUrl } from './jitsi.provider.ts';
@@ -116,6 +117,7 @@ export function createMeetingsService(deps: MeetingsDeps) {
       if (!updated) return { result: { refused: sessionEndedError('completed', 'change its link') }, events: [] };
       await retire(trx, current);
       await owe(trx, session.id, next);
+      await enqueueSessionUpdated(trx, updated);
       const details = { from: current.meeting_provider, to: next.meeting_provider };
       await insertAuditEntry(trx, auditEntry(actor, action, sessionTarget(updated), 'success', details));
       return { result: { updated }, events: [{ event: 'session:updated', payload: { session: toSessionDto(updated, false) } }] };

@@ -20,6 +20,14 @@ export async function enqueueSessionCreated(trx: Transaction<Database>, row: Liv
 }
 
 /**
+ * `session.updated` for a change made outside the lifecycle (the meeting link replaced, made ready or failed), in
+ * that change's transaction. A breakout room sends none (see below).
+ */
+export async function enqueueSessionUpdated(trx: Transaction<Database>, row: LiveSessionRow): Promise<void> {
+  if (!row.parent_session_id) await enqueueWebhookEvent(trx, 'session.updated', sessionData(row));
+}
+
+/**
  * The lifecycle's hook for webhooks: session.updated / started / ended / cancelled in the change's transaction, and
  * attendance.report_ready when a class that ran ends (its report can be read from then on), with links that are
  * absolute under PUBLIC_URL (`publicUrl`) and paths otherwise (no request to take an origin from). A breakout room is

@@ -24,9 +24,11 @@ for (const [net, prefix] of [
   forbiddenV4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
+  ['::', 96], // unspecified, loopback, and IPv4-compatible (::a.b.c.d, deprecated): may reach any IPv4 address
   ['64:ff9b::', 96], // NAT64: likewise
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215)
+  ['100::', 64], // discard-only
+  ['2002::', 16], // 6to4: embeds an IPv4 address, private ones included
   ['fc00::', 7], // unique local (ULA)
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated, still routed by some)
@@ -52,7 +54,8 @@ export function refusedUrl(raw: string, allowPrivateNetworks: boolean): string |
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
   if (url.username || url.password) return 'must not carry a user name or password';
   if (allowPrivateNetworks) return undefined;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A trailing dot is the same name, fully qualified: `localhost.` is still this machine.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (isIP(host) !== 0 && isForbiddenAddress(host)) return `points at a private, loopback or link-local address (${host})`;
   if (host === 'localhost' || host.endsWith('.localhost')) return 'points at this machine (localhost)';
   return undefined;

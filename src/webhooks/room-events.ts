@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import type { StoredEvent } from '../events/events.repo.ts';
-import { enqueueWebhookEvent, type WebhookEventType } from './outbox.ts';
+import { enqueueSessionWebhookEvent, type WebhookEventType } from './outbox.ts';
 
 /**
  * Class events that other systems hear of, by the room event that already describes them. Hooking the session's log
@@ -18,15 +18,14 @@ const FROM_ROOM_EVENT: Partial<Record<StoredEvent['event'], WebhookEventType>> =
 /**
  * Enqueues the webhook events that `events`, just appended to the session's log in `trx`, stand for. Their `data` is
  * the room event's own payload (the public objects everyone in the class sees: a poll with its results, a question
- * without an anonymous asker's name, a round) with the course and session ids. Costs nothing for chat and votes.
+ * without an anonymous asker's name, a round) with the course and session ids. Costs nothing for chat and votes, and
+ * one cheap statement per such event when no endpoint wants it.
  */
 export async function enqueueRoomWebhooks(trx: Kysely<Database>, sessionId: string, events: StoredEvent[]): Promise<void> {
   const wanted = events.filter((e) => FROM_ROOM_EVENT[e.event]);
   if (wanted.length === 0) return;
-  const session = await trx.selectFrom('live_sessions').select('course_id').where('id', '=', sessionId).executeTakeFirst();
-  if (!session) return;
   for (const e of wanted) {
     const { seq: _seq, ...payload } = e.payload as { seq: number } & Record<string, unknown>;
-    await enqueueWebhookEvent(trx, FROM_ROOM_EVENT[e.event] as WebhookEventType, { courseId: session.course_id, sessionId, ...payload });
+    await enqueueSessionWebhookEvent(trx, FROM_ROOM_EVENT[e.event] as WebhookEventType, sessionId, payload);
   }
 }

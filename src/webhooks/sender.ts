@@ -41,7 +41,8 @@ export function signedHeaders(secret: string, eventId: string, body: string, at 
 
 /**
  * POSTs one signed event. Never throws: every failure (refused address, timeout, connection error, non-2xx) is an
- * outcome. The whole attempt, answer included, is bounded by `timeoutMs`, and at most MAX_RESPONSE_BYTES are read.
+ * outcome. The whole attempt is bounded by `timeoutMs`. A 2xx status line is a delivery at once (the answer is not
+ * waited for); a failure's answer is read, at most MAX_RESPONSE_BYTES of it and within the same budget, for the log.
  */
 export async function sendWebhook(o: SendOptions): Promise<SendOutcome> {
   const url = new URL(o.url);
@@ -59,32 +60,43 @@ export async function sendWebhook(o: SendOptions): Promise<SendOutcome> {
   const timeout = AbortSignal.timeout(o.timeoutMs);
   const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
   return new Promise<SendOutcome>((resolve) => {
+    // The status line decides; the answer after it is read only for the log of a failure, best-effort.
+    let answered: { status: number; chunks: Buffer[]; why?: string } | undefined;
+    const failedWithStatus = () => {
+      if (!answered) return;
+      const { status, chunks } = answered;
+      const why = answered.why ?? Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+      resolve({ ok: false, status, error: `HTTP ${status}${why ? `: ${why}` : ''}`.slice(0, 1000) });
+    };
     const fail = (err: Error) => {
+      // Cut off while reading a failure's answer: the status is known, and it is the verdict.
+      if (answered) return failedWithStatus();
       if (o.signal?.aborted) return resolve({ ok: false, status: null, error: 'interrupted: the service was stopping', interrupted: true });
       const timedOut = timeout.aborted;
       resolve({ ok: false, status: null, error: timedOut ? `timed out after ${o.timeoutMs} ms` : `${err.name}: ${err.message}` });
     };
     const req = client.request(url, { method: 'POST', headers, signal, lookup: guardedLookup(o.allowPrivateNetworks) }, (res) => {
       const status = res.statusCode ?? 0;
-      const chunks: Buffer[] = [];
+      if (status >= 200 && status < 300) {
+        // Delivered: a body that trickles in afterwards must not turn a delivery into a timeout and a resend.
+        resolve({ ok: true, status, error: null });
+        res.destroy();
+        return;
+      }
+      const why = status >= 300 && status < 400 ? `redirect to ${res.headers.location ?? '?'} not followed` : undefined;
+      answered = { status, chunks: [], why };
       let size = 0;
-      const finish = () => {
-        const answer = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
-        const ok = status >= 200 && status < 300;
-        const why = status >= 300 && status < 400 ? `redirect to ${res.headers.location ?? '?'} not followed` : answer;
-        resolve({ ok, status, error: ok ? null : `HTTP ${status}${why ? `: ${why}` : ''}`.slice(0, 1000) });
-      };
       res.on('data', (chunk: Buffer) => {
-        if (size >= MAX_RESPONSE_BYTES) return;
-        chunks.push(chunk);
+        if (size >= MAX_RESPONSE_BYTES || !answered) return;
+        answered.chunks.push(chunk);
         size += chunk.length;
         // Enough read: the rest of a large (or endless) answer is not waited for.
         if (size >= MAX_RESPONSE_BYTES) {
-          finish();
+          failedWithStatus();
           res.destroy();
         }
       });
-      res.on('end', finish);
+      res.on('end', failedWithStatus);
       res.on('error', fail);
     });
     req.on('error', fail);

@@ -12,13 +12,22 @@ import {
   markFailed,
   noteEndpointFailure,
   pruneDelivered,
-} from './webhooks.repo.ts';
+  releaseClaim,
+  storableText,
+} from './delivery.repo.ts';
 
-/** How many deliveries one pass claims (and sends at once). */
-const BATCH = 10;
+/** How many attempts one node has under way at once; a slot that frees up is filled at once, not with a batch. */
+const SLOTS = 10;
+/** How many attempts one endpoint has under way at once, across nodes: a dead receiver holds two slots, not all. */
+export const PER_ENDPOINT = 2;
 /** How long the log of a made delivery is kept (what is owed is kept until delivered), and how often it is pruned. */
 export const DELIVERY_LOG_DAYS = 30;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/** The wait before retry `attempt` (1, 2, …): doubling from `baseMs`, with ±20 % jitter, never longer than `maxMs`. */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, backoffMs(attempt, baseMs, maxMs));
+}
 
 /**
  * Delivers the outbox: every `pollMs` (or at once after `kick`), claims due deliveries with a lease, sends each
@@ -37,6 +46,8 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
   let stopped = true;
   let prunedAt = 0;
   let failedPasses = 0;
+  // The attempts under way on this node; stop() waits for them (each is bounded by the timeout or cut off).
+  const inFlight = new Set<Promise<void>>();
   // Cuts off attempts under way when the app closes: a hung receiver must not hold up a graceful shutdown.
   let stopping = new AbortController();
 
@@ -44,8 +55,23 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     const body = JSON.stringify(d.payload);
     const outcome = await sendWebhook({ url: d.url, secret: d.secret, eventId: d.event_id, body, ...config, signal: stopping.signal });
     const at = new Date();
+    try {
+      await record(d, outcome, at);
+    } catch (err) {
+      // Left claimed, it would wait out its lease, and be retried every lease forever if the outcome itself cannot be
+      // stored: it is given back with a backoff instead (if the database is away, the lease still brings it back).
+      log.error({ err, deliveryId: d.id }, 'recording a webhook outcome failed; the delivery is released for a retry');
+      await releaseClaim(db, d, token, at, retryAt(d, at));
+    }
+  }
+
+  const retryAt = (d: ClaimedDelivery, at: Date) =>
+    new Date(at.getTime() + retryDelayMs(d.attempts + 1, config.retryBaseMs, config.retryMaxMs));
+
+  async function record(d: ClaimedDelivery, outcome: Awaited<ReturnType<typeof sendWebhook>>, at: Date): Promise<void> {
     if (outcome.interrupted) {
-      // Due again at once for the next process (no lease to wait out), and not held against the receiver.
+      // Due again at once for the next process (no lease to wait out), not counted as an attempt, and not held
+      // against the receiver.
       await markFailed(db, d, token, at, { ...outcome, retryAt: at });
       return;
     }
@@ -54,12 +80,11 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
         log.warn({ deliveryId: d.id }, 'webhook delivered after its claim was lost');
       return;
     }
-    const retryAt = new Date(at.getTime() + backoffMs(d.attempts + 1, config.retryBaseMs, config.retryMaxMs));
-    if (!(await markFailed(db, d, token, at, { ...outcome, retryAt }))) return;
+    if (!(await markFailed(db, d, token, at, { ...outcome, retryAt: retryAt(d, at) }))) return;
     const disableBefore = new Date(at.getTime() - config.disableAfterMs);
     const reason = `Every delivery attempt failed for ${Math.round(config.disableAfterMs / 3_600_000)} h; last: ${outcome.error ?? 'failed'}`;
     const disabled = await db.transaction().execute(async (trx) => {
-      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, reason.slice(0, 1000));
+      const row = await noteEndpointFailure(trx, d.endpoint_id, at, disableBefore, storableText(reason.slice(0, 1000)));
       const target = { type: 'webhook', id: d.endpoint_id };
       if (row) await insertAuditEntry(trx, auditEntry(null, 'webhook.disabled', target, 'success', { reason: row.disabled_reason }));
       return row;
@@ -75,13 +100,24 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
     }
     do {
       again = false;
-      const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, BATCH);
-      const results = await Promise.allSettled(claimed.map(deliver));
-      for (const r of results)
-        if (r.status === 'rejected') log.error({ err: r.reason }, 'recording a webhook delivery failed; it is retried after its lease');
-      // A full batch means more may be due now.
-      if (claimed.length === BATCH) again = true;
+      const free = SLOTS - inFlight.size;
+      if (free <= 0) return;
+      const claimed = await claimDueDeliveries(db, token, new Date(), leaseMs, free, PER_ENDPOINT);
+      for (const d of claimed) start(d);
+      // Every free slot filled: more may be due now (the next free slot asks again too).
+      if (claimed.length === free) again = true;
     } while (again && !stopped);
+  }
+
+  function start(d: ClaimedDelivery): void {
+    const attempt = deliver(d)
+      .catch((err: unknown) => log.error({ err, deliveryId: d.id }, 'releasing a webhook delivery failed; it is retried after its lease'))
+      .finally(() => {
+        inFlight.delete(attempt);
+        // A slot is free: fill it now rather than at the next poll.
+        run();
+      });
+    inFlight.add(attempt);
   }
 
   function run(): void {
@@ -123,6 +159,7 @@ export function createWebhookWorker(db: Db, config: WebhookConfig, log: Log) {
       clearTimeout(timer);
       stopping.abort();
       await running;
+      await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -181,6 +181,7 @@ for (const target of await dbTargets('webhook deliveries')) {
         const row = await slow.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', hook.id).executeTakeFirstOrThrow();
         assert.equal(row.state, 'pending');
         assert.match(row.last_error ?? '', /interrupted/);
+        assert.equal(row.attempts, 0, 'a shutdown cut-off is not counted as an attempt');
         assert.equal(row.claimed_until, null, 'no lease for the next process to wait out');
         assert.ok(new Date(row.next_attempt_at).getTime() <= Date.now());
         const endpoint = await slow.db

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
+import { instantKey, instantParam } from '../db/instants.ts';
 import type { Database, WebhookEndpointsTable } from '../db/tables.ts';
 
 type Q = Kysely<Database>;
@@ -34,6 +35,11 @@ export async function findEndpoint(db: Q, id: string) {
   return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The endpoint, locked against a concurrent delete or disable until the transaction ends. */
+export async function findEndpointForShare(db: Q, id: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).forShare().executeTakeFirst();
+}
+
 export async function updateEndpoint(db: Q, id: string, changes: Updateable<WebhookEndpointsTable>) {
   const set = { ...changes, updated_at: new Date() };
   if (changes.event_types) set.event_types = JSON.stringify(changes.event_types) as unknown as string[];
@@ -55,16 +61,20 @@ export async function duePendingNow(db: Q, endpointId: string, now: Date): Promi
     .execute();
 }
 
-/** One page of an endpoint's delivery log, newest first, after the (created_at, id) cursor. */
-export async function listDeliveries(db: Q, endpointId: string, limit: number, before?: { createdAt: string; id: string }) {
+/**
+ * One page of an endpoint's delivery log, newest first, after the (created_at, id) cursor. The cursor's instant is the
+ * exact microsecond (`created_key`): the deliveries of one transaction share `now()`, and a millisecond would skip some.
+ */
+export async function listDeliveries(db: Q, endpointId: string, limit: number, before?: { at: string; id: string }) {
   let q = db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
     .selectAll('d')
     .select('e.type')
+    .select(instantKey('d.created_at').as('created_key'))
     .where('d.endpoint_id', '=', endpointId);
   if (before) {
-    const at = new Date(before.createdAt);
+    const at = instantParam(before.at);
     q = q.where((eb) => eb.or([eb('d.created_at', '<', at), eb.and([eb('d.created_at', '=', at), eb('d.id', '<', before.id)])]));
   }
   return q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
@@ -88,124 +98,4 @@ export async function insertRedelivery(db: Q, endpointId: string, eventId: strin
     .values({ id: randomUUID(), endpoint_id: endpointId, event_id: eventId })
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-export interface ClaimedDelivery {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  attempts: number;
-  url: string;
-  secret: string;
-  payload: unknown;
-}
-
-/**
- * Claims up to `limit` due deliveries of enabled endpoints for `leaseMs`: another node (or this one, after a crash)
- * takes a delivery again only once its lease ran out. SKIP LOCKED keeps nodes from waiting on each other's claims.
- */
-export async function claimDueDeliveries(db: Q, token: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
-  const until = new Date(now.getTime() + leaseMs);
-  const { rows } = await sql<ClaimedDelivery>`
-    WITH due AS (
-      SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
-      WHERE d.state = 'pending' AND ep.enabled AND d.next_attempt_at <= ${now}
-        AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
-      ORDER BY d.next_attempt_at LIMIT ${limit}
-      FOR UPDATE OF d SKIP LOCKED
-    ), claimed AS (
-      UPDATE webhook_deliveries d SET claimed_until = ${until}, claim_token = ${token}
-      FROM due WHERE d.id = due.id
-      RETURNING d.id, d.endpoint_id, d.event_id, d.attempts
-    )
-    SELECT c.id, c.endpoint_id, c.event_id, c.attempts, ep.url, ep.secret, e.payload
-    FROM claimed c JOIN webhook_endpoints ep ON ep.id = c.endpoint_id JOIN webhook_events e ON e.id = c.event_id
-  `.execute(db);
-  return rows;
-}
-
-/** Marks a claimed delivery delivered; false when the claim was lost (another worker took it after the lease). */
-export async function markDelivered(db: Q, d: ClaimedDelivery, token: string, at: Date, status: number): Promise<boolean> {
-  const res = await db
-    .updateTable('webhook_deliveries')
-    .set({
-      state: 'delivered',
-      delivered_at: at,
-      attempts: d.attempts + 1,
-      last_attempt_at: at,
-      last_status: status,
-      last_error: null,
-      claimed_until: null,
-    })
-    .where('id', '=', d.id)
-    .where('claim_token', '=', token)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) return false;
-  await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', d.endpoint_id).execute();
-  return true;
-}
-
-/** Records a failed attempt and when to try again; false when the claim was lost. */
-export async function markFailed(
-  db: Q,
-  d: ClaimedDelivery,
-  token: string,
-  at: Date,
-  outcome: { status: number | null; error: string | null; retryAt: Date },
-): Promise<boolean> {
-  const res = await db
-    .updateTable('webhook_deliveries')
-    .set({
-      attempts: d.attempts + 1,
-      last_attempt_at: at,
-      last_status: outcome.status,
-      last_error: outcome.error,
-      next_attempt_at: outcome.retryAt,
-      claimed_until: null,
-    })
-    .where('id', '=', d.id)
-    .where('claim_token', '=', token)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
-
-/**
- * Notes a failure on the endpoint (its run of failures starts now if none was running) and disables it when the run
- * began at or before `disableBefore`. Returns the endpoint when this call disabled it.
- */
-export async function noteEndpointFailure(db: Q, endpointId: string, at: Date, disableBefore: Date, reason: string) {
-  await db
-    .updateTable('webhook_endpoints')
-    .set({ failing_since: sql`coalesce(failing_since, ${at})` })
-    .where('id', '=', endpointId)
-    .execute();
-  return db
-    .updateTable('webhook_endpoints')
-    .set({ enabled: false, disabled_at: at, disabled_reason: reason, updated_at: at })
-    .where('id', '=', endpointId)
-    .where('enabled', '=', true)
-    .where('failing_since', '<=', disableBefore)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/**
- * Drops the log of deliveries made before `before`, and the events nothing refers to any more. What is still owed
- * (pending, at any age) is kept, and so is its event.
- */
-export async function pruneDelivered(db: Q, before: Date): Promise<{ deliveries: number; events: number }> {
-  const gone = await db
-    .deleteFrom('webhook_deliveries')
-    .where('state', '=', 'delivered')
-    .where('delivered_at', '<', before)
-    .executeTakeFirst();
-  const orphans = await db
-    .deleteFrom('webhook_events')
-    .where('created_at', '<', before)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id'))),
-    )
-    .executeTakeFirst();
-  return { deliveries: Number(gone.numDeletedRows), events: Number(orphans.numDeletedRows) };
 }

@@ -106,7 +106,7 @@ export function webhooksRoutes(webhooks: WebhooksService): FastifyPluginAsyncZod
         summary: "Send a delivery's event again, with the same webhook-id (admins)",
         params: deliveryParams,
         querystring: noQuery,
-        response: { 202: deliverySchema, ...commonErrors, 404: errorResponse },
+        response: { 202: deliverySchema, ...commonErrors, 404: errorResponse, 409: errorResponse },
       },
       handler: async (req, reply) => reply.code(202).send(await webhooks.redeliver(req.actor, req.params.webhookId, req.params.deliveryId)),
     });

@@ -4,6 +4,7 @@ import { isAdmin } from '../auth/policies.ts';
 import type { AuditAction } from '../audit/audit.actions.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
+import { INSTANT_KEY } from '../db/instants.ts';
 import type { Db } from '../db/kysely.ts';
 import type { WebhookEndpointsTable } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
@@ -83,7 +84,9 @@ export function createWebhooksService(db: Db, audit: AuditService, { allowPrivat
       if (body.eventTypes !== undefined) changes.event_types = body.eventTypes;
       if (body.description !== undefined) changes.description = body.description;
       if (body.enabled !== undefined) changes.enabled = body.enabled;
-      if (body.enabled === true) Object.assign(changes, { disabled_at: null, disabled_reason: null, failing_since: null });
+      // Re-enabled: a fresh start. Disabled by an admin: no longer "disabled by the service", so nothing more is owed
+      // to it while it is off (what was owed already is kept, and due when it is re-enabled).
+      if (body.enabled !== undefined) Object.assign(changes, { disabled_at: null, disabled_reason: null, failing_since: null });
       const row = await db.transaction().execute(async (trx) => {
         const updated = await repo.updateEndpoint(trx, id, changes);
         if (!updated) throw notFound(id);
@@ -122,13 +125,20 @@ export function createWebhooksService(db: Db, audit: AuditService, { allowPrivat
       await endpointOf(id);
       const before = query.cursor ? decodeCursor(query.cursor, acceptCursor) : undefined;
       const rows = await repo.listDeliveries(db, id, query.limit + 1, before);
-      return toPage(rows, query.limit, toDeliveryDto, (r) => ({ createdAt: new Date(r.created_at).toISOString(), id: r.id }));
+      return toPage(rows, query.limit, toDeliveryDto, (r) => ({ at: r.created_key, id: r.id }));
     },
 
-    /** Sends the delivery's event again, with the same webhook-id, as a new delivery (the old one stays in the log). */
+    /**
+     * Sends the delivery's event again, with the same webhook-id, as a new delivery (the old one stays in the log).
+     * Refused for a disabled endpoint (409): nothing would be sent until it is re-enabled.
+     */
     async redeliver(actor: Actor, id: string, deliveryId: string) {
       await requireAdmin(actor, 'webhook.redeliver', id);
       const row = await db.transaction().execute(async (trx) => {
+        const endpoint = await repo.findEndpointForShare(trx, id);
+        if (!endpoint) throw notFound(id);
+        if (!endpoint.enabled)
+          throw new AppError('WEBHOOK_DISABLED', `Webhook ${id} is disabled: re-enable it (PATCH enabled: true) first`);
         const original = await repo.findDelivery(trx, id, deliveryId);
         if (!original) throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', `Delivery ${deliveryId} was not found for webhook ${id}`);
         const created = await repo.insertRedelivery(trx, id, original.event_id);
@@ -142,9 +152,10 @@ export function createWebhooksService(db: Db, audit: AuditService, { allowPrivat
   };
 }
 
-function acceptCursor(v: unknown): { createdAt: string; id: string } | null {
+/** Accepts only the cursors we issue: an exact UTC instant (microseconds) and a delivery id. */
+function acceptCursor(v: unknown): { at: string; id: string } | null {
   if (typeof v !== 'object' || v === null) return null;
-  const { createdAt, id } = v as Record<string, unknown>;
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string') return null;
-  return /^[0-9a-f-]{36}$/.test(id) ? { createdAt, id } : null;
+  const { at, id } = v as Record<string, unknown>;
+  if (typeof at !== 'string' || !INSTANT_KEY.test(at) || Number.isNaN(Date.parse(at)) || typeof id !== 'string') return null;
+  return /^[0-9a-f-]{36}$/.test(id) ? { at, id } : null;
 }

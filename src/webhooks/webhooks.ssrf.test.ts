@@ -31,6 +31,13 @@ describe('the address guard', () => {
       '::ffff:127.0.0.1',
       '::ffff:8.8.8.8',
       '64:ff9b::a00:1',
+      // IPv4-compatible, local-use NAT64, 6to4 and discard-only: each can carry a private IPv4 address.
+      '::127.0.0.1',
+      '::7f00:1',
+      '64:ff9b:1::7f00:1',
+      '2002:7f00:1::1',
+      '2002:a9fe:a9fe::1',
+      '100::1',
     ];
     for (const address of refused) assert.equal(isForbiddenAddress(address), true, address);
     for (const address of ['8.8.8.8', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '93.184.215.14']) {
@@ -47,6 +54,10 @@ describe('the address guard', () => {
       'http://[::ffff:7f00:1]/',
       'http://localhost:3000/',
       'http://a.localhost/',
+      'http://localhost./',
+      'http://a.localhost./',
+      'http://[::127.0.0.1]/',
+      'http://[2002:a9fe:a9fe::1]/',
     ]) {
       assert.ok(refusedUrl(url, false), url);
       assert.equal(refusedUrl(url, true), undefined, url);

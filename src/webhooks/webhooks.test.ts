@@ -6,7 +6,7 @@ import { eventually } from '../test/eventually.ts';
 import { type Course, dbTargets, makeCourse, makeSession, makeTestApp, type TestApp } from '../test/harness.ts';
 import { enqueueWebhookEvent } from './outbox.ts';
 import { DELIVERY_LOG_DAYS } from './webhook-worker.ts';
-import { pruneDelivered } from './webhooks.repo.ts';
+import { pruneDelivered } from './delivery.repo.ts';
 import { quickEnv, type Receiver, registerEndpoint, startReceiver, verify } from './webhooks.fixture.ts';
 
 const sessionTypes = ['session.created', 'session.updated', 'session.started', 'session.ended', 'session.cancelled'];

@@ -5,7 +5,8 @@ import { executeDdl } from './ddl.ts';
  * Signed webhooks (issue 16, part 2). Admins register endpoints; a change that other systems may hear of writes one
  * `webhook_events` row (the outbox; its id is the stable `webhook-id`) and one `webhook_deliveries` row per
  * subscribed, enabled endpoint, in the change's own transaction. A worker delivers them with leases and backoff.
- * `failing_since` is when the endpoint's current run of failures began: a day of it disables the endpoint.
+ * `failing_since` is when the endpoint's current run of failures began: a day of it disables the endpoint, which sets
+ * `disabled_at` (an endpoint an admin disables has none): events keep being owed to it until it is re-enabled.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await executeDdl(
@@ -46,8 +47,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       delivered_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     );
-    CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
-    CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, created_at DESC, id DESC)
+    -- The claim walks each enabled endpoint's due range, and counts its live claims, through these two.
+    CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX webhook_deliveries_claimed_idx ON webhook_deliveries (endpoint_id)
+      WHERE state = 'pending' AND claimed_until IS NOT NULL;
+    CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id, created_at DESC, id DESC);
+    -- Deleting an event (the prune) checks its deliveries through the foreign key: without this, one scan per event.
+    CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id);
+    CREATE INDEX webhook_deliveries_delivered_idx ON webhook_deliveries (delivered_at) WHERE state = 'delivered';
+    CREATE INDEX webhook_events_created_idx ON webhook_events (created_at)
   `,
   );
 }
