@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { auditEntry } from '../audit/audit.service.ts';
-import { backoffMs, handlePromiseError, type Log } from '../background.ts';
+import { backoffMs, type Log } from '../background.ts';
+import { createJobPump } from '../job-pump.ts';
 import type { Db } from '../db/kysely.ts';
 import type { Database, LtiGradePublicationRow } from '../db/tables.ts';
 import { publishGrades, type PublishResult } from './lti.ags.publish.ts';
@@ -48,53 +49,17 @@ export type GradeWorker = ReturnType<typeof createGradeWorker>;
 export function createGradeWorker(deps: GradeWorkerDeps) {
   const { db, log, leaseMs = LEASE_MS } = deps;
   const retry = deps.retry ?? DEFAULT_GRADE_RETRY;
-  const inflight = new Set<Promise<void>>();
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let pumping = false;
-  let again = false;
-  const pumpNow = () => handlePromiseError(pump(), log, 'grade worker failed');
+  const pump = createJobPump<LtiGradePublicationRow>({
+    what: 'grade worker',
+    log,
+    concurrency: CONCURRENCY,
+    pollMs: POLL_MS,
+    claim: () => claimDuePublication(db, leaseMs),
+    run: (pub, stopping) => runOne(pub, stopping),
+    nextDueAt: () => nextDueAt(db),
+  });
 
-  function wakeIn(ms: number) {
-    clearTimeout(timer);
-    if (stopped) return;
-    timer = setTimeout(pumpNow, Math.max(10, Math.min(ms, POLL_MS)));
-    timer.unref();
-  }
-
-  async function pump(): Promise<void> {
-    if (stopped) return;
-    if (pumping) {
-      again = true;
-      return;
-    }
-    pumping = true;
-    try {
-      let due: Date | undefined;
-      do {
-        again = false;
-        while (!stopped && inflight.size < CONCURRENCY) {
-          const pub = await claimDuePublication(db, leaseMs);
-          if (!pub) break;
-          const run: Promise<void> = runOne(pub).finally(() => {
-            inflight.delete(run);
-            pumpNow();
-          });
-          inflight.add(run);
-        }
-        due = inflight.size < CONCURRENCY ? await nextDueAt(db) : undefined;
-      } while (again && !stopped);
-      wakeIn(due ? due.getTime() - Date.now() : POLL_MS);
-    } catch (err) {
-      if (!stopped) log.error({ err }, 'grade worker could not read its publications');
-      wakeIn(POLL_MS / 6);
-    } finally {
-      pumping = false;
-    }
-  }
-
-  async function runOne(pub: LtiGradePublicationRow): Promise<void> {
+  async function runOne(pub: LtiGradePublicationRow, stopping: AbortSignal): Promise<void> {
     const context = { publicationId: pub.id, sessionId: pub.session_id, kind: pub.kind };
     const lost = new AbortController();
     const beat = setInterval(() => {
@@ -103,7 +68,7 @@ export function createGradeWorker(deps: GradeWorkerDeps) {
         .catch((err: unknown) => log.warn({ err, ...context }, 'could not renew a grade publication lease; trying again'));
     }, leaseMs / 3);
     beat.unref();
-    const signal = AbortSignal.any([abort.signal, lost.signal]);
+    const signal = AbortSignal.any([stopping, lost.signal]);
     const onRefused = (sub: string, err: LtiServiceError) =>
       log.warn({ ...context, sub, status: err.status, answer: err.detail }, 'the LMS refused a student score; the others go on');
     // Kept before any score is sent; a claim lost meanwhile (its lease ran out and another worker took it) stops here.
@@ -117,7 +82,7 @@ export function createGradeWorker(deps: GradeWorkerDeps) {
       await markSent(pub, result);
     } catch (err) {
       if (lost.signal.aborted) return log.warn(context, 'grade publication lease lost; left to its new worker');
-      if (stopped) {
+      if (pump.stopped()) {
         // Released, it is claimed again at the next start instead of after its lease.
         await settlePublication(db, pub, {}).catch((e: unknown) =>
           log.warn({ err: e, ...context }, 'could not release a grade publication'),
@@ -177,14 +142,9 @@ export function createGradeWorker(deps: GradeWorkerDeps) {
 
   return {
     /** Looks for due work now (after a class end or a retry committed). */
-    kick: pumpNow,
-    start: pumpNow,
+    kick: pump.kick,
+    start: pump.start,
     /** Stops taking work; publications under way are aborted and released for the next start. */
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      abort.abort();
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    },
+    stop: pump.stop,
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { handlePromiseError } from '../background.ts';
+import { createJobPump } from '../job-pump.ts';
 import type { LiveSessionRow, MeetingJobRow } from '../db/tables.ts';
 import type { ClassDeps } from '../classroom/class-deps.ts';
 import { findSession } from '../classroom/access.repo.ts';
@@ -42,61 +42,23 @@ export interface MeetingWorkerDeps extends Pick<ClassDeps, 'db' | 'publish'> {
  */
 export function createMeetingWorker(deps: MeetingWorkerDeps) {
   const { db, providers, config, log, leaseMs = LEASE_MS } = deps;
-  const inflight = new Set<Promise<void>>();
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let pumping = false;
-  let again = false;
-  // pump() catches what it can foresee; anything else is logged, and the next kick or the poll timer pumps again.
-  const pumpNow = () => handlePromiseError(pump(), log, 'meeting worker failed');
+  const pump = createJobPump<MeetingJobRow>({
+    what: 'meeting worker',
+    log,
+    concurrency: CONCURRENCY,
+    pollMs: POLL_MS,
+    claim: () => claimDueJob(db, leaseMs),
+    run: (job, stopping) => runJob(job, stopping),
+    nextDueAt: () => nextDueAt(db),
+  });
 
-  function wakeIn(ms: number) {
-    clearTimeout(timer);
-    if (stopped) return;
-    timer = setTimeout(pumpNow, Math.max(10, Math.min(ms, POLL_MS)));
-    timer.unref();
-  }
-
-  async function pump(): Promise<void> {
-    if (stopped) return;
-    if (pumping) {
-      again = true;
-      return;
-    }
-    pumping = true;
-    try {
-      let due: Date | undefined;
-      do {
-        again = false;
-        while (!stopped && inflight.size < CONCURRENCY) {
-          const job = await claimDueJob(db, leaseMs);
-          if (!job) break;
-          const run: Promise<void> = runJob(job).finally(() => {
-            inflight.delete(run);
-            pumpNow();
-          });
-          inflight.add(run);
-        }
-        due = inflight.size < CONCURRENCY ? await nextDueAt(db) : undefined;
-      } while (again && !stopped); // a kick during the reads above may concern a job they did not see
-      // When every slot is busy, a finishing job pumps again; no timer, or due jobs would spin it.
-      wakeIn(due && inflight.size < CONCURRENCY ? due.getTime() - Date.now() : POLL_MS);
-    } catch (err) {
-      if (!stopped) log.error({ err }, 'meeting worker could not read its jobs');
-      wakeIn(POLL_MS / 6);
-    } finally {
-      pumping = false;
-    }
-  }
-
-  async function runJob(job: MeetingJobRow): Promise<void> {
+  async function runJob(job: MeetingJobRow, stopping: AbortSignal): Promise<void> {
     const provider = providers[job.provider];
     let session: LiveSessionRow | undefined;
     // Each call stops at the timeout (so a late answer cannot act after its job moved on) or when the worker stops.
     const limitMs = job.operation === 'sync' ? SYNC_TIMEOUT_MS : CALL_TIMEOUT_MS;
     const lease = keepLease(db, job, leaseMs, log);
-    const signal = AbortSignal.any([abort.signal, lease.signal, AbortSignal.timeout(limitMs)]);
+    const signal = AbortSignal.any([stopping, lease.signal, AbortSignal.timeout(limitMs)]);
     try {
       if (job.operation === 'sync') {
         if (deps.sync) await timed(deps.sync.run(job, signal), signal, limitMs);
@@ -128,7 +90,7 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
         log.warn({ jobId: job.id, sessionId: job.session_id, operation: job.operation }, 'meeting job lease lost; left to its new worker');
         return;
       }
-      if (stopped) {
+      if (pump.stopped()) {
         // Unreleased, the job waits for its lease to expire (LEASE_MS) before the next start takes it up.
         await releaseJob(db, job.id).catch((e: unknown) =>
           log.warn({ err: e, jobId: job.id }, 'could not release a meeting job while stopping'),
@@ -189,16 +151,10 @@ export function createMeetingWorker(deps: MeetingWorkerDeps) {
 
   return {
     /** Looks for due work now (after a job was committed). */
-    kick: pumpNow,
-    start: pumpNow,
+    kick: pump.kick,
+    start: pump.start,
     /** Stops taking jobs; calls under way are aborted and their jobs left for the next start. */
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      abort.abort();
-      // A call that ignores the abort (a token request) is not waited for long: its claim simply expires.
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    },
+    stop: pump.stop,
   };
 }
 
