@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { LTI, startMockLms } from '../../src/test/mock-lms.ts';
 import { expect } from './expect.ts';
-import { type Browser, launchBrowser, screenshot, startService } from './harness.ts';
+import { type Browser, launchBrowser, openAs, screenshot, startService } from './harness.ts';
 
 let browser: Browser;
 const stops: (() => Promise<void>)[] = [];
@@ -134,4 +134,78 @@ test("a mentor places a class from the LMS's content picker (Deep Linking)", asy
   );
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+/** Launches `user` from the mock LMS's course page in a browser context of their own; resolves with the tool's frame. */
+async function launchInLms(lmsIssuer: string, user: string) {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 950 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  await page.goto(`${lmsIssuer}/course?user=${user}`);
+  const frame = page.frameLocator('iframe[name="tool"]');
+  const heading = frame.getByRole('heading', { name: /Live sessions: lti:[a-z0-9]{8}:ctx-101/ });
+  await expect(heading).toBeVisible({ timeout: 15_000 });
+  const courseId = ((await heading.textContent()) ?? '').replace('Live sessions: ', '');
+  return { context, page, frame, problems, courseId };
+}
+
+test('an instructor launched from an LMS that offers grades sets what the course sends to its gradebook', async () => {
+  const { lms, service, admin } = await setUp(false);
+  const ags = 'https://purl.imsglobal.org/spec/lti-ags/';
+  // The LMS offers Assignment and Grade Services with the scopes a publication needs: columns and scores.
+  const offered = { scope: [`${ags}scope/lineitem`, `${ags}scope/score`], lineitems: `${lms.issuer}/ags/ctx-101/lineitems` };
+  lms.users.set('teacher-2', { sub: 'teacher-2', role: 'instructor', name: 'Grace Grader', claims: { [`${ags}claim/endpoint`]: offered } });
+  const { context, page, frame, problems, courseId } = await launchInLms(lms.issuer, 'teacher-2');
+  const setting = async () => {
+    const read = await service.api(admin, 'GET', `/api/courses/${encodeURIComponent(courseId)}/lti-grades`);
+    return { attendance: read.attendance, quizzes: read.quizzes, available: read.available };
+  };
+
+  await frame.getByRole('link', { name: /Course dashboard/ }).click();
+  const panel = frame.getByRole('region', { name: 'Grades to the LMS' });
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('status')).toContainText('Nothing is sent (the default).');
+  await panel.getByRole('radio', { name: 'Percent of the class' }).check();
+  await expect(panel).toContainText(
+    'percent of the class (out of 100) is sent to the LMS gradebook as a column named “class title — attendance”',
+  );
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('status')).toContainText('Saved.');
+  assert.deepEqual(await setting(), { attendance: 'percent', quizzes: false, available: true });
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'lti-grades-setting');
+
+  // On a phone, opened directly, the saved choice is what the panel shows.
+  const phone = await openAs(browser, service.base, admin, courseId, { viewport: { width: 390, height: 844 } });
+  await phone.page.goto(`${service.base}/#/courses/${encodeURIComponent(courseId)}/report`);
+  const phonePanel = phone.page.getByRole('region', { name: 'Grades to the LMS' });
+  await expect(phonePanel).toBeVisible();
+  assert.equal(await phonePanel.getByRole('radio', { name: 'Percent of the class' }).isChecked(), true);
+  await phonePanel.scrollIntoViewIfNeeded();
+  await screenshot(phone.page, 'lti-grades-setting-phone');
+
+  // The LMS stops offering grades (a later launch without AGS): turning quizzes on is refused, and the page says why.
+  lms.users.set('teacher-3', { sub: 'teacher-3', role: 'instructor', claims: { [`${ags}claim/endpoint`]: undefined } });
+  const later = await launchInLms(lms.issuer, 'teacher-3');
+  await later.context.close();
+  await panel.getByRole('checkbox', { name: 'Quiz scores' }).check();
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('alert')).toContainText('did not offer Assignment and Grade Services');
+  assert.deepEqual(await setting(), { attendance: 'percent', quizzes: false, available: false });
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  // Such a course, like one that never came from an LMS, shows no panel at all, not an empty one.
+  for (const id of [courseId, 'plain-course']) {
+    await phone.page.goto(`${service.base}/#/courses/${encodeURIComponent(id)}/report`);
+    // A fresh page load, so the panel's availability is read now, not taken from the last page's cache.
+    const answered = phone.page.waitForResponse((r) => r.url().endsWith(`/api/courses/${encodeURIComponent(id)}/lti-grades`));
+    await phone.page.reload();
+    assert.equal((await answered).status(), 200);
+    await expect(phone.page.getByRole('heading', { name: 'Attendance rules' })).toBeVisible();
+    assert.equal(await phone.page.getByRole('heading', { name: 'Grades to the LMS' }).count(), 0);
+  }
+  assert.deepEqual(phone.problems, []);
+  await phone.context.close();
 });

@@ -7,6 +7,7 @@ import type { MeetingSyncAvailability } from '../../../src/meetings/meetings.sch
 import type { PollDto } from '../../../src/polls/polls.schemas.ts';
 import type { courseReport, courseSettings, myReport, SessionReport } from '../../../src/reports/reports.schemas.ts';
 import type { FeedDto } from '../../../src/calendar/calendar.schemas.ts';
+import type { gradeSettings } from '../../../src/lti/lti.ags.schemas.ts';
 import type { seriesWithSessions } from '../../../src/sessions/series.schemas.ts';
 import type { SessionDto, sessionPage } from '../../../src/sessions/sessions.schemas.ts';
 import { api, ApiError } from './api.ts';
@@ -36,6 +37,7 @@ export type CourseSettings = z.infer<typeof courseSettings>;
 export type CourseGroupSets = z.infer<typeof courseGroupSets>;
 export type Roster = z.infer<typeof rosterSchema>;
 export type BreakoutList = z.infer<typeof breakoutListSchema>;
+export type LtiGradeSettings = z.infer<typeof gradeSettings>;
 export type { SessionReport };
 
 const sessionPath = (id: string) => `/api/live-sessions/${encodeURIComponent(id)}`;
@@ -58,6 +60,8 @@ export const keys = {
   /** A course's report over a range (ISO instants, or null for open ends). */
   courseReport: (courseId: string, from: string | null, to: string | null) => ['course', courseId, 'report', from, to] as const,
   courseSettings: (courseId: string) => ['course', courseId, 'settings'] as const,
+  /** What the course sends to its LMS gradebook after each class (LTI AGS), and whether the LMS offers it. */
+  ltiGrades: (courseId: string) => ['course', courseId, 'lti-grades'] as const,
   /** A course's group sets (mentors), to fill breakout rooms from. */
   groupSets: (courseId: string) => ['course', courseId, 'group-sets'] as const,
   /** A course's roster (mentors): the names of the students in breakout rooms, present or not. */
@@ -104,6 +108,12 @@ export const courseReportQuery = (courseId: string, from: string | null, to: str
 
 export const courseSettingsQuery = (courseId: string) =>
   queryOptions({ queryKey: keys.courseSettings(courseId), queryFn: () => api<CourseSettings>('GET', `${coursePath(courseId)}/settings`) });
+
+export const ltiGradesQuery = (courseId: string) =>
+  queryOptions({
+    queryKey: keys.ltiGrades(courseId),
+    queryFn: () => api<LtiGradeSettings>('GET', `${coursePath(courseId)}/lti-grades`),
+  });
 
 export const pollsQuery = (id: string) =>
   queryOptions({

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { CourseRateChart } from '../components/course-rate-chart.tsx';
 import { CourseRules } from '../components/course-rules-form.tsx';
 import { CourseBlockedWords } from '../components/course-blocked-words.tsx';
+import { CourseLtiGrades } from '../components/course-lti-grades.tsx';
 import { AtRiskList, CourseClasses, CourseStudents } from '../components/course-tables.tsx';
 import { CsvDownloads } from '../components/report-downloads.tsx';
 import { formatDateTime, ScheduleZoneNote } from '../components/schedule-when.tsx';
@@ -42,7 +43,7 @@ function RangeForm({ onApply }: { onApply: (from: string | null, to: string | nu
   );
 }
 
-/** A course's classes over a range for its mentors: attendance per class, who is at risk, every student, the rules. */
+/** A course's classes over a range for its mentors: attendance per class, who is at risk, every student, the rules, grades to the LMS. */
 export function CourseReportPage({ courseId }: { courseId: string }) {
   const queryClient = useQueryClient();
   const [range, setRange] = useState<{ from: string | null; to: string | null }>({ from: null, to: null });
@@ -99,6 +100,7 @@ export function CourseReportPage({ courseId }: { courseId: string }) {
         </>
       )}
       <CourseRules courseId={courseId} />
+      <CourseLtiGrades courseId={courseId} />
       <CourseBlockedWords courseId={courseId} />
     </div>
   );
