@@ -9,6 +9,7 @@ export type AuditAction =
   | 'audit.read'
   | 'roster.put'
   | 'roster.read'
+  | 'course.read'
   | 'roster.remove'
   | 'session.create'
   | 'session.list'

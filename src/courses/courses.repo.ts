@@ -64,3 +64,9 @@ export async function listMentoredCourseIds(db: Kysely<Database>, userId: string
 export async function lockRosterWrites(db: Kysely<Database>): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtext('skill-probe-live:roster'))`.execute(db);
 }
+
+/** The course's name as its LMS calls it (an LTI context's title), if it came from one. */
+export async function findCourseTitle(db: Kysely<Database>, courseId: string): Promise<string | null> {
+  const row = await db.selectFrom('lti_contexts').select('title').where('course_id', '=', courseId).executeTakeFirst();
+  return row?.title ?? null;
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commonErrors, errorResponse, noQuery } from '../http/common.schemas.ts';
-import { courseParams, memberParams, putMembersBody, rosterSchema } from './courses.schemas.ts';
+import { courseParams, courseSchema, memberParams, putMembersBody, rosterSchema } from './courses.schemas.ts';
 import type { CoursesService } from './courses.service.ts';
 
 const tags = ['Rosters'];
@@ -21,6 +21,17 @@ export function coursesRoutes(courses: CoursesService, bodyLimit: number): Fasti
         response: { 200: rosterSchema, ...commonErrors },
       },
       handler: async (req) => courses.putMembers(req.actor, req.params.courseId, req.body),
+    });
+
+    app.get('/api/courses/:courseId', {
+      schema: {
+        tags,
+        summary: 'A course: its id and, for a course launched from an LMS, its title there (members, admins)',
+        params: courseParams,
+        querystring: noQuery,
+        response: { 200: courseSchema, ...commonErrors },
+      },
+      handler: async (req) => courses.get(req.actor, req.params.courseId),
     });
 
     app.get('/api/courses/:courseId/members', {

@@ -31,3 +31,9 @@ export const memberSchema = z.object({
 });
 
 export const rosterSchema = z.object({ courseId: z.string(), members: z.array(memberSchema) });
+
+export const courseSchema = z.object({
+  courseId: z.string(),
+  /** The LMS's name for the course when it came from an LTI launch (the context's title); null otherwise. */
+  title: z.string().nullable(),
+});

@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.ts';
-import { canManageCourse, canWriteRoster } from '../auth/policies.ts';
+import { canManageCourse, canViewCourse, canWriteRoster } from '../auth/policies.ts';
 import { closeUserSegmentsInCourse } from '../attendance/attendance.repo.ts';
 import { insertAuditEntry } from '../audit/audit.repo.ts';
 import { type AuditService, auditEntry } from '../audit/audit.service.ts';
@@ -9,7 +9,7 @@ import type { Transaction } from 'kysely';
 import { AppError } from '../errors.ts';
 import { ensureRosterUsers } from '../users/users.repo.ts';
 import { toRosterDto } from './courses.presenter.ts';
-import { deleteMember, listMembers, lockRosterWrites, upsertMembers } from './courses.repo.ts';
+import { deleteMember, findCourseTitle, listMembers, lockRosterWrites, upsertMembers } from './courses.repo.ts';
 import type { PutMembersBody } from './courses.schemas.ts';
 import { invalidateMembership, membershipOf } from '../classroom/membership.ts';
 
@@ -109,6 +109,19 @@ export function createCoursesService(
       if (outcome.added.length + outcome.changed.length > 0) onMembersChanged(courseId, [...outcome.added, ...outcome.changed]);
       for (const userId of outcome.removed) await onMemberRemoved(courseId, userId);
       return outcome.counts;
+    },
+
+    /** The course as its members see it: its id and, for a course launched from an LMS, the LMS's title. */
+    async get(actor: Actor, courseId: string): Promise<{ courseId: string; title: string | null }> {
+      if (!canViewCourse(actor, await membershipOf(db, actor, courseId))) {
+        throw await audit.deny(
+          actor,
+          'course.read',
+          courseTarget(courseId),
+          new AppError('FORBIDDEN', 'You are not a member of this course'),
+        );
+      }
+      return { courseId, title: await findCourseTitle(db, courseId) };
     },
 
     async listMembers(actor: Actor, courseId: string) {

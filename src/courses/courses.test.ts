@@ -115,6 +115,15 @@ for (const target of await dbTargets('course rosters API')) {
       assert.equal((await getMembers(c.courseId, c.student)).json().error.code, 'FORBIDDEN');
     });
 
+    test('a course reads as its id and no title unless an LMS named it; outsiders are refused', async () => {
+      const read = (token: string, courseId = c.courseId) => t.request({ method: 'GET', url: `/api/courses/${courseId}`, token });
+      for (const token of [c.student, c.mentor, c.admin])
+        assert.deepEqual((await read(token)).json(), { courseId: c.courseId, title: null });
+      const outsider = await read(other.student);
+      assert.equal(outsider.statusCode, 403, outsider.body);
+      assert.equal(outsider.json().error.code, 'FORBIDDEN');
+    });
+
     test('removing a member: 204, then 404, and the removed student loses the course', async () => {
       const r = await makeCourse(t, 'roster-remove');
       const s = await makeSession(t, r.mentor, r.courseId);

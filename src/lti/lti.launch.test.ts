@@ -36,6 +36,9 @@ for (const target of await dbTargets('LTI launch')) {
         roster.json().members.map((m: { userId: string; name: string; role: string }) => [m.userId, m.name, m.role]),
         [[`${x.platform.courseIdPrefix}teacher-1`, 'Ada Teacher', 'mentor']],
       );
+      // The course is shown by the LMS's name for it, not its namespaced id.
+      const course = await x.t.request({ method: 'GET', url: `/api/courses/${encodeURIComponent(courseId)}`, token: where.token });
+      assert.deepEqual(course.json(), { courseId, title: 'Algorithms 101' });
       const context = await x.t.db.selectFrom('lti_contexts').selectAll().executeTakeFirstOrThrow();
       assert.equal(context.course_id, courseId);
       assert.equal(context.title, 'Algorithms 101');

@@ -65,7 +65,8 @@ for (const storage of [true, false]) {
     page.on('pageerror', (err) => problems.push(err.message));
     await page.goto(`${lms.issuer}/course?user=learner-1`);
     const frame = page.frameLocator('iframe[name="tool"]');
-    await expect(frame.getByRole('heading', { name: /Live sessions: lti:[a-z0-9]{8}:ctx-101/ }))
+    // Headed by the LMS's name for the course, not its namespaced id.
+    await expect(frame.getByRole('heading', { name: 'Live sessions: Algorithms 101' }))
       .toBeVisible({ timeout: 15_000 })
       .catch((err: Error) => {
         // Where the frame got stuck (the token, if any, cut off) and what the page threw.
@@ -144,9 +145,11 @@ async function launchInLms(lmsIssuer: string, user: string) {
   page.on('pageerror', (err) => problems.push(err.message));
   await page.goto(`${lmsIssuer}/course?user=${user}`);
   const frame = page.frameLocator('iframe[name="tool"]');
-  const heading = frame.getByRole('heading', { name: /Live sessions: lti:[a-z0-9]{8}:ctx-101/ });
-  await expect(heading).toBeVisible({ timeout: 15_000 });
-  const courseId = ((await heading.textContent()) ?? '').replace('Live sessions: ', '');
+  await expect(frame.getByRole('heading', { name: 'Live sessions: Algorithms 101' })).toBeVisible({ timeout: 15_000 });
+  // The course's id is in the app's own address (#/courses/<id>), the title being the LMS's name for it.
+  const at = decodeURIComponent(page.frame({ name: 'tool' })?.url() ?? '');
+  const courseId = /#\/courses\/(lti:[a-z0-9]{8}:ctx-101)/.exec(at)?.[1] ?? '';
+  assert.ok(courseId, `the course's id in ${at}`);
   return { context, page, frame, problems, courseId };
 }
 

@@ -64,6 +64,8 @@ export const keys = {
   ltiGrades: (courseId: string) => ['course', courseId, 'lti-grades'] as const,
   /** A course's group sets (mentors), to fill breakout rooms from. */
   groupSets: (courseId: string) => ['course', courseId, 'group-sets'] as const,
+  /** A course as its members see it: its title from the LMS, if it came from one. */
+  course: (courseId: string) => ['course', courseId, 'about'] as const,
   /** A course's roster (mentors): the names of the students in breakout rooms, present or not. */
   roster: (courseId: string) => ['course', courseId, 'members'] as const,
   /** A class's breakout rounds (the current one and the past), as read once before following them live. */
@@ -142,6 +144,17 @@ export const sessionsQuery = (courseId: string | null) =>
 
 export const groupSetsQuery = (courseId: string) =>
   queryOptions({ queryKey: keys.groupSets(courseId), queryFn: () => api<CourseGroupSets>('GET', `${coursePath(courseId)}/group-sets`) });
+
+/** `GET /api/courses/:courseId`: the LMS's title of a course launched from one (null otherwise). */
+export const courseQuery = (courseId: string) =>
+  queryOptions({
+    queryKey: keys.course(courseId),
+    queryFn: () => api<{ courseId: string; title: string | null }>('GET', coursePath(courseId)),
+    staleTime: 5 * 60_000,
+  });
+
+/** A course's heading: the LMS's title when there is one, else its id (while loading or refused, the id). */
+export const courseName = (courseId: string, about: { title: string | null } | undefined) => about?.title ?? courseId;
 
 export const rosterQuery = (courseId: string) =>
   queryOptions({ queryKey: keys.roster(courseId), queryFn: () => api<Roster>('GET', `${coursePath(courseId)}/members`) });

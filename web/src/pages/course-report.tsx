@@ -8,7 +8,7 @@ import { AtRiskList, CourseClasses, CourseStudents } from '../components/course-
 import { CsvDownloads } from '../components/report-downloads.tsx';
 import { formatDateTime, ScheduleZoneNote } from '../components/schedule-when.tsx';
 import { dayStartIso } from '../lib/days.ts';
-import { courseReportQuery, rangeQuery } from '../lib/queries.ts';
+import { courseName, courseQuery, courseReportQuery, rangeQuery } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
 import '../classroom.css';
 import '../schedule.css';
@@ -48,6 +48,7 @@ export function CourseReportPage({ courseId }: { courseId: string }) {
   const queryClient = useQueryClient();
   const [range, setRange] = useState<{ from: string | null; to: string | null }>({ from: null, to: null });
   const read = useQuery(courseReportQuery(courseId, range.from, range.to));
+  const about = useQuery(courseQuery(courseId));
   const report = read.data ?? null;
 
   return (
@@ -55,7 +56,7 @@ export function CourseReportPage({ courseId }: { courseId: string }) {
       <nav aria-label="Related pages" className="report-nav">
         <a href={href.course(courseId)}>Back to the course’s sessions</a>
       </nav>
-      <h1>Course dashboard: {courseId}</h1>
+      <h1>Course dashboard: {courseName(courseId, about.data)}</h1>
       <ScheduleZoneNote />
       <RangeForm onApply={(from, to) => setRange({ from, to })} />
       <div className="sched-actions report-actions">

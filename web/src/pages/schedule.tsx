@@ -7,7 +7,7 @@ import { ScheduleSessionList } from '../components/schedule-session-list.tsx';
 import { ScheduleZoneNote } from '../components/schedule-when.tsx';
 import { ApiError } from '../lib/api.ts';
 import { me } from '../lib/auth.ts';
-import { sessionsQuery } from '../lib/queries.ts';
+import { courseName, courseQuery, sessionsQuery } from '../lib/queries.ts';
 import { href } from '../lib/router.ts';
 import { describeChange, splitSchedule } from '../lib/schedule-state.ts';
 import { useCourseFeed } from '../lib/use-course-feed.ts';
@@ -33,6 +33,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
   const queryClient = useQueryClient();
   // Keyed by the course, so switching courses never shows the previous course's list.
   const list = useQuery(sessionsQuery(courseId));
+  const about = useQuery({ ...courseQuery(courseId ?? ''), enabled: Boolean(courseId) });
   const [announcement, setAnnouncement] = useState('');
   const formHeadingId = useId();
   const now = useNow(30_000);
@@ -62,7 +63,7 @@ export function SchedulePage({ courseId }: { courseId: string | null }) {
 
   return (
     <div className="sched-page">
-      <h1>{courseId ? `Live sessions: ${courseId}` : 'Your live sessions'}</h1>
+      <h1>{courseId ? `Live sessions: ${courseName(courseId, about.data)}` : 'Your live sessions'}</h1>
       {canManage && courseId && !forbidden && (
         <p>
           <a href={href.courseReport(courseId)}>Course dashboard: attendance and engagement across classes</a>
