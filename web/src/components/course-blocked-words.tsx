@@ -5,6 +5,7 @@ import type { courseModeration } from '../../../src/courses/moderation.schemas.t
 import { api, ApiError } from '../lib/api.ts';
 import { keys } from '../lib/queries.ts';
 import { formatDateTime } from './schedule-when.tsx';
+import { FormError } from './form-error.tsx';
 
 type CourseModeration = z.infer<typeof courseModeration>;
 
@@ -67,11 +68,7 @@ function BlockedWordsForm({ courseId, saved }: { courseId: string; saved: Course
                 : 'No words are blocked.'}
         </p>
       </div>
-      {error && (
-        <p role="alert" className="error sched-wide">
-          {error.details.length ? `${error.message}: ${error.details.map((d) => d.message).join('; ')}` : error.message}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import type { GradeSettingsInput } from '../../../src/lti/lti.ags.schemas.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { keys, type LtiGradeSettings, ltiGradesQuery } from '../lib/queries.ts';
 import { formatDateTime } from './schedule-when.tsx';
+import { FormError } from './form-error.tsx';
 
 type Attendance = GradeSettingsInput['attendance'];
 
@@ -112,11 +113,7 @@ function GradesForm({ courseId, saved }: { courseId: string; saved: LtiGradeSett
                 : 'Nothing is sent (the default).'}
         </p>
       </div>
-      {error && (
-        <p role="alert" className="error sched-wide">
-          {error.details.length ? `${error.message}: ${error.details.map((d) => d.message).join('; ')}` : error.message}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }
